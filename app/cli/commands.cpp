@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "heapscope/analysis.h"
+#include "heapscope/format.h"
+#include "heapscope/json_writer.h"
+#include "heapscope/loader.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <sys/resource.h>
+
+namespace heapscope::cli {
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kLoadError = 1;
+constexpr int kUsage = 2;
+
+/// Parsed command line: positional arguments, flags and options with a value.
+struct Args {
+    std::vector<std::string> positional;
+    std::set<std::string> flags;
+    std::map<std::string, std::string> options;
+    bool has(const std::string& f) const { return flags.count(f) != 0; }
+    std::optional<std::string> option(const std::string& o) const {
+        auto it = options.find(o);
+        if (it == options.end())
+            return std::nullopt;
+        return it->second;
+    }
+};
+
+int usageError(const std::string& message) {
+    std::fprintf(stderr, "heapscope-cli: %s\n\n%s", message.c_str(), usageText());
+    return kUsage;
+}
+
+/// Splits args; `valued` lists options that take a value ("--top" N or "--top=N").
+std::optional<Args> parseArgs(const std::vector<std::string>& args, const std::set<std::string>& knownFlags,
+                              const std::set<std::string>& valued, std::string& error) {
+    Args out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
+            const auto eq = a.find('=');
+            const std::string name = eq == std::string::npos ? a : a.substr(0, eq);
+            if (valued.count(name)) {
+                if (eq != std::string::npos) {
+                    out.options[name] = a.substr(eq + 1);
+                } else if (i + 1 < args.size()) {
+                    out.options[name] = args[++i];
+                } else {
+                    error = "option " + name + " needs a value";
+                    return std::nullopt;
+                }
+            } else if (knownFlags.count(name) && eq == std::string::npos) {
+                out.flags.insert(name);
+            } else {
+                error = "unknown option " + a;
+                return std::nullopt;
+            }
+        } else {
+            out.positional.push_back(a);
+        }
+    }
+    return out;
+}
+
+std::uint64_t peakRssBytes() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return std::uint64_t(ru.ru_maxrss) * 1024;
+}
+
+void printTimings(const LoadTimings& t, FILE* out) {
+    std::fprintf(out, "%-12s %10s %14s\n", "stage", "seconds", "peak RSS (MB)");
+    double total = 0;
+    for (const auto& s : t.stages) {
+        std::fprintf(out, "%-12s %10.3f %14.1f\n", s.name.c_str(), s.seconds, double(s.peakRssBytes) / 1e6);
+        total += s.seconds;
+    }
+    std::fprintf(out, "%-12s %10.3f %14.1f\n", "total", total, double(peakRssBytes()) / 1e6);
+}
+
+std::optional<SnapshotPtr> loadOrReport(const std::string& path, LoadTimings* timings) {
+    auto result = loadSnapshot(path, {}, {}, timings);
+    if (!result) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
+        return std::nullopt;
+    }
+    return *result;
+}
+
+void writeStringList(JsonWriter& w, std::string_view key, const std::vector<std::string>& list) {
+    w.key(key).beginArray();
+    for (const auto& s : list)
+        w.value(s);
+    w.endArray();
+}
+
+int cmdInfo(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--json", "--timings"}, {}, err);
+    if (!args)
+        return usageError(err);
+    if (args->positional.size() != 1)
+        return usageError("info needs exactly one FILE");
+    LoadTimings timings;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto snap = loadOrReport(args->positional[0], &timings);
+    if (!snap)
+        return kLoadError;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const Snapshot& s = **snap;
+    if (args->has("--json")) {
+        JsonWriter w;
+        w.beginObject();
+        w.field("file", s.path);
+        w.field("file_size", s.fileSize);
+        w.field("gzip", s.format.gzip);
+        w.field("node_count", std::uint64_t(s.nodeCount));
+        w.field("edge_count", std::uint64_t(s.edgeCount));
+        w.field("string_count", std::uint64_t(s.strings.size()));
+        w.field("trace_function_count", std::uint64_t(s.traceFunctionInfos.size()));
+        w.field("header_trace_function_count", s.format.headerTraceFunctionCount);
+        w.field("trace_node_count", std::uint64_t(s.traceTree.size()));
+        w.field("sample_count", std::uint64_t(s.samples.size()));
+        w.field("location_count", std::uint64_t(s.locations.size()));
+        w.field("extra_native_bytes", s.extraNativeBytes);
+        w.field("root_id", std::uint64_t(s.nodeId[s.rootOrdinal]));
+        writeStringList(w, "node_fields", s.format.nodeFields);
+        writeStringList(w, "node_types", s.format.nodeTypes);
+        writeStringList(w, "edge_fields", s.format.edgeFields);
+        writeStringList(w, "edge_types", s.format.edgeTypes);
+        writeStringList(w, "location_fields", s.format.locationFields);
+        writeStringList(w, "other_meta_keys", s.format.otherMetaKeys);
+        writeStringList(w, "header_keys", s.format.headerKeys);
+        w.key("sections").beginArray();
+        for (const auto& sec : s.format.sections) {
+            w.beginObject();
+            w.field("name", sec.name);
+            w.field("offset", sec.offset);
+            w.field("bytes", sec.bytes);
+            w.field("items", sec.items);
+            w.field("read", sec.known);
+            w.endObject();
+        }
+        w.endArray();
+        writeStringList(w, "warnings", s.warnings);
+        w.field("memory_bytes", s.memoryBytes());
+        if (args->has("--timings")) {
+            w.key("timings").beginArray();
+            for (const auto& st : timings.stages) {
+                w.beginObject();
+                w.field("stage", st.name);
+                w.field("seconds", st.seconds);
+                w.field("peak_rss_bytes", st.peakRssBytes);
+                w.endObject();
+            }
+            w.endArray();
+            w.field("load_seconds", seconds);
+            w.field("peak_rss_bytes", peakRssBytes());
+        }
+        w.endObject();
+        std::printf("%s\n", w.str().c_str());
+        return kOk;
+    }
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& s : v)
+            out += (out.empty() ? "" : ", ") + s;
+        return out;
+    };
+    std::printf("File:          %s%s\n", s.path.c_str(), s.format.gzip ? " (gzip)" : "");
+    std::printf("JSON size:     %s\n", format::bytesAdaptive(s.fileSize).c_str());
+    std::printf("Nodes:         %s\n", format::grouped(s.nodeCount).c_str());
+    std::printf("Edges:         %s\n", format::grouped(s.edgeCount).c_str());
+    std::printf("Strings:       %s\n", format::grouped(s.strings.size()).c_str());
+    std::printf("Locations:     %s\n", format::grouped(s.locations.size()).c_str());
+    if (!s.traceFunctionInfos.empty() || !s.traceTree.empty())
+        std::printf("Allocation traces: %zu functions, %zu trace nodes\n", s.traceFunctionInfos.size(),
+                    s.traceTree.size());
+    if (!s.samples.empty())
+        std::printf("Timeline samples: %zu\n", s.samples.size());
+    if (s.extraNativeBytes > 0)
+        std::printf("Extra native bytes: %.0f\n", s.extraNativeBytes);
+    std::printf("Node fields:   %s\n", join(s.format.nodeFields).c_str());
+    std::printf("Node types:    %s\n", join(s.format.nodeTypes).c_str());
+    std::printf("Edge fields:   %s\n", join(s.format.edgeFields).c_str());
+    std::printf("Edge types:    %s\n", join(s.format.edgeTypes).c_str());
+    if (!s.format.locationFields.empty())
+        std::printf("Location fields: %s\n", join(s.format.locationFields).c_str());
+    std::printf("Sections:\n");
+    for (const auto& sec : s.format.sections)
+        std::printf("  %-22s %14s  at byte %llu%s\n", sec.name.c_str(), format::bytesAdaptive(sec.bytes).c_str(),
+                    static_cast<unsigned long long>(sec.offset), sec.known ? "" : "  (not used)");
+    std::printf("In memory:     %s\n", format::bytesAdaptive(s.memoryBytes()).c_str());
+    for (const auto& w : s.warnings)
+        std::printf("Warning: %s\n", w.c_str());
+    if (args->has("--timings")) {
+        std::printf("\n");
+        printTimings(timings, stdout);
+    }
+    return kOk;
+}
+
+std::optional<AnalysisPtr> analyzeOrReport(const SnapshotPtr& snapshot, const AnalysisOptions& options = {}) {
+    auto result = analyze(snapshot, options);
+    if (!result) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
+        return std::nullopt;
+    }
+    return *result;
+}
+
+// "duplicatedStrings", ..., or an id range "MIN..MAX".
+std::optional<NodeFilter> parseFilter(const std::string& text) {
+    NodeFilter f;
+    if (text.empty() || text == "all" || text == "allObjects")
+        return f;
+    if (auto named = namedFilterFromKey(text)) {
+        f.named = named;
+        return f;
+    }
+    const auto dots = text.find("..");
+    if (dots != std::string::npos) {
+        try {
+            f.idRange = std::make_pair(std::uint32_t(std::stoul(text.substr(0, dots))),
+                                       std::uint32_t(std::stoul(text.substr(dots + 2))));
+            return f;
+        } catch (...) {
+        }
+    }
+    return std::nullopt;
+}
+
+std::string csvField(std::string_view s) {
+    std::string u = text::toUtf8(s);
+    if (u.find_first_of(",\"\n\r") == std::string::npos)
+        return u;
+    std::string out = "\"";
+    for (char c : u) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// Pads a UTF-8 string to a display width (counting code points).
+std::string pad(const std::string& s, std::size_t width, bool right = false) {
+    std::size_t cps = 0;
+    for (unsigned char c : s)
+        cps += (c & 0xC0) != 0x80;
+    if (cps >= width)
+        return s;
+    const std::string fill(width - cps, ' ');
+    return right ? fill + s : s + fill;
+}
+
+std::string truncateDisplay(const std::string& s, std::size_t width) {
+    std::size_t cps = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (cps == width - 1 && i < s.size()) {
+                std::size_t rest = 0;
+                for (std::size_t j = i; j < s.size(); ++j)
+                    rest += (static_cast<unsigned char>(s[j]) & 0xC0) != 0x80;
+                if (rest > 1)
+                    return s.substr(0, i) + "\xE2\x80\xA6";
+            }
+            ++cps;
+        }
+    }
+    return s;
+}
+
+int cmdSummary(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--json", "--csv", "--timings"}, {"--filter", "--top"}, err);
+    if (!args)
+        return usageError(err);
+    if (args->positional.size() != 1)
+        return usageError("summary needs exactly one FILE");
+    if (args->has("--json") && args->has("--csv"))
+        return usageError("--json and --csv cannot be combined");
+    NodeFilter filter;
+    if (auto f = args->option("--filter")) {
+        auto parsed = parseFilter(*f);
+        if (!parsed)
+            return usageError("unknown filter '" + *f + "'");
+        filter = *parsed;
+    }
+    std::size_t top = SIZE_MAX;
+    if (auto t = args->option("--top")) {
+        try {
+            top = std::stoul(*t);
+        } catch (...) {
+            return usageError("--top needs a number");
+        }
+    }
+    LoadTimings timings;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto snap = loadOrReport(args->positional[0], &timings);
+    if (!snap)
+        return kLoadError;
+    const auto t1 = std::chrono::steady_clock::now();
+    auto analysis = analyzeOrReport(*snap);
+    if (!analysis)
+        return kLoadError;
+    const auto t2 = std::chrono::steady_clock::now();
+    const Analysis& a = **analysis;
+    Aggregates filtered;
+    const Aggregates* rows = &a.allObjects;
+    if (!filter.isAll()) {
+        auto r = a.aggregate(filter);
+        if (!r) {
+            std::fprintf(stderr, "heapscope-cli: %s\n", r.error().message().c_str());
+            return kLoadError;
+        }
+        filtered = std::move(*r);
+        rows = &filtered;
+    }
+    const auto t3 = std::chrono::steady_clock::now();
+    const std::size_t count = std::min(top, rows->classes.size());
+    if (args->has("--json")) {
+        JsonWriter w;
+        w.beginObject();
+        w.field("file", a.snapshot->path);
+        w.key("totals").beginObject();
+        w.field("node_count", std::uint64_t(a.snapshot->nodeCount));
+        w.field("edge_count", std::uint64_t(a.snapshot->edgeCount));
+        w.field("total_size", a.totalSize);
+        w.field("reachable_count", a.reachableCount);
+        w.field("unreachable_count", a.unreachableCount);
+        w.field("class_count", std::uint64_t(rows->classes.size()));
+        w.field("object_count", rows->objectCount);
+        w.field("self_size", rows->selfSize);
+        w.endObject();
+        w.key("classes").beginArray();
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& c = rows->classes[i];
+            w.beginObject();
+            w.field("key", a.classes[c.classIndex].key);
+            w.field("name", a.classes[c.classIndex].name);
+            w.field("count", std::uint64_t(c.count));
+            w.field("distance", std::int64_t(c.distance));
+            w.field("self_size", c.selfSize);
+            w.field("retained_size", c.retainedSize);
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+        std::printf("%s\n", w.str().c_str());
+    } else if (args->has("--csv")) {
+        std::printf("key,name,count,distance,self_size,retained_size\n");
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& c = rows->classes[i];
+            std::printf("%s,%s,%u,%d,%llu,%llu\n", csvField(a.classes[c.classIndex].key).c_str(),
+                        csvField(a.classes[c.classIndex].name).c_str(), c.count, c.distance,
+                        static_cast<unsigned long long>(c.selfSize), static_cast<unsigned long long>(c.retainedSize));
+        }
+    } else {
+        std::printf("%s: %s objects, %s total (%s classes)\n", a.snapshot->path.c_str(),
+                    format::grouped(rows->objectCount).c_str(), format::bytesAdaptive(a.totalSize).c_str(),
+                    format::grouped(rows->classes.size()).c_str());
+        std::printf("%s %s %s %s %s %s\n", pad("Constructor", 48).c_str(), pad("Count", 10, true).c_str(),
+                    pad("Distance", 9, true).c_str(), pad("Shallow Size", 19, true).c_str(),
+                    pad("Retained Size", 19, true).c_str(), "");
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& c = rows->classes[i];
+            const std::string name = truncateDisplay(text::toUtf8(a.classes[c.classIndex].name), 48);
+            std::printf("%s %s %s %s %s %s %s\n", pad(name, 48).c_str(), pad(format::grouped(c.count), 10, true).c_str(),
+                        pad(format::distance(c.distance), 9, true).c_str(), pad(format::sizeKB(c.selfSize), 12, true).c_str(),
+                        pad(format::percent(c.selfSize, a.totalSize), 6, true).c_str(),
+                        pad(format::sizeKB(c.retainedSize), 12, true).c_str(),
+                        pad(format::percent(c.retainedSize, a.totalSize), 6, true).c_str());
+        }
+    }
+    if (args->has("--timings")) {
+        auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+        FILE* out = args->has("--json") || args->has("--csv") ? stderr : stdout;
+        std::fprintf(out, "\n");
+        printTimings(timings, out);
+        std::fprintf(out, "%-12s %10.3f\n", "load", secs(t0, t1));
+        std::fprintf(out, "%-12s %10.3f\n", "analysis", secs(t1, t2));
+        if (!filter.isAll())
+            std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
+        std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2), double(peakRssBytes()) / 1e6);
+    }
+    return kOk;
+}
+
+} // namespace
+
+const char* usageText() {
+    return "usage: heapscope-cli COMMAND [OPTIONS]\n"
+           "\n"
+           "  info FILE [--json] [--timings]        format facts of a snapshot\n"
+           "  summary FILE [--json|--csv] [--filter NAME] [--top N] [--timings]\n"
+           "                                        the Summary (one row per class)\n"
+           "  node FILE ID[,ID...] [--json]         per-object numbers\n"
+           "  stats FILE [--json]                   the Statistics\n"
+           "  diff BASE FILE [--json|--csv] [--top N] [--ids] [--timings]\n"
+           "                                        the Comparison of FILE against BASE\n"
+           "  paths FILE ID [--max K] [--format text|markdown|json] [--include-weak]\n"
+           "        [--class NAME --base BASE]      retaining paths from the GC roots\n"
+           "\n"
+           "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
+           "         objectsRetainedByConsole, objectsRetainedByEventHandlers, or ID range MIN..MAX.\n"
+           "Exit status: 0 success, 1 a file could not be read or written, 2 bad usage.\n";
+}
+
+int run(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "info")
+        return cmdInfo(args);
+    if (command == "summary")
+        return cmdSummary(args);
+    return usageError("unknown command '" + command + "'");
+}
+
+} // namespace heapscope::cli

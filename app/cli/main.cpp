@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// heapscope-cli: the headless front door (info, summary, node, stats, diff, paths).
+#include "commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        std::fputs(heapscope::cli::usageText(), args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::printf("heapscope-cli %s\n", HEAPSCOPE_VERSION);
+        return 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    return heapscope::cli::run(command, args);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// Everything DevTools' Memory panel computes for one snapshot, with the same numbers.
+#pragma once
+
+#include "heapscope/common.h"
+#include "heapscope/snapshot.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heapscope {
+
+/// Distances as DevTools stores them.
+inline constexpr std::int32_t kNoDistance = -5;
+inline constexpr std::int32_t kBaseSystemDistance = 100'000'000;
+inline constexpr std::int32_t kBaseUnreachableDistance = 200'000'000;
+
+/// Per-node flag bits (Analysis::flags).
+enum NodeFlag : std::uint8_t {
+    kFlagDetachedDom = 1,  ///< a native node whose DOM state is detached (scissors icon)
+    kFlagCanBeQueried = 2, ///< reachable from a user root through user-visible edges
+    kFlagPageObject = 4,   ///< reachable from the page's globals (old-style snapshots only)
+};
+
+/// The Summary view's named filters, in DevTools' drop-down order.
+enum class NamedFilter : std::uint8_t {
+    DuplicatedStrings,
+    RetainedByDetachedDom,
+    RetainedByContexts,
+    RetainedByConsole,
+    RetainedByEventHandlers,
+};
+/// Oracle / CLI name: "duplicatedStrings", "objectsRetainedByDetachedDomNodes", ...
+const char* namedFilterKey(NamedFilter f);
+/// User-facing title: "Duplicated strings", "Objects retained by detached DOM nodes", ...
+const char* namedFilterTitle(NamedFilter f);
+std::optional<NamedFilter> namedFilterFromKey(std::string_view key);
+inline constexpr NamedFilter kAllNamedFilters[] = {NamedFilter::DuplicatedStrings, NamedFilter::RetainedByDetachedDom,
+                                                   NamedFilter::RetainedByContexts, NamedFilter::RetainedByConsole,
+                                                   NamedFilter::RetainedByEventHandlers};
+
+/// Which objects the Summary shows.
+struct NodeFilter {
+    std::optional<NamedFilter> named;
+    /// Objects allocated between two snapshots: minId < id <= maxId (DevTools compares raw ids).
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> idRange;
+    bool isAll() const { return !named && !idRange; }
+};
+
+/// A class (Summary row identity): its display name and DevTools' public class key.
+struct ClassInfo {
+    std::string name; ///< WTF-8, e.g. "Foo", "(string)", "{a, b}", "Detached <div>"
+    std::string key;  ///< "scriptId,line,column,Name" for located objects, ",Name" otherwise
+};
+
+/// One Summary row.
+struct ClassAggregate {
+    std::uint32_t classIndex = 0;  ///< into Analysis::classes
+    std::uint32_t count = 0;
+    std::int32_t distance = 0;     ///< minimum over instances (may be kNoDistance)
+    std::uint64_t selfSize = 0;
+    std::uint64_t retainedSize = 0;
+    std::vector<std::uint32_t> instances; ///< node ordinals, increasing
+};
+
+/// The Summary for one filter: rows sorted by retained size descending, then name.
+struct Aggregates {
+    std::vector<ClassAggregate> classes;
+    std::uint64_t objectCount = 0;
+    std::uint64_t selfSize = 0;
+};
+
+/// The Statistics perspective, with the oracle's field names.
+struct Statistics {
+    std::uint64_t total = 0;
+    std::uint64_t nativeTotal = 0;
+    std::uint64_t typedArrays = 0;
+    std::uint64_t v8heapTotal = 0;
+    std::uint64_t code = 0;
+    std::uint64_t jsArrays = 0;
+    std::uint64_t strings = 0;
+    std::uint64_t system = 0;
+    /// Pie slices as DevTools draws them.
+    std::uint64_t otherJs() const { return v8heapTotal - code - strings - jsArrays - system; }
+    std::uint64_t otherNative() const { return nativeTotal - typedArrays; }
+};
+
+/// A plain-object "interface" ({a, b, c}) inferred from popular property sets.
+struct InterfaceDefinition {
+    std::string name;                    ///< "{a, b, c}"
+    std::vector<std::string> properties; ///< raw property names in the order they were included
+};
+
+struct AnalysisOptions {
+    unsigned threads = 0; ///< 0 = hardware concurrency
+    /// Interface definitions to use instead of inferring them (the Comparison's base snapshot is
+    /// classified with the current snapshot's definitions).
+    const std::vector<InterfaceDefinition>* interfaces = nullptr;
+    /// Compute the "All objects" aggregates as part of the analysis.
+    bool aggregateAll = true;
+};
+
+/// Immutable result of analysing one snapshot. Shared by the GUI models and the CLI.
+class Analysis {
+public:
+    SnapshotPtr snapshot;
+
+    PodArray<std::uint32_t> selfSize;     ///< after DevTools' owned-object reassignment
+    PodArray<std::int32_t> distance;      ///< DevTools' distances (kNoDistance = unreachable)
+    PodArray<std::uint32_t> dominator;    ///< immediate dominator ordinal (root: itself)
+    PodArray<std::uint64_t> retainedSize;
+    /// Dominator tree children (CSR): children of n are dominated[firstDominated[n] .. firstDominated[n+1]),
+    /// sorted by retained size descending, then ordinal.
+    PodArray<std::uint32_t> firstDominated;
+    PodArray<std::uint32_t> dominated;
+    PodArray<std::uint32_t> classOf;      ///< per node, index into classes
+    PodArray<std::uint8_t> flags;         ///< NodeFlag bits
+    PodArray<std::uint8_t> detachedness;  ///< DOM state after propagation (0/1/2)
+    std::vector<ClassInfo> classes;
+    std::vector<InterfaceDefinition> interfaces;
+
+    bool hasUserRoots = false;
+    std::vector<std::string> problems; ///< what the dominator pass found odd (nodes hung under the root)
+    std::uint64_t totalSize = 0;  ///< root retained size + extra native bytes (percent denominator)
+    std::uint64_t reachableCount = 0;
+    std::uint64_t unreachableCount = 0;
+    Statistics statistics;
+    Aggregates allObjects;        ///< the Summary with "All objects"
+
+    // --- per-node presentation (DevTools' rules) ---
+    /// Raw name including a "Detached " prefix added by DOM propagation.
+    std::string rawName(std::uint32_t node) const;
+    /// True when DOM propagation renamed this node to "Detached " + its name.
+    bool isRenamedDetached(std::uint32_t node) const;
+    /// DevTools' node name(): cons strings flattened, plain objects as {a, b, …}.
+    std::string displayName(std::uint32_t node) const;
+    const ClassInfo& classInfo(std::uint32_t node) const { return classes[classOf[node]]; }
+
+    /// Aggregates for any filter (the "All objects" one is precomputed in allObjects).
+    Expected<Aggregates> aggregate(const NodeFilter& filter, const WorkContext& context = {}) const;
+    /// Nodes passing a filter (bit per ordinal), for the GUI's filtered searches.
+    Expected<std::vector<bool>> filterMask(const NodeFilter& filter, const WorkContext& context = {}) const;
+
+    std::uint64_t memoryBytes() const;
+};
+
+using AnalysisPtr = std::shared_ptr<const Analysis>;
+
+/// Runs every pass. Progress stages: "distances", "dominators", "retained sizes", "classes", "aggregates".
+Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& options = {},
+                              const WorkContext& context = {});
+
+/// Distances as the Retainers pane shows them when some retainers are ignored (DevTools' "Ignore
+/// this retainer"): the same BFS, never entering an ignored node. Nodes still unreachable get
+/// max(0, main distance) + kBaseUnreachableDistance. `ignoredEdges` receives the WeakMap halves that
+/// can no longer retain their value alone.
+struct RetainerDistances {
+    std::vector<std::int32_t> distance;
+    std::vector<bool> ignoredEdge; ///< per edge ordinal; empty when none
+};
+RetainerDistances computeRetainerDistances(const Analysis& analysis, const std::vector<std::uint32_t>& ignoredNodes);
+
+} // namespace heapscope

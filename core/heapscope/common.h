@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// Basic vocabulary of the core library: strong index types, error values, progress and cancellation.
+#pragma once
+
+#include <atomic>
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace heapscope {
+
+/// A typed index: a node ordinal can never be passed where a string id is expected.
+template <typename Tag, typename Rep = std::uint32_t>
+struct StrongIndex {
+    Rep value = 0;
+    constexpr StrongIndex() = default;
+    constexpr explicit StrongIndex(Rep v) : value(v) {}
+    constexpr auto operator<=>(const StrongIndex&) const = default;
+};
+
+/// Node number 0..N-1 (DevTools' "node index" is ordinal × field count; we never use that form).
+using NodeOrdinal = StrongIndex<struct NodeOrdinalTag>;
+/// Edge number 0..E-1 in file order.
+using EdgeOrdinal = StrongIndex<struct EdgeOrdinalTag>;
+/// Index into a snapshot's string table.
+using StringId = StrongIndex<struct StringIdTag>;
+
+/// What went wrong, where. Every failure of the core library is reported as one of these.
+struct Error {
+    std::string file;           ///< the input file, as given
+    std::string stage;          ///< "open", "header", "nodes", "strings", "analysis", ...
+    std::int64_t offset = -1;   ///< byte offset in the (decompressed) input, -1 when not applicable
+    std::string reason;         ///< a sentence a user understands
+    bool cancelled = false;     ///< true when the work was stopped on request
+
+    /// "FILE: REASON (stage S, at byte N)".
+    std::string message() const;
+};
+
+/// A value or an Error; the core API never throws across its boundary.
+template <typename T>
+class Expected {
+public:
+    Expected(T value) : m_data(std::move(value)) {}
+    Expected(Error error) : m_data(std::move(error)) {}
+    bool ok() const { return m_data.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(m_data); }
+    const T& value() const { return std::get<0>(m_data); }
+    T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const Error& error() const { return std::get<1>(m_data); }
+
+private:
+    std::variant<T, Error> m_data;
+};
+
+/// Long work reports progress per stage: done and total are in the stage's own unit (bytes, nodes).
+/// Called from the thread that runs the work, at most every few milliseconds.
+using ProgressFn = std::function<void(const char* stage, std::uint64_t done, std::uint64_t total)>;
+
+/// Cooperative cancellation shared between the caller and the work; cheap to poll.
+class StopFlag {
+public:
+    void requestStop() { m_stop.store(true, std::memory_order_relaxed); }
+    bool stopRequested() const { return m_stop.load(std::memory_order_relaxed); }
+    void reset() { m_stop.store(false, std::memory_order_relaxed); }
+
+private:
+    std::atomic<bool> m_stop{false};
+};
+
+/// Progress and cancellation as passed to every long computation. Both are optional.
+struct WorkContext {
+    ProgressFn progress;
+    const StopFlag* stop = nullptr;
+    bool stopRequested() const { return stop && stop->stopRequested(); }
+    void report(const char* stage, std::uint64_t done, std::uint64_t total) const {
+        if (progress)
+            progress(stage, done, total);
+    }
+};
+
+} // namespace heapscope

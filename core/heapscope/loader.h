@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Turns a .heapsnapshot / .heaptimeline (optionally .gz) file into a Snapshot.
+#pragma once
+
+#include "heapscope/common.h"
+#include "heapscope/snapshot.h"
+
+#include <string>
+
+namespace heapscope {
+
+struct LoadOptions {
+    /// Threads used for the big integer arrays and the retainer index (0 = hardware concurrency).
+    unsigned threads = 0;
+    /// Drop parsed pages of the mapped file as the parse moves on, so resident memory stays low.
+    bool releasePages = true;
+    /// Refuse files whose graph would not fit in available memory (estimated before building it).
+    bool checkMemory = true;
+};
+
+/// Per-stage wall time and peak resident memory, for `--timings` and the benchmark.
+struct LoadTimings {
+    struct Stage {
+        std::string name;
+        double seconds = 0;
+        std::uint64_t peakRssBytes = 0; ///< process peak RSS at the end of the stage
+    };
+    std::vector<Stage> stages;
+};
+
+/// Loads a snapshot. Progress stages: "reading", "parsing", "indexing". Never throws; every failure
+/// is an Error naming the file, the stage, the byte offset and the reason.
+Expected<SnapshotPtr> loadSnapshot(const std::string& path, const LoadOptions& options = {},
+                                   const WorkContext& context = {}, LoadTimings* timings = nullptr);
+
+/// Loads from bytes already in memory (tests, fuzzing). `name` is used in messages.
+Expected<SnapshotPtr> loadSnapshotFromMemory(std::string_view json, const std::string& name,
+                                             const LoadOptions& options = {}, const WorkContext& context = {});
+
+} // namespace heapscope

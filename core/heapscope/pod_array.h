@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// A fixed-size array of trivially copyable values for the big per-node and per-edge columns.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <type_traits>
+
+namespace heapscope {
+
+namespace detail {
+// Large blocks come straight from mmap (zero pages on demand, transparent huge pages, returned to
+// the system on free); small ones from malloc.
+void* allocateBlock(std::size_t bytes, bool zeroed);
+void freeBlock(void* p, std::size_t bytes);
+} // namespace detail
+
+/// Unlike std::vector, resizing does not touch memory: a fresh array is either uninitialised
+/// (`uninitialized`) or zero (`zeroed`), and a 500 MB column costs nothing until written.
+template <typename T>
+class PodArray {
+    static_assert(std::is_trivially_copyable_v<T>);
+
+public:
+    PodArray() = default;
+    static PodArray uninitialized(std::size_t n) { return PodArray(n, false); }
+    static PodArray zeroed(std::size_t n) { return PodArray(n, true); }
+    static PodArray filled(std::size_t n, T value) {
+        PodArray a(n, false);
+        for (std::size_t i = 0; i < n; ++i)
+            a.m_data[i] = value;
+        return a;
+    }
+    PodArray(const PodArray&) = delete;
+    PodArray& operator=(const PodArray&) = delete;
+    PodArray(PodArray&& o) noexcept : m_data(o.m_data), m_size(o.m_size) {
+        o.m_data = nullptr;
+        o.m_size = 0;
+    }
+    PodArray& operator=(PodArray&& o) noexcept {
+        if (this != &o) {
+            release();
+            m_data = o.m_data;
+            m_size = o.m_size;
+            o.m_data = nullptr;
+            o.m_size = 0;
+        }
+        return *this;
+    }
+    ~PodArray() { release(); }
+
+    void release() {
+        if (m_data)
+            detail::freeBlock(m_data, m_size * sizeof(T));
+        m_data = nullptr;
+        m_size = 0;
+    }
+
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    T* data() { return m_data; }
+    const T* data() const { return m_data; }
+    T& operator[](std::size_t i) { return m_data[i]; }
+    const T& operator[](std::size_t i) const { return m_data[i]; }
+    T* begin() { return m_data; }
+    T* end() { return m_data + m_size; }
+    const T* begin() const { return m_data; }
+    const T* end() const { return m_data + m_size; }
+    std::span<const T> span() const { return {m_data, m_size}; }
+    std::size_t bytes() const { return m_size * sizeof(T); }
+
+private:
+    PodArray(std::size_t n, bool zero) : m_size(n) {
+        if (n)
+            m_data = static_cast<T*>(detail::allocateBlock(n * sizeof(T), zero));
+    }
+    T* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
+} // namespace heapscope

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// The loaded heap graph: immutable, flat arrays indexed by node ordinal and edge ordinal.
+#pragma once
+
+#include "heapscope/common.h"
+#include "heapscope/pod_array.h"
+#include "heapscope/string_table.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heapscope {
+
+/// Node types known to DevTools. The file's own type list is kept too (`Snapshot::nodeTypeNames`);
+/// a type this program does not know is `Unknown` and keeps its name for display.
+enum class NodeKind : std::uint8_t {
+    Hidden,
+    Array,
+    String,
+    Object,
+    Code,
+    Closure,
+    RegExp,
+    Number,
+    Native,
+    Synthetic,
+    ConsString,
+    SlicedString,
+    Symbol,
+    BigInt,
+    ObjectShape,
+    WasmObject,
+    Unknown,
+};
+
+enum class EdgeKind : std::uint8_t {
+    Context,
+    Element,
+    Property,
+    Internal,
+    Hidden,
+    Shortcut,
+    Weak,
+    Unknown,
+};
+
+/// True for edge kinds whose `name_or_index` is an integer index rather than a string id.
+constexpr bool edgeNameIsIndex(EdgeKind k) { return k == EdgeKind::Element || k == EdgeKind::Hidden; }
+
+struct Location {
+    std::uint32_t node;     ///< node ordinal
+    std::uint32_t scriptId;
+    std::uint32_t line;     ///< 0-based
+    std::uint32_t column;   ///< 0-based
+};
+
+struct TraceFunctionInfo {
+    std::uint32_t functionId;
+    StringId name;
+    StringId scriptName;
+    std::uint32_t scriptId;
+    std::uint32_t line;   ///< 1-based, 0 = unknown
+    std::uint32_t column; ///< 1-based, 0 = unknown
+};
+
+struct TraceNode {
+    std::uint32_t id;
+    std::uint32_t functionInfoIndex;
+    std::uint32_t count;
+    std::uint32_t size;
+    std::uint32_t parent; ///< index into Snapshot::traceTree, UINT32_MAX for a top node
+};
+
+struct Sample {
+    std::uint64_t timestampUs;
+    std::uint32_t lastAssignedId;
+};
+
+/// One top-level key of the file, as found.
+struct SectionInfo {
+    std::string name;
+    std::uint64_t offset = 0; ///< byte offset of the value
+    std::uint64_t bytes = 0;  ///< length of the value in bytes
+    std::uint64_t items = 0;  ///< numbers or strings in it (0 when not counted)
+    bool known = true;        ///< false for sections this program does not read
+};
+
+/// Format facts as the producer wrote them, for `heapscope-cli info` and the About box of a file.
+struct FormatInfo {
+    std::vector<std::string> nodeFields;
+    std::vector<std::string> nodeTypes;
+    std::vector<std::string> edgeFields;
+    std::vector<std::string> edgeTypes;
+    std::vector<std::string> locationFields;
+    std::vector<std::string> otherMetaKeys;
+    std::vector<std::string> headerKeys;
+    std::vector<SectionInfo> sections;
+    std::uint64_t headerNodeCount = 0;
+    std::uint64_t headerEdgeCount = 0;
+    std::uint64_t headerTraceFunctionCount = 0;
+    bool gzip = false;
+    std::uint64_t compressedSize = 0; ///< file size on disk when gzip
+};
+
+/// An immutable, loaded heap snapshot. Per-node and per-edge data are columns indexed by ordinal.
+class Snapshot {
+public:
+    std::string path;
+    std::uint64_t fileSize = 0;  ///< bytes of JSON (after decompression)
+    FormatInfo format;
+    std::vector<std::string> warnings;
+
+    std::uint32_t nodeCount = 0;
+    std::uint32_t edgeCount = 0;
+    std::uint32_t rootOrdinal = 0;
+    double extraNativeBytes = 0;
+
+    // --- node columns ---
+    PodArray<std::uint8_t> nodeType;      ///< index into nodeTypeNames / nodeKinds
+    PodArray<std::uint32_t> nodeName;     ///< string id
+    PodArray<std::uint32_t> nodeId;       ///< V8 object id
+    PodArray<std::uint32_t> nodeSelfSize; ///< as written (DevTools may reassign, see Analysis)
+    PodArray<std::uint32_t> firstEdge;    ///< nodeCount + 1 entries: node i owns edges [firstEdge[i], firstEdge[i+1])
+    PodArray<std::uint32_t> nodeTraceId;  ///< empty when the file has no trace_node_id field
+    PodArray<std::uint8_t> nodeDetachedness; ///< 0 unknown, 1 attached, 2 detached; zero when absent
+    bool hasDetachedness = false;
+    bool hasTraceNodeId = false;
+
+    // --- edge columns ---
+    PodArray<std::uint8_t> edgeType;        ///< index into edgeTypeNames / edgeKinds
+    PodArray<std::uint32_t> edgeNameOrIndex; ///< string id, or integer for element/hidden edges
+    PodArray<std::uint32_t> edgeTo;          ///< target node ordinal
+
+    // --- retainers (reverse edges, CSR) ---
+    /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer[t], firstRetainer[t+1]),
+    /// ordered by decreasing (source ordinal, edge ordinal) exactly as DevTools orders them.
+    PodArray<std::uint32_t> firstRetainer;
+    PodArray<std::uint32_t> retainerEdge;   ///< edge ordinal
+    PodArray<std::uint32_t> retainerSource; ///< source node ordinal
+
+    // --- type tables ---
+    std::vector<std::string> nodeTypeNames;
+    std::vector<NodeKind> nodeKinds;  ///< per file type index
+    std::vector<std::string> edgeTypeNames;
+    std::vector<EdgeKind> edgeKinds;  ///< per file type index
+
+    StringTable strings;
+
+    // --- small sections ---
+    std::vector<Location> locations; ///< sorted by node ordinal
+    std::vector<TraceFunctionInfo> traceFunctionInfos;
+    std::vector<TraceNode> traceTree;
+    std::vector<Sample> samples;
+
+    // --- accessors ---
+    NodeKind kind(std::uint32_t node) const { return nodeKinds[nodeType[node]]; }
+    EdgeKind edgeKind(std::uint32_t edge) const { return edgeKinds[edgeType[edge]]; }
+    std::string_view name(std::uint32_t node) const { return strings[nodeName[node]]; }
+    std::string_view typeName(std::uint32_t node) const { return nodeTypeNames[nodeType[node]]; }
+    std::string_view edgeTypeName(std::uint32_t edge) const { return edgeTypeNames[edgeType[edge]]; }
+    /// The edge's name as a string (string id resolved; element/hidden indexes as decimal text).
+    std::string edgeNameText(std::uint32_t edge) const;
+    /// The string of a string-named edge, or nullopt for element/hidden edges.
+    std::optional<std::string_view> edgeNameString(std::uint32_t edge) const;
+    const Location* location(std::uint32_t node) const;
+    /// Node ordinal of the node with this id, or nullopt. O(log N) after the first call builds an index.
+    std::optional<std::uint32_t> findNodeById(std::uint32_t id) const;
+    /// Largest odd node id (DevTools' "max JS object id").
+    std::uint32_t maxJsObjectId() const;
+    /// Bytes held by this snapshot in memory.
+    std::uint64_t memoryBytes() const;
+
+    mutable std::shared_ptr<const PodArray<std::uint32_t>> m_ordinalsById; // lazily built id index
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+} // namespace heapscope

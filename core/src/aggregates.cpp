@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+// The Summary: class aggregates for a filter, and the filters themselves.
+#include "analysis_internal.h"
+#include "heapscope/analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace heapscope {
+
+using detail::kNone;
+
+const char* namedFilterKey(NamedFilter f) {
+    switch (f) {
+    case NamedFilter::DuplicatedStrings: return "duplicatedStrings";
+    case NamedFilter::RetainedByDetachedDom: return "objectsRetainedByDetachedDomNodes";
+    case NamedFilter::RetainedByContexts: return "objectsRetainedByContexts";
+    case NamedFilter::RetainedByConsole: return "objectsRetainedByConsole";
+    case NamedFilter::RetainedByEventHandlers: return "objectsRetainedByEventHandlers";
+    }
+    return "";
+}
+
+const char* namedFilterTitle(NamedFilter f) {
+    switch (f) {
+    case NamedFilter::DuplicatedStrings: return "Duplicated strings";
+    case NamedFilter::RetainedByDetachedDom: return "Objects retained by detached DOM nodes";
+    case NamedFilter::RetainedByContexts: return "Objects retained by contexts";
+    case NamedFilter::RetainedByConsole: return "Objects retained by the DevTools console";
+    case NamedFilter::RetainedByEventHandlers: return "Objects retained by event handlers";
+    }
+    return "";
+}
+
+std::optional<NamedFilter> namedFilterFromKey(std::string_view key) {
+    for (NamedFilter f : kAllNamedFilters)
+        if (key == namedFilterKey(f))
+            return f;
+    return std::nullopt;
+}
+
+namespace {
+
+Error cancelled(const Analysis& a) {
+    Error e;
+    e.file = a.snapshot->path;
+    e.stage = "filter";
+    e.reason = "the computation was cancelled";
+    e.cancelled = true;
+    return e;
+}
+
+// The "retained by X" template: nodes reachable in the main analysis but not once X is blocked.
+template <typename Block>
+std::vector<bool> retainedByFilter(const Analysis& a, Block block) {
+    const Snapshot& s = *a.snapshot;
+    const std::uint32_t N = s.nodeCount;
+    std::vector<bool> reached(N, false);
+    std::vector<std::uint32_t> queue{s.rootOrdinal};
+    reached[s.rootOrdinal] = true;
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+        const std::uint32_t n = queue[head];
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            if (s.edgeKind(e) == EdgeKind::Weak)
+                continue;
+            const std::uint32_t t = s.edgeTo[e];
+            if (reached[t] || block(n, e, t))
+                continue;
+            reached[t] = true;
+            queue.push_back(t);
+        }
+    }
+    std::vector<bool> pass(N);
+    for (std::uint32_t n = 0; n < N; ++n)
+        pass[n] = !reached[n] && a.distance[n] != kNoDistance;
+    return pass;
+}
+
+// The first edge whose JS name() equals `name`, or kNone.
+std::uint32_t edgeTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
+    for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
+        if (detail::edgeNameJsEquals(s, e, name))
+            return s.edgeTo[e];
+    return kNone;
+}
+
+// The target of the first internal edge with this name, or kNone.
+std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
+    for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
+        if (s.edgeKind(e) == EdgeKind::Internal && s.strings[s.edgeNameOrIndex[e]] == name)
+            return s.edgeTo[e];
+    return kNone;
+}
+
+// V8's int/bool value nodes: number "int"/"bool" --value--> string with the text.
+std::optional<std::string_view> valueText(const Snapshot& s, std::uint32_t node, std::string_view kindName) {
+    if (node == kNone || s.kind(node) != NodeKind::Number || s.name(node) != kindName)
+        return std::nullopt;
+    const std::uint32_t v = internalTarget(s, node, "value");
+    if (v == kNone)
+        return std::nullopt;
+    return s.name(v);
+}
+
+std::vector<bool> duplicatedStrings(const Analysis& a) {
+    const Snapshot& s = *a.snapshot;
+    const std::uint32_t N = s.nodeCount;
+    std::vector<bool> pass(N, false);
+    detail::ConsStringNamer namer(s);
+    std::unordered_map<std::string, std::uint32_t> seen;
+    std::unordered_map<std::string, std::vector<std::tuple<std::uint32_t, std::string, std::string>>> truncated;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        const NodeKind k = s.kind(n);
+        if (k != NodeKind::String && k != NodeKind::ConsString)
+            continue;
+        if (k == NodeKind::ConsString) {
+            bool flat = false;
+            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee && !flat; ++e) {
+                if (s.edgeKind(e) != EdgeKind::Internal)
+                    continue;
+                const std::string_view en = s.strings[s.edgeNameOrIndex[e]];
+                if ((en == "first" || en == "second") && namer.isEmpty(s.edgeTo[e]))
+                    flat = true;
+            }
+            if (flat)
+                continue;
+        }
+        if (a.selfSize[n] == 0)
+            continue;
+        std::string name = k == NodeKind::ConsString ? namer.name(n) : std::string(s.name(n));
+        const auto trunc = valueText(s, internalTarget(s, n, "truncated"), "bool");
+        if (trunc && *trunc == "true") {
+            auto lengthText = valueText(s, internalTarget(s, n, "length"), "int");
+            auto hashText = valueText(s, internalTarget(s, n, "hash"), "int");
+            // DevTools compares parseInt values; normalise the decimal text the same way
+            auto norm = [](std::optional<std::string_view> t) {
+                if (!t)
+                    return std::string("undefined");
+                std::string d;
+                std::size_t i = 0;
+                bool neg = false;
+                if (i < t->size() && ((*t)[i] == '-' || (*t)[i] == '+'))
+                    neg = (*t)[i++] == '-';
+                while (i < t->size() && (*t)[i] >= '0' && (*t)[i] <= '9')
+                    d.push_back((*t)[i++]);
+                if (d.empty())
+                    return std::string("undefined");
+                const auto nz = d.find_first_not_of('0');
+                d = nz == std::string::npos ? "0" : d.substr(nz);
+                return (neg && d != "0" ? "-" : "") + d;
+            };
+            auto& entries = truncated[name];
+            const std::string L = norm(lengthText), H = norm(hashText);
+            bool matched = false;
+            for (const auto& [other, l, h] : entries) {
+                if (l == L && h == H) {
+                    pass[other] = true;
+                    pass[n] = true;
+                    matched = true;
+                    break;
+                }
+            }
+            if (!matched)
+                entries.emplace_back(n, L, H);
+        } else {
+            auto [it, inserted] = seen.emplace(std::move(name), n);
+            if (!inserted) {
+                pass[it->second] = true;
+                pass[n] = true;
+            }
+        }
+    }
+    return pass;
+}
+
+std::vector<bool> eventHandlersFilter(const Analysis& a) {
+    const Snapshot& s = *a.snapshot;
+    const std::uint32_t N = s.nodeCount;
+    std::vector<bool> handler(N, false);
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if (s.name(n) != "V8EventListener" || a.isRenamedDetached(n))
+            continue;
+        const std::uint32_t callback = edgeTarget(s, n, "1");
+        if (callback == kNone)
+            continue;
+        if (edgeTarget(s, callback, "code") != kNone) {
+            handler[callback] = true;
+            continue;
+        }
+        bool found = false;
+        for (std::uint32_t e = s.firstEdge[callback], ee = s.firstEdge[callback + 1]; e < ee; ++e) {
+            const std::uint32_t child = s.edgeTo[e];
+            if (edgeTarget(s, child, "code") != kNone) {
+                handler[child] = true;
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            handler[callback] = true;
+    }
+    return retainedByFilter(a, [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return bool(handler[t]); });
+}
+
+} // namespace
+
+Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const WorkContext& context) const {
+    const Snapshot& s = *snapshot;
+    const std::uint32_t N = s.nodeCount;
+    std::vector<bool> pass;
+    if (filter.named) {
+        switch (*filter.named) {
+        case NamedFilter::DuplicatedStrings: pass = duplicatedStrings(*this); break;
+        case NamedFilter::RetainedByDetachedDom:
+            pass = retainedByFilter(*this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+                return detachedness[t] == 2;
+            });
+            break;
+        case NamedFilter::RetainedByContexts:
+            pass = retainedByFilter(*this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+                if (isRenamedDetached(t))
+                    return false;
+                const std::string_view n = s.name(t);
+                return n == "system / Context" || n.substr(0, 19) == "system / Context / ";
+            });
+            break;
+        case NamedFilter::RetainedByConsole:
+            pass = retainedByFilter(*this, [&](std::uint32_t from, std::uint32_t e, std::uint32_t) {
+                if (s.kind(from) != NodeKind::Synthetic)
+                    return false;
+                const auto name = s.edgeNameString(e);
+                static constexpr std::string_view suffix = " / DevTools console";
+                return name && name->size() >= suffix.size() &&
+                       name->substr(name->size() - suffix.size()) == suffix;
+            });
+            break;
+        case NamedFilter::RetainedByEventHandlers: pass = eventHandlersFilter(*this); break;
+        }
+    } else {
+        pass.assign(N, true);
+    }
+    if (context.stopRequested())
+        return cancelled(*this);
+    if (filter.idRange) {
+        const auto [minId, maxId] = *filter.idRange;
+        for (std::uint32_t n = 0; n < N; ++n)
+            if (!(s.nodeId[n] > minId && s.nodeId[n] <= maxId))
+                pass[n] = false;
+    }
+    return pass;
+}
+
+Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkContext& context) const {
+    const Snapshot& s = *snapshot;
+    const std::uint32_t N = s.nodeCount;
+    std::vector<bool> mask;
+    const bool all = filter.isAll();
+    if (!all) {
+        auto m = filterMask(filter, context);
+        if (!m)
+            return m.error();
+        mask = std::move(*m);
+    }
+    auto passes = [&](std::uint32_t n) { return all || mask[n]; };
+    std::vector<std::uint32_t> rowOfClass(classes.size(), kNone);
+    Aggregates out;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if (!passes(n) || selfSize[n] == 0)
+            continue;
+        const std::uint32_t c = classOf[n];
+        std::uint32_t& row = rowOfClass[c];
+        if (row == kNone) {
+            row = std::uint32_t(out.classes.size());
+            ClassAggregate agg;
+            agg.classIndex = c;
+            agg.distance = distance[n];
+            out.classes.push_back(std::move(agg));
+        }
+        ClassAggregate& agg = out.classes[row];
+        ++agg.count;
+        agg.distance = std::min(agg.distance, distance[n]);
+        agg.selfSize += selfSize[n];
+        agg.instances.push_back(n);
+    }
+    if (context.stopRequested())
+        return cancelled(*this);
+    // Retained size without double counting: walk the dominator tree keeping the classes that are
+    // open on the current path; a node counts only when no counted ancestor has its class.
+    std::vector<std::uint8_t> open(classes.size(), 0);
+    struct Frame {
+        std::uint32_t node;
+        std::uint32_t next; // next child slot
+        bool opened;
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](std::uint32_t n) {
+        const std::uint32_t c = classOf[n];
+        bool opened = false;
+        if (!open[c] && passes(n) && selfSize[n] != 0) {
+            out.classes[rowOfClass[c]].retainedSize += retainedSize[n];
+            if (firstDominated[n + 1] != firstDominated[n]) {
+                open[c] = 1;
+                opened = true;
+            }
+        }
+        stack.push_back({n, firstDominated[n], opened});
+    };
+    enter(s.rootOrdinal);
+    while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.next < firstDominated[f.node + 1]) {
+            const std::uint32_t child = dominated[f.next++];
+            enter(child);
+            continue;
+        }
+        if (f.opened)
+            open[classOf[f.node]] = 0;
+        stack.pop_back();
+    }
+    for (const auto& c : out.classes) {
+        out.objectCount += c.count;
+        out.selfSize += c.selfSize;
+    }
+    std::sort(out.classes.begin(), out.classes.end(), [&](const ClassAggregate& a, const ClassAggregate& b) {
+        if (a.retainedSize != b.retainedSize)
+            return a.retainedSize > b.retainedSize;
+        const int c = text::compareUtf16(classes[a.classIndex].name, classes[b.classIndex].name);
+        if (c != 0)
+            return c < 0;
+        return classes[a.classIndex].key < classes[b.classIndex].key;
+    });
+    return out;
+}
+
+} // namespace heapscope

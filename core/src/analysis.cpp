@@ -1,0 +1,1311 @@
+// SPDX-License-Identifier: MIT
+// One snapshot's analysis, pass by pass in DevTools' order: DOM state, flags, shallow sizes,
+// dominators and retained sizes (on a second thread), distances, class names, statistics, aggregates.
+#include "analysis_internal.h"
+#include "heapscope/analysis.h"
+#include "parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace heapscope {
+
+namespace detail {
+
+// ---------------------------------------------------------------------------------------------
+// Edge names
+
+std::string edgeNameJs(const Snapshot& s, std::uint32_t e) {
+    const EdgeKind k = s.edgeKind(e);
+    if (edgeNameIsIndex(k))
+        return std::to_string(s.edgeNameOrIndex[e]);
+    std::string name = s.edgeNameText(e);
+    if (k == EdgeKind::Shortcut) {
+        // parseInt(name, 10): optional whitespace and sign, then digits
+        std::size_t i = 0;
+        while (i < name.size() && (name[i] == ' ' || name[i] == '\t' || name[i] == '\n' || name[i] == '\r'))
+            ++i;
+        bool neg = false;
+        if (i < name.size() && (name[i] == '+' || name[i] == '-'))
+            neg = name[i++] == '-';
+        std::size_t d = i;
+        while (d < name.size() && name[d] >= '0' && name[d] <= '9')
+            ++d;
+        if (d > i) {
+            std::string digits = name.substr(i, d - i);
+            const std::size_t nz = digits.find_first_not_of('0');
+            digits = nz == std::string::npos ? "0" : digits.substr(nz);
+            return (neg && digits != "0" ? "-" : "") + digits;
+        }
+    }
+    return name;
+}
+
+bool edgeNameJsEquals(const Snapshot& s, std::uint32_t e, std::string_view text) {
+    const EdgeKind k = s.edgeKind(e);
+    if (!edgeNameIsIndex(k) && k != EdgeKind::Shortcut) {
+        if (auto n = s.edgeNameString(e))
+            return *n == text;
+    }
+    return edgeNameJs(s, e) == text;
+}
+
+bool isUserRoot(const Snapshot& s, std::uint32_t node) {
+    return s.kind(node) != NodeKind::Synthetic || s.name(node) == "(Document DOM trees)";
+}
+
+// ---------------------------------------------------------------------------------------------
+// WeakMap ephemeron names
+
+namespace {
+// Matches ^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$
+// where '.' excludes line terminators. Returns the suffix start and the table id.
+bool parseEphemeronName(std::string_view n, std::size_t& suffixStart, std::uint32_t& table) {
+    std::size_t i = 0;
+    while (i < n.size() && n[i] >= '0' && n[i] <= '9')
+        ++i;
+    if (i == 0)
+        return false;
+    suffixStart = i;
+    std::string_view rest = n.substr(i);
+    static constexpr std::string_view head = " / part of key (";
+    static constexpr std::string_view mid = ") -> value (";
+    static constexpr std::string_view tail = ") pair in WeakMap (table @";
+    if (rest.substr(0, head.size()) != head || rest.empty() || rest.back() != ')')
+        return false;
+    for (char c : rest)
+        if (c == '\n' || c == '\r')
+            return false;
+    // table id at the end
+    std::size_t end = rest.size() - 1; // at ')'
+    std::size_t t = end;
+    while (t > 0 && rest[t - 1] >= '0' && rest[t - 1] <= '9')
+        --t;
+    if (t == end || t < tail.size() || rest.substr(t - tail.size(), tail.size()) != tail)
+        return false;
+    std::uint64_t id = 0;
+    for (std::size_t k = t; k < end; ++k)
+        id = std::min<std::uint64_t>(id * 10 + std::uint64_t(rest[k] - '0'), 0xFFFFFFFFull);
+    const std::size_t bodyEnd = t - tail.size(); // end of "... @\d+" of the value part
+    auto endsWithAtDigits = [](std::string_view v) {
+        std::size_t j = v.size();
+        while (j > 0 && v[j - 1] >= '0' && v[j - 1] <= '9')
+            --j;
+        return j < v.size() && j >= 2 && v[j - 1] == '@' && v[j - 2] == ' ';
+    };
+    // some ") -> value (" splits key part and value part so that both end in " @digits"
+    std::size_t from = head.size();
+    for (;;) {
+        const std::size_t m = rest.find(mid, from);
+        if (m == std::string_view::npos || m + mid.size() > bodyEnd)
+            return false;
+        if (endsWithAtDigits(rest.substr(head.size(), m - head.size())) &&
+            endsWithAtDigits(rest.substr(m + mid.size(), bodyEnd - m - mid.size()))) {
+            table = std::uint32_t(id);
+            return true;
+        }
+        from = m + 1;
+    }
+}
+} // namespace
+
+EphemeronNames EphemeronNames::build(const Snapshot& s) {
+    EphemeronNames out;
+    out.suffixGroup.assign(s.strings.size(), kNone);
+    out.tableId.assign(s.strings.size(), kNone);
+    std::vector<std::uint8_t> checked(s.strings.size(), 0);
+    std::unordered_map<std::string_view, std::uint32_t> groups;
+    for (std::uint32_t e = 0; e < s.edgeCount; ++e) {
+        if (s.edgeKind(e) != EdgeKind::Internal)
+            continue;
+        const std::uint32_t id = s.edgeNameOrIndex[e];
+        if (checked[id])
+            continue;
+        checked[id] = 1;
+        const std::string_view n = s.strings[id];
+        if (n.empty() || n[0] < '0' || n[0] > '9')
+            continue;
+        std::size_t suffix = 0;
+        std::uint32_t table = 0;
+        if (!parseEphemeronName(n, suffix, table))
+            continue;
+        auto [it, inserted] = groups.emplace(n.substr(suffix), out.groupCount);
+        if (inserted)
+            ++out.groupCount;
+        out.suffixGroup[id] = it->second;
+        out.tableId[id] = table;
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distances
+
+namespace {
+// parseInt(text, 10) of an edge name; returns false for NaN.
+bool parseIntPrefix(std::string_view t, std::int64_t& v) {
+    std::size_t i = 0;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        ++i;
+    bool neg = false;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-'))
+        neg = t[i++] == '-';
+    std::size_t d = i;
+    std::int64_t x = 0;
+    while (d < t.size() && t[d] >= '0' && t[d] <= '9' && d - i < 17)
+        x = x * 10 + (t[d++] - '0');
+    if (d == i)
+        return false;
+    v = neg ? -x : x;
+    return true;
+}
+} // namespace
+
+void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::vector<bool>* ignored,
+                      std::int32_t* dist) {
+    const std::uint32_t N = s.nodeCount;
+    std::fill(dist, dist + N, kNoDistance);
+    std::vector<std::uint32_t> queue;
+    queue.reserve(N);
+    std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
+    auto bfs = [&]() {
+        for (std::size_t head = 0; head < queue.size(); ++head) {
+            const std::uint32_t n = queue[head];
+            const std::int32_t d = dist[n] + 1;
+            const NodeKind kind = s.kind(n);
+            const bool nativeContext = kind == NodeKind::Hidden && s.name(n) == "system / NativeContext";
+            const bool descriptors = kind == NodeKind::Array && s.name(n) == "(map descriptors)";
+            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+                const EdgeKind ek = s.edgeKind(e);
+                if (ek == EdgeKind::Weak)
+                    continue;
+                const std::uint32_t t = s.edgeTo[e];
+                if (dist[t] != kNoDistance)
+                    continue;
+                if (ignored && (*ignored)[t])
+                    continue;
+                if (nativeContext && edgeNameJsEquals(s, e, "sloppy_function_map"))
+                    continue;
+                if (descriptors) {
+                    std::int64_t idx = 0;
+                    if (parseIntPrefix(edgeNameJs(s, e), idx) && !(idx < 2 || idx % 3 != 1))
+                        continue;
+                } else if (ek == EdgeKind::Internal) {
+                    const std::uint32_t g = eph.suffixGroup[s.edgeNameOrIndex[e]];
+                    if (g != kNone) {
+                        if (!pending[g]) {
+                            pending[g] = 1;
+                            continue;
+                        }
+                        pending[g] = 0;
+                    }
+                }
+                dist[t] = d;
+                queue.push_back(t);
+            }
+        }
+    };
+    const std::uint32_t root = s.rootOrdinal;
+    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
+        const std::uint32_t t = s.edgeTo[e];
+        if (isUserRoot(s, t)) {
+            dist[t] = 1;
+            queue.push_back(t);
+        }
+    }
+    const bool hadUserRoots = !queue.empty();
+    bfs();
+    queue.clear();
+    dist[root] = hadUserRoots ? kBaseSystemDistance : 0;
+    queue.push_back(root);
+    bfs();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cons strings
+
+void ConsStringNamer::children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second) const {
+    first = 0;
+    second = 0;
+    bool haveFirst = false, haveSecond = false;
+    for (std::uint32_t e = m_s.firstEdge[node], ee = m_s.firstEdge[node + 1]; e < ee && (!haveFirst || !haveSecond);
+         ++e) {
+        if (m_s.edgeKind(e) != EdgeKind::Internal)
+            continue;
+        const std::string_view n = m_s.strings[m_s.edgeNameOrIndex[e]];
+        // DevTools keeps looking while either index is still 0 (node index 0 means "not found")
+        if (n == "first") {
+            first = m_s.edgeTo[e];
+            haveFirst = first != 0;
+        } else if (n == "second") {
+            second = m_s.edgeTo[e];
+            haveSecond = second != 0;
+        }
+    }
+}
+
+std::uint32_t ConsStringNamer::cappedLength(std::uint32_t node) {
+    constexpr std::uint32_t cap = 1 << 20;
+    if (m_s.kind(node) != NodeKind::ConsString)
+        return std::uint32_t(std::min<std::size_t>(text::utf16Length(m_s.name(node)), cap));
+    if (auto it = m_capped.find(node); it != m_capped.end())
+        return it->second;
+    // Iterative post-order over the cons DAG; a node on the stack counts as 0 (only malformed
+    // input has cycles).
+    std::vector<std::pair<std::uint32_t, bool>> stack{{node, false}};
+    while (!stack.empty()) {
+        auto [n, expanded] = stack.back();
+        stack.pop_back();
+        std::uint32_t a = 0, b = 0;
+        children(n, a, b);
+        if (!expanded) {
+            if (m_capped.count(n))
+                continue;
+            m_capped[n] = 0; // in progress
+            stack.push_back({n, true});
+            for (std::uint32_t c : {a, b})
+                if (m_s.kind(c) == NodeKind::ConsString && !m_capped.count(c))
+                    stack.push_back({c, false});
+            continue;
+        }
+        auto len = [&](std::uint32_t c) -> std::uint64_t {
+            if (m_s.kind(c) != NodeKind::ConsString)
+                return text::utf16Length(m_s.name(c));
+            auto it = m_capped.find(c);
+            return it == m_capped.end() ? 0 : it->second;
+        };
+        m_capped[n] = std::uint32_t(std::min<std::uint64_t>(len(a) + len(b), cap));
+    }
+    return m_capped[node];
+}
+
+// Appends every leaf of `node` (used only for subtrees known to be short).
+void ConsStringNamer::walk(std::uint32_t node, std::size_t, std::string& out, std::size_t& units) {
+    std::vector<std::uint32_t> stack{node};
+    std::size_t guard = 0;
+    while (!stack.empty() && ++guard < (1u << 24)) {
+        const std::uint32_t n = stack.back();
+        stack.pop_back();
+        if (m_s.kind(n) != NodeKind::ConsString) {
+            const std::string_view leaf = m_s.name(n);
+            out.append(leaf);
+            units += text::utf16Length(leaf);
+            continue;
+        }
+        std::uint32_t a = 0, b = 0;
+        children(n, a, b);
+        stack.push_back(b);
+        stack.push_back(a);
+    }
+}
+
+std::string ConsStringNamer::name(std::uint32_t node) {
+    if (auto it = m_names.find(node); it != m_names.end())
+        return it->second;
+    // Follow the chain of first halves that alone reach the limit, then walk from the deepest one.
+    std::vector<std::uint32_t> chain{node};
+    for (;;) {
+        std::uint32_t a = 0, b = 0;
+        children(chain.back(), a, b);
+        if (m_s.kind(a) != NodeKind::ConsString || cappedLength(a) < 1024 || m_names.count(a) ||
+            chain.size() > (1u << 22))
+            break;
+        if (std::find(chain.end() - std::min<std::size_t>(chain.size(), 2), chain.end(), a) != chain.end())
+            break;
+        chain.push_back(a);
+    }
+    std::string result;
+    const std::uint32_t deepest = chain.back();
+    if (auto it = m_names.find(deepest); it != m_names.end()) {
+        result = it->second;
+    } else {
+        std::size_t units = 0;
+        std::uint32_t a = 0, b = 0;
+        children(deepest, a, b);
+        std::vector<std::uint32_t> stack{b, a};
+        while (!stack.empty() && units < 1024) {
+            const std::uint32_t n = stack.back();
+            stack.pop_back();
+            if (m_s.kind(n) != NodeKind::ConsString) {
+                const std::string_view leaf = m_s.name(n);
+                result.append(leaf);
+                units += text::utf16Length(leaf);
+            } else if (units + cappedLength(n) < 1024) {
+                walk(n, 1u << 30, result, units); // the whole subtree fits
+            } else {
+                std::uint32_t x = 0, y = 0;
+                children(n, x, y);
+                stack.push_back(y);
+                stack.push_back(x);
+            }
+        }
+    }
+    for (std::uint32_t c : chain)
+        m_names[c] = result;
+    return result;
+}
+
+std::string formatPropertyName(std::string_view name) {
+    for (char c : name)
+        if (c == ',' || c == '\'' || c == '"' || c == '{' || c == '}')
+            return text::jsonQuote(name);
+    return std::string(name);
+}
+
+} // namespace detail
+
+using detail::BitSet;
+using detail::kNone;
+
+namespace {
+
+Error cancelledError(const Snapshot& s) {
+    Error e;
+    e.file = s.path;
+    e.stage = "analysis";
+    e.reason = "the analysis was cancelled";
+    e.cancelled = true;
+    return e;
+}
+
+class Analyzer {
+public:
+    Analyzer(SnapshotPtr snapshot, const AnalysisOptions& options, const WorkContext& context)
+        : m_s(*snapshot), m_options(options), m_context(context) {
+        m_a = std::make_shared<Analysis>();
+        m_a->snapshot = std::move(snapshot);
+    }
+
+    Expected<AnalysisPtr> run();
+
+private:
+    bool stopped() const { return m_context.stopRequested() || m_stop.load(std::memory_order_relaxed); }
+    void propagateDomState();
+    void computeFlags();
+    void computeShallowSizes();
+    void computeEssentialEdges();
+    bool computeDominators();
+    void buildDominatedLists();
+    void computeClassNames();
+    std::vector<InterfaceDefinition> inferInterfaces() const;
+    void computeStatistics();
+    std::uint32_t internClass(const std::string& name, const std::string& key);
+
+    const Snapshot& m_s;
+    const AnalysisOptions& m_options;
+    const WorkContext& m_context;
+    std::shared_ptr<Analysis> m_a;
+    detail::EphemeronNames m_eph;
+    BitSet m_essential;
+    std::atomic<bool> m_stop{false};
+    std::unordered_map<std::string, std::uint32_t> m_classByKey;
+};
+
+// --- DOM state ---------------------------------------------------------------------------------
+
+void Analyzer::propagateDomState() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    auto& det = m_a->detachedness;
+    det = PodArray<std::uint8_t>::uninitialized(N);
+    if (!s.hasDetachedness) {
+        // Old snapshots: native nodes named "Detached ..." are detached; nothing propagates.
+        for (std::uint32_t n = 0; n < N; ++n)
+            det[n] = (s.kind(n) == NodeKind::Native && s.name(n).substr(0, 9) == "Detached ") ? 2 : 0;
+        return;
+    }
+    std::memcpy(det.data(), s.nodeDetachedness.data(), N);
+    std::vector<std::uint8_t> visited(N, 0);
+    std::vector<std::uint32_t> attached, detached;
+    auto process = [&](std::uint32_t n, std::uint8_t state) {
+        if (visited[n])
+            return;
+        visited[n] = 1;
+        if (s.kind(n) != NodeKind::Native)
+            return; // the state does not pass through JavaScript objects
+        det[n] = state;
+        if (state == 1)
+            attached.push_back(n);
+        else if (state == 2)
+            detached.push_back(n);
+    };
+    auto propagate = [&](std::uint32_t n, std::uint8_t state) {
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const EdgeKind k = s.edgeKind(e);
+            if (k == EdgeKind::Hidden || k == EdgeKind::Weak)
+                continue;
+            process(s.edgeTo[e], state);
+        }
+    };
+    for (std::uint32_t n = 0; n < N; ++n)
+        if (det[n] != 0)
+            process(n, det[n]);
+    while (!attached.empty()) {
+        const std::uint32_t n = attached.back();
+        attached.pop_back();
+        propagate(n, 1);
+    }
+    while (!detached.empty()) {
+        const std::uint32_t n = detached.back();
+        detached.pop_back();
+        if (det[n] == 1)
+            continue;
+        propagate(n, 2);
+    }
+}
+
+// --- flags ---------------------------------------------------------------------------------------
+
+void Analyzer::computeFlags() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    auto& flags = m_a->flags;
+    flags = PodArray<std::uint8_t>::zeroed(N);
+    for (std::uint32_t n = 0; n < N; ++n)
+        if (s.kind(n) == NodeKind::Native && m_a->detachedness[n] == 2)
+            flags[n] |= kFlagDetachedDom;
+    const std::uint32_t root = s.rootOrdinal;
+    // canBeQueried: DFS from user roots (non-synthetic root children) along user-visible edges.
+    std::vector<std::uint32_t> stack;
+    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
+        if (s.kind(s.edgeTo[e]) != NodeKind::Synthetic)
+            stack.push_back(s.edgeTo[e]);
+    while (!stack.empty()) {
+        const std::uint32_t n = stack.back();
+        stack.pop_back();
+        if (flags[n] & kFlagCanBeQueried)
+            continue;
+        flags[n] |= kFlagCanBeQueried;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const std::uint32_t t = s.edgeTo[e];
+            if (flags[t] & kFlagCanBeQueried)
+                continue;
+            const EdgeKind k = s.edgeKind(e);
+            if (k == EdgeKind::Hidden || k == EdgeKind::Internal || k == EdgeKind::Weak)
+                continue;
+            stack.push_back(t);
+        }
+    }
+    // pageObject: from the root's shortcut targets and "(Document DOM trees)", along non-weak edges.
+    std::vector<std::uint8_t> queued(N, 0);
+    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
+        const std::uint32_t t = s.edgeTo[e];
+        const EdgeKind k = s.edgeKind(e);
+        if (k == EdgeKind::Element) {
+            if (!(s.kind(t) == NodeKind::Synthetic && s.name(t) == "(Document DOM trees)"))
+                continue;
+        } else if (k != EdgeKind::Shortcut) {
+            continue;
+        }
+        stack.push_back(t);
+        queued[t] = 1;
+    }
+    while (!stack.empty()) {
+        const std::uint32_t n = stack.back();
+        stack.pop_back();
+        flags[n] |= kFlagPageObject;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const std::uint32_t t = s.edgeTo[e];
+            if (queued[t] || s.edgeKind(e) == EdgeKind::Weak)
+                continue;
+            stack.push_back(t);
+            queued[t] = 1;
+        }
+    }
+}
+
+// --- shallow sizes -------------------------------------------------------------------------------
+
+void Analyzer::computeShallowSizes() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    auto& self = m_a->selfSize;
+    self = PodArray<std::uint32_t>::uninitialized(N);
+    std::memcpy(self.data(), s.nodeSelfSize.data(), std::size_t(N) * 4);
+    if (!m_a->hasUserRoots)
+        return; // "expose internals" snapshots show real allocations
+    constexpr std::uint32_t kUnvisited = 0xFFFFFFFFu, kMultiple = 0xFFFFFFFEu;
+    PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
+    std::vector<std::uint32_t> work;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        const NodeKind k = s.kind(n);
+        if (k == NodeKind::Hidden || k == NodeKind::Array ||
+            (k == NodeKind::Native && s.name(n) == "system / ExternalStringData")) {
+            owners[n] = kUnvisited;
+        } else {
+            owners[n] = n;
+            work.push_back(n);
+        }
+    }
+    while (!work.empty()) {
+        const std::uint32_t id = work.back();
+        work.pop_back();
+        const std::uint32_t owner = owners[id];
+        for (std::uint32_t e = s.firstEdge[id], ee = s.firstEdge[id + 1]; e < ee; ++e) {
+            if (s.edgeKind(e) == EdgeKind::Weak)
+                continue;
+            const std::uint32_t child = s.edgeTo[e];
+            const std::uint32_t cur = owners[child];
+            if (cur == kUnvisited) {
+                owners[child] = owner;
+                work.push_back(child);
+            } else if (cur == child || cur == owner || cur == kMultiple) {
+            } else {
+                owners[child] = kMultiple;
+                work.push_back(child);
+            }
+        }
+    }
+    for (std::uint32_t n = 0; n < N; ++n) {
+        const std::uint32_t owner = owners[n];
+        if (owner == kUnvisited || owner == kMultiple || owner == n)
+            continue;
+        if (s.kind(owner) == NodeKind::Synthetic || owner == s.rootOrdinal)
+            continue;
+        self[owner] += self[n]; // wraps like DevTools' Uint32Array
+        self[n] = 0;
+    }
+}
+
+// --- dominators ----------------------------------------------------------------------------------
+
+void Analyzer::computeEssentialEdges() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    m_essential = BitSet(s.edgeCount);
+    const auto& flags = m_a->flags;
+    const std::uint32_t root = s.rootOrdinal;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const EdgeKind k = s.edgeKind(e);
+            const std::uint32_t t = s.edgeTo[e];
+            if (k == EdgeKind::Internal) {
+                const std::uint32_t nameId = s.edgeNameOrIndex[e];
+                if (m_eph.isEphemeron(nameId) && s.nodeId[n] == m_eph.tableId[nameId])
+                    continue; // the table's half of a WeakMap pair
+            }
+            if (k == EdgeKind::Weak || n == t)
+                continue;
+            if (n != root) {
+                if (k == EdgeKind::Shortcut)
+                    continue;
+                if ((flags[t] & kFlagPageObject) && !(flags[n] & kFlagPageObject))
+                    continue;
+            }
+            m_essential.set(e);
+        }
+    }
+}
+
+// Lengauer–Tarjan exactly as DevTools runs it (vertices 1..N, 0 = none), including how nodes that
+// the root does not reach are numbered; results are then bit-identical. Temporary arrays live in
+// the storage of results that are computed later, to keep peak memory low.
+bool Analyzer::computeDominators() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    const std::size_t L = std::size_t(N) + 1;
+    auto& retained = m_a->retainedSize;
+    retained = PodArray<std::uint64_t>::uninitialized(L);          // hosts parent and label
+    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L);     // hosts vertex
+    m_a->firstDominated = PodArray<std::uint32_t>::uninitialized(L); // hosts semi
+    std::uint32_t* parent = reinterpret_cast<std::uint32_t*>(retained.data());
+    std::uint32_t* label = parent + L;
+    std::uint32_t* vertex = m_a->dominated.data();
+    std::uint32_t* semi = m_a->firstDominated.data();
+    PodArray<std::uint32_t> ancestor = PodArray<std::uint32_t>::zeroed(L); // first serves as nextEdge
+    PodArray<std::uint32_t> dom = PodArray<std::uint32_t>::zeroed(L);
+    std::memset(parent, 0, L * 4);
+    std::memset(semi, 0, L * 4);
+    std::uint32_t* nextEdge = ancestor.data(); // indexed by ordinal during the DFS only
+    std::uint32_t n = 0;
+    auto essentialRetained = [&](std::uint32_t ordinal) {
+        for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
+            if (m_essential.test(s.retainerEdge[r]))
+                return true;
+        return false;
+    };
+    auto dfs = [&](std::uint32_t rootVertex) {
+        nextEdge[rootVertex - 1] = s.firstEdge[rootVertex - 1];
+        std::uint32_t v = rootVertex;
+        while (v != 0) {
+            if (semi[v] == 0) {
+                semi[v] = ++n;
+                vertex[n] = label[v] = v;
+            }
+            std::uint32_t vNext = parent[v];
+            const std::uint32_t vo = v - 1;
+            for (; nextEdge[vo] < s.firstEdge[vo + 1]; ++nextEdge[vo]) {
+                const std::uint32_t e = nextEdge[vo];
+                if (!m_essential.test(e))
+                    continue;
+                const std::uint32_t wo = s.edgeTo[e];
+                const std::uint32_t w = wo + 1;
+                if (semi[w] == 0) {
+                    parent[w] = v;
+                    nextEdge[wo] = s.firstEdge[wo];
+                    vNext = w;
+                    break;
+                }
+            }
+            v = vNext;
+        }
+    };
+    const std::uint32_t r = s.rootOrdinal + 1;
+    dfs(r);
+    if (n < N) {
+        m_a->problems.push_back("Heap snapshot: " + std::to_string(N - n) + " nodes are unreachable from the root.");
+        for (std::uint32_t v = 1; v <= N; ++v) {
+            if (semi[v] == 0 && !essentialRetained(v - 1)) {
+                parent[v] = r;
+                dfs(v);
+            }
+        }
+    }
+    if (n < N) {
+        m_a->problems.push_back("Heap snapshot: Still found " + std::to_string(N - n) + " unreachable nodes.");
+        for (std::uint32_t v = 1; v <= N; ++v) {
+            if (semi[v] == 0) {
+                parent[v] = r;
+                semi[v] = ++n;
+                vertex[n] = label[v] = v;
+            }
+        }
+    }
+    if (stopped())
+        return false;
+    std::memset(ancestor.data(), 0, L * 4); // done being nextEdge
+    // Buckets as singly linked lists: head per vertex, next per member.
+    PodArray<std::uint32_t> bucketHead = PodArray<std::uint32_t>::zeroed(L);
+    PodArray<std::uint32_t> bucketNext = PodArray<std::uint32_t>::zeroed(L);
+    std::vector<std::uint32_t> compressStack;
+    auto compress = [&](std::uint32_t v) {
+        compressStack.clear();
+        while (ancestor[ancestor[v]] != 0) {
+            compressStack.push_back(v);
+            v = ancestor[v];
+        }
+        while (!compressStack.empty()) {
+            const std::uint32_t w = compressStack.back();
+            compressStack.pop_back();
+            if (semi[label[ancestor[w]]] < semi[label[w]])
+                label[w] = label[ancestor[w]];
+            ancestor[w] = ancestor[ancestor[w]];
+        }
+    };
+    auto evaluate = [&](std::uint32_t v) -> std::uint32_t {
+        if (ancestor[v] == 0)
+            return v;
+        compress(v);
+        return label[v];
+    };
+    for (std::uint32_t i = n; i >= 2; --i) {
+        if ((i & 0xFFFFF) == 0 && stopped())
+            return false;
+        const std::uint32_t w = vertex[i];
+        const std::uint32_t wo = w - 1;
+        bool orphan = true;
+        for (std::uint32_t ri = s.firstRetainer[wo], re = s.firstRetainer[wo + 1]; ri < re; ++ri) {
+            if (!m_essential.test(s.retainerEdge[ri]))
+                continue;
+            orphan = false;
+            const std::uint32_t v = s.retainerSource[ri] + 1;
+            const std::uint32_t u = evaluate(v);
+            if (semi[u] < semi[w])
+                semi[w] = semi[u];
+        }
+        if (orphan)
+            semi[w] = semi[r];
+        const std::uint32_t b = vertex[semi[w]];
+        bucketNext[w] = bucketHead[b];
+        bucketHead[b] = w;
+        ancestor[w] = parent[w]; // link
+        const std::uint32_t p = parent[w];
+        for (std::uint32_t v = bucketHead[p]; v != 0; v = bucketNext[v]) {
+            const std::uint32_t u = evaluate(v);
+            dom[v] = semi[u] < semi[v] ? u : p;
+        }
+        bucketHead[p] = 0;
+    }
+    dom[0] = dom[r] = r;
+    for (std::uint32_t i = 2; i <= n; ++i) {
+        const std::uint32_t w = vertex[i];
+        if (dom[w] != vertex[semi[w]])
+            dom[w] = dom[dom[w]];
+    }
+    bucketHead.release();
+    bucketNext.release();
+    ancestor.release();
+    // Dominator per ordinal; retained sizes summed up in decreasing DFS order.
+    auto& dominator = m_a->dominator;
+    dominator = PodArray<std::uint32_t>::uninitialized(N);
+    for (std::uint32_t o = 0; o < N; ++o)
+        dominator[o] = dom[o + 1] - 1;
+    dom.release();
+    for (std::uint32_t o = 0; o < N; ++o)
+        retained[o] = m_a->selfSize[o]; // parent/label are dead now
+    for (std::uint32_t i = n; i > 1; --i) {
+        const std::uint32_t o = vertex[i] - 1;
+        retained[dominator[o]] += retained[o];
+    }
+    return true;
+}
+
+// Dominated children per node (CSR), each list sorted by retained size descending, then ordinal.
+void Analyzer::buildDominatedLists() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    auto& first = m_a->firstDominated;
+    auto& list = m_a->dominated;
+    const auto& dominator = m_a->dominator;
+    std::memset(first.data(), 0, (std::size_t(N) + 1) * 4);
+    for (std::uint32_t o = 0; o < N; ++o)
+        if (o != s.rootOrdinal)
+            ++first[dominator[o] + 1];
+    for (std::uint32_t o = 0; o < N; ++o)
+        first[o + 1] += first[o];
+    // fill using a cursor per node (reuse nothing: a small temporary)
+    PodArray<std::uint32_t> cursor = PodArray<std::uint32_t>::uninitialized(N);
+    std::memcpy(cursor.data(), first.data(), std::size_t(N) * 4);
+    for (std::uint32_t o = 0; o < N; ++o)
+        if (o != s.rootOrdinal)
+            list[cursor[dominator[o]]++] = o;
+    cursor.release();
+    const auto& retained = m_a->retainedSize;
+    for (std::uint32_t o = 0; o < N; ++o) {
+        if (first[o + 1] - first[o] > 1)
+            std::sort(list.begin() + first[o], list.begin() + first[o + 1], [&](std::uint32_t a, std::uint32_t b) {
+                return retained[a] != retained[b] ? retained[a] > retained[b] : a < b;
+            });
+    }
+}
+
+// --- class names ---------------------------------------------------------------------------------
+
+std::uint32_t Analyzer::internClass(const std::string& name, const std::string& key) {
+    auto [it, inserted] = m_classByKey.emplace(key, std::uint32_t(m_a->classes.size()));
+    if (inserted)
+        m_a->classes.push_back({name, key});
+    return it->second;
+}
+
+std::vector<InterfaceDefinition> Analyzer::inferInterfaces() const {
+    const Snapshot& s = m_s;
+    struct Candidate {
+        std::string name;
+        std::vector<std::string> properties;
+        std::uint32_t count = 0;
+    };
+    std::vector<Candidate> candidates;
+    std::unordered_map<std::string, std::size_t> byName;
+    std::uint64_t total = 0;
+    std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>> formatted; // string id → (text, units)
+    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        if (s.kind(n) != NodeKind::Object || s.name(n) != "Object")
+            continue;
+        ++total;
+        std::string name = "{";
+        std::size_t units = 1;
+        std::vector<std::string> props;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            if (s.edgeKind(e) != EdgeKind::Property)
+                continue;
+            const std::uint32_t id = s.edgeNameOrIndex[e];
+            const std::string_view raw = s.strings[id];
+            if (raw == "__proto__")
+                continue;
+            auto it = formatted.find(id);
+            if (it == formatted.end()) {
+                std::string f = detail::formatPropertyName(raw);
+                const std::size_t u = text::utf16Length(f);
+                it = formatted.emplace(id, std::make_pair(std::move(f), u)).first;
+            }
+            const auto& [f, fu] = it->second;
+            if (units > 1 && units + fu > 120)
+                break;
+            if (units != 1) {
+                name += ", ";
+                units += 2;
+            }
+            name += f;
+            units += fu;
+            props.emplace_back(raw);
+        }
+        if (props.empty())
+            continue;
+        name += "}";
+        auto [it, inserted] = byName.emplace(name, candidates.size());
+        if (inserted)
+            candidates.push_back({std::move(name), std::move(props), 1});
+        else
+            ++candidates[it->second].count;
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.count > b.count; });
+    const double minCount = std::max(2.0, double(total) / 1000.0);
+    std::vector<InterfaceDefinition> out;
+    for (auto& c : candidates) {
+        if (double(c.count) < minCount)
+            break;
+        out.push_back({std::move(c.name), std::move(c.properties)});
+    }
+    return out;
+}
+
+namespace {
+// DevTools' property trie for interface matching (properties in code-unit order).
+struct InterfaceTrie {
+    struct Node {
+        std::unordered_map<std::string, std::uint32_t> next;
+        std::string greatestNext;
+        bool hasGreatest = false;
+        std::int32_t match = -1; // definition index
+        std::uint32_t propertyCount = 0;
+    };
+    std::vector<Node> nodes{Node{}};
+    const std::vector<InterfaceDefinition>* defs = nullptr;
+
+    explicit InterfaceTrie(const std::vector<InterfaceDefinition>& d) : defs(&d) {
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            std::vector<std::string> props = d[i].properties;
+            std::sort(props.begin(), props.end(),
+                      [](const std::string& a, const std::string& b) { return text::compareUtf16(a, b) < 0; });
+            std::uint32_t cur = 0;
+            for (const auto& p : props) {
+                auto it = nodes[cur].next.find(p);
+                if (it == nodes[cur].next.end()) {
+                    const std::uint32_t id = std::uint32_t(nodes.size());
+                    nodes.push_back(Node{});
+                    nodes[cur].next.emplace(p, id);
+                    if (!nodes[cur].hasGreatest || text::compareUtf16(nodes[cur].greatestNext, p) < 0) {
+                        nodes[cur].greatestNext = p;
+                        nodes[cur].hasGreatest = true;
+                    }
+                    cur = id;
+                } else {
+                    cur = it->second;
+                }
+            }
+            if (nodes[cur].match < 0) {
+                nodes[cur].match = std::int32_t(i);
+                nodes[cur].propertyCount = std::uint32_t(props.size());
+            }
+        }
+    }
+
+    // Returns the matching definition index or -1 for plain "Object".
+    int match(std::vector<std::string_view>& props) const {
+        std::sort(props.begin(), props.end(),
+                  [](std::string_view a, std::string_view b) { return text::compareUtf16(a, b) < 0; });
+        struct Best {
+            int index = -1;
+            std::uint32_t count = 0;
+        } best;
+        auto better = [&](const Node& n) {
+            if (n.match < 0)
+                return;
+            // more properties wins; on a tie the earlier definition
+            if (best.index < 0 || n.propertyCount > best.count ||
+                (n.propertyCount == best.count && n.match < best.index)) {
+                best.index = n.match;
+                best.count = n.propertyCount;
+            }
+        };
+        better(nodes[0]);
+        std::vector<std::uint32_t> states{0}, snapshot;
+        std::string key;
+        for (std::string_view p : props) {
+            snapshot = states;
+            for (std::uint32_t st : snapshot) {
+                const Node& node = nodes[st];
+                if (!node.hasGreatest || text::compareUtf16(p, node.greatestNext) >= 0)
+                    states.erase(std::find(states.begin(), states.end(), st));
+                key.assign(p);
+                auto it = node.next.find(key);
+                if (it != node.next.end()) {
+                    if (std::find(states.begin(), states.end(), it->second) == states.end())
+                        states.push_back(it->second);
+                    better(nodes[it->second]);
+                }
+            }
+            if (states.empty())
+                break;
+        }
+        return best.index;
+    }
+};
+} // namespace
+
+void Analyzer::computeClassNames() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    auto& classOf = m_a->classOf;
+    classOf = PodArray<std::uint32_t>::uninitialized(N);
+    if (m_options.interfaces)
+        m_a->interfaces = *m_options.interfaces;
+    else
+        m_a->interfaces = inferInterfaces();
+    InterfaceTrie trie(m_a->interfaces);
+
+    // Class names are interned once; classes are (name) or (location, name) for located objects.
+    std::vector<std::string> names;
+    std::unordered_map<std::string, std::uint32_t> nameIndex;
+    auto internName = [&](std::string name) -> std::uint32_t {
+        auto [it, inserted] = nameIndex.emplace(name, std::uint32_t(names.size()));
+        if (inserted)
+            names.push_back(std::move(name));
+        return it->second;
+    };
+    auto trimTag = [](std::string name) {
+        if (!name.empty() && name[0] == '<') {
+            const auto sp = name.find(' ');
+            if (sp != std::string::npos)
+                name = name.substr(0, sp) + ">";
+        } else if (name.compare(0, 10, "Detached <") == 0) {
+            const auto sp = name.find(' ', 10);
+            if (sp != std::string::npos)
+                name = name.substr(0, sp) + ">";
+        }
+        return name;
+    };
+    std::vector<std::uint32_t> nameOfType(s.nodeTypeNames.size(), kNone);
+    std::vector<std::uint32_t> nameOfString(s.strings.size(), kNone);
+    std::vector<std::uint32_t> nameOfInterface(m_a->interfaces.size(), kNone);
+    const std::uint32_t objectName = internName("Object");
+    std::vector<std::uint32_t> classOfName;
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t> located;
+    std::size_t loc = 0;
+    std::vector<std::string_view> props;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0xFFFFF) == 0 && stopped())
+            return;
+        const NodeKind k = s.kind(n);
+        std::uint32_t nameId;
+        if (k == NodeKind::Object && s.name(n) == "Object") {
+            props.clear();
+            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
+                if (s.edgeKind(e) == EdgeKind::Property)
+                    props.push_back(s.strings[s.edgeNameOrIndex[e]]);
+            const int m = trie.match(props);
+            if (m < 0) {
+                nameId = objectName;
+            } else {
+                if (nameOfInterface[std::size_t(m)] == kNone)
+                    nameOfInterface[std::size_t(m)] = internName(m_a->interfaces[std::size_t(m)].name);
+                nameId = nameOfInterface[std::size_t(m)];
+            }
+        } else if (k == NodeKind::Object || k == NodeKind::Native) {
+            if (m_a->isRenamedDetached(n)) {
+                nameId = internName(trimTag("Detached " + std::string(s.name(n))));
+            } else {
+                std::uint32_t& cached = nameOfString[s.nodeName[n]];
+                if (cached == kNone)
+                    cached = internName(trimTag(std::string(s.name(n))));
+                nameId = cached;
+            }
+        } else {
+            std::uint32_t& cached = nameOfType[s.nodeType[n]];
+            if (cached == kNone) {
+                std::string t;
+                switch (k) {
+                case NodeKind::Hidden: t = "(system)"; break;
+                case NodeKind::Code: t = "(compiled code)"; break;
+                case NodeKind::Closure: t = "Function"; break;
+                case NodeKind::RegExp: t = "RegExp"; break;
+                default: t = "(" + s.nodeTypeNames[s.nodeType[n]] + ")"; break;
+                }
+                cached = internName(std::move(t));
+            }
+            nameId = cached;
+        }
+        if (k == NodeKind::Object) {
+            while (loc < s.locations.size() && s.locations[loc].node < n)
+                ++loc;
+            if (loc < s.locations.size() && s.locations[loc].node == n) {
+                const Location& l = s.locations[loc];
+                auto keyTuple = std::make_tuple(l.scriptId, l.line, l.column, nameId);
+                auto it = located.find(keyTuple);
+                if (it == located.end()) {
+                    const std::string key = std::to_string(l.scriptId) + "," + std::to_string(l.line) + "," +
+                                            std::to_string(l.column) + "," + names[nameId];
+                    it = located.emplace(keyTuple, internClass(names[nameId], key)).first;
+                }
+                classOf[n] = it->second;
+                continue;
+            }
+        }
+        if (nameId >= classOfName.size())
+            classOfName.resize(names.size(), kNone);
+        std::uint32_t& cls = classOfName[nameId];
+        if (cls == kNone)
+            cls = internClass(names[nameId], "," + names[nameId]);
+        classOf[n] = cls;
+    }
+}
+
+// --- statistics ----------------------------------------------------------------------------------
+
+void Analyzer::computeStatistics() {
+    const Snapshot& s = m_s;
+    Statistics st;
+    const auto& self = m_a->selfSize;
+    double native = s.extraNativeBytes;
+    std::uint64_t typed = 0, code = 0, strings = 0, arrays = 0, system = 0;
+    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        const std::uint64_t size = self[n];
+        const NodeKind k = s.kind(n);
+        if (k == NodeKind::Hidden) {
+            system += size;
+            continue;
+        }
+        if (k == NodeKind::Native) {
+            native += double(size);
+            if (!m_a->isRenamedDetached(n) && s.name(n) == "system / JSArrayBufferData")
+                typed += size;
+        } else if (k == NodeKind::Code) {
+            code += size;
+        } else if (k == NodeKind::String || k == NodeKind::ConsString || k == NodeKind::SlicedString) {
+            strings += size;
+        } else if (s.name(n) == "Array") {
+            std::uint64_t total = size;
+            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+                if (s.edgeKind(e) != EdgeKind::Internal || s.strings[s.edgeNameOrIndex[e]] != "elements")
+                    continue;
+                const std::uint32_t t = s.edgeTo[e];
+                if (s.firstRetainer[t + 1] - s.firstRetainer[t] == 1)
+                    total += self[t];
+                break;
+            }
+            arrays += total;
+        }
+    }
+    st.total = m_a->totalSize;
+    st.nativeTotal = std::uint64_t(native);
+    st.typedArrays = typed;
+    st.v8heapTotal = st.total - st.nativeTotal;
+    st.code = code;
+    st.jsArrays = arrays;
+    st.strings = strings;
+    st.system = system;
+    m_a->statistics = st;
+}
+
+// --- the pipeline --------------------------------------------------------------------------------
+
+Expected<AnalysisPtr> Analyzer::run() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
+    try {
+        m_context.report("analysis", 0, 6);
+        m_eph = detail::EphemeronNames::build(s);
+        propagateDomState();
+        {
+            const std::uint32_t root = s.rootOrdinal;
+            for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
+                if (detail::isUserRoot(s, s.edgeTo[e]))
+                    m_a->hasUserRoots = true;
+        }
+        computeFlags();
+        computeEssentialEdges();
+        computeShallowSizes();
+        if (stopped())
+            return cancelledError(s);
+        m_context.report("dominators", 1, 6);
+
+        // Dominators and retained sizes on this thread; distances and class names on another.
+        bool dominatorsOk = true;
+        const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
+        auto sideWork = [&] {
+            m_a->distance = PodArray<std::int32_t>::uninitialized(N);
+            detail::computeDistances(s, m_eph, nullptr, m_a->distance.data());
+            if (!stopped())
+                computeClassNames();
+        };
+        if (threads > 1) {
+            std::jthread side(sideWork);
+            dominatorsOk = computeDominators();
+            if (!dominatorsOk)
+                m_stop = true;
+        } else {
+            dominatorsOk = computeDominators();
+            if (dominatorsOk)
+                sideWork();
+        }
+        if (!dominatorsOk || stopped())
+            return cancelledError(s);
+        m_context.report("retained sizes", 3, 6);
+        buildDominatedLists();
+        for (std::uint32_t n = 0; n < N; ++n) {
+            if (m_a->distance[n] == kNoDistance)
+                ++m_a->unreachableCount;
+        }
+        m_a->reachableCount = N - m_a->unreachableCount;
+        m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
+        m_context.report("classes", 4, 6);
+        computeStatistics();
+        if (stopped())
+            return cancelledError(s);
+        m_context.report("aggregates", 5, 6);
+        if (m_options.aggregateAll) {
+            auto all = m_a->aggregate(NodeFilter{}, m_context);
+            if (!all)
+                return all.error();
+            m_a->allObjects = std::move(*all);
+        }
+        m_context.report("aggregates", 6, 6);
+        return AnalysisPtr(std::move(m_a));
+    } catch (const std::bad_alloc&) {
+        Error e;
+        e.file = s.path;
+        e.stage = "analysis";
+        e.reason = "there is not enough memory to analyse this snapshot";
+        return e;
+    }
+}
+
+} // namespace
+
+// --- Analysis members ----------------------------------------------------------------------------
+
+bool Analysis::isRenamedDetached(std::uint32_t node) const {
+    return snapshot->hasDetachedness && detachedness[node] == 2 && snapshot->kind(node) == NodeKind::Native;
+}
+
+std::string Analysis::rawName(std::uint32_t node) const {
+    if (isRenamedDetached(node))
+        return "Detached " + std::string(snapshot->name(node));
+    return std::string(snapshot->name(node));
+}
+
+std::string Analysis::displayName(std::uint32_t node) const {
+    const Snapshot& s = *snapshot;
+    const NodeKind k = s.kind(node);
+    if (k == NodeKind::ConsString) {
+        detail::ConsStringNamer namer(s);
+        return namer.name(node);
+    }
+    if (k == NodeKind::Object && s.name(node) == "Object") {
+        // {a, b, …, y, z}: properties from both ends, 100 UTF-16 units at most (the first always).
+        std::string start = "{", end = "}";
+        std::size_t startUnits = 1, endUnits = 1;
+        std::int64_t from = s.firstEdge[node], to = std::int64_t(s.firstEdge[node + 1]) - 1;
+        bool fromEnd = false;
+        while (from <= to) {
+            const std::uint32_t e = std::uint32_t(fromEnd ? to : from);
+            const auto name = s.edgeKind(e) == EdgeKind::Property ? s.edgeNameString(e) : std::nullopt;
+            if (!name || *name == "__proto__") {
+                if (fromEnd)
+                    --to;
+                else
+                    ++from;
+                continue;
+            }
+            const std::string f = detail::formatPropertyName(*name);
+            const std::size_t fu = text::utf16Length(f);
+            if (startUnits > 1 && startUnits + endUnits + fu > 100)
+                break;
+            if (fromEnd) {
+                --to;
+                if (endUnits > 1) {
+                    end = ", " + end;
+                    endUnits += 2;
+                }
+                end = f + end;
+                endUnits += fu;
+            } else {
+                ++from;
+                if (startUnits > 1) {
+                    start += ", ";
+                    startUnits += 2;
+                }
+                start += f;
+                startUnits += fu;
+            }
+            fromEnd = !fromEnd;
+        }
+        if (from <= to) {
+            start += ", \xE2\x80\xA6";
+            startUnits += 3;
+        }
+        if (endUnits > 1)
+            start += ", ";
+        return start + end;
+    }
+    return rawName(node);
+}
+
+std::uint64_t Analysis::memoryBytes() const {
+    std::uint64_t b = selfSize.bytes() + distance.bytes() + dominator.bytes() + retainedSize.bytes() +
+                      firstDominated.bytes() + dominated.bytes() + classOf.bytes() + flags.bytes() +
+                      detachedness.bytes();
+    for (const auto& c : allObjects.classes)
+        b += c.instances.capacity() * 4;
+    return b;
+}
+
+Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& options, const WorkContext& context) {
+    if (!snapshot) {
+        Error e;
+        e.stage = "analysis";
+        e.reason = "no snapshot";
+        return e;
+    }
+    Analyzer analyzer(std::move(snapshot), options, context);
+    return analyzer.run();
+}
+
+RetainerDistances computeRetainerDistances(const Analysis& a, const std::vector<std::uint32_t>& ignoredNodes) {
+    const Snapshot& s = *a.snapshot;
+    RetainerDistances out;
+    const std::uint32_t N = s.nodeCount;
+    if (ignoredNodes.empty()) {
+        out.distance.assign(a.distance.begin(), a.distance.end());
+        for (auto& d : out.distance)
+            if (d == kNoDistance)
+                d = kBaseUnreachableDistance; // max(0, -5) + 200,000,000
+        return out;
+    }
+    std::vector<bool> ignored(N, false);
+    for (std::uint32_t n : ignoredNodes)
+        if (n < N)
+            ignored[n] = true;
+    const auto eph = detail::EphemeronNames::build(s);
+    std::vector<std::int32_t> dist(N);
+    detail::computeDistances(s, eph, &ignored, dist.data());
+    // WeakMap halves: a value retained through an unreachable key or table cannot be retained by
+    // the other half alone.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> unreachablePairs; // (target, suffix group)
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if (dist[n] != kNoDistance)
+            continue;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            if (s.edgeKind(e) != EdgeKind::Internal)
+                continue;
+            const std::uint32_t g = eph.suffixGroup[s.edgeNameOrIndex[e]];
+            if (g != kNone)
+                unreachablePairs.emplace_back(s.edgeTo[e], g);
+        }
+    }
+    if (!unreachablePairs.empty()) {
+        out.ignoredEdge.assign(s.edgeCount, false);
+        std::sort(unreachablePairs.begin(), unreachablePairs.end());
+        for (const auto& [target, group] : unreachablePairs) {
+            for (std::uint32_t r = s.firstRetainer[target], re = s.firstRetainer[target + 1]; r < re; ++r) {
+                const std::uint32_t e = s.retainerEdge[r];
+                if (s.edgeKind(e) == EdgeKind::Internal && eph.suffixGroup[s.edgeNameOrIndex[e]] == group)
+                    out.ignoredEdge[e] = true;
+            }
+        }
+    }
+    out.distance.resize(N);
+    for (std::uint32_t n = 0; n < N; ++n)
+        out.distance[n] = dist[n] == kNoDistance ? std::max(0, a.distance[n]) + kBaseUnreachableDistance : dist[n];
+    return out;
+}
+
+} // namespace heapscope

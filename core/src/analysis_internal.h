@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the analysis passes (not part of the public API).
+#pragma once
+
+#include "heapscope/analysis.h"
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace heapscope::detail {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+/// A bit per item.
+class BitSet {
+public:
+    BitSet() = default;
+    explicit BitSet(std::size_t n) : m_words((n + 63) / 64, 0) {}
+    void set(std::size_t i) { m_words[i >> 6] |= (1ull << (i & 63)); }
+    bool test(std::size_t i) const { return (m_words[i >> 6] >> (i & 63)) & 1u; }
+
+private:
+    std::vector<std::uint64_t> m_words;
+};
+
+/// WeakMap ephemeron edge names: "<n> / part of key (k @1) -> value (v @2) pair in WeakMap (table @3)".
+/// For every string id used as an internal edge name: the group of its suffix (after the leading
+/// number) and the table id, or kNone when the name does not have that form.
+struct EphemeronNames {
+    std::vector<std::uint32_t> suffixGroup; ///< per string id
+    std::vector<std::uint32_t> tableId;     ///< per string id
+    std::uint32_t groupCount = 0;
+    static EphemeronNames build(const Snapshot& s);
+    bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNone; }
+};
+
+/// DevTools' JS edge name(): element/hidden indexes as decimal text, shortcut names that start with
+/// digits as that number, everything else the string.
+std::string edgeNameJs(const Snapshot& s, std::uint32_t edge);
+/// Is the JS edge name() equal to `text`? (without building a string for string-named edges)
+bool edgeNameJsEquals(const Snapshot& s, std::uint32_t edge, std::string_view text);
+
+bool isUserRoot(const Snapshot& s, std::uint32_t node);
+
+/// DevTools' BFS from the root, with its JS-specific edge filter. `ignored` (may be null) blocks
+/// entering nodes (the Retainers pane's "ignore this retainer").
+void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::vector<bool>* ignored,
+                      std::int32_t* distances);
+
+/// Display name of a concatenated string (DevTools' consStringName), memoised for deep chains.
+class ConsStringNamer {
+public:
+    explicit ConsStringNamer(const Snapshot& s) : m_s(s) {}
+    std::string name(std::uint32_t node);
+    /// True when the flattened text is empty (for "flattened cons string" detection).
+    bool isEmpty(std::uint32_t node) { return cappedLength(node) == 0; }
+
+private:
+    std::uint32_t cappedLength(std::uint32_t node);
+    void walk(std::uint32_t node, std::size_t budget, std::string& out, std::size_t& outUnits);
+    void children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second) const;
+    const Snapshot& m_s;
+    std::unordered_map<std::uint32_t, std::uint32_t> m_capped;
+    std::unordered_map<std::uint32_t, std::string> m_names;
+};
+
+/// DevTools' formatPropertyName: names with , ' " { } become JSON string literals.
+std::string formatPropertyName(std::string_view name);
+
+} // namespace heapscope::detail

@@ -1,0 +1,1542 @@
+// SPDX-License-Identifier: MIT
+// The snapshot loader: memory-maps the file, walks the top-level JSON object once, reads the small
+// header with simdjson and the huge integer arrays with a tight parser on every core, then builds
+// the edge and retainer indexes.
+#include "heapscope/loader.h"
+
+#include "parallel.h"
+
+#include <simdjson.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace heapscope {
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+std::uint64_t peakRss() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return std::uint64_t(ru.ru_maxrss) * 1024;
+}
+
+std::uint64_t availableMemory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::uint64_t value = 0;
+    std::string unit;
+    while (in >> key >> value >> unit) {
+        if (key == "MemAvailable:")
+            return value * 1024;
+    }
+    return 0;
+}
+
+std::string humanBytes(std::uint64_t b) {
+    char buf[64];
+    if (b >= (1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1ull << 30));
+    else if (b >= (1ull << 20))
+        std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / double(1ull << 20));
+    else
+        std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(b));
+    return buf;
+}
+
+inline bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Counts commas in [p, end): the number of values before a position in a numeric array.
+std::uint64_t countCommas(const char* p, const char* end) {
+    std::uint64_t n = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(',');
+    while (p + 16 <= end) {
+        // 255 iterations at most per accumulation so byte counters cannot overflow
+        __m128i acc = _mm_setzero_si128();
+        int k = 0;
+        for (; k < 255 && p + 16 <= end; ++k, p += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), comma));
+        const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+        n += std::uint64_t(_mm_cvtsi128_si32(sums)) + std::uint64_t(_mm_extract_epi16(sums, 4));
+    }
+#endif
+    for (; p < end; ++p)
+        n += *p == ',';
+    return n;
+}
+
+struct Section {
+    std::string name;
+    std::uint64_t begin = 0; // offset of the value's first byte
+    std::uint64_t end = 0;   // one past the value's last byte
+    bool numeric = false;    // an array whose first element is a number (or empty)
+};
+
+// Roles of node fields; anything else is read and ignored.
+enum class NodeRole : std::uint8_t { Type, Name, Id, SelfSize, EdgeCount, TraceNodeId, Detachedness, Ignore };
+enum class EdgeRole : std::uint8_t { Type, NameOrIndex, ToNode, Ignore };
+
+NodeKind nodeKindFromName(std::string_view n) {
+    static const std::pair<std::string_view, NodeKind> table[] = {
+        {"hidden", NodeKind::Hidden},
+        {"array", NodeKind::Array},
+        {"string", NodeKind::String},
+        {"object", NodeKind::Object},
+        {"code", NodeKind::Code},
+        {"closure", NodeKind::Closure},
+        {"regexp", NodeKind::RegExp},
+        {"number", NodeKind::Number},
+        {"native", NodeKind::Native},
+        {"synthetic", NodeKind::Synthetic},
+        {"concatenated string", NodeKind::ConsString},
+        {"sliced string", NodeKind::SlicedString},
+        {"symbol", NodeKind::Symbol},
+        {"bigint", NodeKind::BigInt},
+        {"object shape", NodeKind::ObjectShape},
+        {"wasm object", NodeKind::WasmObject},
+    };
+    for (const auto& [name, kind] : table)
+        if (name == n)
+            return kind;
+    return NodeKind::Unknown;
+}
+
+EdgeKind edgeKindFromName(std::string_view n) {
+    static const std::pair<std::string_view, EdgeKind> table[] = {
+        {"context", EdgeKind::Context}, {"element", EdgeKind::Element}, {"property", EdgeKind::Property},
+        {"internal", EdgeKind::Internal}, {"hidden", EdgeKind::Hidden}, {"shortcut", EdgeKind::Shortcut},
+        {"weak", EdgeKind::Weak},
+    };
+    for (const auto& [name, kind] : table)
+        if (name == n)
+            return kind;
+    return EdgeKind::Unknown;
+}
+
+// A failure found by one of the parser threads; the one at the smallest offset is reported.
+struct ParseFailure {
+    std::uint64_t offset = ~0ull;
+    std::string stage;
+    std::string reason;
+    bool cancelled = false;
+};
+
+class FailureSlot {
+public:
+    void set(std::uint64_t offset, std::string stage, std::string reason, bool cancelled = false) {
+        std::lock_guard lock(m_mutex);
+        if (!m_failure || (cancelled && !m_failure->cancelled) || offset < m_failure->offset)
+            m_failure = ParseFailure{offset, std::move(stage), std::move(reason), cancelled};
+        m_failed.store(true, std::memory_order_relaxed);
+    }
+    bool failed() const { return m_failed.load(std::memory_order_relaxed); }
+    const std::optional<ParseFailure>& failure() const { return m_failure; }
+
+private:
+    std::mutex m_mutex;
+    std::optional<ParseFailure> m_failure;
+    std::atomic<bool> m_failed{false};
+};
+
+class Loader {
+public:
+    Loader(std::string path, const LoadOptions& options, const WorkContext& context, LoadTimings* timings)
+        : m_path(std::move(path)), m_options(options), m_context(context), m_timings(timings) {
+        m_threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        m_threads = std::min(m_threads, 64u);
+        m_stageStart = std::chrono::steady_clock::now();
+    }
+    ~Loader() {
+        if (m_map)
+            ::munmap(m_map, m_mapSize);
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+
+    Expected<SnapshotPtr> loadFile();
+    Expected<SnapshotPtr> loadMemory(std::string_view json);
+
+private:
+    Error error(std::string stage, std::int64_t offset, std::string reason) const {
+        Error e;
+        e.file = m_path;
+        e.stage = std::move(stage);
+        e.offset = offset;
+        e.reason = std::move(reason);
+        return e;
+    }
+    Error cancelled() const {
+        Error e = error("", -1, "loading was cancelled");
+        e.cancelled = true;
+        return e;
+    }
+    void endStage(const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        if (m_timings)
+            m_timings->stages.push_back(
+                {name, std::chrono::duration<double>(now - m_stageStart).count(), peakRss()});
+        m_stageStart = now;
+    }
+
+    std::optional<Error> decompress(const unsigned char* data, std::size_t size);
+    Expected<SnapshotPtr> parse();
+    std::optional<Error> scanTopLevel();
+    std::optional<Error> skipValue(std::uint64_t& pos, const std::string& what);
+    std::optional<Error> readHeader(const Section& s);
+    std::optional<Error> parseStrings(std::uint64_t& pos);
+    std::optional<Error> parseBigArrays();
+    std::optional<Error> buildIndexes();
+    std::optional<Error> parseSmallSections();
+    std::optional<Error> parseSmallNumbers(const Section& s, std::vector<std::int64_t>& out);
+    std::optional<Error> parseTraceTree(const Section& s);
+    std::string describeByte(std::uint64_t pos) const;
+    const Section* section(std::string_view name) const {
+        for (const auto& s : m_sections)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    }
+    void releasePages(const char* from, const char* to) const;
+
+    std::string m_path;
+    LoadOptions m_options;
+    const WorkContext& m_context;
+    LoadTimings* m_timings;
+    unsigned m_threads = 1;
+    std::chrono::steady_clock::time_point m_stageStart;
+
+    int m_fd = -1;
+    void* m_map = nullptr;
+    std::size_t m_mapSize = 0;
+    PodArray<char> m_inflated; // decompressed .gz content
+    const char* m_data = nullptr;
+    std::uint64_t m_size = 0;
+    bool m_fromFile = false;
+    std::uint64_t m_compressedSize = 0;
+
+    std::vector<Section> m_sections;
+    std::shared_ptr<Snapshot> m_snapshot;
+
+    // header facts
+    std::vector<NodeRole> m_nodeRoles;
+    std::vector<EdgeRole> m_edgeRoles;
+    std::uint32_t m_nodeFieldCount = 0;
+    std::uint32_t m_edgeFieldCount = 0;
+    std::vector<std::string> m_traceFunctionInfoFields;
+    std::vector<std::string> m_sampleFields;
+    std::uint64_t m_rootIndexField = 0;
+    bool m_hasRootIndex = false;
+};
+
+std::string Loader::describeByte(std::uint64_t pos) const {
+    if (pos >= m_size)
+        return "the end of the file";
+    const unsigned char c = static_cast<unsigned char>(m_data[pos]);
+    char buf[32];
+    if (c >= 0x20 && c < 0x7F)
+        std::snprintf(buf, sizeof buf, "'%c'", c);
+    else
+        std::snprintf(buf, sizeof buf, "byte 0x%02X", c);
+    return buf;
+}
+
+void Loader::releasePages(const char* from, const char* to) const {
+    if (!m_fromFile || !m_options.releasePages)
+        return;
+    const std::uintptr_t page = 4096;
+    std::uintptr_t a = (reinterpret_cast<std::uintptr_t>(from) + page - 1) & ~(page - 1);
+    std::uintptr_t b = reinterpret_cast<std::uintptr_t>(to) & ~(page - 1);
+    if (b > a)
+        ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
+Expected<SnapshotPtr> Loader::loadFile() {
+    m_fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) {
+        const int err = errno;
+        if (err == ENOENT)
+            return error("open", -1, "the file does not exist");
+        if (err == EACCES)
+            return error("open", -1, "permission denied: the file cannot be read");
+        return error("open", -1, std::string("the file cannot be opened: ") + std::strerror(err));
+    }
+    struct stat st{};
+    if (::fstat(m_fd, &st) != 0)
+        return error("open", -1, std::string("the file cannot be examined: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return error("open", -1, "this is a directory, not a heap snapshot file");
+    if (!S_ISREG(st.st_mode))
+        return error("open", -1, "this is not a regular file");
+    if (st.st_size == 0)
+        return error("open", 0, "the file is empty (0 bytes)");
+    m_mapSize = std::size_t(st.st_size);
+    m_map = ::mmap(nullptr, m_mapSize, PROT_READ, MAP_PRIVATE, m_fd, 0);
+    if (m_map == MAP_FAILED) {
+        m_map = nullptr;
+        return error("open", -1, std::string("the file cannot be mapped into memory: ") + std::strerror(errno));
+    }
+    ::madvise(m_map, m_mapSize, MADV_SEQUENTIAL);
+    const auto* bytes = static_cast<const unsigned char*>(m_map);
+    const bool gzipMagic = m_mapSize >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
+    const bool gzName = m_path.size() > 3 && m_path.compare(m_path.size() - 3, 3, ".gz") == 0;
+    if (gzipMagic) {
+        if (auto e = decompress(bytes, m_mapSize))
+            return *e;
+        ::munmap(m_map, m_mapSize);
+        m_map = nullptr;
+        m_fromFile = false;
+    } else {
+        std::size_t p = 0;
+        while (p < m_mapSize && isWs(char(bytes[p])))
+            ++p;
+        if (gzName && (p == m_mapSize || bytes[p] != '{'))
+            return error("gzip", 0,
+                         "the file is named .gz but is not gzip data (it does not start with the gzip "
+                         "signature 1F 8B)");
+        m_data = static_cast<const char*>(m_map);
+        m_size = m_mapSize;
+        m_fromFile = true;
+    }
+    return parse();
+}
+
+Expected<SnapshotPtr> Loader::loadMemory(std::string_view json) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(json.data());
+    if (json.size() >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B) {
+        if (auto e = decompress(bytes, json.size()))
+            return *e;
+    } else {
+        if (json.empty())
+            return error("open", 0, "the file is empty (0 bytes)");
+        m_data = json.data();
+        m_size = json.size();
+    }
+    return parse();
+}
+
+std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t size) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 32) != Z_OK)
+        return error("gzip", -1, "zlib could not be initialised");
+    std::uint64_t capacity = std::max<std::uint64_t>(size * 4, 1 << 20);
+    if (size >= 4) {
+        // ISIZE: the uncompressed size modulo 2^32; a good first guess for files under 4 GiB
+        const std::uint64_t isize = std::uint64_t(data[size - 4]) | (std::uint64_t(data[size - 3]) << 8) |
+                                    (std::uint64_t(data[size - 2]) << 16) | (std::uint64_t(data[size - 1]) << 24);
+        if (isize > size)
+            capacity = isize + 1;
+    }
+    PodArray<char> out = PodArray<char>::uninitialized(capacity);
+    std::uint64_t produced = 0;
+    zs.next_in = const_cast<unsigned char*>(data);
+    std::uint64_t consumed = 0;
+    std::optional<Error> failure;
+    int ret = Z_OK;
+    auto lastReport = std::chrono::steady_clock::now();
+    for (;;) {
+        if (produced == out.size()) {
+            PodArray<char> bigger = PodArray<char>::uninitialized(out.size() * 2);
+            std::memcpy(bigger.data(), out.data(), produced);
+            out = std::move(bigger);
+        }
+        const std::uint64_t inChunk = std::min<std::uint64_t>(size - consumed, 1u << 30);
+        zs.next_in = const_cast<unsigned char*>(data + consumed);
+        zs.avail_in = unsigned(inChunk);
+        const std::uint64_t outChunk = std::min<std::uint64_t>(out.size() - produced, 1u << 30);
+        zs.next_out = reinterpret_cast<unsigned char*>(out.data() + produced);
+        zs.avail_out = unsigned(outChunk);
+        ret = inflate(&zs, Z_NO_FLUSH);
+        consumed += inChunk - zs.avail_in;
+        produced += outChunk - zs.avail_out;
+        if (ret == Z_STREAM_END) {
+            // Concatenated gzip members are allowed; trailing zero padding is ignored.
+            std::uint64_t rest = consumed;
+            while (rest < size && data[rest] == 0)
+                ++rest;
+            if (rest >= size)
+                break;
+            consumed = rest;
+            inflateReset(&zs);
+            continue;
+        }
+        if (ret == Z_BUF_ERROR && consumed >= size) {
+            failure = error("gzip", std::int64_t(consumed),
+                            "the gzip data is truncated: it ends before the compressed stream is complete");
+            break;
+        }
+        if (ret != Z_OK && ret != Z_BUF_ERROR) {
+            failure = error("gzip", std::int64_t(consumed),
+                            std::string("the gzip data is corrupt (") + (zs.msg ? zs.msg : "inflate failed") +
+                                ") at compressed byte " + std::to_string(consumed));
+            break;
+        }
+        if (m_context.stopRequested()) {
+            failure = cancelled();
+            break;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastReport > std::chrono::milliseconds(30)) {
+            m_context.report("reading", consumed, size);
+            lastReport = now;
+        }
+    }
+    inflateEnd(&zs);
+    if (failure)
+        return failure;
+    if (produced == 0)
+        return error("gzip", 0, "the gzip file decompresses to nothing (0 bytes)");
+    m_inflated = std::move(out); // its size is the capacity; m_size is what was produced
+    m_size = produced;
+    m_data = m_inflated.data();
+    m_compressedSize = size;
+    return std::nullopt;
+}
+
+// Skips one JSON value of any kind starting at pos (after whitespace); strings and nesting aware.
+std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& what) {
+    std::uint64_t p = pos;
+    std::uint64_t depth = 0;
+    const std::uint64_t start = p;
+    for (;;) {
+        if (p >= m_size)
+            return error(what, std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" + what +
+                             "\" (which starts at byte " + std::to_string(start) + ")");
+        const char c = m_data[p];
+        if (c == '"') {
+            ++p;
+            for (;;) {
+                const void* q = std::memchr(m_data + p, '"', m_size - p);
+                if (!q)
+                    return error(what, std::int64_t(m_size),
+                                 "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                                     " inside a string of \"" + what + "\"");
+                std::uint64_t qpos = std::uint64_t(static_cast<const char*>(q) - m_data);
+                std::uint64_t backslashes = 0;
+                while (qpos - backslashes > p && m_data[qpos - backslashes - 1] == '\\')
+                    ++backslashes;
+                p = qpos + 1;
+                if (backslashes % 2 == 0)
+                    break;
+            }
+            if (depth == 0)
+                break;
+            continue;
+        }
+        if (c == '[' || c == '{') {
+            ++depth;
+            ++p;
+            continue;
+        }
+        if (c == ']' || c == '}') {
+            if (depth == 0)
+                return error(what, std::int64_t(p), "unexpected " + describeByte(p) + " where a value was expected");
+            --depth;
+            ++p;
+            if (depth == 0)
+                break;
+            continue;
+        }
+        if (depth == 0) {
+            // a scalar: number, true, false, null
+            const std::uint64_t s = p;
+            while (p < m_size && !isWs(m_data[p]) && m_data[p] != ',' && m_data[p] != '}' && m_data[p] != ']')
+                ++p;
+            if (p == s)
+                return error(what, std::int64_t(p), "unexpected " + describeByte(p) + " where a value was expected");
+            break;
+        }
+        ++p;
+    }
+    pos = p;
+    return std::nullopt;
+}
+
+// Walks the top-level object once: records where each key's value is, parses the strings.
+std::optional<Error> Loader::scanTopLevel() {
+    std::uint64_t p = 0;
+    auto skipWs = [&] {
+        while (p < m_size && isWs(m_data[p]))
+            ++p;
+    };
+    skipWs();
+    if (p >= m_size)
+        return error("header", 0, "the file contains only whitespace");
+    if (m_data[p] != '{') {
+        if (m_data[p] == '[')
+            return error("header", std::int64_t(p),
+                         "this is a JSON array, not a heap snapshot (a heap snapshot is a JSON object that "
+                         "starts with {\"snapshot\":...)");
+        bool printable = true;
+        for (std::uint64_t i = p; i < std::min<std::uint64_t>(m_size, p + 64); ++i) {
+            const auto c = static_cast<unsigned char>(m_data[i]);
+            if (c < 0x20 && !isWs(char(c)))
+                printable = false;
+            if (c >= 0x80)
+                printable = false;
+        }
+        return error("header", std::int64_t(p),
+                     printable ? "this is not JSON: a heap snapshot starts with '{', this file starts with " +
+                                     describeByte(p)
+                               : "this is not JSON but binary data (it starts with " + describeByte(p) + ")");
+    }
+    ++p;
+    bool first = true;
+    for (;;) {
+        skipWs();
+        if (p >= m_size)
+            return error("header", std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " before the closing '}' of the top-level object");
+        if (m_data[p] == '}' && first) {
+            ++p;
+            break;
+        }
+        if (m_data[p] != '"')
+            return error("header", std::int64_t(p),
+                         "this is not valid JSON: expected a key in double quotes at the top level, found " +
+                             describeByte(p));
+        const std::uint64_t keyStart = p + 1;
+        const void* q = std::memchr(m_data + keyStart, '"', std::min<std::uint64_t>(m_size - keyStart, 4096));
+        if (!q)
+            return error("header", std::int64_t(p), "a top-level key is not terminated");
+        const std::uint64_t keyEnd = std::uint64_t(static_cast<const char*>(q) - m_data);
+        std::string key(m_data + keyStart, keyEnd - keyStart);
+        p = keyEnd + 1;
+        skipWs();
+        if (p >= m_size || m_data[p] != ':')
+            return error("header", std::int64_t(p),
+                         "this is not valid JSON: expected ':' after the key \"" + key + "\", found " + describeByte(p));
+        ++p;
+        skipWs();
+        for (const auto& s : m_sections)
+            if (s.name == key)
+                return error("header", std::int64_t(keyStart - 1),
+                             "the key \"" + key + "\" appears twice at the top level");
+        Section sec;
+        sec.name = key;
+        sec.begin = p;
+        const bool bigNumeric = key == "nodes" || key == "edges";
+        if (key == "strings") {
+            if (p >= m_size || m_data[p] != '[')
+                return error("strings", std::int64_t(p), "\"strings\" must be an array of strings");
+            if (auto e = parseStrings(p))
+                return e;
+        } else if (p < m_size && m_data[p] == '[') {
+            std::uint64_t q2 = p + 1;
+            while (q2 < m_size && isWs(m_data[q2]))
+                ++q2;
+            const bool numericStart =
+                q2 < m_size && ((m_data[q2] >= '0' && m_data[q2] <= '9') || m_data[q2] == '-' || m_data[q2] == ']');
+            if (numericStart && bigNumeric) {
+                // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte later).
+                const void* close = std::memchr(m_data + q2, ']', m_size - q2);
+                if (!close)
+                    return error(key, std::int64_t(m_size),
+                                 "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"" +
+                                     key + "\" array (which starts at byte " + std::to_string(p) + ")");
+                p = std::uint64_t(static_cast<const char*>(close) - m_data) + 1;
+                sec.numeric = true;
+            } else {
+                sec.numeric = numericStart;
+                if (auto e = skipValue(p, key))
+                    return e;
+            }
+        } else {
+            if (auto e = skipValue(p, key))
+                return e;
+        }
+        sec.end = p;
+        m_sections.push_back(std::move(sec));
+        first = false;
+        skipWs();
+        if (p >= m_size)
+            return error("header", std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " after the value of \"" +
+                             key + "\"");
+        if (m_data[p] == ',') {
+            ++p;
+            continue;
+        }
+        if (m_data[p] == '}') {
+            ++p;
+            break;
+        }
+        return error("header", std::int64_t(p),
+                     "this is not valid JSON: expected ',' or '}' after the value of \"" + key + "\", found " +
+                         describeByte(p));
+    }
+    skipWs();
+    if (p < m_size)
+        return error("header", std::int64_t(p),
+                     "unexpected content after the end of the JSON object: " + describeByte(p));
+    return std::nullopt;
+}
+
+std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
+    auto& table = m_snapshot->strings;
+    std::uint64_t p = pos + 1; // after '['
+    auto skipWs = [&] {
+        while (p < m_size && isWs(m_data[p]))
+            ++p;
+    };
+    std::string scratch;
+    auto lastReport = std::chrono::steady_clock::now();
+    std::uint64_t count = 0;
+    skipWs();
+    if (p < m_size && m_data[p] == ']') {
+        pos = p + 1;
+        return std::nullopt;
+    }
+    for (;;) {
+        skipWs();
+        if (p >= m_size)
+            return error("strings", std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"strings\" array");
+        if (m_data[p] != '"')
+            return error("strings", std::int64_t(p),
+                         "\"strings\" must hold only strings; element " + std::to_string(count) + " starts with " +
+                             describeByte(p));
+        const std::uint64_t bodyStart = p + 1;
+        std::uint64_t q = bodyStart;
+        bool plain = true;
+        for (;;) {
+            const void* hit = std::memchr(m_data + q, '"', m_size - q);
+            if (!hit)
+                return error("strings", std::int64_t(m_size),
+                             "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                                 " inside string " + std::to_string(count) + " of \"strings\"");
+            const std::uint64_t h = std::uint64_t(static_cast<const char*>(hit) - m_data);
+            std::uint64_t backslashes = 0;
+            while (h - backslashes > bodyStart && m_data[h - backslashes - 1] == '\\')
+                ++backslashes;
+            if (backslashes)
+                plain = false;
+            q = h + 1;
+            if (backslashes % 2 == 0) {
+                q = h;
+                break;
+            }
+        }
+        std::string_view body(m_data + bodyStart, q - bodyStart);
+        if (plain) {
+            for (char c : body)
+                if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80 || c == '\\') {
+                    plain = false;
+                    break;
+                }
+        }
+        if (plain) {
+            table.add(body);
+        } else {
+            scratch.clear();
+            std::size_t errorAt = 0;
+            std::string why;
+            if (!unescapeJsonString(body, scratch, errorAt, why))
+                return error("strings", std::int64_t(bodyStart + errorAt),
+                             "string " + std::to_string(count) + " of \"strings\" is not valid JSON: " + why);
+            table.add(scratch);
+        }
+        ++count;
+        p = q + 1;
+        skipWs();
+        if (p >= m_size)
+            return error("strings", std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"strings\" array");
+        if (m_data[p] == ',') {
+            ++p;
+        } else if (m_data[p] == ']') {
+            ++p;
+            break;
+        } else {
+            return error("strings", std::int64_t(p),
+                         "expected ',' or ']' after string " + std::to_string(count - 1) + ", found " + describeByte(p));
+        }
+        if ((count & 0xFFFF) == 0) {
+            if (m_context.stopRequested())
+                return cancelled();
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastReport > std::chrono::milliseconds(30)) {
+                m_context.report("parsing", p, m_size);
+                lastReport = now;
+            }
+        }
+    }
+    pos = p;
+    return std::nullopt;
+}
+
+namespace {
+std::optional<std::vector<std::string>> stringList(simdjson::dom::element e) {
+    simdjson::dom::array arr;
+    if (e.get_array().get(arr))
+        return std::nullopt;
+    std::vector<std::string> out;
+    for (auto v : arr) {
+        std::string_view s;
+        if (v.get_string().get(s))
+            return std::nullopt;
+        out.emplace_back(s);
+    }
+    return out;
+}
+} // namespace
+
+std::optional<Error> Loader::readHeader(const Section& sec) {
+    const std::int64_t at = std::int64_t(sec.begin);
+    simdjson::dom::parser parser;
+    simdjson::padded_string text(m_data + sec.begin, sec.end - sec.begin);
+    simdjson::dom::element root;
+    if (auto err = parser.parse(text).get(root))
+        return error("header", at, std::string("the \"snapshot\" header is not valid JSON: ") + simdjson::error_message(err));
+    simdjson::dom::object header;
+    if (root.get_object().get(header))
+        return error("header", at, "\"snapshot\" must be an object");
+    Snapshot& s = *m_snapshot;
+    for (auto field : header)
+        s.format.headerKeys.emplace_back(field.key);
+    simdjson::dom::object meta;
+    if (header["meta"].get_object().get(meta))
+        return error("header", at, "the \"snapshot\" header has no \"meta\" object describing the fields");
+    for (auto field : meta) {
+        const std::string k(field.key);
+        if (k != "node_fields" && k != "node_types" && k != "edge_fields" && k != "edge_types")
+            s.format.otherMetaKeys.push_back(k);
+    }
+    auto requireList = [&](const char* key, std::vector<std::string>& out) -> std::optional<Error> {
+        simdjson::dom::element e;
+        if (meta[key].get(e))
+            return error("header", at, std::string("meta has no \"") + key + "\"");
+        auto list = stringList(e);
+        if (!list)
+            return error("header", at, std::string("meta.") + key + " must be a list of names");
+        out = std::move(*list);
+        return std::nullopt;
+    };
+    if (auto e = requireList("node_fields", s.format.nodeFields))
+        return e;
+    if (auto e = requireList("edge_fields", s.format.edgeFields))
+        return e;
+    auto indexOf = [](const std::vector<std::string>& v, std::string_view n) -> int {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (v[i] == n)
+                return int(i);
+        return -1;
+    };
+    auto typeList = [&](const char* key, const std::vector<std::string>& fields,
+                        std::vector<std::string>& out) -> std::optional<Error> {
+        simdjson::dom::array arr;
+        if (meta[key].get_array().get(arr))
+            return error("header", at, std::string("meta has no \"") + key + "\" list");
+        const int typeField = indexOf(fields, "type");
+        if (typeField < 0)
+            return error("header", at, std::string("meta.") + (key[0] == 'n' ? "node_fields" : "edge_fields") +
+                                           " has no \"type\" field");
+        simdjson::dom::element e;
+        if (arr.at(std::size_t(typeField)).get(e))
+            return error("header", at, std::string("meta.") + key + " has no entry for the \"type\" field");
+        auto list = stringList(e);
+        if (!list)
+            return error("header", at, std::string("meta.") + key + " entry for \"type\" must be a list of type names");
+        out = std::move(*list);
+        return std::nullopt;
+    };
+    if (auto e = typeList("node_types", s.format.nodeFields, s.format.nodeTypes))
+        return e;
+    if (auto e = typeList("edge_types", s.format.edgeFields, s.format.edgeTypes))
+        return e;
+    if (simdjson::dom::element e; !meta["location_fields"].get(e))
+        if (auto l = stringList(e))
+            s.format.locationFields = *l;
+    if (simdjson::dom::element e; !meta["trace_function_info_fields"].get(e))
+        if (auto l = stringList(e))
+            m_traceFunctionInfoFields = *l;
+    if (simdjson::dom::element e; !meta["sample_fields"].get(e))
+        if (auto l = stringList(e))
+            m_sampleFields = *l;
+
+    // Node field roles, by name.
+    m_nodeFieldCount = std::uint32_t(s.format.nodeFields.size());
+    for (const char* required : {"type", "name", "id", "self_size", "edge_count"})
+        if (indexOf(s.format.nodeFields, required) < 0)
+            return error("header", at, std::string("meta.node_fields has no \"") + required + "\" field");
+    for (const auto& f : s.format.nodeFields) {
+        NodeRole r = NodeRole::Ignore;
+        if (f == "type")
+            r = NodeRole::Type;
+        else if (f == "name")
+            r = NodeRole::Name;
+        else if (f == "id")
+            r = NodeRole::Id;
+        else if (f == "self_size")
+            r = NodeRole::SelfSize;
+        else if (f == "edge_count")
+            r = NodeRole::EdgeCount;
+        else if (f == "trace_node_id")
+            r = NodeRole::TraceNodeId;
+        else if (f == "detachedness")
+            r = NodeRole::Detachedness;
+        if (r != NodeRole::Ignore && std::find(m_nodeRoles.begin(), m_nodeRoles.end(), r) != m_nodeRoles.end())
+            return error("header", at, "meta.node_fields names \"" + f + "\" twice");
+        m_nodeRoles.push_back(r);
+    }
+    s.hasTraceNodeId = indexOf(s.format.nodeFields, "trace_node_id") >= 0;
+    s.hasDetachedness = indexOf(s.format.nodeFields, "detachedness") >= 0;
+    m_edgeFieldCount = std::uint32_t(s.format.edgeFields.size());
+    for (const char* required : {"type", "name_or_index", "to_node"})
+        if (indexOf(s.format.edgeFields, required) < 0)
+            return error("header", at, std::string("meta.edge_fields has no \"") + required + "\" field");
+    for (const auto& f : s.format.edgeFields) {
+        EdgeRole r = EdgeRole::Ignore;
+        if (f == "type")
+            r = EdgeRole::Type;
+        else if (f == "name_or_index")
+            r = EdgeRole::NameOrIndex;
+        else if (f == "to_node")
+            r = EdgeRole::ToNode;
+        if (r != EdgeRole::Ignore && std::find(m_edgeRoles.begin(), m_edgeRoles.end(), r) != m_edgeRoles.end())
+            return error("header", at, "meta.edge_fields names \"" + f + "\" twice");
+        m_edgeRoles.push_back(r);
+    }
+    if (s.format.nodeTypes.empty() || s.format.nodeTypes.size() > 255)
+        return error("header", at, "meta.node_types must list between 1 and 255 node types");
+    if (s.format.edgeTypes.empty() || s.format.edgeTypes.size() > 255)
+        return error("header", at, "meta.edge_types must list between 1 and 255 edge types");
+    s.nodeTypeNames = s.format.nodeTypes;
+    s.edgeTypeNames = s.format.edgeTypes;
+    for (const auto& n : s.nodeTypeNames) {
+        s.nodeKinds.push_back(nodeKindFromName(n));
+        if (s.nodeKinds.back() == NodeKind::Unknown)
+            s.warnings.push_back("unknown node type \"" + n + "\" (shown by its name)");
+    }
+    for (const auto& n : s.edgeTypeNames) {
+        s.edgeKinds.push_back(edgeKindFromName(n));
+        if (s.edgeKinds.back() == EdgeKind::Unknown)
+            s.warnings.push_back("unknown edge type \"" + n + "\" (treated as a named reference)");
+    }
+
+    auto count = [&](const char* key, std::uint64_t& out, bool required) -> std::optional<Error> {
+        simdjson::dom::element e;
+        if (header[key].get(e)) {
+            if (required)
+                return error("header", at, std::string("the \"snapshot\" header has no \"") + key + "\"");
+            return std::nullopt;
+        }
+        std::uint64_t v = 0;
+        if (e.get_uint64().get(v)) {
+            double d = 0;
+            if (e.get_double().get(d) || d < 0 || d != double(std::uint64_t(d)))
+                return error("header", at, std::string("\"") + key + "\" must be a non-negative integer");
+            v = std::uint64_t(d);
+        }
+        out = v;
+        return std::nullopt;
+    };
+    if (auto e = count("node_count", s.format.headerNodeCount, true))
+        return e;
+    if (auto e = count("edge_count", s.format.headerEdgeCount, true))
+        return e;
+    if (auto e = count("trace_function_count", s.format.headerTraceFunctionCount, false))
+        return e;
+    if (s.format.headerNodeCount > 0xFFFFFFFEull)
+        return error("header", at, "node_count " + std::to_string(s.format.headerNodeCount) + " is beyond what this program supports (4,294,967,294)");
+    if (s.format.headerEdgeCount > 0xFFFFFFFEull)
+        return error("header", at, "edge_count " + std::to_string(s.format.headerEdgeCount) + " is beyond what this program supports (4,294,967,294)");
+    if (simdjson::dom::element e; !header["extra_native_bytes"].get(e)) {
+        double d = 0;
+        if (!e.get_double().get(d) && d >= 0)
+            s.extraNativeBytes = d;
+    }
+    if (std::uint64_t ri = 0; !count("root_index", ri, false) && header["root_index"].error() == simdjson::SUCCESS) {
+        m_hasRootIndex = true;
+        m_rootIndexField = ri;
+    }
+    return std::nullopt;
+}
+
+Expected<SnapshotPtr> Loader::parse() {
+    try {
+        m_snapshot = std::make_shared<Snapshot>();
+        m_snapshot->path = m_path;
+        m_snapshot->fileSize = m_size;
+        m_snapshot->format.gzip = m_compressedSize != 0;
+        m_snapshot->format.compressedSize = m_compressedSize;
+        m_context.report("reading", 0, m_size);
+        if (auto e = scanTopLevel())
+            return *e;
+        endStage("scan");
+        const Section* header = section("snapshot");
+        if (!header) {
+            if (section("head"))
+                return error("header", 0,
+                             "this is a sampling heap profile (.heapprofile), not a heap snapshot: it has \"head\" "
+                             "and \"samples\" but no \"snapshot\" header");
+            if (section("startTime") || section("timeDeltas") || (section("nodes") && !section("nodes")->numeric))
+                return error("header", 0,
+                             "this is a CPU profile (.cpuprofile), not a heap snapshot: it has \"nodes\", "
+                             "\"startTime\" and \"samples\" but no \"snapshot\" header");
+            if (section("traceEvents"))
+                return error("header", 0, "this is a performance trace, not a heap snapshot");
+            return error("header", 0, "this JSON is not a heap snapshot: it has no \"snapshot\" header");
+        }
+        if (auto e = readHeader(*header))
+            return *e;
+        for (const char* required : {"nodes", "edges", "strings"})
+            if (!section(required))
+                return error("header", std::int64_t(m_size), std::string("the file has no \"") + required + "\" section");
+        for (const char* numeric : {"nodes", "edges"})
+            if (!section(numeric)->numeric)
+                return error(numeric, std::int64_t(section(numeric)->begin),
+                             std::string("\"") + numeric + "\" must be an array of non-negative integers");
+        for (const auto& sec : m_sections) {
+            SectionInfo info;
+            info.name = sec.name;
+            info.offset = sec.begin;
+            info.bytes = sec.end - sec.begin;
+            static const char* known[] = {"snapshot", "nodes", "edges", "strings", "trace_function_infos",
+                                          "trace_tree", "samples", "locations"};
+            info.known = std::find_if(std::begin(known), std::end(known),
+                                      [&](const char* k) { return sec.name == k; }) != std::end(known);
+            if (sec.name == "strings")
+                info.items = m_snapshot->strings.size();
+            m_snapshot->format.sections.push_back(std::move(info));
+        }
+        if (m_snapshot->strings.size() > 0xFFFFFFFEull)
+            return error("strings", -1, "the file has more strings than this program supports");
+        if (auto e = parseBigArrays())
+            return *e;
+        endStage("parse");
+        if (auto e = buildIndexes())
+            return *e;
+        if (auto e = parseSmallSections())
+            return *e;
+        endStage("index");
+        m_context.report("indexing", 1, 1);
+        return SnapshotPtr(std::move(m_snapshot));
+    } catch (const std::bad_alloc&) {
+        return error("memory", -1, "there is not enough memory to load this snapshot");
+    }
+}
+
+// Parses the nodes and edges arrays on all threads straight into the snapshot's columns.
+std::optional<Error> Loader::parseBigArrays() {
+    Snapshot& s = *m_snapshot;
+    const Section& nodesSec = *section("nodes");
+    const Section& edgesSec = *section("edges");
+    const std::uint64_t F = m_nodeFieldCount, G = m_edgeFieldCount;
+    const std::uint64_t N = s.format.headerNodeCount, E = s.format.headerEdgeCount;
+
+    // Pieces: each array cut into m_threads parts at commas; a piece ends at a ',' or the final ']'.
+    struct Piece {
+        int array; // 0 nodes, 1 edges
+        const char* begin;
+        const char* end; // the terminator (',' or ']')
+        std::uint64_t commas = 0;
+        std::uint64_t firstIndex = 0;
+    };
+    std::vector<Piece> pieces;
+    auto cut = [&](int array, const Section& sec) {
+        const char* b = m_data + sec.begin + 1; // after '['
+        const char* e = m_data + sec.end - 1;   // at ']'
+        const std::uint64_t len = std::uint64_t(e - b);
+        const unsigned parts = len < (1u << 20) ? 1 : m_threads;
+        const char* start = b;
+        for (unsigned k = 1; k < parts; ++k) {
+            const char* guess = b + len * k / parts;
+            if (guess < start)
+                guess = start;
+            const void* comma = std::memchr(guess, ',', std::size_t(e - guess));
+            if (!comma)
+                break;
+            pieces.push_back({array, start, static_cast<const char*>(comma)});
+            start = static_cast<const char*>(comma) + 1;
+        }
+        pieces.push_back({array, start, e});
+    };
+    cut(0, nodesSec);
+    cut(1, edgesSec);
+
+    // Phase 1: count values per piece (commas), so every piece knows where its values go.
+    detail::runParallel(m_threads, [&](unsigned t) {
+        for (std::size_t i = t; i < pieces.size(); i += m_threads)
+            pieces[i].commas = countCommas(pieces[i].begin, pieces[i].end);
+    });
+    std::uint64_t totals[2] = {0, 0};
+    bool emptyArray[2] = {false, false};
+    for (int a = 0; a < 2; ++a) {
+        std::uint64_t running = 0;
+        std::size_t lastOfArray = 0;
+        for (std::size_t i = 0; i < pieces.size(); ++i) {
+            if (pieces[i].array != a)
+                continue;
+            pieces[i].firstIndex = running;
+            running += pieces[i].commas + 1; // a piece holds commas + 1 values
+            lastOfArray = i;
+        }
+        // An empty array "[]" (or only whitespace) holds no values.
+        const Piece& only = pieces[lastOfArray];
+        if (only.firstIndex == 0 && only.commas == 0) {
+            const char* p = only.begin;
+            while (p < only.end && isWs(*p))
+                ++p;
+            if (p == only.end) {
+                running = 0;
+                emptyArray[a] = true;
+            }
+        }
+        totals[a] = running;
+    }
+    if (totals[0] != N * F)
+        return error("nodes", std::int64_t(nodesSec.begin),
+                     "inconsistent counts: the header says node_count " + std::to_string(N) + " (" +
+                         std::to_string(N * F) + " numbers with " + std::to_string(F) +
+                         " fields each), but \"nodes\" holds " + std::to_string(totals[0]) + " numbers");
+    if (totals[1] != E * G)
+        return error("edges", std::int64_t(edgesSec.begin),
+                     "inconsistent counts: the header says edge_count " + std::to_string(E) + " (" +
+                         std::to_string(E * G) + " numbers with " + std::to_string(G) +
+                         " fields each), but \"edges\" holds " + std::to_string(totals[1]) + " numbers");
+    if (N == 0)
+        return error("nodes", std::int64_t(nodesSec.begin), "the snapshot has no nodes");
+
+    // Memory guard: columns + retainers, estimated before anything big is allocated.
+    if (m_options.checkMemory) {
+        const std::uint64_t perNode = 1 + 4 + 4 + 4 + 4 + (s.hasTraceNodeId ? 4 : 0) + 1 + 4 + 8 /*index temps*/;
+        const std::uint64_t perEdge = 1 + 4 + 4 + 4 + 4;
+        const std::uint64_t need = N * perNode + E * perEdge;
+        const std::uint64_t avail = availableMemory();
+        if (avail && need > avail)
+            return error("memory", -1,
+                         "not enough memory: this snapshot has " + std::to_string(N) + " nodes and " +
+                             std::to_string(E) + " edges and needs about " + humanBytes(need) +
+                             " to load, but only " + humanBytes(avail) + " is available");
+    }
+
+    s.nodeCount = std::uint32_t(N);
+    s.edgeCount = std::uint32_t(E);
+    s.nodeType = PodArray<std::uint8_t>::uninitialized(N);
+    s.nodeName = PodArray<std::uint32_t>::uninitialized(N);
+    s.nodeId = PodArray<std::uint32_t>::uninitialized(N);
+    s.nodeSelfSize = PodArray<std::uint32_t>::uninitialized(N);
+    s.firstEdge = PodArray<std::uint32_t>::uninitialized(N + 1);
+    if (s.hasTraceNodeId)
+        s.nodeTraceId = PodArray<std::uint32_t>::uninitialized(N);
+    s.nodeDetachedness = s.hasDetachedness ? PodArray<std::uint8_t>::uninitialized(N) : PodArray<std::uint8_t>::zeroed(N);
+    s.edgeType = PodArray<std::uint8_t>::uninitialized(E);
+    s.edgeNameOrIndex = PodArray<std::uint32_t>::uninitialized(E);
+    s.edgeTo = PodArray<std::uint32_t>::uninitialized(E);
+
+    FailureSlot failures;
+    std::atomic<std::uint64_t> bytesDone{0};
+    const std::uint64_t bytesTotal = (nodesSec.end - nodesSec.begin) + (edgesSec.end - edgesSec.begin);
+    const std::uint32_t nodeTypeCount = std::uint32_t(s.nodeTypeNames.size());
+    const std::uint32_t edgeTypeCount = std::uint32_t(s.edgeTypeNames.size());
+    std::atomic<std::uint32_t> maxNameId{0};
+
+    auto parsePiece = [&](const Piece& piece, unsigned thread) {
+        if (emptyArray[piece.array])
+            return;
+        const bool nodes = piece.array == 0;
+        const std::uint64_t fields = nodes ? F : G;
+        std::uint64_t record = piece.firstIndex / fields;
+        std::uint32_t field = std::uint32_t(piece.firstIndex % fields);
+        const char* p = piece.begin;
+        const char* const end = piece.end;
+        const char* releasedUpTo = p;
+        const char* nextCheck = p + (4 << 20);
+        std::uint32_t localMaxName = 0;
+        std::uint8_t* const nType = s.nodeType.data();
+        std::uint32_t* const nName = s.nodeName.data();
+        std::uint32_t* const nId = s.nodeId.data();
+        std::uint32_t* const nSelf = s.nodeSelfSize.data();
+        std::uint32_t* const nEdgeCount = s.firstEdge.data() + 1; // counts now, offsets after the prefix sum
+        std::uint32_t* const nTrace = s.nodeTraceId.data();
+        std::uint8_t* const nDet = s.nodeDetachedness.data();
+        std::uint8_t* const eType = s.edgeType.data();
+        std::uint32_t* const eName = s.edgeNameOrIndex.data();
+        std::uint32_t* const eTo = s.edgeTo.data();
+        const NodeRole* nodeRoles = m_nodeRoles.data();
+        const EdgeRole* edgeRoles = m_edgeRoles.data();
+        const char* what = nodes ? "nodes" : "edges";
+        auto fail = [&](const char* at, std::string reason) {
+            failures.set(std::uint64_t(at - m_data), what, std::move(reason));
+        };
+        for (;;) {
+            while (isWs(*p))
+                ++p;
+            const char* numStart = p;
+            std::uint64_t v = 0;
+            unsigned c;
+            while ((c = unsigned(static_cast<unsigned char>(*p)) - '0') < 10) {
+                v = v * 10 + c;
+                ++p;
+            }
+            if (p == numStart || p - numStart > 10 || v > 0xFFFFFFFFull || *p == '.' || *p == 'e' || *p == 'E') {
+                std::string reason;
+                if (*numStart == '-')
+                    reason = std::string("a negative number in \"") + what + "\" (only non-negative integers are allowed)";
+                else if (p - numStart > 10 || v > 0xFFFFFFFFull)
+                    reason = std::string("a number in \"") + what + "\" is larger than 4294967295";
+                else if (p != numStart)
+                    reason = std::string("a number in \"") + what + "\" is not an integer";
+                else if (*p == ',' || *p == ']')
+                    reason = std::string("a value is missing in \"") + what + "\" (two separators in a row)";
+                else
+                    reason = std::string("expected a number in \"") + what + "\", found " +
+                             describeByte(std::uint64_t(p - m_data));
+                fail(numStart, std::move(reason));
+                return;
+            }
+            const std::uint32_t value = std::uint32_t(v);
+            if (nodes) {
+                switch (nodeRoles[field]) {
+                case NodeRole::Type:
+                    if (value >= nodeTypeCount) {
+                        fail(numStart, "node " + std::to_string(record) + " has type " + std::to_string(value) +
+                                           ", but meta.node_types lists only " + std::to_string(nodeTypeCount) + " types");
+                        return;
+                    }
+                    nType[record] = std::uint8_t(value);
+                    break;
+                case NodeRole::Name:
+                    nName[record] = value;
+                    localMaxName = std::max(localMaxName, value);
+                    break;
+                case NodeRole::Id: nId[record] = value; break;
+                case NodeRole::SelfSize: nSelf[record] = value; break;
+                case NodeRole::EdgeCount: nEdgeCount[record] = value; break;
+                case NodeRole::TraceNodeId: nTrace[record] = value; break;
+                case NodeRole::Detachedness:
+                    if (value > 2) {
+                        fail(numStart, "node " + std::to_string(record) + " has detachedness " +
+                                           std::to_string(value) + " (0, 1 or 2 expected)");
+                        return;
+                    }
+                    nDet[record] = std::uint8_t(value);
+                    break;
+                case NodeRole::Ignore: break;
+                }
+            } else {
+                switch (edgeRoles[field]) {
+                case EdgeRole::Type:
+                    if (value >= edgeTypeCount) {
+                        fail(numStart, "edge " + std::to_string(record) + " has type " + std::to_string(value) +
+                                           ", but meta.edge_types lists only " + std::to_string(edgeTypeCount) + " types");
+                        return;
+                    }
+                    eType[record] = std::uint8_t(value);
+                    break;
+                case EdgeRole::NameOrIndex: eName[record] = value; break;
+                case EdgeRole::ToNode:
+                    if (value % F != 0) {
+                        fail(numStart, "edge " + std::to_string(record) + " points to node index " +
+                                           std::to_string(value) + ", which is not a multiple of the " +
+                                           std::to_string(F) + " node fields");
+                        return;
+                    }
+                    if (value / F >= N) {
+                        fail(numStart, "edge " + std::to_string(record) + " points to node index " +
+                                           std::to_string(value) + ", past the last of the " + std::to_string(N) +
+                                           " nodes");
+                        return;
+                    }
+                    eTo[record] = std::uint32_t(value / F);
+                    break;
+                case EdgeRole::Ignore: break;
+                }
+            }
+            if (++field == fields) {
+                field = 0;
+                ++record;
+            }
+            while (isWs(*p))
+                ++p;
+            if (p == end)
+                break;
+            if (*p != ',') {
+                fail(p, std::string("expected ',' between the numbers of \"") + what + "\", found " +
+                            describeByte(std::uint64_t(p - m_data)));
+                return;
+            }
+            ++p;
+            if (p >= nextCheck) {
+                bytesDone.fetch_add(std::uint64_t(p - (nextCheck - (4 << 20))), std::memory_order_relaxed);
+                nextCheck = p + (4 << 20);
+                if (m_context.stopRequested()) {
+                    failures.set(0, what, "cancelled", true);
+                    return;
+                }
+                if (failures.failed())
+                    return;
+                if (thread == 0)
+                    m_context.report("parsing", bytesDone.load(std::memory_order_relaxed), bytesTotal);
+                if (p - releasedUpTo > (32 << 20)) {
+                    releasePages(releasedUpTo, p - 4096);
+                    releasedUpTo = p - 4096;
+                }
+            }
+        }
+        releasePages(releasedUpTo, end);
+        std::uint32_t prev = maxNameId.load();
+        while (localMaxName > prev && !maxNameId.compare_exchange_weak(prev, localMaxName)) {
+        }
+    };
+    // Balance bytes: piece i goes to thread i % threads; cuts are equal-sized, so this is even.
+    detail::runParallel(m_threads, [&](unsigned t) {
+        for (std::size_t i = t; i < pieces.size(); i += m_threads)
+            parsePiece(pieces[i], t);
+    });
+    if (const auto& f = failures.failure()) {
+        if (f->cancelled)
+            return cancelled();
+        return error(f->stage, std::int64_t(f->offset), f->reason);
+    }
+    if (maxNameId.load() >= s.strings.size())
+        return error("nodes", std::int64_t(nodesSec.begin),
+                     "a node name refers to string " + std::to_string(maxNameId.load()) + ", but \"strings\" holds only " +
+                         std::to_string(s.strings.size()) + " strings");
+    m_context.report("parsing", bytesTotal, bytesTotal);
+    return std::nullopt;
+}
+
+// First-edge offsets, edge-name validation, root, and the retainers in CSR form.
+std::optional<Error> Loader::buildIndexes() {
+    Snapshot& s = *m_snapshot;
+    const std::uint32_t N = s.nodeCount;
+    const std::uint32_t E = s.edgeCount;
+    if (m_context.stopRequested())
+        return cancelled();
+    {
+        std::uint64_t sum = 0;
+        s.firstEdge[0] = 0;
+        for (std::uint32_t i = 0; i < N; ++i) {
+            sum += s.firstEdge[i + 1];
+            if (sum > E)
+                return error("nodes", std::int64_t(section("nodes")->begin),
+                             "inconsistent counts: the edge_count values of the nodes add up to more than the " +
+                                 std::to_string(E) + " edges in the file (exceeded at node " + std::to_string(i) + ")");
+            s.firstEdge[i + 1] = std::uint32_t(sum);
+        }
+        if (sum != E)
+            return error("nodes", std::int64_t(section("nodes")->begin),
+                         "inconsistent counts: the edge_count values of the nodes add up to " + std::to_string(sum) +
+                             ", but the file has " + std::to_string(E) + " edges");
+    }
+    if (m_hasRootIndex) {
+        if (m_rootIndexField % m_nodeFieldCount != 0 || m_rootIndexField / m_nodeFieldCount >= N)
+            return error("header", std::int64_t(section("snapshot")->begin),
+                         "root_index " + std::to_string(m_rootIndexField) + " does not point to a node");
+        s.rootOrdinal = std::uint32_t(m_rootIndexField / m_nodeFieldCount);
+    }
+
+    // Split nodes into ranges of about equal edge counts, one per thread.
+    const unsigned T = (E < (1u << 16)) ? 1 : m_threads;
+    std::vector<std::uint32_t> bounds(T + 1, N);
+    bounds[0] = 0;
+    for (unsigned t = 1; t < T; ++t) {
+        const std::uint64_t target = std::uint64_t(E) * t / T;
+        bounds[t] = std::uint32_t(std::lower_bound(s.firstEdge.begin(), s.firstEdge.begin() + N, std::uint32_t(target)) -
+                                  s.firstEdge.begin());
+        bounds[t] = std::max(bounds[t], bounds[t - 1]);
+    }
+    // Per-thread retainer counts per target.
+    std::vector<PodArray<std::uint32_t>> counts(T);
+    for (auto& c : counts)
+        c = PodArray<std::uint32_t>::zeroed(N);
+    const std::uint32_t stringCount = std::uint32_t(s.strings.size());
+    FailureSlot failures;
+    std::vector<EdgeKind> edgeKinds = s.edgeKinds;
+    detail::runParallel(T, [&](unsigned t) {
+        std::uint32_t* cnt = counts[t].data();
+        const std::uint32_t eBegin = s.firstEdge[bounds[t]], eEnd = s.firstEdge[bounds[t + 1]];
+        for (std::uint32_t e = eBegin; e < eEnd; ++e) {
+            ++cnt[s.edgeTo[e]];
+            const EdgeKind k = edgeKinds[s.edgeType[e]];
+            if (!edgeNameIsIndex(k) && k != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount) {
+                failures.set(e, "edges",
+                             "edge " + std::to_string(e) + " is named by string " + std::to_string(s.edgeNameOrIndex[e]) +
+                                 ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
+                return;
+            }
+        }
+    });
+    if (const auto& f = failures.failure())
+        return error("edges", std::int64_t(section("edges")->begin), f->reason);
+    if (m_context.stopRequested())
+        return cancelled();
+    // Offsets: for target v, threads' slots are laid out from the highest thread down, since retainers
+    // are ordered by decreasing source ordinal; within a slot range each thread fills from the end.
+    s.firstRetainer = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1);
+    {
+        std::uint32_t running = 0;
+        for (std::uint32_t v = 0; v < N; ++v) {
+            s.firstRetainer[v] = running;
+            std::uint32_t slot = running;
+            for (unsigned t = T; t-- > 0;) {
+                slot += counts[t][v];
+                counts[t][v] = slot; // end (exclusive) of thread t's range, filled backwards
+            }
+            running = slot;
+        }
+        s.firstRetainer[N] = running;
+    }
+    s.retainerEdge = PodArray<std::uint32_t>::uninitialized(E);
+    s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
+    detail::runParallel(T, [&](unsigned t) {
+        std::uint32_t* pos = counts[t].data();
+        for (std::uint32_t n = bounds[t]; n < bounds[t + 1]; ++n) {
+            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+                const std::uint32_t slot = --pos[s.edgeTo[e]];
+                s.retainerEdge[slot] = e;
+                s.retainerSource[slot] = n;
+            }
+        }
+    });
+    // Within one thread's range a target's retainers were written back to front in increasing
+    // (source, edge) order, so the range reads in decreasing order, as DevTools has it.
+    return std::nullopt;
+}
+
+std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<std::int64_t>& out) {
+    std::uint64_t p = sec.begin;
+    if (m_data[p] != '[')
+        return error(sec.name, std::int64_t(p), "\"" + sec.name + "\" must be an array of integers");
+    ++p;
+    auto skipWs = [&] {
+        while (p < sec.end && isWs(m_data[p]))
+            ++p;
+    };
+    skipWs();
+    if (m_data[p] == ']')
+        return std::nullopt;
+    for (;;) {
+        skipWs();
+        bool neg = false;
+        if (m_data[p] == '-') {
+            neg = true;
+            ++p;
+        }
+        const std::uint64_t start = p;
+        std::uint64_t v = 0;
+        while (p < sec.end && m_data[p] >= '0' && m_data[p] <= '9') {
+            v = v * 10 + std::uint64_t(m_data[p] - '0');
+            ++p;
+        }
+        if (p == start || p - start > 15)
+            return error(sec.name, std::int64_t(p), "expected an integer in \"" + sec.name + "\", found " + describeByte(p));
+        out.push_back(neg ? -std::int64_t(v) : std::int64_t(v));
+        skipWs();
+        if (m_data[p] == ',') {
+            ++p;
+            continue;
+        }
+        if (m_data[p] == ']')
+            break;
+        return error(sec.name, std::int64_t(p), "expected ',' or ']' in \"" + sec.name + "\", found " + describeByte(p));
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Loader::parseTraceTree(const Section& sec) {
+    Snapshot& s = *m_snapshot;
+    std::uint64_t p = sec.begin;
+    auto skipWs = [&] {
+        while (p < sec.end && isWs(m_data[p]))
+            ++p;
+    };
+    auto bad = [&](const std::string& what) {
+        return error("trace_tree", std::int64_t(p), "\"trace_tree\" is malformed: " + what + ", found " + describeByte(p));
+    };
+    if (m_data[p] != '[')
+        return bad("expected '['");
+    ++p;
+    std::vector<std::uint32_t> parents{kNone};
+    auto readNumber = [&](std::uint32_t& out) -> bool {
+        skipWs();
+        std::uint64_t v = 0;
+        const std::uint64_t start = p;
+        while (p < sec.end && m_data[p] >= '0' && m_data[p] <= '9') {
+            v = v * 10 + std::uint64_t(m_data[p] - '0');
+            ++p;
+        }
+        if (p == start || p - start > 10 || v > 0xFFFFFFFFull)
+            return false;
+        out = std::uint32_t(v);
+        return true;
+    };
+    auto expect = [&](char c) {
+        skipWs();
+        if (p < sec.end && m_data[p] == c) {
+            ++p;
+            return true;
+        }
+        return false;
+    };
+    for (;;) {
+        skipWs();
+        if (p >= sec.end)
+            return bad("unexpected end");
+        if (m_data[p] == ']') {
+            ++p;
+            parents.pop_back();
+            if (parents.empty())
+                break;
+            skipWs();
+            if (m_data[p] == ',') {
+                ++p;
+                continue;
+            }
+            if (m_data[p] == ']')
+                continue;
+            return bad("expected ',' or ']'");
+        }
+        TraceNode node{};
+        if (!readNumber(node.id) || !expect(',') || !readNumber(node.functionInfoIndex) || !expect(',') ||
+            !readNumber(node.count) || !expect(',') || !readNumber(node.size) || !expect(',') || !expect('['))
+            return bad("expected a trace node [id, function, count, size, [children]]");
+        node.parent = parents.back();
+        s.traceTree.push_back(node);
+        parents.push_back(std::uint32_t(s.traceTree.size() - 1));
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Loader::parseSmallSections() {
+    Snapshot& s = *m_snapshot;
+    const std::uint32_t F = m_nodeFieldCount;
+    auto indexOf = [](const std::vector<std::string>& v, std::string_view n) -> int {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (v[i] == n)
+                return int(i);
+        return -1;
+    };
+    auto setItems = [&](const std::string& name, std::uint64_t items) {
+        for (auto& info : s.format.sections)
+            if (info.name == name)
+                info.items = items;
+    };
+    setItems("nodes", std::uint64_t(s.nodeCount) * F);
+    setItems("edges", std::uint64_t(s.edgeCount) * m_edgeFieldCount);
+    if (const Section* sec = section("locations"); sec && !s.format.locationFields.empty()) {
+        std::vector<std::int64_t> v;
+        if (auto e = parseSmallNumbers(*sec, v))
+            return e;
+        setItems("locations", v.size());
+        const auto& lf = s.format.locationFields;
+        const int fo = indexOf(lf, "object_index"), fs = indexOf(lf, "script_id"), fl = indexOf(lf, "line"),
+                  fc = indexOf(lf, "column");
+        const std::size_t w = lf.size();
+        if (fo < 0 || fs < 0 || fl < 0 || fc < 0)
+            return error("locations", std::int64_t(sec->begin),
+                         "meta.location_fields must name object_index, script_id, line and column");
+        if (v.size() % w != 0)
+            return error("locations", std::int64_t(sec->begin),
+                         "\"locations\" holds " + std::to_string(v.size()) + " numbers, not a multiple of its " +
+                             std::to_string(w) + " fields");
+        s.locations.reserve(v.size() / w);
+        for (std::size_t i = 0; i + w <= v.size(); i += w) {
+            const std::int64_t obj = v[i + std::size_t(fo)];
+            if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.nodeCount)
+                return error("locations", std::int64_t(sec->begin),
+                             "location " + std::to_string(i / w) + " refers to node index " + std::to_string(obj) +
+                                 ", which is not a node");
+            s.locations.push_back({std::uint32_t(obj / F), std::uint32_t(v[i + std::size_t(fs)]),
+                                   std::uint32_t(v[i + std::size_t(fl)]), std::uint32_t(v[i + std::size_t(fc)])});
+        }
+        std::stable_sort(s.locations.begin(), s.locations.end(),
+                         [](const Location& a, const Location& b) { return a.node < b.node; });
+        // A node listed twice keeps its last location, as DevTools' map does.
+        std::vector<Location> unique;
+        unique.reserve(s.locations.size());
+        for (const auto& l : s.locations) {
+            if (!unique.empty() && unique.back().node == l.node)
+                unique.back() = l;
+            else
+                unique.push_back(l);
+        }
+        s.locations = std::move(unique);
+    }
+    if (const Section* sec = section("trace_function_infos"); sec && !m_traceFunctionInfoFields.empty()) {
+        std::vector<std::int64_t> v;
+        if (auto e = parseSmallNumbers(*sec, v))
+            return e;
+        setItems("trace_function_infos", v.size());
+        const auto& tf = m_traceFunctionInfoFields;
+        const std::size_t w = tf.size();
+        const int fi = indexOf(tf, "function_id"), fn = indexOf(tf, "name"), fsn = indexOf(tf, "script_name"),
+                  fsi = indexOf(tf, "script_id"), fl = indexOf(tf, "line"), fc = indexOf(tf, "column");
+        if (v.size() % w != 0)
+            s.warnings.push_back("trace_function_infos holds " + std::to_string(v.size()) +
+                                 " numbers, not a multiple of its " + std::to_string(w) + " fields; the rest is ignored");
+        const std::size_t count = v.size() / w;
+        if (count != s.format.headerTraceFunctionCount)
+            s.warnings.push_back("the header's trace_function_count is " +
+                                 std::to_string(s.format.headerTraceFunctionCount) + " but trace_function_infos holds " +
+                                 std::to_string(count) + " functions; all " + std::to_string(count) + " were loaded");
+        auto get = [&](std::size_t rec, int f) -> std::uint32_t {
+            return f < 0 ? 0u : std::uint32_t(v[rec * w + std::size_t(f)]);
+        };
+        for (std::size_t r = 0; r < count; ++r) {
+            TraceFunctionInfo info{get(r, fi), StringId(get(r, fn)), StringId(get(r, fsn)), get(r, fsi), get(r, fl),
+                                   get(r, fc)};
+            if (info.name.value >= s.strings.size() || info.scriptName.value >= s.strings.size())
+                return error("trace_function_infos", std::int64_t(sec->begin),
+                             "trace function " + std::to_string(r) + " refers to a string that does not exist");
+            s.traceFunctionInfos.push_back(info);
+        }
+    }
+    if (const Section* sec = section("trace_tree")) {
+        if (auto e = parseTraceTree(*sec))
+            return e;
+        setItems("trace_tree", s.traceTree.size());
+    }
+    if (const Section* sec = section("samples"); sec && !m_sampleFields.empty()) {
+        std::vector<std::int64_t> v;
+        if (auto e = parseSmallNumbers(*sec, v))
+            return e;
+        setItems("samples", v.size());
+        const std::size_t w = m_sampleFields.size();
+        const int ft = indexOf(m_sampleFields, "timestamp_us"), fa = indexOf(m_sampleFields, "last_assigned_id");
+        if (ft >= 0 && fa >= 0)
+            for (std::size_t i = 0; i + w <= v.size(); i += w)
+                s.samples.push_back({std::uint64_t(v[i + std::size_t(ft)]), std::uint32_t(v[i + std::size_t(fa)])});
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Expected<SnapshotPtr> loadSnapshot(const std::string& path, const LoadOptions& options, const WorkContext& context,
+                                   LoadTimings* timings) {
+    Loader loader(path, options, context, timings);
+    return loader.loadFile();
+}
+
+Expected<SnapshotPtr> loadSnapshotFromMemory(std::string_view json, const std::string& name, const LoadOptions& options,
+                                             const WorkContext& context) {
+    Loader loader(name, options, context, nullptr);
+    return loader.loadMemory(json);
+}
+
+} // namespace heapscope
