@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "heapscope/analysis.h"
+#include "heapscope/comparison.h"
 #include "heapscope/format.h"
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
@@ -13,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <sys/resource.h>
+#include <thread>
 
 namespace heapscope::cli {
 
@@ -397,6 +399,300 @@ int cmdSummary(const std::vector<std::string>& argv) {
     return kOk;
 }
 
+
+// Loads and analyses a file; used on worker threads, so it returns the error instead of printing.
+Expected<AnalysisPtr> loadAndAnalyze(const std::string& path, LoadTimings* timings) {
+    auto snap = loadSnapshot(path, {}, {}, timings);
+    if (!snap)
+        return snap.error();
+    return analyze(*snap);
+}
+
+int cmdDiff(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--json", "--csv", "--ids", "--timings"}, {"--top"}, err);
+    if (!args)
+        return usageError(err);
+    if (args->positional.size() != 2)
+        return usageError("diff needs BASE and FILE");
+    if (args->has("--json") && args->has("--csv"))
+        return usageError("--json and --csv cannot be combined");
+    std::size_t top = SIZE_MAX;
+    if (auto t = args->option("--top")) {
+        try {
+            top = std::stoul(*t);
+        } catch (...) {
+            return usageError("--top needs a number");
+        }
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    std::optional<Expected<AnalysisPtr>> base, current;
+    {
+        // Both snapshots load and analyse at the same time.
+        std::jthread other([&] { base.emplace(loadAndAnalyze(args->positional[0], nullptr)); });
+        current.emplace(loadAndAnalyze(args->positional[1], nullptr));
+    }
+    for (auto* r : {&*base, &*current})
+        if (!*r) {
+            std::fprintf(stderr, "heapscope-cli: %s\n", r->error().message().c_str());
+            return kLoadError;
+        }
+    const auto t1 = std::chrono::steady_clock::now();
+    auto cmp = compare(**base, **current);
+    if (!cmp) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", cmp.error().message().c_str());
+        return kLoadError;
+    }
+    const auto t2 = std::chrono::steady_clock::now();
+    const Comparison& c = **cmp;
+    for (const auto& w : c.warnings)
+        std::fprintf(stderr, "heapscope-cli: warning: %s\n", w.c_str());
+    const std::size_t count = std::min(top, c.classes.size());
+    const bool ids = args->has("--ids");
+    auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
+        w.key(key).beginArray();
+        for (std::uint32_t n : nodes)
+            w.value(std::uint64_t(s.nodeId[n]));
+        w.endArray();
+    };
+    if (args->has("--json")) {
+        JsonWriter w;
+        w.beginObject();
+        w.field("base", c.base->snapshot->path);
+        w.field("file", c.current->snapshot->path);
+        w.field("ids_shared", c.idsShared);
+        writeStringList(w, "warnings", c.warnings);
+        w.key("totals").beginObject();
+        w.field("class_count", std::uint64_t(c.classes.size()));
+        w.field("new_count", c.totals.newCount);
+        w.field("deleted_count", c.totals.deletedCount);
+        w.field("delta", c.totals.countDelta());
+        w.field("alloc_size", c.totals.allocSize);
+        w.field("freed_size", c.totals.freedSize);
+        w.field("size_delta", c.totals.sizeDelta());
+        w.field("survived_count", c.totals.survivedCount);
+        w.field("base_total_size", c.base->totalSize);
+        w.field("total_size", c.current->totalSize);
+        w.endObject();
+        w.key("classes").beginArray();
+        for (std::size_t i = 0; i < count; ++i) {
+            const ClassDiff& d = c.classes[i];
+            w.beginObject();
+            w.field("key", d.key);
+            w.field("name", d.name);
+            w.field("new_count", std::uint64_t(d.newCount));
+            w.field("deleted_count", std::uint64_t(d.deletedCount));
+            w.field("delta", d.delta());
+            w.field("alloc_size", d.allocSize);
+            w.field("freed_size", d.freedSize);
+            w.field("size_delta", d.sizeDelta());
+            w.field("base_count", std::uint64_t(d.baseCount));
+            w.field("count", std::uint64_t(d.currentCount));
+            w.field("survived_count", std::uint64_t(d.survivedCount));
+            w.field("survived_size", d.survivedSize);
+            w.field("base_retained_size", d.baseRetained);
+            w.field("retained_size", d.currentRetained);
+            w.field("retained_delta", d.retainedDelta());
+            if (ids) {
+                idList(w, "new_ids", *c.current->snapshot, d.newNodes);
+                idList(w, "deleted_ids", *c.base->snapshot, d.deletedNodes);
+            }
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+        std::printf("%s\n", w.str().c_str());
+    } else if (args->has("--csv")) {
+        std::printf("key,name,new_count,deleted_count,delta,alloc_size,freed_size,size_delta,base_count,count,"
+                    "survived_count,survived_size,base_retained_size,retained_size,retained_delta%s\n",
+                    ids ? ",new_ids,deleted_ids" : "");
+        for (std::size_t i = 0; i < count; ++i) {
+            const ClassDiff& d = c.classes[i];
+            std::printf("%s,%s,%u,%u,%lld,%llu,%llu,%lld,%u,%u,%u,%llu,%llu,%llu,%lld", csvField(d.key).c_str(),
+                        csvField(d.name).c_str(), d.newCount, d.deletedCount, static_cast<long long>(d.delta()),
+                        static_cast<unsigned long long>(d.allocSize), static_cast<unsigned long long>(d.freedSize),
+                        static_cast<long long>(d.sizeDelta()), d.baseCount, d.currentCount, d.survivedCount,
+                        static_cast<unsigned long long>(d.survivedSize), static_cast<unsigned long long>(d.baseRetained),
+                        static_cast<unsigned long long>(d.currentRetained), static_cast<long long>(d.retainedDelta()));
+            if (ids) {
+                auto join = [](const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
+                    std::string out;
+                    for (std::uint32_t n : nodes)
+                        out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[n]);
+                    return out;
+                };
+                std::printf(",%s,%s", join(*c.current->snapshot, d.newNodes).c_str(),
+                            join(*c.base->snapshot, d.deletedNodes).c_str());
+            }
+            std::printf("\n");
+        }
+    } else {
+        std::printf("%s compared with %s: %s new, %s deleted, size %s\n", c.current->snapshot->path.c_str(),
+                    c.base->snapshot->path.c_str(), format::grouped(c.totals.newCount).c_str(),
+                    format::grouped(c.totals.deletedCount).c_str(), format::signedBytes(c.totals.sizeDelta()).c_str());
+        std::printf("%s %s %s %s %s %s %s %s\n", pad("Constructor", 40).c_str(), pad("# New", 9, true).c_str(),
+                    pad("# Deleted", 10, true).c_str(), pad("# Delta", 9, true).c_str(), pad("Alloc. Size", 12, true).c_str(),
+                    pad("Freed Size", 12, true).c_str(), pad("Size Delta", 12, true).c_str(),
+                    pad("Retained Delta", 15, true).c_str());
+        for (std::size_t i = 0; i < count; ++i) {
+            const ClassDiff& d = c.classes[i];
+            std::printf("%s %s %s %s %s %s %s %s\n", pad(truncateDisplay(text::toUtf8(d.name), 40), 40).c_str(),
+                        pad(format::countNbsp(d.newCount), 9, true).c_str(),
+                        pad(format::countNbsp(d.deletedCount), 10, true).c_str(),
+                        pad(format::signedCount(d.delta()), 9, true).c_str(),
+                        pad(format::bytesAdaptive(d.allocSize), 12, true).c_str(),
+                        pad(format::bytesAdaptive(d.freedSize), 12, true).c_str(),
+                        pad(format::signedBytes(d.sizeDelta()), 12, true).c_str(),
+                        pad(format::signedBytes(d.retainedDelta()), 15, true).c_str());
+        }
+    }
+    if (args->has("--timings")) {
+        auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+        FILE* out = args->has("--json") || args->has("--csv") ? stderr : stdout;
+        std::fprintf(out, "\n%-22s %10.3f\n", "load+analysis (both)", secs(t0, t1));
+        std::fprintf(out, "%-22s %10.3f\n", "comparison", secs(t1, t2));
+        std::fprintf(out, "%-22s %10.3f %14.1f\n", "total", secs(t0, t2), double(peakRssBytes()) / 1e6);
+    }
+    return kOk;
+}
+
+const char* detachednessName(std::uint8_t d) { return d == 1 ? "attached" : d == 2 ? "detached" : "unknown"; }
+
+int cmdNode(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--json"}, {}, err);
+    if (!args)
+        return usageError(err);
+    if (args->positional.size() != 2)
+        return usageError("node needs FILE and ID[,ID...]");
+    std::vector<std::uint32_t> ids;
+    {
+        std::string list = args->positional[1];
+        std::size_t pos = 0;
+        while (pos <= list.size()) {
+            const auto comma = list.find(',', pos);
+            std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            if (!item.empty() && item[0] == '@')
+                item.erase(0, 1);
+            try {
+                std::size_t used = 0;
+                const unsigned long v = std::stoul(item, &used);
+                if (used != item.size() || v > 0xFFFFFFFFul)
+                    throw 0;
+                ids.push_back(std::uint32_t(v));
+            } catch (...) {
+                return usageError("'" + item + "' is not an object id");
+            }
+            if (comma == std::string::npos)
+                break;
+            pos = comma + 1;
+        }
+    }
+    auto snap = loadOrReport(args->positional[0], nullptr);
+    if (!snap)
+        return kLoadError;
+    auto analysis = analyzeOrReport(*snap);
+    if (!analysis)
+        return kLoadError;
+    const Analysis& a = **analysis;
+    const Snapshot& s = *a.snapshot;
+    JsonWriter w;
+    w.beginArray();
+    int missing = 0;
+    for (std::uint32_t id : ids) {
+        const auto n = s.findNodeById(id);
+        if (!n) {
+            std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id, s.path.c_str());
+            ++missing;
+            continue;
+        }
+        const std::uint32_t o = *n;
+        if (args->has("--json")) {
+            w.beginObject();
+            w.field("id", std::uint64_t(id));
+            w.field("ordinal", std::uint64_t(o));
+            w.field("type", s.typeName(o));
+            w.field("name", a.displayName(o));
+            w.field("class_name", a.classInfo(o).name);
+            w.field("class_key", a.classInfo(o).key);
+            w.field("self_size_raw", std::uint64_t(s.nodeSelfSize[o]));
+            w.field("self_size", std::uint64_t(a.selfSize[o]));
+            w.field("retained_size", a.retainedSize[o]);
+            w.field("distance", std::int64_t(a.distance[o]));
+            w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
+            w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
+            w.field("retainer_count", std::uint64_t(s.firstRetainer[o + 1] - s.firstRetainer[o]));
+            w.field("detachedness", std::uint64_t(a.detachedness[o]));
+            w.endObject();
+        } else {
+            std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o)).c_str());
+            std::printf("  type:          %s\n", std::string(s.typeName(o)).c_str());
+            std::printf("  class:         %s  (key %s)\n", text::toUtf8(a.classInfo(o).name).c_str(),
+                        text::toUtf8(a.classInfo(o).key).c_str());
+            std::printf("  shallow size:  %s (%s bytes)\n", format::sizeKB(a.selfSize[o]).c_str(),
+                        format::grouped(a.selfSize[o]).c_str());
+            std::printf("  retained size: %s (%s bytes, %s)\n", format::sizeKB(a.retainedSize[o]).c_str(),
+                        format::grouped(a.retainedSize[o]).c_str(), format::percent(a.retainedSize[o], a.totalSize).c_str());
+            std::printf("  distance:      %s\n", format::distance(a.distance[o]).c_str());
+            std::printf("  dominator:     %s\n", text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
+            std::printf("  edges:         %u, retainers: %u\n", s.firstEdge[o + 1] - s.firstEdge[o],
+                        s.firstRetainer[o + 1] - s.firstRetainer[o]);
+            std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
+        }
+    }
+    w.endArray();
+    if (args->has("--json"))
+        std::printf("%s\n", w.str().c_str());
+    return missing ? kLoadError : kOk;
+}
+
+int cmdStats(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--json"}, {}, err);
+    if (!args)
+        return usageError(err);
+    if (args->positional.size() != 1)
+        return usageError("stats needs exactly one FILE");
+    auto snap = loadOrReport(args->positional[0], nullptr);
+    if (!snap)
+        return kLoadError;
+    auto analysis = analyzeOrReport(*snap);
+    if (!analysis)
+        return kLoadError;
+    const Statistics& st = (*analysis)->statistics;
+    if (args->has("--json")) {
+        JsonWriter w;
+        w.beginObject();
+        w.field("total", st.total);
+        w.key("native").beginObject();
+        w.field("total", st.nativeTotal);
+        w.field("typedArrays", st.typedArrays);
+        w.endObject();
+        w.key("v8heap").beginObject();
+        w.field("total", st.v8heapTotal);
+        w.field("code", st.code);
+        w.field("jsArrays", st.jsArrays);
+        w.field("strings", st.strings);
+        w.field("system", st.system);
+        w.endObject();
+        w.endObject();
+        std::printf("%s\n", w.str().c_str());
+        return kOk;
+    }
+    auto row = [&](const char* name, std::uint64_t v) {
+        std::printf("%-36s %14s %6s\n", name, format::sizeKB(v).c_str(), format::percent(v, st.total).c_str());
+    };
+    row("Code", st.code);
+    row("Strings", st.strings);
+    row("JS arrays", st.jsArrays);
+    row("Typed arrays", st.typedArrays);
+    row("System objects", st.system);
+    row("Other JS objects", st.otherJs());
+    row("Other non-JS objects (such as HTML and CSS)", st.otherNative());
+    row("Total", st.total);
+    return kOk;
+}
+
 } // namespace
 
 const char* usageText() {
@@ -422,6 +718,12 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return cmdInfo(args);
     if (command == "summary")
         return cmdSummary(args);
+    if (command == "diff")
+        return cmdDiff(args);
+    if (command == "node")
+        return cmdNode(args);
+    if (command == "stats")
+        return cmdStats(args);
     return usageError("unknown command '" + command + "'");
 }
 

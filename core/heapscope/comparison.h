@@ -47,9 +47,10 @@ class Comparison {
 public:
     AnalysisPtr base;
     AnalysisPtr current;
-    /// The base re-classified with the current snapshot's interface definitions (instances of
-    /// deletedNodes are classified by this); equal to `base` when no re-classification was needed.
-    AnalysisPtr baseClassified;
+    /// The base's classes under the current snapshot's interface definitions (DevTools classifies
+    /// the base that way so that class keys line up); per base node, an index into baseClasses.
+    PodArray<std::uint32_t> baseClassOf;
+    std::vector<ClassInfo> baseClasses;
     std::vector<ClassDiff> classes; ///< sorted by size delta descending, then name
     ComparisonTotals totals;
     bool idsShared = true;          ///< false when the snapshots look like different processes
@@ -58,6 +59,10 @@ public:
 
 using ComparisonPtr = std::shared_ptr<const Comparison>;
 
+/// Compares `current` against `base`. Progress stage: "comparison".
 Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const WorkContext& context = {});
+
+/// The snapshot to use as the base by default: the one with the smaller max JS object id (older).
+bool isOlder(const Snapshot& a, const Snapshot& b);
 
 } // namespace heapscope

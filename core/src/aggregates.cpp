@@ -252,21 +252,30 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
 }
 
 Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkContext& context) const {
-    const Snapshot& s = *snapshot;
+    if (filter.isAll())
+        return detail::aggregateWith(*this, classOf.data(), classes, nullptr);
+    auto m = filterMask(filter, context);
+    if (!m)
+        return m.error();
+    if (context.stopRequested())
+        return cancelled(*this);
+    return detail::aggregateWith(*this, classOf.data(), classes, &*m);
+}
+
+Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
+                                 const std::vector<bool>* mask) {
+    const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
-    std::vector<bool> mask;
-    const bool all = filter.isAll();
-    if (!all) {
-        auto m = filterMask(filter, context);
-        if (!m)
-            return m.error();
-        mask = std::move(*m);
-    }
-    auto passes = [&](std::uint32_t n) { return all || mask[n]; };
+    const auto& selfSize = a.selfSize;
+    const auto& distance = a.distance;
+    const auto& firstDominated = a.firstDominated;
+    const auto& dominated = a.dominated;
+    const auto& retainedSize = a.retainedSize;
+    auto passes = [&](std::uint32_t n) { return !mask || (*mask)[n]; };
     std::vector<std::uint32_t> rowOfClass(classes.size(), kNone);
     Aggregates out;
     for (std::uint32_t n = 0; n < N; ++n) {
-        if (!passes(n) || selfSize[n] == 0)
+        if (selfSize[n] == 0 || !passes(n))
             continue;
         const std::uint32_t c = classOf[n];
         std::uint32_t& row = rowOfClass[c];
@@ -283,8 +292,6 @@ Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkCon
         agg.selfSize += selfSize[n];
         agg.instances.push_back(n);
     }
-    if (context.stopRequested())
-        return cancelled(*this);
     // Retained size without double counting: walk the dominator tree keeping the classes that are
     // open on the current path; a node counts only when no counted ancestor has its class.
     std::vector<std::uint8_t> open(classes.size(), 0);

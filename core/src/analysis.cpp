@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -395,7 +396,6 @@ private:
     void computeClassNames();
     std::vector<InterfaceDefinition> inferInterfaces() const;
     void computeStatistics();
-    std::uint32_t internClass(const std::string& name, const std::string& key);
 
     const Snapshot& m_s;
     const AnalysisOptions& m_options;
@@ -404,7 +404,6 @@ private:
     detail::EphemeronNames m_eph;
     BitSet m_essential;
     std::atomic<bool> m_stop{false};
-    std::unordered_map<std::string, std::uint32_t> m_classByKey;
 };
 
 // --- DOM state ---------------------------------------------------------------------------------
@@ -787,13 +786,6 @@ void Analyzer::buildDominatedLists() {
 
 // --- class names ---------------------------------------------------------------------------------
 
-std::uint32_t Analyzer::internClass(const std::string& name, const std::string& key) {
-    auto [it, inserted] = m_classByKey.emplace(key, std::uint32_t(m_a->classes.size()));
-    if (inserted)
-        m_a->classes.push_back({name, key});
-    return it->second;
-}
-
 std::vector<InterfaceDefinition> Analyzer::inferInterfaces() const {
     const Snapshot& s = m_s;
     struct Candidate {
@@ -942,15 +934,31 @@ struct InterfaceTrie {
 } // namespace
 
 void Analyzer::computeClassNames() {
-    const Snapshot& s = m_s;
-    const std::uint32_t N = s.nodeCount;
-    auto& classOf = m_a->classOf;
-    classOf = PodArray<std::uint32_t>::uninitialized(N);
     if (m_options.interfaces)
         m_a->interfaces = *m_options.interfaces;
     else
         m_a->interfaces = inferInterfaces();
-    InterfaceTrie trie(m_a->interfaces);
+    detail::classify(*m_a, m_a->interfaces, m_a->classOf, m_a->classes, [this] { return stopped(); });
+}
+
+} // namespace
+
+namespace detail {
+
+bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& interfaces,
+              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes, const std::function<bool()>& stopped) {
+    const Snapshot& s = *analysis.snapshot;
+    const std::uint32_t N = s.nodeCount;
+    classOf = PodArray<std::uint32_t>::uninitialized(N);
+    classes.clear();
+    InterfaceTrie trie(interfaces);
+    std::unordered_map<std::string, std::uint32_t> classByKey;
+    auto internClass = [&](const std::string& name, const std::string& key) {
+        auto [it, inserted] = classByKey.emplace(key, std::uint32_t(classes.size()));
+        if (inserted)
+            classes.push_back({name, key});
+        return it->second;
+    };
 
     // Class names are interned once; classes are (name) or (location, name) for located objects.
     std::vector<std::string> names;
@@ -975,7 +983,7 @@ void Analyzer::computeClassNames() {
     };
     std::vector<std::uint32_t> nameOfType(s.nodeTypeNames.size(), kNone);
     std::vector<std::uint32_t> nameOfString(s.strings.size(), kNone);
-    std::vector<std::uint32_t> nameOfInterface(m_a->interfaces.size(), kNone);
+    std::vector<std::uint32_t> nameOfInterface(interfaces.size(), kNone);
     const std::uint32_t objectName = internName("Object");
     std::vector<std::uint32_t> classOfName;
     std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t> located;
@@ -983,7 +991,7 @@ void Analyzer::computeClassNames() {
     std::vector<std::string_view> props;
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0xFFFFF) == 0 && stopped())
-            return;
+            return false;
         const NodeKind k = s.kind(n);
         std::uint32_t nameId;
         if (k == NodeKind::Object && s.name(n) == "Object") {
@@ -996,11 +1004,11 @@ void Analyzer::computeClassNames() {
                 nameId = objectName;
             } else {
                 if (nameOfInterface[std::size_t(m)] == kNone)
-                    nameOfInterface[std::size_t(m)] = internName(m_a->interfaces[std::size_t(m)].name);
+                    nameOfInterface[std::size_t(m)] = internName(interfaces[std::size_t(m)].name);
                 nameId = nameOfInterface[std::size_t(m)];
             }
         } else if (k == NodeKind::Object || k == NodeKind::Native) {
-            if (m_a->isRenamedDetached(n)) {
+            if (analysis.isRenamedDetached(n)) {
                 nameId = internName(trimTag("Detached " + std::string(s.name(n))));
             } else {
                 std::uint32_t& cached = nameOfString[s.nodeName[n]];
@@ -1046,7 +1054,12 @@ void Analyzer::computeClassNames() {
             cls = internClass(names[nameId], "," + names[nameId]);
         classOf[n] = cls;
     }
+    return true;
 }
+
+} // namespace detail
+
+namespace {
 
 // --- statistics ----------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 #include "heapscope/analysis.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,6 +66,15 @@ private:
     std::unordered_map<std::uint32_t, std::uint32_t> m_capped;
     std::unordered_map<std::uint32_t, std::string> m_names;
 };
+
+/// Class names and keys for every node with the given interface definitions (DevTools'
+/// calculateObjectNames + applyInterfaceDefinitions). Returns false when stopped.
+bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& interfaces,
+              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes, const std::function<bool()>& stopped);
+
+/// Summary rows for a class assignment; `mask` (may be null) selects nodes.
+Aggregates aggregateWith(const Analysis& analysis, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
+                         const std::vector<bool>* mask);
 
 /// DevTools' formatPropertyName: names with , ' " { } become JSON string literals.
 std::string formatPropertyName(std::string_view name);
