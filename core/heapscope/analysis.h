@@ -6,11 +6,16 @@
 #include "heapscope/snapshot.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace heapscope {
+
+namespace detail {
+class ConsStringNamer;
+}
 
 /// Distances as DevTools stores them.
 inline constexpr std::int32_t kNoDistance = -5;
@@ -144,6 +149,10 @@ public:
     Expected<std::vector<bool>> filterMask(const NodeFilter& filter, const WorkContext& context = {}) const;
 
     std::uint64_t memoryBytes() const;
+
+private:
+    mutable std::mutex m_namerMutex; // displayName() may be called from several threads
+    mutable std::shared_ptr<detail::ConsStringNamer> m_namer;
 };
 
 using AnalysisPtr = std::shared_ptr<const Analysis>;

@@ -231,63 +231,90 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
 // ---------------------------------------------------------------------------------------------
 // Cons strings
 
-void ConsStringNamer::children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second) const {
+void ConsStringNamer::prepare() {
+    if (m_prepared)
+        return;
+    m_prepared = true;
+    for (std::uint32_t i = 0; i < m_s.strings.size() && (m_firstName == kNone || m_secondName == kNone); ++i) {
+        const std::string_view t = m_s.strings[i];
+        if (t == "first" && m_firstName == kNone)
+            m_firstName = i;
+        else if (t == "second" && m_secondName == kNone)
+            m_secondName = i;
+    }
+    m_capped.assign(m_s.nodeCount, kNone);
+    m_children.assign(m_s.nodeCount, ~0ull);
+}
+
+void ConsStringNamer::children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second) {
+    prepare();
+    std::uint64_t& cached = m_children[node];
+    if (cached != ~0ull) {
+        first = std::uint32_t(cached);
+        second = std::uint32_t(cached >> 32);
+        return;
+    }
     first = 0;
     second = 0;
-    bool haveFirst = false, haveSecond = false;
-    for (std::uint32_t e = m_s.firstEdge[node], ee = m_s.firstEdge[node + 1]; e < ee && (!haveFirst || !haveSecond);
-         ++e) {
+    // DevTools keeps looking while either index is still 0 (node index 0 means "not found").
+    for (std::uint32_t e = m_s.firstEdge[node], ee = m_s.firstEdge[node + 1]; e < ee && (!first || !second); ++e) {
         if (m_s.edgeKind(e) != EdgeKind::Internal)
             continue;
-        const std::string_view n = m_s.strings[m_s.edgeNameOrIndex[e]];
-        // DevTools keeps looking while either index is still 0 (node index 0 means "not found")
-        if (n == "first") {
-            first = m_s.edgeTo[e];
-            haveFirst = first != 0;
-        } else if (n == "second") {
-            second = m_s.edgeTo[e];
-            haveSecond = second != 0;
+        std::uint32_t id = m_s.edgeNameOrIndex[e];
+        // names are deduplicated by V8, but compare the text when another producer repeats them
+        if (id != m_firstName && id != m_secondName) {
+            const std::string_view t = m_s.strings[id];
+            id = t == "first" ? m_firstName : t == "second" ? m_secondName : kNone;
+            if (id == kNone)
+                continue;
         }
+        if (id == m_firstName)
+            first = m_s.edgeTo[e];
+        else
+            second = m_s.edgeTo[e];
     }
+    cached = std::uint64_t(first) | (std::uint64_t(second) << 32);
 }
 
 std::uint32_t ConsStringNamer::cappedLength(std::uint32_t node) {
     constexpr std::uint32_t cap = 1 << 20;
     if (m_s.kind(node) != NodeKind::ConsString)
         return std::uint32_t(std::min<std::size_t>(text::utf16Length(m_s.name(node)), cap));
-    if (auto it = m_capped.find(node); it != m_capped.end())
-        return it->second;
-    // Iterative post-order over the cons DAG; a node on the stack counts as 0 (only malformed
+    prepare();
+    if (m_capped[node] != kNone)
+        return m_capped[node];
+    // Iterative post-order over the cons DAG; a node still in progress counts as 0 (only malformed
     // input has cycles).
+    constexpr std::uint32_t kInProgress = kNone - 1;
     std::vector<std::pair<std::uint32_t, bool>> stack{{node, false}};
+    auto len = [&](std::uint32_t c) -> std::uint64_t {
+        if (m_s.kind(c) != NodeKind::ConsString)
+            return text::utf16Length(m_s.name(c));
+        const std::uint32_t v = m_capped[c];
+        return (v == kNone || v == kInProgress) ? 0 : v;
+    };
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
         stack.pop_back();
         std::uint32_t a = 0, b = 0;
         children(n, a, b);
         if (!expanded) {
-            if (m_capped.count(n))
+            if (m_capped[n] != kNone)
                 continue;
-            m_capped[n] = 0; // in progress
+            m_capped[n] = kInProgress;
             stack.push_back({n, true});
             for (std::uint32_t c : {a, b})
-                if (m_s.kind(c) == NodeKind::ConsString && !m_capped.count(c))
+                if (m_s.kind(c) == NodeKind::ConsString && m_capped[c] == kNone)
                     stack.push_back({c, false});
             continue;
         }
-        auto len = [&](std::uint32_t c) -> std::uint64_t {
-            if (m_s.kind(c) != NodeKind::ConsString)
-                return text::utf16Length(m_s.name(c));
-            auto it = m_capped.find(c);
-            return it == m_capped.end() ? 0 : it->second;
-        };
         m_capped[n] = std::uint32_t(std::min<std::uint64_t>(len(a) + len(b), cap));
     }
     return m_capped[node];
 }
 
 // Appends every leaf of `node` (used only for subtrees known to be short).
-void ConsStringNamer::walk(std::uint32_t node, std::size_t, std::string& out, std::size_t& units) {
+void ConsStringNamer::walk(std::uint32_t node, std::string& out, std::size_t& units) {
     std::vector<std::uint32_t> stack{node};
     std::size_t guard = 0;
     while (!stack.empty() && ++guard < (1u << 24)) {
@@ -306,31 +333,32 @@ void ConsStringNamer::walk(std::uint32_t node, std::size_t, std::string& out, st
     }
 }
 
+// Leaves are appended while the text is shorter than 1024 UTF-16 units. When a node's first half
+// alone reaches that, the name is the first half's name, so chains of `s += c` are named once.
 std::string ConsStringNamer::name(std::uint32_t node) {
+    prepare();
     if (auto it = m_names.find(node); it != m_names.end())
         return it->second;
-    // Follow the chain of first halves that alone reach the limit, then walk from the deepest one.
     std::vector<std::uint32_t> chain{node};
     for (;;) {
         std::uint32_t a = 0, b = 0;
         children(chain.back(), a, b);
         if (m_s.kind(a) != NodeKind::ConsString || cappedLength(a) < 1024 || m_names.count(a) ||
-            chain.size() > (1u << 22))
-            break;
-        if (std::find(chain.end() - std::min<std::size_t>(chain.size(), 2), chain.end(), a) != chain.end())
+            chain.size() > m_s.nodeCount)
             break;
         chain.push_back(a);
     }
     std::string result;
     const std::uint32_t deepest = chain.back();
-    if (auto it = m_names.find(deepest); it != m_names.end()) {
+    std::uint32_t a = 0, b = 0;
+    children(deepest, a, b);
+    if (auto it = m_names.find(a); it != m_names.end() && m_s.kind(a) == NodeKind::ConsString && cappedLength(a) >= 1024) {
         result = it->second;
     } else {
         std::size_t units = 0;
-        std::uint32_t a = 0, b = 0;
-        children(deepest, a, b);
         std::vector<std::uint32_t> stack{b, a};
-        while (!stack.empty() && units < 1024) {
+        std::size_t guard = 0;
+        while (!stack.empty() && units < 1024 && ++guard < (1u << 24)) {
             const std::uint32_t n = stack.back();
             stack.pop_back();
             if (m_s.kind(n) != NodeKind::ConsString) {
@@ -338,7 +366,7 @@ std::string ConsStringNamer::name(std::uint32_t node) {
                 result.append(leaf);
                 units += text::utf16Length(leaf);
             } else if (units + cappedLength(n) < 1024) {
-                walk(n, 1u << 30, result, units); // the whole subtree fits
+                walk(n, result, units); // the whole subtree fits
             } else {
                 std::uint32_t x = 0, y = 0;
                 children(n, x, y);
@@ -1199,8 +1227,10 @@ std::string Analysis::displayName(std::uint32_t node) const {
     const Snapshot& s = *snapshot;
     const NodeKind k = s.kind(node);
     if (k == NodeKind::ConsString) {
-        detail::ConsStringNamer namer(s);
-        return namer.name(node);
+        std::lock_guard lock(m_namerMutex);
+        if (!m_namer)
+            m_namer = std::make_shared<detail::ConsStringNamer>(s);
+        return m_namer->name(node);
     }
     if (k == NodeKind::Object && s.name(node) == "Object") {
         // {a, b, …, y, z}: properties from both ends, 100 UTF-16 units at most (the first always).

@@ -51,6 +51,7 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
                       std::int32_t* distances);
 
 /// Display name of a concatenated string (DevTools' consStringName), memoised for deep chains.
+/// Not thread-safe; Analysis guards its shared instance with a mutex.
 class ConsStringNamer {
 public:
     explicit ConsStringNamer(const Snapshot& s) : m_s(s) {}
@@ -60,10 +61,14 @@ public:
 
 private:
     std::uint32_t cappedLength(std::uint32_t node);
-    void walk(std::uint32_t node, std::size_t budget, std::string& out, std::size_t& outUnits);
-    void children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second) const;
+    void walk(std::uint32_t node, std::string& out, std::size_t& units);
+    void children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second);
+    void prepare();
     const Snapshot& m_s;
-    std::unordered_map<std::uint32_t, std::uint32_t> m_capped;
+    bool m_prepared = false;
+    std::uint32_t m_firstName = kNone, m_secondName = kNone; // string ids of "first" / "second"
+    std::vector<std::uint32_t> m_capped;                     // per node; kNone = not computed
+    std::vector<std::uint64_t> m_children;                   // per node: first | second << 32; ~0 = unknown
     std::unordered_map<std::uint32_t, std::string> m_names;
 };
 

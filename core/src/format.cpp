@@ -11,21 +11,11 @@ namespace {
 const char* const kNbsp = "\xC2\xA0";
 const char* const kMinus = "\xE2\x88\x92";
 
-// Rounds bytes / divisor to `decimals` (0 or 1) digits exactly as JavaScript's toFixed / Intl do:
-// on the double value of the quotient, exact ties away from zero.
+// Rounds bytes / divisor to `decimals` (0 or 1) digits as DevTools' Intl number formatters do:
+// on the decimal value, halves away from zero.
 std::uint64_t roundedScaled(std::uint64_t bytes, std::uint64_t divisor, int decimals) {
     const std::uint64_t unit = decimals ? divisor / 10 : divisor; // value of the last kept digit
-    const std::uint64_t q = bytes / unit, r = bytes % unit;
-    if (2 * r < unit)
-        return q;
-    if (2 * r > unit)
-        return q + 1;
-    // A tie in decimal: what decides is whether the double quotient lies above or below it.
-    const double d = double(bytes) / double(divisor);
-    const long double back = static_cast<long double>(d) * static_cast<long double>(divisor);
-    if (back < static_cast<long double>(bytes))
-        return q;
-    return q + 1;
+    return (bytes + unit / 2) / unit;
 }
 
 std::string withGrouping(std::uint64_t n, const char* separator) {
