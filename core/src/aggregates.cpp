@@ -274,6 +274,26 @@ Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf
     auto passes = [&](std::uint32_t n) { return !mask || (*mask)[n]; };
     std::vector<std::uint32_t> rowOfClass(classes.size(), kNone);
     Aggregates out;
+    {
+        // Count first so that every instance list is allocated once, at its final size.
+        std::vector<std::uint32_t> counts(classes.size(), 0);
+        for (std::uint32_t n = 0; n < N; ++n)
+            if (selfSize[n] != 0 && passes(n))
+                ++counts[classOf[n]];
+        for (std::uint32_t n = 0; n < N; ++n) {
+            if (selfSize[n] == 0 || !passes(n))
+                continue;
+            const std::uint32_t c = classOf[n];
+            if (rowOfClass[c] != kNone)
+                continue;
+            rowOfClass[c] = std::uint32_t(out.classes.size());
+            ClassAggregate agg;
+            agg.classIndex = c;
+            agg.distance = distance[n];
+            agg.instances.reserve(counts[c]);
+            out.classes.push_back(std::move(agg));
+        }
+    }
     for (std::uint32_t n = 0; n < N; ++n) {
         if (selfSize[n] == 0 || !passes(n))
             continue;

@@ -1250,71 +1250,63 @@ std::optional<Error> Loader::buildIndexes() {
         s.rootOrdinal = std::uint32_t(m_rootIndexField / m_nodeFieldCount);
     }
 
-    // Split nodes into ranges of about equal edge counts, one per thread.
-    const unsigned T = (E < (1u << 16)) ? 1 : m_threads;
-    std::vector<std::uint32_t> bounds(T + 1, N);
-    bounds[0] = 0;
-    for (unsigned t = 1; t < T; ++t) {
-        const std::uint64_t target = std::uint64_t(E) * t / T;
-        bounds[t] = std::uint32_t(std::lower_bound(s.firstEdge.begin(), s.firstEdge.begin() + N, std::uint32_t(target)) -
-                                  s.firstEdge.begin());
-        bounds[t] = std::max(bounds[t], bounds[t - 1]);
-    }
-    // Per-thread retainer counts per target.
-    std::vector<PodArray<std::uint32_t>> counts(T);
-    for (auto& c : counts)
-        c = PodArray<std::uint32_t>::zeroed(N);
+    // Retainers by counting sort on the target. Each thread owns a range of targets and scans all
+    // edges in order, so no per-thread counters are needed and the fill order is the same as with
+    // one thread. firstRetainer first holds counts, then each target's end, which the fill
+    // decrements down to its start: slots are filled back to front, so a target's retainers end up
+    // in decreasing (source, edge) order, as DevTools has them.
     const std::uint32_t stringCount = std::uint32_t(s.strings.size());
-    FailureSlot failures;
-    std::vector<EdgeKind> edgeKinds = s.edgeKinds;
-    detail::runParallel(T, [&](unsigned t) {
-        std::uint32_t* cnt = counts[t].data();
-        const std::uint32_t eBegin = s.firstEdge[bounds[t]], eEnd = s.firstEdge[bounds[t + 1]];
-        for (std::uint32_t e = eBegin; e < eEnd; ++e) {
-            ++cnt[s.edgeTo[e]];
-            const EdgeKind k = edgeKinds[s.edgeType[e]];
-            if (!edgeNameIsIndex(k) && k != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount) {
-                failures.set(e, "edges",
-                             "edge " + std::to_string(e) + " is named by string " + std::to_string(s.edgeNameOrIndex[e]) +
-                                 ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
-                return;
-            }
-        }
-    });
-    if (const auto& f = failures.failure())
-        return error("edges", std::int64_t(section("edges")->begin), f->reason);
+    const std::vector<EdgeKind> edgeKinds = s.edgeKinds;
+    for (std::uint32_t e = 0; e < E; ++e) {
+        const EdgeKind k = edgeKinds[s.edgeType[e]];
+        if (!edgeNameIsIndex(k) && k != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
+            return error("edges", std::int64_t(section("edges")->begin),
+                         "edge " + std::to_string(e) + " is named by string " + std::to_string(s.edgeNameOrIndex[e]) +
+                             ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
+    }
     if (m_context.stopRequested())
         return cancelled();
-    // Offsets: for target v, threads' slots are laid out from the highest thread down, since retainers
-    // are ordered by decreasing source ordinal; within a slot range each thread fills from the end.
-    s.firstRetainer = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1);
+    const unsigned T = (E < (1u << 16)) ? 1 : m_threads;
+    s.firstRetainer = PodArray<std::uint32_t>::zeroed(std::size_t(N) + 1);
+    std::uint32_t* const first = s.firstRetainer.data();
+    const std::uint32_t* const to = s.edgeTo.data();
+    auto targetBegin = [&](unsigned t) { return std::uint32_t(std::uint64_t(N) * t / T); };
+    detail::runParallel(T, [&](unsigned t) {
+        const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
+        for (std::uint32_t e = 0; e < E; ++e) {
+            const std::uint32_t v = to[e];
+            if (v >= lo && v < hi)
+                ++first[v];
+        }
+    });
     {
         std::uint32_t running = 0;
         for (std::uint32_t v = 0; v < N; ++v) {
-            s.firstRetainer[v] = running;
-            std::uint32_t slot = running;
-            for (unsigned t = T; t-- > 0;) {
-                slot += counts[t][v];
-                counts[t][v] = slot; // end (exclusive) of thread t's range, filled backwards
-            }
-            running = slot;
+            running += first[v];
+            first[v] = running; // end of v's slots
         }
-        s.firstRetainer[N] = running;
+        first[N] = running;
     }
+    if (m_context.stopRequested())
+        return cancelled();
     s.retainerEdge = PodArray<std::uint32_t>::uninitialized(E);
     s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
+    std::uint32_t* const rEdge = s.retainerEdge.data();
+    std::uint32_t* const rSource = s.retainerSource.data();
+    const std::uint32_t* const firstEdge = s.firstEdge.data();
     detail::runParallel(T, [&](unsigned t) {
-        std::uint32_t* pos = counts[t].data();
-        for (std::uint32_t n = bounds[t]; n < bounds[t + 1]; ++n) {
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-                const std::uint32_t slot = --pos[s.edgeTo[e]];
-                s.retainerEdge[slot] = e;
-                s.retainerSource[slot] = n;
+        const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
+        for (std::uint32_t n = 0; n < N; ++n) {
+            for (std::uint32_t e = firstEdge[n], ee = firstEdge[n + 1]; e < ee; ++e) {
+                const std::uint32_t v = to[e];
+                if (v < lo || v >= hi)
+                    continue;
+                const std::uint32_t slot = --first[v];
+                rEdge[slot] = e;
+                rSource[slot] = n;
             }
         }
     });
-    // Within one thread's range a target's retainers were written back to front in increasing
-    // (source, edge) order, so the range reads in decreasing order, as DevTools has it.
     return std::nullopt;
 }
 
