@@ -6,6 +6,7 @@
 #include "heapscope/format.h"
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
+#include "heapscope/retainer_paths.h"
 
 #include <chrono>
 #include <cstdio>
@@ -693,6 +694,106 @@ int cmdStats(const std::vector<std::string>& argv) {
     return kOk;
 }
 
+
+int cmdPaths(const std::vector<std::string>& argv) {
+    std::string err;
+    auto args = parseArgs(argv, {"--include-weak"}, {"--max", "--format", "--class", "--base", "--max-length"}, err);
+    if (!args)
+        return usageError(err);
+    const auto cls = args->option("--class");
+    const auto baseFile = args->option("--base");
+    if (cls.has_value() != baseFile.has_value())
+        return usageError("--class and --base go together");
+    if (cls ? args->positional.size() != 1 : args->positional.size() != 2)
+        return usageError(cls ? "paths --class NAME --base BASE needs one FILE" : "paths needs FILE and ID");
+    PathOptions options;
+    options.includeWeak = args->has("--include-weak");
+    try {
+        if (auto k = args->option("--max"))
+            options.maxPaths = std::uint32_t(std::stoul(*k));
+        if (auto l = args->option("--max-length"))
+            options.maxLength = std::uint32_t(std::stoul(*l));
+    } catch (...) {
+        return usageError("--max and --max-length need a number");
+    }
+    const std::string formatName = args->option("--format").value_or("text");
+    if (formatName != "text" && formatName != "markdown" && formatName != "json")
+        return usageError("--format is text, markdown or json");
+    AnalysisPtr analysis;
+    std::vector<std::uint32_t> targets;
+    if (cls) {
+        std::optional<Expected<AnalysisPtr>> base, current;
+        {
+            std::jthread other([&] { base.emplace(loadAndAnalyze(*baseFile, nullptr)); });
+            current.emplace(loadAndAnalyze(args->positional[0], nullptr));
+        }
+        for (auto* r : {&*base, &*current})
+            if (!*r) {
+                std::fprintf(stderr, "heapscope-cli: %s\n", r->error().message().c_str());
+                return kLoadError;
+            }
+        auto cmp = compare(**base, **current);
+        if (!cmp) {
+            std::fprintf(stderr, "heapscope-cli: %s\n", cmp.error().message().c_str());
+            return kLoadError;
+        }
+        for (const auto& w : (*cmp)->warnings)
+            std::fprintf(stderr, "heapscope-cli: warning: %s\n", w.c_str());
+        const ClassDiff* match = nullptr;
+        for (const auto& d : (*cmp)->classes)
+            if (d.name == *cls || d.key == *cls)
+                match = &d;
+        if (!match || match->newNodes.empty()) {
+            std::fprintf(stderr, "heapscope-cli: no new objects of class '%s' in %s compared with %s\n", cls->c_str(),
+                         args->positional[0].c_str(), baseFile->c_str());
+            return kLoadError;
+        }
+        analysis = **current;
+        targets = match->newNodes;
+    } else {
+        std::string idText = args->positional[1];
+        if (!idText.empty() && idText[0] == '@')
+            idText.erase(0, 1);
+        std::uint32_t id = 0;
+        try {
+            std::size_t used = 0;
+            const unsigned long v = std::stoul(idText, &used);
+            if (used != idText.size() || v > 0xFFFFFFFFul)
+                throw 0;
+            id = std::uint32_t(v);
+        } catch (...) {
+            return usageError("'" + args->positional[1] + "' is not an object id");
+        }
+        auto snap = loadOrReport(args->positional[0], nullptr);
+        if (!snap)
+            return kLoadError;
+        auto a = analyzeOrReport(*snap);
+        if (!a)
+            return kLoadError;
+        analysis = *a;
+        const auto node = analysis->snapshot->findNodeById(id);
+        if (!node) {
+            std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id, args->positional[0].c_str());
+            return kLoadError;
+        }
+        targets.push_back(*node);
+    }
+    auto paths = findRetainerPaths(*analysis, targets, options);
+    if (!paths) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", paths.error().message().c_str());
+        return kLoadError;
+    }
+    std::string text;
+    if (formatName == "json")
+        text = formatPathsJson(*analysis, *paths) + "\n";
+    else if (formatName == "markdown")
+        text = formatPathsMarkdown(*analysis, *paths);
+    else
+        text = formatPathsText(*analysis, *paths);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kOk;
+}
+
 } // namespace
 
 const char* usageText() {
@@ -724,6 +825,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return cmdNode(args);
     if (command == "stats")
         return cmdStats(args);
+    if (command == "paths")
+        return cmdPaths(args);
     return usageError("unknown command '" + command + "'");
 }
 
