@@ -104,9 +104,46 @@ struct FormatInfo {
     std::uint64_t compressedSize = 0; ///< file size on disk when gzip
 };
 
+class Snapshot;
+
+/// The edge of each retainer slot. Not stored (that would cost 4 bytes per edge): it is found among
+/// the retaining node's edges, which costs O(log N + that node's edge count) per slot.
+class RetainerEdges {
+public:
+    explicit RetainerEdges(const Snapshot* s) : m_s(s) {}
+    std::uint32_t operator[](std::size_t slot) const;
+    std::size_t size() const;
+    class iterator {
+    public:
+        using value_type = std::uint32_t;
+        using difference_type = std::ptrdiff_t;
+        iterator(const RetainerEdges* r, std::size_t i) : m_r(r), m_i(i) {}
+        std::uint32_t operator*() const { return (*m_r)[m_i]; }
+        iterator& operator++() {
+            ++m_i;
+            return *this;
+        }
+        bool operator==(const iterator& o) const { return m_i == o.m_i; }
+        bool operator!=(const iterator& o) const { return m_i != o.m_i; }
+
+    private:
+        const RetainerEdges* m_r;
+        std::size_t m_i;
+    };
+    iterator begin() const { return {this, 0}; }
+    iterator end() const { return {this, size()}; }
+
+private:
+    const Snapshot* m_s;
+};
+
 /// An immutable, loaded heap snapshot. Per-node and per-edge data are columns indexed by ordinal.
 class Snapshot {
 public:
+    Snapshot() = default;
+    Snapshot(const Snapshot&) = delete; // retainerEdge refers to this object
+    Snapshot& operator=(const Snapshot&) = delete;
+
     std::string path;
     std::uint64_t fileSize = 0;  ///< bytes of JSON (after decompression)
     FormatInfo format;
@@ -123,7 +160,7 @@ public:
     PodArray<std::uint32_t> nodeId;       ///< V8 object id
     PodArray<std::uint32_t> nodeSelfSize; ///< as written (DevTools may reassign, see Analysis)
     PodArray<std::uint32_t> firstEdge;    ///< nodeCount + 1 entries: node i owns edges [firstEdge[i], firstEdge[i+1])
-    PodArray<std::uint32_t> nodeTraceId;  ///< empty when the file has no trace_node_id field
+    PodArray<std::uint32_t> nodeTraceId;  ///< empty when the file has none or they are all 0 (use traceNodeId())
     PodArray<std::uint8_t> nodeDetachedness; ///< 0 unknown, 1 attached, 2 detached; zero when absent
     bool hasDetachedness = false;
     bool hasTraceNodeId = false;
@@ -137,8 +174,8 @@ public:
     /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer[t], firstRetainer[t+1]),
     /// ordered by decreasing (source ordinal, edge ordinal) exactly as DevTools orders them.
     PodArray<std::uint32_t> firstRetainer;
-    PodArray<std::uint32_t> retainerEdge;   ///< edge ordinal
     PodArray<std::uint32_t> retainerSource; ///< source node ordinal
+    RetainerEdges retainerEdge{this};       ///< edge ordinal of each slot (computed on access)
 
     // --- type tables ---
     std::vector<std::string> nodeTypeNames;
@@ -165,6 +202,11 @@ public:
     /// The string of a string-named edge, or nullopt for element/hidden edges.
     std::optional<std::string_view> edgeNameString(std::uint32_t edge) const;
     const Location* location(std::uint32_t node) const;
+    std::uint32_t traceNodeId(std::uint32_t node) const { return nodeTraceId.empty() ? 0 : nodeTraceId[node]; }
+    /// The retainer slot range's target for a slot (binary search).
+    std::uint32_t retainerTarget(std::size_t slot) const;
+    /// Edges from `source` to `target`, in file order.
+    void edgesBetween(std::uint32_t source, std::uint32_t target, std::vector<std::uint32_t>& out) const;
     /// Node ordinal of the node with this id, or nullopt. O(log N) after the first call builds an index.
     std::optional<std::uint32_t> findNodeById(std::uint32_t id) const;
     /// Largest odd node id (DevTools' "max JS object id").

@@ -430,7 +430,8 @@ private:
     const WorkContext& m_context;
     std::shared_ptr<Analysis> m_a;
     detail::EphemeronNames m_eph;
-    BitSet m_essential;
+    BitSet m_essential;     // per edge
+    BitSet m_essentialSlot; // per retainer slot
     std::atomic<bool> m_stop{false};
 };
 
@@ -628,6 +629,18 @@ void Analyzer::computeEssentialEdges() {
             m_essential.set(e);
         }
     }
+    // The same bits by retainer slot, for the dominator pass's predecessor loop. Slots of a target
+    // are in decreasing (source, edge) order, so a cursor per target walking down from its end
+    // meets the edges in file order.
+    m_essentialSlot = BitSet(s.edgeCount);
+    PodArray<std::uint32_t> cursor = PodArray<std::uint32_t>::uninitialized(N);
+    std::memcpy(cursor.data(), s.firstRetainer.data() + 1, std::size_t(N) * 4);
+    for (std::uint32_t n = 0; n < N; ++n)
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const std::uint32_t slot = --cursor[s.edgeTo[e]];
+            if (m_essential.test(e))
+                m_essentialSlot.set(slot);
+        }
 }
 
 // Lengauer–Tarjan exactly as DevTools runs it (vertices 1..N, 0 = none), including how nodes that
@@ -653,7 +666,7 @@ bool Analyzer::computeDominators() {
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
         for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
-            if (m_essential.test(s.retainerEdge[r]))
+            if (m_essentialSlot.test(r))
                 return true;
         return false;
     };
@@ -738,7 +751,7 @@ bool Analyzer::computeDominators() {
         const std::uint32_t wo = w - 1;
         bool orphan = true;
         for (std::uint32_t ri = s.firstRetainer[wo], re = s.firstRetainer[wo + 1]; ri < re; ++ri) {
-            if (!m_essential.test(s.retainerEdge[ri]))
+            if (!m_essentialSlot.test(ri))
                 continue;
             orphan = false;
             const std::uint32_t v = s.retainerSource[ri] + 1;

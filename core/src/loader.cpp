@@ -1212,6 +1212,8 @@ std::optional<Error> Loader::parseBigArrays() {
             return cancelled();
         return error(f->stage, std::int64_t(f->offset), f->reason);
     }
+    if (s.hasTraceNodeId && std::all_of(s.nodeTraceId.begin(), s.nodeTraceId.end(), [](std::uint32_t v) { return v == 0; }))
+        s.nodeTraceId.release(); // Node writes the field even when nothing was tracked
     if (maxNameId.load() >= s.strings.size())
         return error("nodes", std::int64_t(nodesSec.begin),
                      "a node name refers to string " + std::to_string(maxNameId.load()) + ", but \"strings\" holds only " +
@@ -1289,9 +1291,7 @@ std::optional<Error> Loader::buildIndexes() {
     }
     if (m_context.stopRequested())
         return cancelled();
-    s.retainerEdge = PodArray<std::uint32_t>::uninitialized(E);
     s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
-    std::uint32_t* const rEdge = s.retainerEdge.data();
     std::uint32_t* const rSource = s.retainerSource.data();
     const std::uint32_t* const firstEdge = s.firstEdge.data();
     detail::runParallel(T, [&](unsigned t) {
@@ -1301,9 +1301,7 @@ std::optional<Error> Loader::buildIndexes() {
                 const std::uint32_t v = to[e];
                 if (v < lo || v >= hi)
                     continue;
-                const std::uint32_t slot = --first[v];
-                rEdge[slot] = e;
-                rSource[slot] = n;
+                rSource[--first[v]] = n;
             }
         }
     });

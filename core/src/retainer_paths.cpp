@@ -95,21 +95,25 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         return false;
     };
     // Expands a state: one successor per distinct retaining node (parallel edges merged).
+    std::vector<std::uint32_t> between;
     auto expand = [&](std::uint32_t index) {
         const State cur = states[index];
         std::uint32_t r = s.firstRetainer[cur.node];
         const std::uint32_t re = s.firstRetainer[cur.node + 1];
         while (r < re) {
             const std::uint32_t u = s.retainerSource[r];
+            while (r < re && s.retainerSource[r] == u)
+                ++r;
+            if (ignored[u] || hops[u] == kFar || onChain(index, u))
+                continue;
+            s.edgesBetween(u, cur.node, between);
             std::uint32_t firstEdge = kNone, count = 0;
-            for (; r < re && s.retainerSource[r] == u; ++r) {
-                const std::uint32_t e = s.retainerEdge[r];
-                if (!allowed(e))
-                    continue;
-                firstEdge = std::min(firstEdge, e);
-                ++count;
-            }
-            if (!count || ignored[u] || hops[u] == kFar || onChain(index, u))
+            for (std::uint32_t e : between)
+                if (allowed(e)) {
+                    firstEdge = std::min(firstEdge, e);
+                    ++count;
+                }
+            if (!count)
                 continue;
             if (cur.g + 1 > options.maxLength) {
                 out.longerPathsSkipped = true;
@@ -135,25 +139,35 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         };
         std::unordered_map<std::uint32_t, Holder> holders;
         std::vector<std::uint32_t> order;
+        std::vector<std::uint32_t> between;
         for (std::uint32_t t : out.targets) {
-            std::uint32_t lastSource = kNone;
-            for (std::uint32_t r = s.firstRetainer[t], re = s.firstRetainer[t + 1]; r < re; ++r) {
-                const std::uint32_t e = s.retainerEdge[r];
+            std::uint32_t r = s.firstRetainer[t];
+            const std::uint32_t re = s.firstRetainer[t + 1];
+            while (r < re) {
                 const std::uint32_t u = s.retainerSource[r];
-                if (!allowed(e) || ignored[u] || hops[u] == kFar || u == t)
+                while (r < re && s.retainerSource[r] == u)
+                    ++r;
+                if (ignored[u] || hops[u] == kFar || u == t)
+                    continue;
+                s.edgesBetween(u, t, between);
+                std::uint32_t firstEdge = kNone, count = 0;
+                for (std::uint32_t e : between)
+                    if (allowed(e)) {
+                        firstEdge = std::min(firstEdge, e);
+                        ++count;
+                    }
+                if (!count)
                     continue;
                 auto [it, inserted] = holders.try_emplace(u);
                 if (inserted)
                     order.push_back(u);
                 Holder& h = it->second;
-                if (h.firstTarget == kNone || e < h.firstEdge) {
+                if (h.firstTarget == kNone || firstEdge < h.firstEdge) {
                     h.firstTarget = t;
-                    h.firstEdge = e;
+                    h.firstEdge = firstEdge;
                 }
-                ++h.edges;
-                if (lastSource != u)
-                    ++h.targets;
-                lastSource = u;
+                h.edges += count;
+                ++h.targets;
             }
         }
         for (std::uint32_t u : order) {

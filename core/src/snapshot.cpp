@@ -56,10 +56,42 @@ std::uint32_t Snapshot::maxJsObjectId() const {
     return best;
 }
 
+std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
+    auto it = std::upper_bound(firstRetainer.begin(), firstRetainer.end(), std::uint32_t(slot));
+    return std::uint32_t(it - firstRetainer.begin()) - 1;
+}
+
+void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    for (std::uint32_t e = firstEdge[source], ee = firstEdge[source + 1]; e < ee; ++e)
+        if (edgeTo[e] == target)
+            out.push_back(e);
+}
+
+std::size_t RetainerEdges::size() const { return m_s->retainerSource.size(); }
+
+// A target's retainers from one source are adjacent and in decreasing edge order, so the k-th slot
+// of such a group is the (m-1-k)-th of the m edges from that source to the target.
+std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
+    const Snapshot& s = *m_s;
+    const std::uint32_t target = s.retainerTarget(slot);
+    const std::uint32_t source = s.retainerSource[slot];
+    std::size_t begin = slot, end = slot + 1;
+    while (begin > s.firstRetainer[target] && s.retainerSource[begin - 1] == source)
+        --begin;
+    while (end < s.firstRetainer[target + 1] && s.retainerSource[end] == source)
+        ++end;
+    std::size_t wanted = (end - begin) - 1 - (slot - begin); // index among the edges in file order
+    for (std::uint32_t e = s.firstEdge[source], ee = s.firstEdge[source + 1]; e < ee; ++e)
+        if (s.edgeTo[e] == target && wanted-- == 0)
+            return e;
+    return 0xFFFFFFFFu; // unreachable for a consistent snapshot
+}
+
 std::uint64_t Snapshot::memoryBytes() const {
     return nodeType.bytes() + nodeName.bytes() + nodeId.bytes() + nodeSelfSize.bytes() + firstEdge.bytes() +
            nodeTraceId.bytes() + nodeDetachedness.bytes() + edgeType.bytes() + edgeNameOrIndex.bytes() +
-           edgeTo.bytes() + firstRetainer.bytes() + retainerEdge.bytes() + retainerSource.bytes() +
+           edgeTo.bytes() + firstRetainer.bytes() + retainerSource.bytes() +
            strings.memoryBytes() + locations.capacity() * sizeof(Location) +
            traceTree.capacity() * sizeof(TraceNode) + traceFunctionInfos.capacity() * sizeof(TraceFunctionInfo);
 }
