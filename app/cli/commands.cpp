@@ -346,6 +346,18 @@ int cmdSummary(const std::vector<std::string>& argv) {
         w.field("object_count", rows->objectCount);
         w.field("self_size", rows->selfSize);
         w.endObject();
+        if (args->has("--timings")) {
+            auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+            w.key("timings").beginObject();
+            for (const auto& st : timings.stages)
+                w.field(st.name, st.seconds);
+            w.field("load", secs(t0, t1));
+            w.field("analysis", secs(t1, t2));
+            w.field("filter", secs(t2, t3));
+            w.field("total", secs(t0, t3));
+            w.field("peak_rss_bytes", peakRssBytes());
+            w.endObject();
+        }
         w.key("classes").beginArray();
         for (std::size_t i = 0; i < count; ++i) {
             const auto& c = rows->classes[i];
@@ -386,9 +398,9 @@ int cmdSummary(const std::vector<std::string>& argv) {
                         pad(format::percent(c.retainedSize, a.totalSize), 6, true).c_str());
         }
     }
-    if (args->has("--timings")) {
+    if (args->has("--timings") && !args->has("--json")) {
         auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-        FILE* out = args->has("--json") || args->has("--csv") ? stderr : stdout;
+        FILE* out = args->has("--csv") ? stderr : stdout;
         std::fprintf(out, "\n");
         printTimings(timings, out);
         std::fprintf(out, "%-12s %10.3f\n", "load", secs(t0, t1));
@@ -475,6 +487,15 @@ int cmdDiff(const std::vector<std::string>& argv) {
         w.field("base_total_size", c.base->totalSize);
         w.field("total_size", c.current->totalSize);
         w.endObject();
+        if (args->has("--timings")) {
+            auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+            w.key("timings").beginObject();
+            w.field("load_and_analysis", secs(t0, t1));
+            w.field("comparison", secs(t1, t2));
+            w.field("total", secs(t0, t2));
+            w.field("peak_rss_bytes", peakRssBytes());
+            w.endObject();
+        }
         w.key("classes").beginArray();
         for (std::size_t i = 0; i < count; ++i) {
             const ClassDiff& d = c.classes[i];
@@ -547,9 +568,9 @@ int cmdDiff(const std::vector<std::string>& argv) {
                         pad(format::signedBytes(d.retainedDelta()), 15, true).c_str());
         }
     }
-    if (args->has("--timings")) {
+    if (args->has("--timings") && !args->has("--json")) {
         auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-        FILE* out = args->has("--json") || args->has("--csv") ? stderr : stdout;
+        FILE* out = args->has("--csv") ? stderr : stdout;
         std::fprintf(out, "\n%-22s %10.3f\n", "load+analysis (both)", secs(t0, t1));
         std::fprintf(out, "%-22s %10.3f\n", "comparison", secs(t1, t2));
         std::fprintf(out, "%-22s %10.3f %14.1f\n", "total", secs(t0, t2), double(peakRssBytes()) / 1e6);

@@ -262,40 +262,28 @@ Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkCon
     return detail::aggregateWith(*this, classOf.data(), classes, &*m);
 }
 
-Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
-                                 const std::vector<bool>* mask) {
+Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf, std::size_t classCount,
+                                  const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     const auto& selfSize = a.selfSize;
     const auto& distance = a.distance;
-    const auto& firstDominated = a.firstDominated;
-    const auto& dominated = a.dominated;
-    const auto& retainedSize = a.retainedSize;
-    auto passes = [&](std::uint32_t n) { return !mask || (*mask)[n]; };
-    std::vector<std::uint32_t> rowOfClass(classes.size(), kNone);
+    auto counted = [&](std::uint32_t n) { return selfSize[n] != 0 && (!mask || (*mask)[n]); };
+    std::vector<std::uint32_t> rowOfClass(classCount, kNone);
+    std::vector<std::uint32_t> counts(classCount, 0);
     Aggregates out;
-    {
-        // Count first so that every instance list is allocated once, at its final size.
-        std::vector<std::uint32_t> counts(classes.size(), 0);
-        for (std::uint32_t n = 0; n < N; ++n)
-            if (selfSize[n] != 0 && passes(n))
-                ++counts[classOf[n]];
-        for (std::uint32_t n = 0; n < N; ++n) {
-            if (selfSize[n] == 0 || !passes(n))
-                continue;
-            const std::uint32_t c = classOf[n];
-            if (rowOfClass[c] != kNone)
-                continue;
-            rowOfClass[c] = std::uint32_t(out.classes.size());
-            ClassAggregate agg;
-            agg.classIndex = c;
-            agg.distance = distance[n];
-            agg.instances.reserve(counts[c]);
-            out.classes.push_back(std::move(agg));
-        }
+    if (countedClass)
+        *countedClass = PodArray<std::uint32_t>::uninitialized(N);
+    // Count first so that every instance list is allocated once, at its final size.
+    for (std::uint32_t n = 0; n < N; ++n) {
+        const bool c = counted(n);
+        if (c)
+            ++counts[classOf[n]];
+        if (countedClass)
+            (*countedClass)[n] = c ? classOf[n] : kNone;
     }
     for (std::uint32_t n = 0; n < N; ++n) {
-        if (selfSize[n] == 0 || !passes(n))
+        if (!counted(n))
             continue;
         const std::uint32_t c = classOf[n];
         std::uint32_t& row = rowOfClass[c];
@@ -304,6 +292,7 @@ Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf
             ClassAggregate agg;
             agg.classIndex = c;
             agg.distance = distance[n];
+            agg.instances.reserve(counts[c]);
             out.classes.push_back(std::move(agg));
         }
         ClassAggregate& agg = out.classes[row];
@@ -312,44 +301,62 @@ Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf
         agg.selfSize += selfSize[n];
         agg.instances.push_back(n);
     }
-    // Retained size without double counting: walk the dominator tree keeping the classes that are
-    // open on the current path; a node counts only when no counted ancestor has its class.
-    std::vector<std::uint8_t> open(classes.size(), 0);
-    struct Frame {
-        std::uint32_t node;
-        std::uint32_t next; // next child slot
-        bool opened;
-    };
-    std::vector<Frame> stack;
-    auto enter = [&](std::uint32_t n) {
-        const std::uint32_t c = classOf[n];
-        bool opened = false;
-        if (!open[c] && passes(n) && selfSize[n] != 0) {
-            out.classes[rowOfClass[c]].retainedSize += retainedSize[n];
-            if (firstDominated[n + 1] != firstDominated[n]) {
-                open[c] = 1;
-                opened = true;
-            }
-        }
-        stack.push_back({n, firstDominated[n], opened});
-    };
-    enter(s.rootOrdinal);
-    while (!stack.empty()) {
-        Frame& f = stack.back();
-        if (f.next < firstDominated[f.node + 1]) {
-            const std::uint32_t child = dominated[f.next++];
-            enter(child);
-            continue;
-        }
-        if (f.opened)
-            open[classOf[f.node]] = 0;
-        stack.pop_back();
-    }
     for (const auto& c : out.classes) {
         out.objectCount += c.count;
         out.selfSize += c.selfSize;
     }
-    std::sort(out.classes.begin(), out.classes.end(), [&](const ClassAggregate& a, const ClassAggregate& b) {
+    return out;
+}
+
+// Retained size without double counting: walk the dominator tree keeping the classes that are open
+// on the current path; a node counts only when no counted ancestor has its class.
+void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32_t>& countedClass,
+                                   std::size_t classCount, Aggregates& rows) {
+    const Snapshot& s = *a.snapshot;
+    std::vector<std::uint32_t> rowOfClass(classCount, kNone);
+    for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
+        rowOfClass[rows.classes[r].classIndex] = r;
+    std::vector<std::uint64_t> retained(rows.classes.size(), 0);
+    std::vector<std::uint8_t> open(classCount, 0);
+    const std::uint32_t* first = a.firstDominated.data();
+    const std::uint32_t* dominated = a.dominated.data();
+    struct Frame {
+        std::uint32_t next; // next child slot
+        std::uint32_t end;
+        std::uint32_t openedClass; // kNone when this node opened nothing
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](std::uint32_t n) {
+        const std::uint32_t c = countedClass[n];
+        std::uint32_t opened = kNone;
+        const std::uint32_t b = first[n], e = first[n + 1];
+        if (c != kNone && !open[c]) {
+            retained[rowOfClass[c]] += a.retainedSize[n];
+            if (b != e) {
+                open[c] = 1;
+                opened = c;
+            }
+        }
+        if (b != e || opened != kNone)
+            stack.push_back({b, e, opened});
+    };
+    enter(s.rootOrdinal);
+    while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.next < f.end) {
+            enter(dominated[f.next++]);
+            continue;
+        }
+        if (f.openedClass != kNone)
+            open[f.openedClass] = 0;
+        stack.pop_back();
+    }
+    for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
+        rows.classes[r].retainedSize = retained[r];
+}
+
+void detail::sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows) {
+    std::sort(rows.classes.begin(), rows.classes.end(), [&](const ClassAggregate& a, const ClassAggregate& b) {
         if (a.retainedSize != b.retainedSize)
             return a.retainedSize > b.retainedSize;
         const int c = text::compareUtf16(classes[a.classIndex].name, classes[b.classIndex].name);
@@ -357,7 +364,15 @@ Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf
             return c < 0;
         return classes[a.classIndex].key < classes[b.classIndex].key;
     });
-    return out;
+}
+
+Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
+                                 const std::vector<bool>* mask) {
+    PodArray<std::uint32_t> counted;
+    Aggregates rows = aggregateRows(a, classOf, classes.size(), mask, &counted);
+    addClassRetainedSizes(a, counted, classes.size(), rows);
+    sortRows(classes, rows);
+    return rows;
 }
 
 } // namespace heapscope

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <latch>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -430,6 +431,8 @@ private:
     const WorkContext& m_context;
     std::shared_ptr<Analysis> m_a;
     detail::EphemeronNames m_eph;
+    std::latch m_selfSizesReady{1};
+    PodArray<std::uint32_t> m_countedClass; // per node: its class when it counts in "All objects"
     BitSet m_essential;     // per edge
     BitSet m_essentialSlot; // per retainer slot
     std::atomic<bool> m_stop{false};
@@ -787,6 +790,7 @@ bool Analyzer::computeDominators() {
     for (std::uint32_t o = 0; o < N; ++o)
         dominator[o] = dom[o + 1] - 1;
     dom.release();
+    m_selfSizesReady.wait(); // computed on the other thread
     for (std::uint32_t o = 0; o < N; ++o)
         retained[o] = m_a->selfSize[o]; // parent/label are dead now
     for (std::uint32_t i = n; i > 1; --i) {
@@ -796,7 +800,8 @@ bool Analyzer::computeDominators() {
     return true;
 }
 
-// Dominated children per node (CSR), each list sorted by retained size descending, then ordinal.
+// Dominated children per node (CSR), in increasing ordinal order (memory order: the class retained
+// size walk over this tree then touches nearby nodes one after another).
 void Analyzer::buildDominatedLists() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
@@ -806,23 +811,17 @@ void Analyzer::buildDominatedLists() {
     std::memset(first.data(), 0, (std::size_t(N) + 1) * 4);
     for (std::uint32_t o = 0; o < N; ++o)
         if (o != s.rootOrdinal)
-            ++first[dominator[o] + 1];
-    for (std::uint32_t o = 0; o < N; ++o)
-        first[o + 1] += first[o];
-    // fill using a cursor per node (reuse nothing: a small temporary)
-    PodArray<std::uint32_t> cursor = PodArray<std::uint32_t>::uninitialized(N);
-    std::memcpy(cursor.data(), first.data(), std::size_t(N) * 4);
-    for (std::uint32_t o = 0; o < N; ++o)
-        if (o != s.rootOrdinal)
-            list[cursor[dominator[o]]++] = o;
-    cursor.release();
-    const auto& retained = m_a->retainedSize;
+            ++first[dominator[o]];
+    // first[n] becomes the end of n's range, then the fill walks it back to the start.
+    std::uint32_t running = 0;
     for (std::uint32_t o = 0; o < N; ++o) {
-        if (first[o + 1] - first[o] > 1)
-            std::sort(list.begin() + first[o], list.begin() + first[o + 1], [&](std::uint32_t a, std::uint32_t b) {
-                return retained[a] != retained[b] ? retained[a] > retained[b] : a < b;
-            });
+        running += first[o];
+        first[o] = running;
     }
+    first[N] = running;
+    for (std::uint32_t o = N; o-- > 0;)
+        if (o != s.rootOrdinal)
+            list[--first[dominator[o]]] = o;
 }
 
 // --- class names ---------------------------------------------------------------------------------
@@ -1164,40 +1163,77 @@ Expected<AnalysisPtr> Analyzer::run() {
                 if (detail::isUserRoot(s, s.edgeTo[e]))
                     m_a->hasUserRoots = true;
         }
-        computeFlags();
-        computeEssentialEdges();
-        computeShallowSizes();
         if (stopped())
             return cancelledError(s);
         m_context.report("dominators", 1, 6);
-
-        // Dominators and retained sizes on this thread; distances and class names on another.
+        // Two lines of work that meet at the end: the dominator tree here; shallow sizes, distances,
+        // class names and the Summary's rows on a second thread. Retained sizes wait for the
+        // shallow sizes.
         bool dominatorsOk = true;
+        Aggregates rows;
         const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
-        auto sideWork = [&] {
+        auto sideRest = [&] {
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
             detail::computeDistances(s, m_eph, nullptr, m_a->distance.data());
+            if (stopped())
+                return;
+            computeClassNames();
+            if (stopped())
+                return;
+            for (std::uint32_t n = 0; n < N; ++n)
+                m_a->unreachableCount += m_a->distance[n] == kNoDistance;
+            if (m_options.aggregateAll)
+                rows = detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr, &m_countedClass);
+        };
+        bool sideOutOfMemory = false;
+        auto sideWork = [&] {
+            try {
+                computeShallowSizes();
+            } catch (const std::bad_alloc&) {
+                sideOutOfMemory = true;
+                m_stop = true;
+                m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
+            }
+            m_selfSizesReady.count_down();
+            if (sideOutOfMemory)
+                return;
+            try {
+                sideRest();
+            } catch (const std::bad_alloc&) {
+                sideOutOfMemory = true;
+                m_stop = true;
+            }
+        };
+
+        auto mainWork = [&] {
+            computeFlags();
+            computeEssentialEdges();
             if (!stopped())
-                computeClassNames();
+                dominatorsOk = computeDominators();
+            else
+                dominatorsOk = false;
+            if (!dominatorsOk) {
+                m_stop = true;
+                return;
+            }
+            m_context.report("retained sizes", 3, 6);
+            buildDominatedLists();
         };
         if (threads > 1) {
             std::jthread side(sideWork);
-            dominatorsOk = computeDominators();
-            if (!dominatorsOk)
-                m_stop = true;
+            mainWork();
         } else {
-            dominatorsOk = computeDominators();
+            // one thread: the shallow sizes must exist before the dominator pass needs them
+            computeShallowSizes();
+            m_selfSizesReady.count_down();
+            mainWork();
             if (dominatorsOk)
-                sideWork();
+                sideRest();
         }
+        if (sideOutOfMemory)
+            throw std::bad_alloc();
         if (!dominatorsOk || stopped())
             return cancelledError(s);
-        m_context.report("retained sizes", 3, 6);
-        buildDominatedLists();
-        for (std::uint32_t n = 0; n < N; ++n) {
-            if (m_a->distance[n] == kNoDistance)
-                ++m_a->unreachableCount;
-        }
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
         m_context.report("classes", 4, 6);
@@ -1206,10 +1242,10 @@ Expected<AnalysisPtr> Analyzer::run() {
             return cancelledError(s);
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
-            auto all = m_a->aggregate(NodeFilter{}, m_context);
-            if (!all)
-                return all.error();
-            m_a->allObjects = std::move(*all);
+            detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows);
+            m_countedClass.release();
+            detail::sortRows(m_a->classes, rows);
+            m_a->allObjects = std::move(rows);
         }
         m_context.report("aggregates", 6, 6);
         return AnalysisPtr(std::move(m_a));

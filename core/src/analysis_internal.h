@@ -77,6 +77,16 @@ private:
 bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& interfaces,
               PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes, const std::function<bool()>& stopped);
 
+/// Summary rows without retained sizes; `countedClass` (optional) receives per node its class if it
+/// counts (non-zero size, passes the mask), else kNone.
+Aggregates aggregateRows(const Analysis& analysis, const std::uint32_t* classOf, std::size_t classCount,
+                         const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass);
+/// DevTools' class retained sizes (no double counting along dominator paths).
+void addClassRetainedSizes(const Analysis& analysis, const PodArray<std::uint32_t>& countedClass,
+                           std::size_t classCount, Aggregates& rows);
+/// Retained size descending, then name (UTF-16 order), then key.
+void sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows);
+
 /// Summary rows for a class assignment; `mask` (may be null) selects nodes.
 Aggregates aggregateWith(const Analysis& analysis, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
                          const std::vector<bool>* mask);

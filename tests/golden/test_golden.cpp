@@ -226,3 +226,35 @@ TEST(Format, SizesAndPercents) {
 
 } // namespace
 } // namespace heapscope::test
+
+namespace heapscope::test {
+namespace {
+
+// One thread or two, the analysis is the same.
+TEST(GoldenThreads, OneThreadGivesTheSameAnalysis) {
+    auto two = analysisOf("leak-B-node20.heapsnapshot.gz");
+    ASSERT_TRUE(two);
+    LoadOptions lo;
+    lo.threads = 1;
+    auto snap = loadSnapshot(dataPath("leak-B-node20.heapsnapshot.gz"), lo);
+    ASSERT_TRUE(snap);
+    AnalysisOptions ao;
+    ao.threads = 1;
+    auto one = analyze(*snap, ao);
+    ASSERT_TRUE(one);
+    const std::uint32_t N = two->snapshot->nodeCount;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        ASSERT_EQ((*one)->retainedSize[n], two->retainedSize[n]) << n;
+        ASSERT_EQ((*one)->distance[n], two->distance[n]) << n;
+        ASSERT_EQ((*one)->dominator[n], two->dominator[n]) << n;
+        ASSERT_EQ((*one)->classInfo(n).key, two->classInfo(n).key) << n;
+    }
+    ASSERT_EQ((*one)->allObjects.classes.size(), two->allObjects.classes.size());
+    for (std::size_t i = 0; i < two->allObjects.classes.size(); ++i)
+        EXPECT_EQ((*one)->allObjects.classes[i].retainedSize, two->allObjects.classes[i].retainedSize);
+    for (std::uint32_t t = 0; t < N; ++t)
+        ASSERT_EQ((*snap)->firstRetainer[t], two->snapshot->firstRetainer[t]);
+}
+
+} // namespace
+} // namespace heapscope::test
