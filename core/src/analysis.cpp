@@ -318,7 +318,8 @@ std::uint32_t ConsStringNamer::cappedLength(std::uint32_t node) {
 void ConsStringNamer::walk(std::uint32_t node, std::string& out, std::size_t& units) {
     std::vector<std::uint32_t> stack{node};
     std::size_t guard = 0;
-    while (!stack.empty() && ++guard < (1u << 24)) {
+    // The limit and the guard only matter for malformed, cyclic input.
+    while (!stack.empty() && units < 1024 && ++guard < (1u << 16)) {
         const std::uint32_t n = stack.back();
         stack.pop_back();
         if (m_s.kind(n) != NodeKind::ConsString) {
@@ -341,11 +342,12 @@ std::string ConsStringNamer::name(std::uint32_t node) {
     if (auto it = m_names.find(node); it != m_names.end())
         return it->second;
     std::vector<std::uint32_t> chain{node};
+    std::unordered_set<std::uint32_t> onChain{node}; // cycles exist only in malformed input
     for (;;) {
         std::uint32_t a = 0, b = 0;
         children(chain.back(), a, b);
         if (m_s.kind(a) != NodeKind::ConsString || cappedLength(a) < 1024 || m_names.count(a) ||
-            chain.size() > m_s.nodeCount)
+            !onChain.insert(a).second)
             break;
         chain.push_back(a);
     }
@@ -359,7 +361,7 @@ std::string ConsStringNamer::name(std::uint32_t node) {
         std::size_t units = 0;
         std::vector<std::uint32_t> stack{b, a};
         std::size_t guard = 0;
-        while (!stack.empty() && units < 1024 && ++guard < (1u << 24)) {
+        while (!stack.empty() && units < 1024 && ++guard < (1u << 16)) {
             const std::uint32_t n = stack.back();
             stack.pop_back();
             if (m_s.kind(n) != NodeKind::ConsString) {

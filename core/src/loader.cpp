@@ -417,6 +417,7 @@ std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t s
 std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& what) {
     std::uint64_t p = pos;
     std::uint64_t depth = 0;
+    std::vector<char> closers; // what each open bracket expects
     const std::uint64_t start = p;
     for (;;) {
         if (p >= m_size)
@@ -446,12 +447,18 @@ std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& wh
         }
         if (c == '[' || c == '{') {
             ++depth;
+            closers.push_back(c == '[' ? ']' : '}');
             ++p;
             continue;
         }
         if (c == ']' || c == '}') {
             if (depth == 0)
                 return error(what, std::int64_t(p), "unexpected " + describeByte(p) + " where a value was expected");
+            if (closers.back() != c)
+                return error(what, std::int64_t(p),
+                             "this is not valid JSON: \"" + what + "\" closes a bracket with " + describeByte(p) +
+                                 " where '" + closers.back() + "' was expected");
+            closers.pop_back();
             --depth;
             ++p;
             if (depth == 0)
@@ -530,6 +537,10 @@ std::optional<Error> Loader::scanTopLevel() {
                          "this is not valid JSON: expected ':' after the key \"" + key + "\", found " + describeByte(p));
         ++p;
         skipWs();
+        if (p >= m_size)
+            return error(key, std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" + key +
+                             "\" (before its value)");
         for (const auto& s : m_sections)
             if (s.name == key)
                 return error("header", std::int64_t(keyStart - 1),
@@ -1054,135 +1065,291 @@ std::optional<Error> Loader::parseBigArrays() {
     const std::uint32_t edgeTypeCount = std::uint32_t(s.edgeTypeNames.size());
     std::atomic<std::uint32_t> maxNameId{0};
 
+    // Exact division by F for multiples of F: q = v * ceil(2^40 / F) >> 40.
+    const unsigned __int128 divMagic = ((static_cast<unsigned __int128>(1) << 40) + F - 1) / F;
+    // Numbers are read a block at a time into a small buffer, then each field's column is filled
+    // and checked in its own loop: the inner loops stay short and predictable.
     auto parsePiece = [&](const Piece& piece, unsigned thread) {
         if (emptyArray[piece.array])
             return;
         const bool nodes = piece.array == 0;
         const std::uint64_t fields = nodes ? F : G;
-        std::uint64_t record = piece.firstIndex / fields;
-        std::uint32_t field = std::uint32_t(piece.firstIndex % fields);
+        const char* what = nodes ? "nodes" : "edges";
         const char* p = piece.begin;
         const char* const end = piece.end;
         const char* releasedUpTo = p;
-        const char* nextCheck = p + (4 << 20);
+        std::uint64_t index = piece.firstIndex; // global number index of the next value
         std::uint32_t localMaxName = 0;
-        std::uint8_t* const nType = s.nodeType.data();
-        std::uint32_t* const nName = s.nodeName.data();
-        std::uint32_t* const nId = s.nodeId.data();
-        std::uint32_t* const nSelf = s.nodeSelfSize.data();
-        std::uint32_t* const nEdgeCount = s.firstEdge.data() + 1; // counts now, offsets after the prefix sum
-        std::uint32_t* const nTrace = s.nodeTraceId.data();
-        std::uint8_t* const nDet = s.nodeDetachedness.data();
-        std::uint8_t* const eType = s.edgeType.data();
-        std::uint32_t* const eName = s.edgeNameOrIndex.data();
-        std::uint32_t* const eTo = s.edgeTo.data();
-        const NodeRole* nodeRoles = m_nodeRoles.data();
-        const EdgeRole* edgeRoles = m_edgeRoles.data();
-        const char* what = nodes ? "nodes" : "edges";
+        constexpr std::size_t kRecords = 4096;
+        std::vector<std::uint32_t> buf(kRecords * fields);
+        const char* bad = nullptr;       // where the input went wrong
+        const char* badNumber = nullptr; // the number just before it, when the problem follows a number
+        bool done = false;
+
         auto fail = [&](const char* at, std::string reason) {
             failures.set(std::uint64_t(at - m_data), what, std::move(reason));
         };
-        for (;;) {
-            while (isWs(*p))
-                ++p;
-            const char* numStart = p;
-            std::uint64_t v = 0;
-            unsigned c;
-            while ((c = unsigned(static_cast<unsigned char>(*p)) - '0') < 10) {
-                v = v * 10 + c;
-                ++p;
-            }
-            if (p == numStart || p - numStart > 10 || v > 0xFFFFFFFFull || *p == '.' || *p == 'e' || *p == 'E') {
-                std::string reason;
-                if (*numStart == '-')
-                    reason = std::string("a negative number in \"") + what + "\" (only non-negative integers are allowed)";
-                else if (p - numStart > 10 || v > 0xFFFFFFFFull)
-                    reason = std::string("a number in \"") + what + "\" is larger than 4294967295";
-                else if (p != numStart)
-                    reason = std::string("a number in \"") + what + "\" is not an integer";
-                else if (*p == ',' || *p == ']')
-                    reason = std::string("a value is missing in \"") + what + "\" (two separators in a row)";
+        // Explains a malformed number or separator at `at`.
+        auto badInput = [&](const char* at) {
+            std::string reason;
+            if (badNumber) {
+                if (*at == '.' || *at == 'e' || *at == 'E')
+                    fail(badNumber, std::string("a number in \"") + what + "\" is not an integer");
                 else
-                    reason = std::string("expected a number in \"") + what + "\", found " +
-                             describeByte(std::uint64_t(p - m_data));
-                fail(numStart, std::move(reason));
+                    fail(at, std::string("expected ',' between the numbers of \"") + what + "\", found " +
+                                 describeByte(std::uint64_t(at - m_data)));
                 return;
             }
-            const std::uint32_t value = std::uint32_t(v);
-            if (nodes) {
-                switch (nodeRoles[field]) {
-                case NodeRole::Type:
-                    if (value >= nodeTypeCount) {
-                        fail(numStart, "node " + std::to_string(record) + " has type " + std::to_string(value) +
-                                           ", but meta.node_types lists only " + std::to_string(nodeTypeCount) + " types");
-                        return;
-                    }
-                    nType[record] = std::uint8_t(value);
+            if (*at == '-')
+                reason = std::string("a negative number in \"") + what + "\" (only non-negative integers are allowed)";
+            else if (*at >= '0' && *at <= '9') {
+                const char* q = at;
+                while (*q >= '0' && *q <= '9')
+                    ++q;
+                if (*q == '.' || *q == 'e' || *q == 'E')
+                    reason = std::string("a number in \"") + what + "\" is not an integer";
+                else
+                    reason = std::string("a number in \"") + what + "\" is larger than 4294967295";
+            } else if (*at == '.' || *at == 'e' || *at == 'E')
+                reason = std::string("a number in \"") + what + "\" is not an integer";
+            else if (*at == ',' || *at == ']')
+                reason = std::string("a value is missing in \"") + what + "\" (two separators in a row)";
+            else
+                reason = std::string("expected a number in \"") + what + "\", found " +
+                         describeByte(std::uint64_t(at - m_data));
+            fail(at, std::move(reason));
+        };
+        // Reads up to `max` numbers into `out`; sets `done` at the piece's end and `bad` on an error.
+        auto scan = [&](std::uint32_t* out, std::size_t max) -> std::size_t {
+            std::size_t n = 0;
+            while (n < max) {
+                if (p >= end) {
+                    done = true;
                     break;
-                case NodeRole::Name:
-                    nName[record] = value;
-                    localMaxName = std::max(localMaxName, value);
-                    break;
-                case NodeRole::Id: nId[record] = value; break;
-                case NodeRole::SelfSize: nSelf[record] = value; break;
-                case NodeRole::EdgeCount: nEdgeCount[record] = value; break;
-                case NodeRole::TraceNodeId: nTrace[record] = value; break;
-                case NodeRole::Detachedness:
-                    if (value > 2) {
-                        fail(numStart, "node " + std::to_string(record) + " has detachedness " +
-                                           std::to_string(value) + " (0, 1 or 2 expected)");
-                        return;
-                    }
-                    nDet[record] = std::uint8_t(value);
-                    break;
-                case NodeRole::Ignore: break;
                 }
-            } else {
-                switch (edgeRoles[field]) {
-                case EdgeRole::Type:
-                    if (value >= edgeTypeCount) {
-                        fail(numStart, "edge " + std::to_string(record) + " has type " + std::to_string(value) +
-                                           ", but meta.edge_types lists only " + std::to_string(edgeTypeCount) + " types");
-                        return;
+                unsigned c = unsigned(static_cast<unsigned char>(*p)) - '0';
+                if (c > 9) {
+                    while (isWs(*p))
+                        ++p;
+                    c = unsigned(static_cast<unsigned char>(*p)) - '0';
+                    if (c > 9) {
+                        bad = p;
+                        break;
                     }
-                    eType[record] = std::uint8_t(value);
-                    break;
-                case EdgeRole::NameOrIndex: eName[record] = value; break;
-                case EdgeRole::ToNode:
-                    if (value % F != 0) {
-                        fail(numStart, "edge " + std::to_string(record) + " points to node index " +
-                                           std::to_string(value) + ", which is not a multiple of the " +
-                                           std::to_string(F) + " node fields");
-                        return;
-                    }
-                    if (value / F >= N) {
-                        fail(numStart, "edge " + std::to_string(record) + " points to node index " +
-                                           std::to_string(value) + ", past the last of the " + std::to_string(N) +
-                                           " nodes");
-                        return;
-                    }
-                    eTo[record] = std::uint32_t(value / F);
-                    break;
-                case EdgeRole::Ignore: break;
                 }
-            }
-            if (++field == fields) {
-                field = 0;
-                ++record;
-            }
-            while (isWs(*p))
+                const char* start = p++;
+                std::uint64_t v = c;
+                while ((c = unsigned(static_cast<unsigned char>(*p)) - '0') <= 9) {
+                    v = v * 10 + c;
+                    ++p;
+                }
+                if (p - start > 10 || v > 0xFFFFFFFFull) {
+                    bad = start;
+                    break;
+                }
+                out[n++] = std::uint32_t(v);
+                if (*p == ',' && p != end) {
+                    ++p;
+                    continue;
+                }
+                while (isWs(*p))
+                    ++p;
+                if (p == end) {
+                    done = true;
+                    break;
+                }
+                if (*p != ',') {
+                    bad = p;
+                    badNumber = start;
+                    break;
+                }
                 ++p;
-            if (p == end)
-                break;
-            if (*p != ',') {
-                fail(p, std::string("expected ',' between the numbers of \"") + what + "\", found " +
-                            describeByte(std::uint64_t(p - m_data)));
+            }
+            return n;
+        };
+        // Where the k-th number after `from` starts (for error messages only).
+        auto locate = [&](const char* from, std::size_t k) {
+            const char* q = from;
+            for (;;) {
+                while (isWs(*q) || *q == ',')
+                    ++q;
+                if (k-- == 0)
+                    return q;
+                while (*q >= '0' && *q <= '9')
+                    ++q;
+            }
+        };
+        // Stores `count` numbers starting at global index `first` (any alignment); false on an error.
+        auto store = [&](const std::uint32_t* values, std::uint64_t first, std::size_t count, const char* from) -> bool {
+            std::uint64_t record = first / fields;
+            std::uint32_t field = std::uint32_t(first % fields);
+            std::size_t k = 0;
+            // full records in column loops, partial ones value by value
+            auto one = [&](std::uint32_t value, std::uint64_t rec, std::uint32_t fld, std::size_t pos) -> bool {
+                if (nodes) {
+                    switch (m_nodeRoles[fld]) {
+                    case NodeRole::Type:
+                        if (value >= nodeTypeCount) {
+                            fail(locate(from, pos), "node " + std::to_string(rec) + " has type " + std::to_string(value) +
+                                                        ", but meta.node_types lists only " +
+                                                        std::to_string(nodeTypeCount) + " types");
+                            return false;
+                        }
+                        s.nodeType[rec] = std::uint8_t(value);
+                        break;
+                    case NodeRole::Name:
+                        s.nodeName[rec] = value;
+                        localMaxName = std::max(localMaxName, value);
+                        break;
+                    case NodeRole::Id: s.nodeId[rec] = value; break;
+                    case NodeRole::SelfSize: s.nodeSelfSize[rec] = value; break;
+                    case NodeRole::EdgeCount: s.firstEdge[rec + 1] = value; break;
+                    case NodeRole::TraceNodeId: s.nodeTraceId[rec] = value; break;
+                    case NodeRole::Detachedness:
+                        if (value > 2) {
+                            fail(locate(from, pos), "node " + std::to_string(rec) + " has detachedness " +
+                                                        std::to_string(value) + " (0, 1 or 2 expected)");
+                            return false;
+                        }
+                        s.nodeDetachedness[rec] = std::uint8_t(value);
+                        break;
+                    case NodeRole::Ignore: break;
+                    }
+                } else {
+                    switch (m_edgeRoles[fld]) {
+                    case EdgeRole::Type:
+                        if (value >= edgeTypeCount) {
+                            fail(locate(from, pos), "edge " + std::to_string(rec) + " has type " + std::to_string(value) +
+                                                        ", but meta.edge_types lists only " +
+                                                        std::to_string(edgeTypeCount) + " types");
+                            return false;
+                        }
+                        s.edgeType[rec] = std::uint8_t(value);
+                        break;
+                    case EdgeRole::NameOrIndex: s.edgeNameOrIndex[rec] = value; break;
+                    case EdgeRole::ToNode: {
+                        const std::uint64_t q = std::uint64_t((value * divMagic) >> 40);
+                        if (q * F != value) {
+                            fail(locate(from, pos), "edge " + std::to_string(rec) + " points to node index " +
+                                                        std::to_string(value) + ", which is not a multiple of the " +
+                                                        std::to_string(F) + " node fields");
+                            return false;
+                        }
+                        if (q >= N) {
+                            fail(locate(from, pos), "edge " + std::to_string(rec) + " points to node index " +
+                                                        std::to_string(value) + ", past the last of the " +
+                                                        std::to_string(N) + " nodes");
+                            return false;
+                        }
+                        s.edgeTo[rec] = std::uint32_t(q);
+                        break;
+                    }
+                    case EdgeRole::Ignore: break;
+                    }
+                }
+                return true;
+            };
+            while (k < count && field != 0) {
+                if (!one(values[k], record, field, k))
+                    return false;
+                ++k;
+                if (++field == fields) {
+                    field = 0;
+                    ++record;
+                }
+            }
+            const std::size_t full = (count - k) / fields;
+            if (full) {
+                const std::uint32_t* v = values + k;
+                for (std::uint32_t f = 0; f < fields; ++f) {
+                    bool ok = true;
+                    if (nodes) {
+                        const NodeRole role = m_nodeRoles[f];
+                        if (role == NodeRole::Type || role == NodeRole::Detachedness) {
+                            const std::uint32_t limit = role == NodeRole::Type ? nodeTypeCount : 3;
+                            std::uint32_t worst = 0;
+                            for (std::size_t r = 0; r < full; ++r)
+                                worst = std::max(worst, v[r * fields + f]);
+                            ok = worst < limit;
+                            if (ok) {
+                                std::uint8_t* col = role == NodeRole::Type ? s.nodeType.data() : s.nodeDetachedness.data();
+                                for (std::size_t r = 0; r < full; ++r)
+                                    col[record + r] = std::uint8_t(v[r * fields + f]);
+                            }
+                        } else if (role != NodeRole::Ignore) {
+                            std::uint32_t* col = role == NodeRole::Name       ? s.nodeName.data()
+                                                 : role == NodeRole::Id       ? s.nodeId.data()
+                                                 : role == NodeRole::SelfSize ? s.nodeSelfSize.data()
+                                                 : role == NodeRole::EdgeCount ? s.firstEdge.data() + 1
+                                                                               : s.nodeTraceId.data();
+                            for (std::size_t r = 0; r < full; ++r)
+                                col[record + r] = v[r * fields + f];
+                            if (role == NodeRole::Name)
+                                for (std::size_t r = 0; r < full; ++r)
+                                    localMaxName = std::max(localMaxName, v[r * fields + f]);
+                        }
+                    } else {
+                        const EdgeRole role = m_edgeRoles[f];
+                        if (role == EdgeRole::Type) {
+                            std::uint32_t worst = 0;
+                            for (std::size_t r = 0; r < full; ++r)
+                                worst = std::max(worst, v[r * fields + f]);
+                            ok = worst < edgeTypeCount;
+                            if (ok)
+                                for (std::size_t r = 0; r < full; ++r)
+                                    s.edgeType[record + r] = std::uint8_t(v[r * fields + f]);
+                        } else if (role == EdgeRole::NameOrIndex) {
+                            for (std::size_t r = 0; r < full; ++r)
+                                s.edgeNameOrIndex[record + r] = v[r * fields + f];
+                        } else if (role == EdgeRole::ToNode) {
+                            for (std::size_t r = 0; r < full && ok; ++r) {
+                                const std::uint32_t value = v[r * fields + f];
+                                const std::uint64_t q = std::uint64_t((value * divMagic) >> 40);
+                                ok = q * F == value && q < N;
+                                s.edgeTo[record + r] = std::uint32_t(q);
+                            }
+                        }
+                    }
+                    if (!ok) {
+                        // Find the exact culprit with the value-by-value path (it reports it).
+                        for (std::size_t r = 0; r < full; ++r)
+                            if (!one(v[r * fields + f], record + r, f, k + r * fields + f))
+                                return false;
+                    }
+                }
+                record += full;
+                k += full * fields;
+            }
+            for (; k < count; ++k) {
+                if (!one(values[k], record, field, k))
+                    return false;
+                if (++field == fields) {
+                    field = 0;
+                    ++record;
+                }
+            }
+            return true;
+        };
+
+        std::uint64_t sinceCheck = 0;
+        while (!done) {
+            const char* blockStart = p;
+            // first fill up to a record boundary so that blocks hold whole records
+            std::size_t want = buf.size();
+            if (const std::uint64_t misalign = index % fields)
+                want = fields - misalign;
+            const std::size_t n = scan(buf.data(), want);
+            if (n && !store(buf.data(), index, n, blockStart))
+                return;
+            index += n;
+            if (bad) {
+                badInput(bad);
                 return;
             }
-            ++p;
-            if (p >= nextCheck) {
-                bytesDone.fetch_add(std::uint64_t(p - (nextCheck - (4 << 20))), std::memory_order_relaxed);
-                nextCheck = p + (4 << 20);
+            sinceCheck += std::uint64_t(p - blockStart);
+            if (sinceCheck >= (4u << 20)) {
+                bytesDone.fetch_add(sinceCheck, std::memory_order_relaxed);
+                sinceCheck = 0;
                 if (m_context.stopRequested()) {
                     failures.set(0, what, "cancelled", true);
                     return;

@@ -268,45 +268,39 @@ bool unescapeJsonString(std::string_view s, std::string& out, std::size_t& error
             return false;
         }
         if (b >= 0x80) {
-            // Raw UTF-8 from producers other than V8; invalid bytes become U+FFFD as a decoder would.
-            std::size_t k = i;
-            std::uint32_t cp = 0;
-            {
-                // reuse the WTF-8 decoder but reject encoded surrogates (not valid UTF-8)
-                const std::size_t before = k;
-                std::string_view rest = s;
-                std::size_t idx = before;
-                const auto b0 = static_cast<unsigned char>(rest[idx]);
-                (void)b0;
-                cp = 0;
-                // decode
-                auto cont = [&](std::size_t off) {
-                    return idx + off < rest.size() && (static_cast<unsigned char>(rest[idx + off]) & 0xC0) == 0x80;
-                };
-                const auto c0 = static_cast<unsigned char>(rest[idx]);
-                std::size_t len = 0;
-                if ((c0 & 0xE0) == 0xC0 && c0 >= 0xC2 && cont(1)) {
-                    len = 2;
-                    cp = ((c0 & 0x1Fu) << 6) | (static_cast<unsigned char>(rest[idx + 1]) & 0x3Fu);
-                } else if ((c0 & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-                    cp = ((c0 & 0x0Fu) << 12) | ((static_cast<unsigned char>(rest[idx + 1]) & 0x3Fu) << 6) |
-                         (static_cast<unsigned char>(rest[idx + 2]) & 0x3Fu);
-                    len = (cp >= 0x800 && !(cp >= 0xD800 && cp <= 0xDFFF)) ? 3 : 0;
-                } else if ((c0 & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-                    cp = ((c0 & 0x07u) << 18) | ((static_cast<unsigned char>(rest[idx + 1]) & 0x3Fu) << 12) |
-                         ((static_cast<unsigned char>(rest[idx + 2]) & 0x3Fu) << 6) |
-                         (static_cast<unsigned char>(rest[idx + 3]) & 0x3Fu);
-                    len = (cp >= 0x10000 && cp <= 0x10FFFF) ? 4 : 0;
-                }
-                if (len == 0) {
-                    text::appendCodePoint(out, 0xFFFD);
-                    k = idx + 1;
-                } else {
-                    out.append(rest.substr(idx, len));
-                    k = idx + len;
-                }
+            // Raw UTF-8 from producers other than V8, decoded as a browser's TextDecoder does: each
+            // maximal invalid subpart becomes one U+FFFD.
+            const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+            std::size_t need = 0;
+            unsigned lower = 0x80, upper = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                need = 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                need = 2;
+                if (b == 0xE0)
+                    lower = 0xA0;
+                if (b == 0xED)
+                    upper = 0x9F;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                need = 3;
+                if (b == 0xF0)
+                    lower = 0x90;
+                if (b == 0xF4)
+                    upper = 0x8F;
             }
-            i = k;
+            std::size_t k = i + 1;
+            std::size_t got = 0;
+            while (got < need && k < s.size() && at(k) >= lower && at(k) <= upper) {
+                ++k;
+                ++got;
+                lower = 0x80;
+                upper = 0xBF;
+            }
+            if (need != 0 && got == need)
+                out.append(s.substr(i, k - i));
+            else
+                text::appendCodePoint(out, 0xFFFD);
+            i = need == 0 ? i + 1 : k; // the byte that broke a sequence is read again
             continue;
         }
         // backslash escape
