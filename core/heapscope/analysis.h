@@ -109,6 +109,9 @@ struct AnalysisOptions {
 
 /// Immutable result of analysing one snapshot. Shared by the GUI models and the CLI.
 class Analysis {
+private:
+    detail::TrimOnDestroy m_trim; // first member: runs after the others are freed
+
 public:
     SnapshotPtr snapshot;
 

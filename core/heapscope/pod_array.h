@@ -15,6 +15,15 @@ namespace detail {
 // the system on free); small ones from malloc.
 void* allocateBlock(std::size_t bytes, bool zeroed);
 void freeBlock(void* p, std::size_t bytes);
+/// Gives memory freed by the C library back to the system (big results are freed in bulk).
+void releaseFreedMemory();
+/// Declared first in a class, so destroyed last: trims the heap after the other members are gone.
+struct TrimOnDestroy {
+    TrimOnDestroy() = default;
+    TrimOnDestroy(const TrimOnDestroy&) = delete;
+    TrimOnDestroy& operator=(const TrimOnDestroy&) = delete;
+    ~TrimOnDestroy() { releaseFreedMemory(); }
+};
 } // namespace detail
 
 /// Unlike std::vector, resizing does not touch memory: a fresh array is either uninitialised

@@ -144,6 +144,10 @@ public:
     Snapshot(const Snapshot&) = delete; // retainerEdge refers to this object
     Snapshot& operator=(const Snapshot&) = delete;
 
+private:
+    detail::TrimOnDestroy m_trim; // first member: runs after the others are freed
+
+public:
     std::string path;
     std::uint64_t fileSize = 0;  ///< bytes of JSON (after decompression)
     FormatInfo format;

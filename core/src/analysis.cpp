@@ -170,7 +170,7 @@ bool parseIntPrefix(std::string_view t, std::int64_t& v) {
 } // namespace
 
 void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::vector<bool>* ignored,
-                      std::int32_t* dist) {
+                      std::int32_t* dist, const std::function<bool()>& stopped) {
     const std::uint32_t N = s.nodeCount;
     std::fill(dist, dist + N, kNoDistance);
     std::vector<std::uint32_t> queue;
@@ -178,6 +178,8 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
     std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
     auto bfs = [&]() {
         for (std::size_t head = 0; head < queue.size(); ++head) {
+            if ((head & 0xFFFFF) == 0 && stopped && stopped())
+                return;
             const std::uint32_t n = queue[head];
             const std::int32_t d = dist[n] + 1;
             const NodeKind kind = s.kind(n);
@@ -509,7 +511,10 @@ void Analyzer::computeFlags() {
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
         if (s.kind(s.edgeTo[e]) != NodeKind::Synthetic)
             stack.push_back(s.edgeTo[e]);
+    std::uint32_t steps = 0;
     while (!stack.empty()) {
+        if ((++steps & 0xFFFFF) == 0 && stopped())
+            return;
         const std::uint32_t n = stack.back();
         stack.pop_back();
         if (flags[n] & kFlagCanBeQueried)
@@ -576,7 +581,10 @@ void Analyzer::computeShallowSizes() {
             work.push_back(n);
         }
     }
+    std::uint32_t steps = 0;
     while (!work.empty()) {
+        if ((++steps & 0xFFFFF) == 0 && stopped())
+            return;
         const std::uint32_t id = work.back();
         work.pop_back();
         const std::uint32_t owner = owners[id];
@@ -615,6 +623,8 @@ void Analyzer::computeEssentialEdges() {
     const auto& flags = m_a->flags;
     const std::uint32_t root = s.rootOrdinal;
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0xFFFFF) == 0 && stopped())
+            return;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             const EdgeKind k = s.edgeKind(e);
             const std::uint32_t t = s.edgeTo[e];
@@ -640,12 +650,15 @@ void Analyzer::computeEssentialEdges() {
     m_essentialSlot = BitSet(s.edgeCount);
     PodArray<std::uint32_t> cursor = PodArray<std::uint32_t>::uninitialized(N);
     std::memcpy(cursor.data(), s.firstRetainer.data() + 1, std::size_t(N) * 4);
-    for (std::uint32_t n = 0; n < N; ++n)
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0xFFFFF) == 0 && stopped())
+            return;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             const std::uint32_t slot = --cursor[s.edgeTo[e]];
             if (m_essential.test(e))
                 m_essentialSlot.set(slot);
         }
+    }
 }
 
 // Lengauer–Tarjan exactly as DevTools runs it (vertices 1..N, 0 = none), including how nodes that
@@ -678,7 +691,10 @@ bool Analyzer::computeDominators() {
     auto dfs = [&](std::uint32_t rootVertex) {
         nextEdge[rootVertex - 1] = s.firstEdge[rootVertex - 1];
         std::uint32_t v = rootVertex;
+        std::uint32_t steps = 0;
         while (v != 0) {
+            if ((++steps & 0xFFFFF) == 0 && stopped())
+                return;
             if (semi[v] == 0) {
                 semi[v] = ++n;
                 vertex[n] = label[v] = v;
@@ -703,6 +719,8 @@ bool Analyzer::computeDominators() {
     };
     const std::uint32_t r = s.rootOrdinal + 1;
     dfs(r);
+    if (stopped())
+        return false;
     if (n < N) {
         m_a->problems.push_back("Heap snapshot: " + std::to_string(N - n) + " nodes are unreachable from the root.");
         for (std::uint32_t v = 1; v <= N; ++v) {
@@ -840,6 +858,8 @@ std::vector<InterfaceDefinition> Analyzer::inferInterfaces() const {
     std::uint64_t total = 0;
     std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>> formatted; // string id → (text, units)
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        if ((n & 0xFFFFF) == 0 && stopped())
+            return {};
         if (s.kind(n) != NodeKind::Object || s.name(n) != "Object")
             continue;
         ++total;
@@ -1176,7 +1196,7 @@ Expected<AnalysisPtr> Analyzer::run() {
         const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         auto sideRest = [&] {
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
-            detail::computeDistances(s, m_eph, nullptr, m_a->distance.data());
+            detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(), [this] { return stopped(); });
             if (stopped())
                 return;
             computeClassNames();

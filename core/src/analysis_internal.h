@@ -48,7 +48,7 @@ bool isUserRoot(const Snapshot& s, std::uint32_t node);
 /// DevTools' BFS from the root, with its JS-specific edge filter. `ignored` (may be null) blocks
 /// entering nodes (the Retainers pane's "ignore this retainer").
 void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::vector<bool>* ignored,
-                      std::int32_t* distances);
+                      std::int32_t* distances, const std::function<bool()>& stopped = {});
 
 /// Display name of a concatenated string (DevTools' consStringName), memoised for deep chains.
 /// Not thread-safe; Analysis guards its shared instance with a mutex.

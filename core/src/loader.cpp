@@ -562,7 +562,13 @@ std::optional<Error> Loader::scanTopLevel() {
                 q2 < m_size && ((m_data[q2] >= '0' && m_data[q2] <= '9') || m_data[q2] == '-' || m_data[q2] == ']');
             if (numericStart && bigNumeric) {
                 // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte later).
-                const void* close = std::memchr(m_data + q2, ']', m_size - q2);
+                // Searched in slices so that a cancel request is seen within milliseconds.
+                const void* close = nullptr;
+                for (std::uint64_t from = q2; from < m_size && !close; from += (64u << 20)) {
+                    if (m_context.stopRequested())
+                        return cancelled();
+                    close = std::memchr(m_data + from, ']', std::min<std::uint64_t>(64u << 20, m_size - from));
+                }
                 if (!close)
                     return error(key, std::int64_t(m_size),
                                  "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"" +
@@ -1427,6 +1433,8 @@ std::optional<Error> Loader::buildIndexes() {
     const std::uint32_t stringCount = std::uint32_t(s.strings.size());
     const std::vector<EdgeKind> edgeKinds = s.edgeKinds;
     for (std::uint32_t e = 0; e < E; ++e) {
+        if ((e & 0x3FFFFF) == 0 && m_context.stopRequested())
+            return cancelled();
         const EdgeKind k = edgeKinds[s.edgeType[e]];
         if (!edgeNameIsIndex(k) && k != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
             return error("edges", std::int64_t(section("edges")->begin),
@@ -1443,6 +1451,8 @@ std::optional<Error> Loader::buildIndexes() {
     detail::runParallel(T, [&](unsigned t) {
         const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
         for (std::uint32_t e = 0; e < E; ++e) {
+            if ((e & 0x3FFFFF) == 0 && m_context.stopRequested())
+                return;
             const std::uint32_t v = to[e];
             if (v >= lo && v < hi)
                 ++first[v];
@@ -1464,6 +1474,8 @@ std::optional<Error> Loader::buildIndexes() {
     detail::runParallel(T, [&](unsigned t) {
         const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
         for (std::uint32_t n = 0; n < N; ++n) {
+            if ((n & 0xFFFFF) == 0 && m_context.stopRequested())
+                return;
             for (std::uint32_t e = firstEdge[n], ee = firstEdge[n + 1]; e < ee; ++e) {
                 const std::uint32_t v = to[e];
                 if (v < lo || v >= hi)
@@ -1472,6 +1484,8 @@ std::optional<Error> Loader::buildIndexes() {
             }
         }
     });
+    if (m_context.stopRequested())
+        return cancelled();
     return std::nullopt;
 }
 

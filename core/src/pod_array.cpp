@@ -2,6 +2,7 @@
 #include "heapscope/pod_array.h"
 
 #include <cstdlib>
+#include <malloc.h>
 #include <new>
 #include <sys/mman.h>
 
@@ -32,6 +33,12 @@ void freeBlock(void* p, std::size_t bytes) {
         ::munmap(p, bytes);
     else
         std::free(p);
+}
+
+void releaseFreedMemory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
 }
 
 } // namespace heapscope::detail
