@@ -885,9 +885,10 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
         if (!e.get_double().get(d) && d >= 0)
             s.extraNativeBytes = d;
     }
-    if (std::uint64_t ri = 0; !count("root_index", ri, false) && header["root_index"].error() == simdjson::SUCCESS) {
+    if (header["root_index"].error() == simdjson::SUCCESS) {
+        if (auto e = count("root_index", m_rootIndexField, true))
+            return e;
         m_hasRootIndex = true;
-        m_rootIndexField = ri;
     }
     return std::nullopt;
 }

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target: the whole loader on arbitrary bytes, then the analysis on small graphs.
+// Besides crashes it traps on a loaded graph that breaks the Snapshot invariants.
+#include "heapscope/analysis.h"
+#include "heapscope/loader.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+using namespace heapscope;
+
+namespace {
+void check(bool ok) {
+    if (!ok)
+        __builtin_trap();
+}
+
+void checkInvariants(const Snapshot& s) {
+    const std::uint32_t N = s.nodeCount, E = s.edgeCount;
+    check(N > 0);
+    check(s.nodeType.size() == N && s.nodeName.size() == N && s.nodeId.size() == N);
+    check(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[0] == 0 && s.firstEdge[N] == E);
+    check(s.firstRetainer.size() == std::size_t(N) + 1 && s.firstRetainer[N] == E);
+    check(s.rootOrdinal < N);
+    for (std::uint32_t n = 0; n < N; ++n) {
+        check(s.firstEdge[n] <= s.firstEdge[n + 1]);
+        check(s.firstRetainer[n] <= s.firstRetainer[n + 1]);
+        check(s.nodeType[n] < s.nodeTypeNames.size());
+        check(s.nodeName[n] < s.strings.size());
+        check(s.nodeDetachedness[n] <= 2);
+        (void)s.name(n);
+    }
+    for (std::uint32_t e = 0; e < E; ++e) {
+        check(s.edgeTo[e] < N);
+        check(s.edgeType[e] < s.edgeTypeNames.size());
+        (void)s.edgeNameText(e);
+        check(s.retainerSource[e] < N && s.retainerEdge[e] < E);
+    }
+    for (std::uint32_t t = 0; t < N; ++t)
+        for (std::uint32_t r = s.firstRetainer[t]; r < s.firstRetainer[t + 1]; ++r) {
+            const std::uint32_t e = s.retainerEdge[r], src = s.retainerSource[r];
+            check(s.edgeTo[e] == t && e >= s.firstEdge[src] && e < s.firstEdge[src + 1]);
+            if (r > s.firstRetainer[t]) // DevTools' order: decreasing (source, edge)
+                check(s.retainerEdge[r - 1] > e);
+        }
+    for (const auto& l : s.locations)
+        check(l.node < N && s.location(l.node) == &l);
+    for (const auto& t : s.traceTree)
+        check(t.parent == 0xFFFFFFFFu || t.parent < s.traceTree.size());
+    for (const auto& f : s.traceFunctionInfos)
+        check(f.name.value < s.strings.size() && f.scriptName.value < s.strings.size());
+}
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    LoadOptions options;
+    options.threads = 2;
+    options.checkMemory = false;
+    auto loaded =
+        loadSnapshotFromMemory(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz", options);
+    if (!loaded.ok()) {
+        const Error& e = loaded.error();
+        check(!e.reason.empty() && !e.cancelled);
+        check(e.offset >= -1);
+        (void)e.message();
+        return 0;
+    }
+    const SnapshotPtr& s = *loaded;
+    checkInvariants(*s);
+    if (s->nodeCount > 20000 || s->edgeCount > 100000)
+        return 0;
+    AnalysisOptions aopt;
+    aopt.threads = 1;
+    auto analysis = analyze(s, aopt);
+    if (analysis.ok()) {
+        const Analysis& a = **analysis;
+        for (std::uint32_t n = 0; n < s->nodeCount; ++n) {
+            (void)a.displayName(n);
+            (void)a.classInfo(n);
+            check(a.dominator[n] < s->nodeCount);
+        }
+    }
+    return 0;
+}

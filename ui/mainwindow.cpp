@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "aboutdialog.h"
+#include "navigator.h"
+#include "pages/comparisonpage.h"
+#include "pages/loadingpage.h"
+#include "pages/startpage.h"
+#include "snapshotlistmodel.h"
+#include "snapshotsession.h"
+#include "snapshotview.h"
+#include "textutil.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QPainter>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyledItemDelegate>
+#include <QTemporaryDir>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+const QString kRecentKey = u"recentFiles"_s;
+
+/// Sidebar rows: the name, a grey subtitle (size, nodes, load time, or the load state) and a thin
+/// progress line while loading.
+class SidebarDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        const QFontMetrics fm(option.font);
+        return {200, fm.height() * 2 + 14};
+    }
+    void paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QString name = opt.text;
+        opt.text.clear();
+        QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, p, opt.widget);
+        const QRect r =
+            style->subElementRect(QStyle::SE_ItemViewItemText, &opt, opt.widget).adjusted(2, 4, -4, -4);
+        const bool selected = opt.state & QStyle::State_Selected;
+        const QColor text = opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
+        QColor sub = text;
+        sub.setAlphaF(0.65f);
+        const QFontMetrics fm(opt.font);
+        p->save();
+        QFont bold = opt.font;
+        bold.setBold(true);
+        p->setFont(bold);
+        p->setPen(text);
+        p->drawText(QRect(r.left(), r.top(), r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                    QFontMetrics(bold).elidedText(name, Qt::ElideMiddle, r.width()));
+        p->setFont(opt.font);
+        p->setPen(sub);
+        const QString subtitle = index.data(SnapshotListModel::SubtitleRole).toString();
+        p->drawText(QRect(r.left(), r.top() + fm.height() + 2, r.width(), fm.height()),
+                    Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(subtitle, Qt::ElideRight, r.width()));
+        if (index.data(SnapshotListModel::StateRole).toInt() == int(SnapshotDocument::State::Loading)) {
+            const double f = index.data(SnapshotListModel::FractionRole).toDouble();
+            p->fillRect(QRect(r.left(), r.bottom() + 1, int(r.width() * f), 2),
+                        opt.palette.color(QPalette::Highlight));
+        }
+        p->restore();
+    }
+};
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_session(new SnapshotSession(this)), m_navigator(new Navigator(this)) {
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("Heapscope"));
+    setAcceptDrops(true);
+
+    m_listModel = new SnapshotListModel(m_session, this);
+    m_sidebar = new QListView(this);
+    m_sidebar->setObjectName(u"snapshotList"_s);
+    m_sidebar->setModel(m_listModel);
+    m_sidebar->setItemDelegate(new SidebarDelegate(m_sidebar));
+    m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sidebar->setMinimumWidth(180);
+    m_sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_sidebar, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        SnapshotDocument* doc = m_listModel->document(m_sidebar->indexAt(pos));
+        if (!doc)
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Close"), this, [this, doc] { m_session->close(doc); });
+        if (doc->isLoading())
+            menu.addAction(tr("Cancel Loading"), doc, &SnapshotDocument::cancel);
+        else if (!doc->isReady())
+            menu.addAction(tr("Try Again"), doc, &SnapshotDocument::load);
+        menu.exec(m_sidebar->viewport()->mapToGlobal(pos));
+    });
+
+    m_stack = new QStackedWidget(this);
+    m_stack->setObjectName(u"mainStack"_s);
+    m_start = new StartPage(m_stack);
+    m_loading = new LoadingPage(m_stack);
+    m_results = new QStackedWidget(m_stack);
+    m_results->setObjectName(u"results"_s);
+    m_stack->addWidget(m_start);
+    m_stack->addWidget(m_loading);
+    m_stack->addWidget(m_results);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_stack);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({220, 1200});
+    setCentralWidget(splitter);
+
+    m_statusTotals = new QLabel(this);
+    m_statusTotals->setObjectName(u"statusTotals"_s);
+    statusBar()->addPermanentWidget(m_statusTotals);
+
+    createMenus();
+    m_start->setExampleAvailable(!examplePaths().isEmpty());
+    m_start->setRecentFiles(recentFiles());
+
+    connect(m_start, &StartPage::openRequested, this, &MainWindow::openDialog);
+    connect(m_start, &StartPage::openExampleRequested, this, &MainWindow::openExample);
+    connect(m_start, &StartPage::openRecentRequested, this,
+            [this](const QString& path) { openFiles({path}); });
+    connect(m_loading, &LoadingPage::closeRequested, this,
+            [this](SnapshotDocument* doc) { m_session->close(doc); });
+
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
+        updatePages();
+        updateStatus();
+    });
+    connect(m_session, &SnapshotSession::documentAdded, this,
+            [this](SnapshotDocument* doc) { selectDocument(doc); });
+    connect(m_session, &SnapshotSession::documentChanged, this, &MainWindow::onDocumentChanged);
+    connect(m_session, &SnapshotSession::documentAboutToBeRemoved, this, [this](SnapshotDocument* doc) {
+        if (SnapshotView* view = m_views.take(doc))
+            delete view; // drops the models' references to the snapshot
+    });
+    connect(m_session, &SnapshotSession::documentRemoved, this, [this] {
+        updatePages();
+        updateStatus();
+    });
+
+    connect(m_navigator, &Navigator::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+    connect(m_navigator, &Navigator::revealInSummary, this, [this](const ObjectRef& object) {
+        if (SnapshotView* view = routeTo(object.analysis.get()); view && !view->revealInSummary(object.node))
+            statusBar()->showMessage(
+                tr("%1 is not listed in the Summary.").arg(TextUtil::idText(*object.analysis, object.node)),
+                6000);
+    });
+    connect(m_navigator, &Navigator::showInDominators, this, [this](const ObjectRef& object) {
+        if (SnapshotView* view = routeTo(object.analysis.get()))
+            view->showInDominators(object.node);
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    updatePages();
+}
+
+MainWindow::~MainWindow() {
+    // Views hold models over the documents; drop them before the session deletes the documents.
+    qDeleteAll(m_views);
+    m_views.clear();
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setObjectName(u"actionOpen"_s);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open &Example"), this, &MainWindow::openExample)
+        ->setEnabled(!examplePaths().isEmpty());
+    file->addSeparator();
+    QAction* close = file->addAction(tr("&Close Snapshot"), this, &MainWindow::closeCurrent);
+    close->setShortcut(QKeySequence::Close);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    updateRecentMenu();
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* find = edit->addAction(tr("&Find Object by @id…"), this, [this] {
+        if (SnapshotView* view = currentView())
+            view->focusFind();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setObjectName(u"actionFind"_s);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QList<std::pair<QString, SnapshotView::Perspective>> perspectives = {
+        {tr("&Summary"), SnapshotView::SummaryPerspective},
+        {tr("&Comparison"), SnapshotView::ComparisonPerspective},
+        {tr("C&ontainment"), SnapshotView::ContainmentPerspective},
+        {tr("&Dominators"), SnapshotView::DominatorsPerspective},
+        {tr("S&tatistics"), SnapshotView::StatisticsPerspective},
+    };
+    int n = 1;
+    for (const auto& [title, perspective] : perspectives) {
+        QAction* a = view->addAction(title, this, [this, perspective] {
+            if (SnapshotView* v = currentView())
+                v->showPerspective(perspective);
+        });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + n++)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Heapscope"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+}
+
+SnapshotDocument* MainWindow::currentDocument() const {
+    return m_listModel->document(m_sidebar->currentIndex());
+}
+
+SnapshotView* MainWindow::viewFor(const SnapshotDocument* doc) const {
+    return m_views.value(doc);
+}
+
+SnapshotView* MainWindow::currentView() const {
+    return viewFor(currentDocument());
+}
+
+void MainWindow::selectDocument(SnapshotDocument* doc) {
+    const QModelIndex idx = m_listModel->indexOf(doc);
+    if (idx.isValid())
+        m_sidebar->setCurrentIndex(idx);
+    updatePages();
+    updateStatus();
+}
+
+SnapshotView* MainWindow::routeTo(const heapscope::Analysis* analysis) {
+    SnapshotDocument* doc = m_session->documentForAnalysis(analysis);
+    if (!doc) {
+        statusBar()->showMessage(tr("That snapshot is not open any more."), 6000);
+        return nullptr;
+    }
+    selectDocument(doc);
+    return viewFor(doc);
+}
+
+void MainWindow::updatePages() {
+    SnapshotDocument* doc = currentDocument();
+    if (!doc) {
+        m_start->setRecentFiles(recentFiles());
+        m_stack->setCurrentWidget(m_start);
+        setWindowTitle(tr("Heapscope"));
+        return;
+    }
+    setWindowTitle(tr("%1 — Heapscope").arg(doc->displayName()));
+    if (SnapshotView* view = viewFor(doc)) {
+        m_results->setCurrentWidget(view);
+        m_stack->setCurrentWidget(m_results);
+        return;
+    }
+    if (m_loading->document() != doc)
+        m_loading->setDocument(doc);
+    m_stack->setCurrentWidget(m_loading);
+}
+
+void MainWindow::updateStatus() {
+    SnapshotDocument* doc = currentDocument();
+    if (!doc || !doc->isReady()) {
+        m_statusTotals->clear();
+        return;
+    }
+    const auto a = doc->analysis();
+    m_statusTotals->setText(tr("Total %1 · %2 objects · %3 classes · %4 s")
+                                .arg(TextUtil::bytesAdaptive(a->totalSize),
+                                     TextUtil::grouped(a->snapshot->nodeCount),
+                                     TextUtil::grouped(a->allObjects.classes.size()),
+                                     QString::number(doc->loadSeconds(), 'f', 2)));
+    m_statusTotals->setToolTip(
+        tr("Total size %1\n%2 edges\n%3 reachable, %4 unreachable objects")
+            .arg(TextUtil::exactBytes(a->totalSize), TextUtil::grouped(a->snapshot->edgeCount),
+                 TextUtil::grouped(a->reachableCount), TextUtil::grouped(a->unreachableCount)));
+}
+
+void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
+    if (doc->isReady() && !m_views.contains(doc)) {
+        auto* view = new SnapshotView(m_session, doc, m_navigator, m_results);
+        m_views.insert(doc, view);
+        m_results->addWidget(view);
+        addRecent(doc->path());
+        tryPendingComparison();
+    }
+    if (doc == currentDocument()) {
+        updatePages();
+        updateStatus();
+    }
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    QList<QPointer<SnapshotDocument>> opened;
+    for (const QString& path : paths) {
+        if (path.isEmpty())
+            continue;
+        opened.append(m_session->open(QFileInfo(path).absoluteFilePath()));
+    }
+    if (opened.size() >= 2) {
+        m_pendingComparison = opened;
+        tryPendingComparison();
+    }
+}
+
+void MainWindow::tryPendingComparison() {
+    if (m_pendingComparison.size() < 2)
+        return;
+    for (const auto& doc : m_pendingComparison) {
+        if (!doc || (!doc->isReady() && !doc->isLoading())) {
+            m_pendingComparison.clear(); // one failed or was closed: nothing to compare
+            return;
+        }
+        if (!doc->isReady())
+            return;
+    }
+    // The newest snapshot (largest object ids) against the one taken just before it.
+    SnapshotDocument* current = m_pendingComparison.first();
+    for (const auto& doc : m_pendingComparison)
+        if (doc->maxJsObjectId() > current->maxJsObjectId())
+            current = doc;
+    m_pendingComparison.clear();
+    selectDocument(current);
+    SnapshotView* view = viewFor(current);
+    if (!view)
+        return;
+    if (SnapshotDocument* base = m_session->defaultBase(current))
+        view->comparisonPage()->setBase(base);
+    view->showPerspective(SnapshotView::ComparisonPerspective);
+}
+
+QStringList MainWindow::examplePaths() {
+    const QStringList names = {u"leak-A.heapsnapshot.gz"_s, u"leak-B.heapsnapshot.gz"_s};
+    QStringList dirs;
+    const QString env = qEnvironmentVariable("HEAPSCOPE_EXAMPLES_DIR");
+    if (!env.isEmpty())
+        dirs << env;
+    dirs << u":/heapscope/examples"_s;
+    const QString appDir = QCoreApplication::applicationDirPath();
+    dirs << appDir + u"/../share/heapscope/examples"_s << appDir + u"/examples"_s;
+    for (const QString& dir : dirs) {
+        QStringList found;
+        for (const QString& name : names)
+            if (QFileInfo::exists(dir + u'/' + name))
+                found << dir + u'/' + name;
+        if (found.size() == names.size())
+            return found;
+    }
+    return {};
+}
+
+bool MainWindow::openExample() {
+    QStringList paths = examplePaths();
+    if (paths.isEmpty()) {
+        statusBar()->showMessage(tr("The example snapshots are not installed."), 6000);
+        return false;
+    }
+    if (paths.first().startsWith(u':')) {
+        // The loader maps real files; copy the embedded pair out once.
+        if (!m_exampleDir)
+            m_exampleDir = std::make_unique<QTemporaryDir>();
+        QStringList copies;
+        for (const QString& p : paths) {
+            const QString target = m_exampleDir->filePath(QFileInfo(p).fileName());
+            if (!QFileInfo::exists(target))
+                QFile::copy(p, target);
+            copies << target;
+        }
+        paths = copies;
+    }
+    QList<QPointer<SnapshotDocument>> opened;
+    for (const QString& p : paths)
+        opened.append(m_session->open(p));
+    m_pendingComparison = opened;
+    return true;
+}
+
+void MainWindow::openDialog() {
+    QSettings settings;
+    const QString dir = settings.value(u"lastDirectory"_s, QDir::homePath()).toString();
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Open Heap Snapshots"), dir,
+                                      tr("Heap snapshots (*.heapsnapshot *.heaptimeline *.heapsnapshot.gz "
+                                         "*.heaptimeline.gz *.gz);;All files (*)"));
+    if (paths.isEmpty())
+        return;
+    settings.setValue(u"lastDirectory"_s, QFileInfo(paths.first()).absolutePath());
+    openFiles(paths);
+}
+
+void MainWindow::closeCurrent() {
+    if (SnapshotDocument* doc = currentDocument())
+        m_session->close(doc);
+}
+
+void MainWindow::showAbout() {
+    AboutDialog dialog(this);
+    dialog.exec();
+}
+
+QStringList MainWindow::recentFiles() const {
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecent(const QString& path) {
+    if (m_exampleDir && path.startsWith(m_exampleDir->path()))
+        return; // temporary copies would be gone next time
+    QStringList recent = recentFiles();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = recentFiles();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFiles({path}); })
+            ->setToolTip(path);
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear List"), this, [this] {
+            QSettings().remove(kRecentKey);
+            updateRecentMenu();
+            m_start->setRecentFiles({});
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) {
+        for (const QUrl& url : event->mimeData()->urls()) {
+            if (url.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openFiles(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings().setValue(u"window/geometry"_s, saveGeometry());
+    QMainWindow::closeEvent(event);
+}

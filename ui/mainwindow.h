@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// The application window: sidebar of open snapshots, start/loading/results pages, menus.
+#pragma once
+
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+namespace heapscope {
+class Analysis;
+}
+
+class LoadingPage;
+class Navigator;
+class QLabel;
+class QListView;
+class QMenu;
+class QStackedWidget;
+class QTemporaryDir;
+class SnapshotDocument;
+class SnapshotListModel;
+class SnapshotSession;
+class SnapshotView;
+class StartPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    SnapshotSession* session() const { return m_session; }
+    Navigator* navigator() const { return m_navigator; }
+    SnapshotDocument* currentDocument() const;
+    /// The results of the selected snapshot, or null while it loads (or failed).
+    SnapshotView* currentView() const;
+    SnapshotView* viewFor(const SnapshotDocument* doc) const;
+    QListView* sidebar() const { return m_sidebar; }
+    QStackedWidget* pages() const { return m_stack; }
+    StartPage* startPage() const { return m_start; }
+    LoadingPage* loadingPage() const { return m_loading; }
+
+    /// Opens each file; with two or more, the Comparison of the newest against the previous one is
+    /// shown once they are loaded.
+    void openFiles(const QStringList& paths);
+    /// Opens the bundled example pair; false when it is not installed.
+    bool openExample();
+    /// Where the bundled examples are (embedded resources, or next to the installed program).
+    static QStringList examplePaths();
+    QStringList recentFiles() const;
+    void selectDocument(SnapshotDocument* doc);
+
+public Q_SLOTS:
+    void openDialog();
+    void closeCurrent();
+    void showAbout();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createMenus();
+    void updatePages();
+    void updateStatus();
+    void updateRecentMenu();
+    void addRecent(const QString& path);
+    void onDocumentChanged(SnapshotDocument* doc);
+    void tryPendingComparison();
+    SnapshotView* routeTo(const heapscope::Analysis* analysis);
+
+    SnapshotSession* m_session;
+    Navigator* m_navigator;
+    SnapshotListModel* m_listModel;
+    QListView* m_sidebar;
+    QStackedWidget* m_stack;
+    StartPage* m_start;
+    LoadingPage* m_loading;
+    QStackedWidget* m_results;
+    QHash<const SnapshotDocument*, SnapshotView*> m_views;
+    QList<QPointer<SnapshotDocument>> m_pendingComparison;
+    QLabel* m_statusTotals;
+    QMenu* m_recentMenu = nullptr;
+    std::unique_ptr<QTemporaryDir> m_exampleDir;
+};

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// The dominator tree from the root: each object's children are the objects it alone keeps alive.
+#pragma once
+
+#include "objecttreemodel.h"
+
+class DominatorsModel : public ObjectTreeModel {
+    Q_OBJECT
+public:
+    enum Column { ObjectColumn, ClassColumn, DistanceColumn, ShallowColumn, RetainedColumn, ColumnCount };
+
+    explicit DominatorsModel(QObject* parent = nullptr);
+    void setAnalysis(heapscope::AnalysisPtr analysis);
+
+    /// Loads the dominator chain of `node` from the root and returns its row (the caller expands
+    /// the ancestors in its view).
+    QModelIndex revealNode(std::uint32_t node);
+
+protected:
+    void populate(const Row* owner, std::vector<Row>& children) const override;
+    bool mayHaveChildren(const Row& row) const override;
+    bool detectsCycles() const override { return false; } // a tree
+};

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: MIT
+#include "heaptreemodel.h"
+
+#include "modelroles.h"
+#include "textutil.h"
+
+#include <heapscope/format.h>
+
+#include <QApplication>
+#include <QBrush>
+#include <QPalette>
+
+#include <algorithm>
+#include <charconv>
+#include <numeric>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+int compareNames(const std::string_view a, std::int64_t an, const std::string_view b, std::int64_t bn) {
+    const bool aNum = an >= 0, bNum = bn >= 0;
+    if (aNum != bNum)
+        return aNum ? 1 : -1;
+    if (aNum)
+        return an < bn ? -1 : (an > bn ? 1 : 0);
+    const int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+QColor greyText() {
+    return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
+}
+
+} // namespace
+
+HeapTreeModel::HeapTreeModel(QObject* parent) : QAbstractItemModel(parent) {
+    m_levels.emplace_back(); // an empty top level until the subclass has data
+}
+
+HeapTreeModel::~HeapTreeModel() = default;
+
+void HeapTreeModel::rebuild() {
+    m_levels.clear();
+    m_childLevel.clear();
+    Level top;
+    populate(nullptr, top.items);
+    top.order.resize(top.items.size());
+    std::iota(top.order.begin(), top.order.end(), 0u);
+    sortLevel(top);
+    top.fetched = std::uint32_t(std::min<std::size_t>(top.items.size(), std::size_t(topLevelBatch())));
+    top.moreRow = top.fetched < top.items.size();
+    m_levels.push_back(std::move(top));
+}
+
+std::uint32_t HeapTreeModel::levelFor(const QModelIndex& parent) const {
+    if (!parent.isValid())
+        return 0;
+    if (parent.model() != this || parent.column() != 0)
+        return kNoLevel;
+    const auto pl = std::uint32_t(parent.internalId());
+    if (pl >= m_levels.size())
+        return kNoLevel;
+    Level& p = m_levels[pl];
+    if (p.dead || std::uint32_t(parent.row()) >= p.fetched)
+        return kNoLevel;
+    const std::uint32_t pos = p.order[std::size_t(parent.row())];
+    const std::uint64_t key = (std::uint64_t(pl) << 32) | pos;
+    if (auto it = m_childLevel.find(key); it != m_childLevel.end())
+        return it->second;
+    const Row owner = p.items[pos];
+    if (owner.kind == RowKind::More || !mayHaveChildren(owner) || isCycleIn(pl, owner))
+        return kNoLevel;
+
+    Level level;
+    level.owner = owner;
+    level.parentLevel = pl;
+    level.parentPos = pos;
+    level.rowInParent = parent.row();
+    populate(&owner, level.items);
+    level.order.resize(level.items.size());
+    std::iota(level.order.begin(), level.order.end(), 0u);
+    sortLevel(level);
+    level.fetched = std::uint32_t(std::min<std::size_t>(level.items.size(), std::size_t(m_batchSize)));
+    level.moreRow = level.fetched < level.items.size();
+    const auto id = std::uint32_t(m_levels.size());
+    m_levels.push_back(std::move(level)); // deque: `p` stays valid
+    p.childLevels.push_back(id);
+    m_childLevel.emplace(key, id);
+    return id;
+}
+
+bool HeapTreeModel::isCycleIn(std::uint32_t level, const Row& row) const {
+    if (!detectsCycles())
+        return false;
+    const auto node = nodeOf(row);
+    if (!node)
+        return false;
+    for (std::uint32_t l = level; l != 0 && l != kNoLevel; l = m_levels[l].parentLevel) {
+        const Row& owner = m_levels[l].owner;
+        if (owner.side == row.side && nodeOf(owner) == node)
+            return true;
+    }
+    return false;
+}
+
+QModelIndex HeapTreeModel::index(int row, int column, const QModelIndex& parent) const {
+    if (row < 0 || column < 0 || column >= columnCount(parent))
+        return {};
+    const std::uint32_t l = levelFor(parent);
+    if (l == kNoLevel)
+        return {};
+    const Level& level = m_levels[l];
+    if (std::uint32_t(row) >= level.fetched + (level.moreRow ? 1u : 0u))
+        return {};
+    return createIndex(row, column, quintptr(l));
+}
+
+QModelIndex HeapTreeModel::parent(const QModelIndex& child) const {
+    if (!child.isValid())
+        return {};
+    const auto l = std::uint32_t(child.internalId());
+    if (l == 0 || l >= m_levels.size())
+        return {};
+    const Level& level = m_levels[l];
+    if (level.dead)
+        return {};
+    return createIndex(level.rowInParent, 0, quintptr(level.parentLevel));
+}
+
+int HeapTreeModel::rowCount(const QModelIndex& parent) const {
+    const std::uint32_t l = levelFor(parent);
+    if (l == kNoLevel)
+        return 0;
+    const Level& level = m_levels[l];
+    return int(level.fetched + (level.moreRow ? 1u : 0u));
+}
+
+bool HeapTreeModel::hasChildren(const QModelIndex& parent) const {
+    if (!parent.isValid())
+        return !m_levels.front().items.empty();
+    if (parent.column() != 0)
+        return false;
+    const auto l = std::uint32_t(parent.internalId());
+    const Row row = rowAt(parent);
+    if (row.kind == RowKind::More || isCycleIn(l, row))
+        return false;
+    const std::uint64_t key = (std::uint64_t(l) << 32) | m_levels[l].order[std::size_t(parent.row())];
+    if (auto it = m_childLevel.find(key); it != m_childLevel.end())
+        return !m_levels[it->second].items.empty();
+    return mayHaveChildren(row);
+}
+
+bool HeapTreeModel::canFetchMore(const QModelIndex& parent) const {
+    if (parent.isValid() && parent.column() != 0)
+        return false;
+    const std::uint32_t l = levelFor(parent);
+    return l != kNoLevel && m_levels[l].moreRow;
+}
+
+void HeapTreeModel::fetchMore(const QModelIndex& parent) {
+    const std::uint32_t l = levelFor(parent);
+    if (l == kNoLevel)
+        return;
+    fetchTo(l, parent, m_levels[l].fetched + std::uint32_t(l == 0 ? topLevelBatch() : m_batchSize));
+}
+
+void HeapTreeModel::fetchTo(std::uint32_t l, const QModelIndex& parent, std::uint32_t rows) {
+    Level& level = m_levels[l];
+    rows = std::min<std::uint32_t>(rows, std::uint32_t(level.items.size()));
+    if (rows <= level.fetched)
+        return;
+    beginInsertRows(parent, int(level.fetched), int(rows) - 1);
+    level.fetched = rows;
+    endInsertRows();
+    if (level.moreRow && level.fetched == level.items.size()) {
+        beginRemoveRows(parent, int(level.fetched), int(level.fetched));
+        level.moreRow = false;
+        endRemoveRows();
+    }
+}
+
+HeapTreeModel::Row HeapTreeModel::rowAt(const QModelIndex& index) const {
+    if (!index.isValid() || index.model() != this)
+        return {RowKind::More, 0, 0};
+    const auto l = std::uint32_t(index.internalId());
+    if (l >= m_levels.size())
+        return {RowKind::More, 0, 0};
+    const Level& level = m_levels[l];
+    if (level.dead || std::uint32_t(index.row()) >= level.fetched)
+        return {RowKind::More, 0, 0};
+    return level.items[level.order[std::size_t(index.row())]];
+}
+
+bool HeapTreeModel::isMoreRow(const QModelIndex& index) const {
+    return index.isValid() && rowAt(index).kind == RowKind::More;
+}
+
+bool HeapTreeModel::isCycle(const QModelIndex& index) const {
+    if (!index.isValid())
+        return false;
+    return isCycleIn(std::uint32_t(index.internalId()), rowAt(index));
+}
+
+ObjectRef HeapTreeModel::objectAt(const QModelIndex& index) const {
+    const Row row = rowAt(index);
+    const auto node = nodeOf(row);
+    if (!node)
+        return {};
+    return {analysisPtrForSide(row.side), *node};
+}
+
+int HeapTreeModel::totalChildCount(const QModelIndex& parent) const {
+    const std::uint32_t l = levelFor(parent);
+    return l == kNoLevel ? 0 : int(m_levels[l].items.size());
+}
+
+QModelIndex HeapTreeModel::revealChild(const QModelIndex& parent,
+                                       const std::function<bool(const Row&)>& accept) {
+    const std::uint32_t l = levelFor(parent);
+    if (l == kNoLevel)
+        return {};
+    const Level& level = m_levels[l];
+    for (std::size_t row = 0; row < level.order.size(); ++row) {
+        if (!accept(level.items[level.order[row]]))
+            continue;
+        fetchTo(l, parent, std::uint32_t(row) + 1);
+        return index(int(row), 0, parent);
+    }
+    return {};
+}
+
+QVariant HeapTreeModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid())
+        return {};
+    const Row row = rowAt(index);
+    if (row.kind == RowKind::More) {
+        if (role == ModelRoles::RowKindRole)
+            return int(RowKind::More);
+        const auto l = std::uint32_t(index.internalId());
+        if (l >= m_levels.size() || index.column() != 0)
+            return {};
+        const Level& level = m_levels[l];
+        // The text must not change as batches load (the row only moves down), so it names the total.
+        switch (role) {
+        case Qt::DisplayRole:
+            return tr("More… (%1 in all; double-click to show the next %2)")
+                .arg(TextUtil::grouped(level.items.size()))
+                .arg(l == 0 ? topLevelBatch() : m_batchSize);
+        case Qt::ForegroundRole:
+            return QBrush(greyText());
+        case Qt::ToolTipRole:
+            return tr("%1 of %2 rows shown. Double-click to load more, or scroll to the end of the list.")
+                .arg(TextUtil::grouped(level.fetched), TextUtil::grouped(level.items.size()));
+        }
+        return {};
+    }
+    if (role == ModelRoles::RowKindRole)
+        return int(row.kind);
+    if (role == ModelRoles::ObjectRefRole) {
+        const ObjectRef ref = objectAt(index);
+        return ref.isValid() ? QVariant::fromValue(ref) : QVariant();
+    }
+    const bool cycle = isCycleIn(std::uint32_t(index.internalId()), row);
+    return rowData(row, index.column(), role, cycle);
+}
+
+Qt::ItemFlags HeapTreeModel::flags(const QModelIndex& index) const {
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (isMoreRow(index))
+        f |= Qt::ItemNeverHasChildren;
+    return f;
+}
+
+void HeapTreeModel::sortLevel(Level& level) const {
+    const std::size_t n = level.items.size();
+    if (n < 2)
+        return;
+    struct Entry {
+        SortKey key;
+        std::uint32_t pos;
+    };
+    std::vector<Entry> entries(n);
+    for (std::size_t i = 0; i < n; ++i)
+        entries[i] = {sortKey(level.items[i], m_sortColumn), std::uint32_t(i)};
+    const bool desc = m_sortOrder == Qt::DescendingOrder;
+    const bool byName = isNameColumn(m_sortColumn);
+    auto less = [desc, byName](const Entry& a, const Entry& b) {
+        if (a.key.last != b.key.last)
+            return b.key.last;
+        if (byName) {
+            const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
+            if (c != 0)
+                return desc ? c > 0 : c < 0;
+        } else {
+            if (a.key.number != b.key.number)
+                return desc ? a.key.number > b.key.number : a.key.number < b.key.number;
+            const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
+            if (c != 0)
+                return c < 0;
+        }
+        if (a.key.tie != b.key.tie)
+            return a.key.tie < b.key.tie;
+        return a.pos < b.pos;
+    };
+    std::sort(entries.begin(), entries.end(), less);
+    for (std::size_t i = 0; i < n; ++i)
+        level.order[i] = entries[i].pos;
+}
+
+void HeapTreeModel::killLevel(std::uint32_t l) {
+    Level& level = m_levels[l];
+    if (level.dead)
+        return;
+    level.dead = true;
+    m_childLevel.erase((std::uint64_t(level.parentLevel) << 32) | level.parentPos);
+    for (std::uint32_t c : level.childLevels)
+        killLevel(c);
+    level.childLevels.clear();
+    level.items = {};
+    level.order = {};
+    level.fetched = 0;
+    level.moreRow = false;
+}
+
+void HeapTreeModel::sort(int column, Qt::SortOrder order) {
+    if (column < 0 || column >= columnCount())
+        return;
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    m_sortColumn = column;
+    m_sortOrder = order;
+
+    // Remember where every persistent index points in source terms.
+    const QModelIndexList before = persistentIndexList();
+    struct Saved {
+        std::uint32_t level;
+        std::int64_t pos; // -1: the "more" row
+        int column;
+    };
+    std::vector<Saved> saved;
+    saved.reserve(std::size_t(before.size()));
+    for (const QModelIndex& idx : before) {
+        const auto l = std::uint32_t(idx.internalId());
+        const Level& level = m_levels[l];
+        const bool more = level.dead || std::uint32_t(idx.row()) >= level.fetched;
+        saved.push_back({l, more ? -1 : std::int64_t(level.order[std::size_t(idx.row())]), idx.column()});
+    }
+
+    for (Level& level : m_levels)
+        if (!level.dead)
+            sortLevel(level);
+
+    // Inverse permutations, only where needed.
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> inverses;
+    auto inverse = [&](std::uint32_t l) -> const std::vector<std::uint32_t>& {
+        auto it = inverses.find(l);
+        if (it != inverses.end())
+            return it->second;
+        const Level& level = m_levels[l];
+        std::vector<std::uint32_t> inv(level.order.size());
+        for (std::size_t row = 0; row < level.order.size(); ++row)
+            inv[level.order[row]] = std::uint32_t(row);
+        return inverses.emplace(l, std::move(inv)).first->second;
+    };
+    for (std::uint32_t l = 0; l < m_levels.size(); ++l) {
+        Level& level = m_levels[l];
+        if (level.dead || level.childLevels.empty())
+            continue;
+        const auto& inv = inverse(l);
+        std::vector<std::uint32_t> keep;
+        for (std::uint32_t c : level.childLevels) {
+            const std::uint32_t row = inv[m_levels[c].parentPos];
+            if (row < level.fetched) {
+                m_levels[c].rowInParent = int(row);
+                keep.push_back(c);
+            } else {
+                // Sorted out of the loaded rows: forget the expansion below it.
+                killLevel(c);
+            }
+        }
+        level.childLevels = std::move(keep);
+    }
+
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const Saved& s : saved) {
+        const Level& level = m_levels[s.level];
+        if (level.dead) {
+            after.append(QModelIndex());
+        } else if (s.pos < 0) {
+            after.append(level.moreRow ? createIndex(int(level.fetched), s.column, quintptr(s.level))
+                                       : QModelIndex());
+        } else {
+            const std::uint32_t row = inverse(s.level)[std::size_t(s.pos)];
+            after.append(row < level.fetched ? createIndex(int(row), s.column, quintptr(s.level))
+                                             : QModelIndex());
+        }
+    }
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+// ---- helpers shared by the subclasses ----
+
+std::optional<std::uint32_t> HeapTreeModel::nodeOf(const Row& row) const {
+    const heapscope::Analysis* a = analysisForSide(row.side);
+    if (!a)
+        return std::nullopt;
+    const heapscope::Snapshot& s = *a->snapshot;
+    switch (row.kind) {
+    case RowKind::Object:
+        return row.value;
+    case RowKind::Edge:
+        return s.edgeTo[row.value];
+    case RowKind::Retainer:
+        return s.retainerSource[row.value];
+    default:
+        return std::nullopt;
+    }
+}
+
+bool HeapTreeModel::mayHaveChildren(const Row& row) const {
+    const auto node = nodeOf(row);
+    return node && nodeHasEdges(*node, row.side);
+}
+
+void HeapTreeModel::appendEdges(std::uint32_t node, std::uint8_t side, std::vector<Row>& out) const {
+    const heapscope::Snapshot& s = *analysisForSide(side)->snapshot;
+    const std::uint32_t begin = s.firstEdge[node], end = s.firstEdge[node + 1];
+    out.reserve(out.size() + (end - begin));
+    for (std::uint32_t e = begin; e < end; ++e)
+        out.push_back({RowKind::Edge, side, e});
+}
+
+bool HeapTreeModel::nodeHasEdges(std::uint32_t node, int side) const {
+    const heapscope::Analysis* a = analysisForSide(side);
+    return a && a->snapshot->firstEdge[node + 1] > a->snapshot->firstEdge[node];
+}
+
+QVariant HeapTreeModel::objectColumnData(const Row& row, int role, bool cycle) const {
+    const heapscope::Analysis* a = analysisForSide(row.side);
+    const auto node = nodeOf(row);
+    if (!a || !node)
+        return {};
+    const heapscope::Snapshot& s = *a->snapshot;
+    const bool hasEdge = row.kind == RowKind::Edge || row.kind == RowKind::Retainer;
+    const std::uint32_t edge = row.kind == RowKind::Retainer ? s.retainerEdge[row.value] : row.value;
+    switch (role) {
+    case Qt::DisplayRole: {
+        QString text;
+        if (hasEdge)
+            text = TextUtil::toQString(heapscope::format::edgeName(s, edge)) +
+                   (row.kind == RowKind::Edge ? u" :: "_s : u" in "_s);
+        return QString(text + TextUtil::toQString(heapscope::format::nodeLabelWithId(*a, *node)));
+    }
+    case ModelRoles::EdgeNameRole:
+        return hasEdge ? TextUtil::toQString(heapscope::format::edgeName(s, edge)) : QVariant();
+    case ModelRoles::EdgeKindRole:
+        return hasEdge ? QVariant(int(s.edgeKind(edge))) : QVariant();
+    case ModelRoles::SeparatorRole:
+        return row.kind == RowKind::Edge ? u"::"_s : (row.kind == RowKind::Retainer ? u"in"_s : QString());
+    case ModelRoles::LabelRole:
+        return TextUtil::toQString(heapscope::format::nodeLabel(*a, *node));
+    case ModelRoles::IdRole:
+        return TextUtil::idText(*a, *node);
+    case ModelRoles::DetachedRole:
+        return bool(a->flags[*node] & heapscope::kFlagDetachedDom);
+    case ModelRoles::GreyedRole:
+        return cycle;
+    case Qt::ForegroundRole:
+        return cycle ? QVariant(QBrush(greyText())) : QVariant();
+    case Qt::ToolTipRole: {
+        QString tip = TextUtil::toQString(a->displayName(*node));
+        if (tip.size() > 500)
+            tip = tip.left(500) + u'…';
+        tip += u"\n"_s + tr("Class: %1").arg(TextUtil::toQString(a->classInfo(*node).name));
+        tip += u"\n"_s + tr("Type: %1").arg(TextUtil::toQString(s.typeName(*node)));
+        if (hasEdge)
+            tip += u"\n"_s + tr("Edge: %1 (%2)")
+                                 .arg(TextUtil::toQString(s.edgeNameText(edge)),
+                                      TextUtil::toQString(s.edgeTypeName(edge)));
+        if (cycle)
+            tip += u"\n"_s + tr("Already shown above on this path (a cycle).");
+        return tip;
+    }
+    case ModelRoles::SortRole:
+        return TextUtil::toQString(a->rawName(*node));
+    }
+    return {};
+}
+
+HeapTreeModel::SortKey HeapTreeModel::objectSortKey(const Row& row) const {
+    SortKey key;
+    const heapscope::Analysis* a = analysisForSide(row.side);
+    const auto node = nodeOf(row);
+    if (!a || !node)
+        return key;
+    const heapscope::Snapshot& s = *a->snapshot;
+    if (row.kind == RowKind::Edge) {
+        if (heapscope::edgeNameIsIndex(s.edgeKind(row.value))) {
+            key.textNumber = s.edgeNameOrIndex[row.value];
+        } else {
+            key.text = s.strings[s.edgeNameOrIndex[row.value]];
+            // Shortcut names that start with digits count as numbers, as in DevTools.
+            if (s.edgeKind(row.value) == heapscope::EdgeKind::Shortcut) {
+                std::uint32_t v = 0;
+                auto [p, ec] = std::from_chars(key.text.data(), key.text.data() + key.text.size(), v);
+                if (ec == std::errc() && p != key.text.data())
+                    key.textNumber = v;
+            }
+            key.last = key.text == "__proto__";
+        }
+        key.tie = row.value;
+    } else {
+        key.text = s.name(*node); // a view into the string table; rawName() builds a string
+        key.tie = s.nodeId[*node];
+    }
+    return key;
+}
+
+QVariant HeapTreeModel::sizeCellData(std::uint64_t bytes, std::uint64_t total, int role) const {
+    switch (role) {
+    case Qt::DisplayRole:
+        return TextUtil::sizeKB(bytes);
+    case ModelRoles::PercentRole:
+        return TextUtil::percent(bytes, total);
+    case Qt::ToolTipRole:
+        return TextUtil::exactBytes(bytes);
+    case ModelRoles::BytesRole:
+    case ModelRoles::SortRole:
+        return qulonglong(bytes);
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    return {};
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "retainersmodel.h"
+
+#include "textutil.h"
+
+#include <algorithm>
+
+RetainersModel::RetainersModel(QObject* parent)
+    : ObjectTreeModel(tr("Object"),
+                      {ColumnType::Object, ColumnType::Distance, ColumnType::Shallow, ColumnType::Retained},
+                      parent) {
+    setSortColumnSilently(DistanceColumn, Qt::AscendingOrder);
+}
+
+void RetainersModel::reset() {
+    beginResetModel();
+    m_analysis = m_object.analysis;
+    rebuild();
+    endResetModel();
+}
+
+void RetainersModel::setObject(const ObjectRef& object) {
+    if (object.analysis != m_object.analysis) {
+        m_ignored.clear();
+        m_distances.reset();
+    }
+    m_object = object.isValid() ? object : ObjectRef{};
+    reset();
+}
+
+void RetainersModel::setShowWeak(bool show) {
+    if (show == m_showWeak)
+        return;
+    m_showWeak = show;
+    reset();
+}
+
+void RetainersModel::setIgnored(std::set<std::uint32_t> nodes,
+                                std::shared_ptr<const heapscope::RetainerDistances> distances) {
+    m_ignored = std::move(nodes);
+    m_distances = m_ignored.empty() ? nullptr : std::move(distances);
+    reset();
+}
+
+bool RetainersModel::acceptRetainer(std::uint32_t slot) const {
+    const heapscope::Snapshot& s = *m_analysis->snapshot;
+    if (s.retainerSource[slot] == s.rootOrdinal)
+        return false;
+    return m_showWeak || s.edgeKind(s.retainerEdge[slot]) != heapscope::EdgeKind::Weak;
+}
+
+void RetainersModel::populate(const Row* owner, std::vector<Row>& children) const {
+    if (!m_analysis)
+        return;
+    if (!owner) {
+        children.push_back({RowKind::Object, 0, m_object.node});
+        return;
+    }
+    const auto node = nodeOf(*owner);
+    if (!node)
+        return;
+    const heapscope::Snapshot& s = *m_analysis->snapshot;
+    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot)
+        if (acceptRetainer(slot))
+            children.push_back({RowKind::Retainer, 0, slot});
+}
+
+bool RetainersModel::mayHaveChildren(const Row& row) const {
+    const auto node = nodeOf(row);
+    if (!node || !m_analysis)
+        return false;
+    const heapscope::Snapshot& s = *m_analysis->snapshot;
+    // Stops at the first visible retainer, so only nodes retained by nothing but weak edges cost a scan.
+    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot)
+        if (acceptRetainer(slot))
+            return true;
+    return false;
+}
+
+std::int32_t RetainersModel::rowDistance(const Row& row, std::uint32_t node) const {
+    const std::int32_t main = m_analysis->distance[node];
+    std::int32_t d = main;
+    if (m_distances) {
+        if (row.kind == RowKind::Retainer && !m_distances->ignoredEdge.empty()) {
+            const std::uint32_t edge = m_analysis->snapshot->retainerEdge[row.value];
+            if (m_distances->ignoredEdge[edge])
+                return heapscope::kBaseUnreachableDistance;
+        }
+        d = m_distances->distance[node];
+    }
+    if (d == heapscope::kNoDistance)
+        d = std::max(0, main) + heapscope::kBaseUnreachableDistance;
+    return d;
+}
+
+QString RetainersModel::distanceText(const Row& row, std::uint32_t node) const {
+    if (isIgnored(node))
+        return tr("ignored");
+    return TextUtil::distance(rowDistance(row, node));
+}
+
+bool RetainersModel::isRowGreyed(const Row& row, std::uint32_t node) const {
+    return rowDistance(row, node) >= heapscope::kBaseUnreachableDistance || isIgnored(node);
+}
+
+ObjectTreeModel::SortKey RetainersModel::sortKey(const Row& row, int column) const {
+    SortKey key = ObjectTreeModel::sortKey(row, column);
+    if (row.kind == RowKind::Retainer) {
+        // Ties: retaining object's name, then DevTools' retainer order (the slot order).
+        if (column != ObjectColumn) {
+            key.text = m_analysis->snapshot->name(*nodeOf(row));
+            key.textNumber = -1;
+        }
+        key.tie = row.value;
+    }
+    return key;
+}
+
+std::int32_t RetainersModel::distanceAt(const QModelIndex& index) const {
+    const Row row = rowAt(index);
+    const auto node = nodeOf(row);
+    return node ? rowDistance(row, *node) : heapscope::kBaseUnreachableDistance;
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// Below every perspective: what keeps the selected object alive.
+#pragma once
+
+#include "objectref.h"
+
+#include <QWidget>
+
+#include <set>
+
+class Navigator;
+class QCheckBox;
+class QLabel;
+class QPushButton;
+class QTreeView;
+class RetainersModel;
+
+class RetainersPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit RetainersPane(Navigator* navigator, QWidget* parent = nullptr);
+
+    void setObject(const ObjectRef& object);
+    ObjectRef object() const;
+    /// The selected retainer (or the root row's object): what context actions apply to.
+    ObjectRef currentObject() const;
+    RetainersModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+
+    /// DevTools' auto-expansion: the first retainer chain, up to 20 levels, while the distance is > 1.
+    void expandFirstChain();
+    void ignoreRetainer(std::uint32_t node);
+    void stopIgnoring(std::uint32_t node);
+    void restoreIgnored();
+
+Q_SIGNALS:
+    /// Distances after an ignore change are ready and shown.
+    void ignoredChanged();
+
+private:
+    void applyIgnored(std::set<std::uint32_t> nodes);
+
+    Navigator* m_navigator;
+    RetainersModel* m_model;
+    QTreeView* m_view;
+    QLabel* m_title;
+    QCheckBox* m_weak;
+    QPushButton* m_restore;
+    quint64 m_ignoreGeneration = 0;
+};

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// The Summary perspective: objects grouped by constructor.
+#pragma once
+
+#include "objectref.h"
+
+// moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
+#ifndef Q_MOC_RUN
+#include <heapscope/analysis.h>
+#endif
+
+#include <QWidget>
+
+class Navigator;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTreeView;
+class SnapshotDocument;
+class SnapshotSession;
+class SummaryModel;
+
+class SummaryPage : public QWidget {
+    Q_OBJECT
+public:
+    SummaryPage(SnapshotSession* session, SnapshotDocument* document, Navigator* navigator,
+                QWidget* parent = nullptr);
+
+    SummaryModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+    QComboBox* filterCombo() const { return m_filterCombo; }
+
+    /// Selects and shows an object (switching to "All objects" if the current filter hides it).
+    bool revealNode(std::uint32_t node);
+    /// Ctrl+F: focus the "@id" box.
+    void focusFind();
+    /// Finds an object by id ("@123") and reveals it; false when there is none in the Summary.
+    bool findById(const QString& text);
+    /// True while a filter's Summary is being computed.
+    bool isBusy() const { return m_busy; }
+
+Q_SIGNALS:
+    void objectSelected(const ObjectRef& object);
+    void busyChanged(bool busy);
+
+private:
+    void rebuildFilterMenu();
+    void applyFilter(int comboIndex);
+    void updateTotals();
+    void setBusy(bool busy);
+
+    SnapshotSession* m_session;
+    SnapshotDocument* m_document;
+    Navigator* m_navigator;
+    heapscope::AnalysisPtr m_analysis;
+    SummaryModel* m_model;
+    QTreeView* m_view;
+    QLineEdit* m_classFilter;
+    QComboBox* m_filterCombo;
+    QLineEdit* m_find;
+    QLabel* m_totals;
+    quint64 m_filterGeneration = 0;
+    bool m_busy = false;
+};

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#include "snapshotview.h"
+
+#include "pages/comparisonpage.h"
+#include "pages/containmentpage.h"
+#include "pages/dominatorspage.h"
+#include "pages/retainerspane.h"
+#include "pages/statisticspage.h"
+#include "pages/summarypage.h"
+#include "snapshotdocument.h"
+
+#include <QSplitter>
+#include <QStackedLayout>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document, Navigator* navigator,
+                           QWidget* parent)
+    : QWidget(parent), m_session(session), m_document(document), m_navigator(navigator) {
+    setObjectName(u"snapshotView"_s);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(u"perspectives"_s);
+    m_tabs->setDocumentMode(true);
+    m_summary = new SummaryPage(session, document, navigator, m_tabs);
+    m_comparison = new ComparisonPage(session, document, navigator, m_tabs);
+    m_tabs->addTab(m_summary, tr("Summary"));
+    m_tabs->addTab(m_comparison, tr("Comparison"));
+    // The other perspectives are built the first time they are shown (a Dominators page scans every
+    // node for its biggest objects).
+    for (const QString& title : {tr("Containment"), tr("Dominators"), tr("Statistics")}) {
+        auto* holder = new QWidget(m_tabs);
+        auto* l = new QVBoxLayout(holder);
+        l->setContentsMargins(0, 0, 0, 0);
+        m_placeholders[m_tabs->count()] = holder;
+        m_tabs->addTab(holder, title);
+    }
+    m_tabs->setTabEnabled(ComparisonPerspective, m_comparison->isAvailable());
+    m_tabs->setTabToolTip(ComparisonPerspective, tr("Needs a second snapshot of the same program"));
+    m_tabs->setTabToolTip(DominatorsPerspective,
+                          tr("The dominator tree: which object alone keeps which alive"));
+
+    m_retainers = new RetainersPane(navigator, this);
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->addWidget(m_retainers);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_splitter);
+
+    connect(m_summary, &SummaryPage::objectSelected, m_retainers, &RetainersPane::setObject);
+    connect(m_comparison, &ComparisonPage::objectSelected, m_retainers, &RetainersPane::setObject);
+    connect(m_comparison, &ComparisonPage::availabilityChanged, this,
+            [this](bool available) { m_tabs->setTabEnabled(ComparisonPerspective, available); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        ensurePage(tab);
+        // Statistics has no objects; the pane would only take room.
+        m_retainers->setVisible(tab != StatisticsPerspective);
+    });
+}
+
+void SnapshotView::ensurePage(int tab) {
+    if (tab < ContainmentPerspective || tab > StatisticsPerspective)
+        return;
+    QWidget* holder = m_placeholders[tab];
+    if (!holder || !holder->layout()->isEmpty())
+        return;
+    QWidget* page = nullptr;
+    switch (tab) {
+    case ContainmentPerspective:
+        m_containment = new ContainmentPage(m_document->analysis(), m_navigator, holder);
+        connect(m_containment, &ContainmentPage::objectSelected, m_retainers, &RetainersPane::setObject);
+        page = m_containment;
+        break;
+    case DominatorsPerspective:
+        m_dominators = new DominatorsPage(m_document->analysis(), m_navigator, holder);
+        connect(m_dominators, &DominatorsPage::objectSelected, m_retainers, &RetainersPane::setObject);
+        page = m_dominators;
+        break;
+    case StatisticsPerspective:
+        m_statistics = new StatisticsPage(m_document->analysis(), holder);
+        page = m_statistics;
+        break;
+    }
+    holder->layout()->addWidget(page);
+}
+
+ContainmentPage* SnapshotView::containmentPage() const {
+    const_cast<SnapshotView*>(this)->ensurePage(ContainmentPerspective);
+    return m_containment;
+}
+
+DominatorsPage* SnapshotView::dominatorsPage() const {
+    const_cast<SnapshotView*>(this)->ensurePage(DominatorsPerspective);
+    return m_dominators;
+}
+
+StatisticsPage* SnapshotView::statisticsPage() const {
+    const_cast<SnapshotView*>(this)->ensurePage(StatisticsPerspective);
+    return m_statistics;
+}
+
+void SnapshotView::showPerspective(Perspective perspective) {
+    if (!m_tabs->isTabEnabled(perspective))
+        return;
+    ensurePage(perspective);
+    m_tabs->setCurrentIndex(perspective);
+}
+
+SnapshotView::Perspective SnapshotView::perspective() const {
+    return Perspective(m_tabs->currentIndex());
+}
+
+bool SnapshotView::revealInSummary(std::uint32_t node) {
+    showPerspective(SummaryPerspective);
+    return m_summary->revealNode(node);
+}
+
+bool SnapshotView::showInDominators(std::uint32_t node) {
+    showPerspective(DominatorsPerspective);
+    return dominatorsPage()->revealNode(node);
+}
+
+void SnapshotView::focusFind() {
+    showPerspective(SummaryPerspective);
+    m_summary->focusFind();
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Everything shown for one ready snapshot: the perspectives and the Retainers pane below them.
+#pragma once
+
+#include "objectref.h"
+
+#include <QWidget>
+
+class ComparisonPage;
+class ContainmentPage;
+class DominatorsPage;
+class Navigator;
+class QSplitter;
+class QTabWidget;
+class RetainersPane;
+class SnapshotDocument;
+class SnapshotSession;
+class StatisticsPage;
+class SummaryPage;
+
+class SnapshotView : public QWidget {
+    Q_OBJECT
+public:
+    /// DevTools' perspective selector, in its order (plus Dominators).
+    enum Perspective {
+        SummaryPerspective,
+        ComparisonPerspective,
+        ContainmentPerspective,
+        DominatorsPerspective,
+        StatisticsPerspective
+    };
+
+    SnapshotView(SnapshotSession* session, SnapshotDocument* document, Navigator* navigator,
+                 QWidget* parent = nullptr);
+
+    SnapshotDocument* document() const { return m_document; }
+    void showPerspective(Perspective perspective);
+    Perspective perspective() const;
+
+    SummaryPage* summaryPage() const { return m_summary; }
+    ComparisonPage* comparisonPage() const { return m_comparison; }
+    ContainmentPage* containmentPage() const;
+    DominatorsPage* dominatorsPage() const;
+    StatisticsPage* statisticsPage() const;
+    RetainersPane* retainersPane() const { return m_retainers; }
+
+    bool revealInSummary(std::uint32_t node);
+    bool showInDominators(std::uint32_t node);
+    void focusFind();
+
+private:
+    void ensurePage(int tab);
+
+    SnapshotSession* m_session;
+    SnapshotDocument* m_document;
+    Navigator* m_navigator;
+    QTabWidget* m_tabs;
+    QSplitter* m_splitter;
+    SummaryPage* m_summary;
+    ComparisonPage* m_comparison;
+    mutable ContainmentPage* m_containment = nullptr;
+    mutable DominatorsPage* m_dominators = nullptr;
+    mutable StatisticsPage* m_statistics = nullptr;
+    RetainersPane* m_retainers;
+    QWidget* m_placeholders[5] = {};
+};
