@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+#include "capture.h"
+#endif
 #include "heapscope/analysis.h"
 #include "heapscope/comparison.h"
 #include "heapscope/format.h"
@@ -848,6 +851,10 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return cmdStats(args);
     if (command == "paths")
         return cmdPaths(args);
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+    if (command == "capture")
+        return runCaptureCommand(args);
+#endif
     return usageError("unknown command '" + command + "'");
 }
 

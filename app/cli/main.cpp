@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // heapscope-cli: the headless front door (info, summary, node, stats, diff, paths).
 #include "commands.h"
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+#include "capture.h"
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -11,6 +14,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         std::fputs(heapscope::cli::usageText(), args.empty() ? stderr : stdout);
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+        std::fputs(heapscope::cli::captureUsageText(), args.empty() ? stderr : stdout);
+#endif
         return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {

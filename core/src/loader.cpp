@@ -415,6 +415,14 @@ std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t s
 
 // Skips one JSON value of any kind starting at pos (after whitespace); strings and nesting aware.
 std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& what) {
+    // The stage names a section this program knows; any other key is only named in the reason.
+    static const char* known[] = {"snapshot", "nodes", "edges", "strings", "trace_function_infos",
+                                  "trace_tree", "samples", "locations"};
+    const bool isKnown = std::find_if(std::begin(known), std::end(known),
+                                      [&](const char* k) { return what == k; }) != std::end(known);
+    auto error = [&](const std::string&, std::int64_t offset, std::string reason) {
+        return this->error(isKnown ? what : std::string("section"), offset, std::move(reason));
+    };
     std::uint64_t p = pos;
     std::uint64_t depth = 0;
     std::vector<char> closers; // what each open bracket expects
@@ -863,7 +871,7 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
         std::uint64_t v = 0;
         if (e.get_uint64().get(v)) {
             double d = 0;
-            if (e.get_double().get(d) || d < 0 || d != double(std::uint64_t(d)))
+            if (e.get_double().get(d) || !(d >= 0 && d < 1.8e19) || d != double(std::uint64_t(d)))
                 return error("header", at, std::string("\"") + key + "\" must be a non-negative integer");
             v = std::uint64_t(d);
         }
@@ -882,7 +890,7 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
         return error("header", at, "edge_count " + std::to_string(s.format.headerEdgeCount) + " is beyond what this program supports (4,294,967,294)");
     if (simdjson::dom::element e; !header["extra_native_bytes"].get(e)) {
         double d = 0;
-        if (!e.get_double().get(d) && d >= 0)
+        if (!e.get_double().get(d) && d >= 0 && d < 1e18)
             s.extraNativeBytes = d;
     }
     if (header["root_index"].error() == simdjson::SUCCESS) {
@@ -1025,6 +1033,15 @@ std::optional<Error> Loader::parseBigArrays() {
         }
         totals[a] = running;
     }
+    // A trailing comma ("1,2,]") reads as one value too many: say what it is.
+    for (const Section* sec : {&nodesSec, &edgesSec}) {
+        std::uint64_t q = sec->end - 1; // at ']'
+        while (q > sec->begin + 1 && isWs(m_data[q - 1]))
+            --q;
+        if (q > sec->begin + 1 && m_data[q - 1] == ',')
+            return error(sec->name, std::int64_t(q),
+                         "a value is missing in \"" + sec->name + "\" (a ',' right before the closing ']')");
+    }
     if (totals[0] != N * F)
         return error("nodes", std::int64_t(nodesSec.begin),
                      "inconsistent counts: the header says node_count " + std::to_string(N) + " (" +
@@ -1092,6 +1109,7 @@ std::optional<Error> Loader::parseBigArrays() {
         const char* bad = nullptr;       // where the input went wrong
         const char* badNumber = nullptr; // the number just before it, when the problem follows a number
         bool done = false;
+        bool expectValue = piece.firstIndex != 0; // a piece after the first starts after a comma
 
         auto fail = [&](const char* at, std::string reason) {
             failures.set(std::uint64_t(at - m_data), what, std::move(reason));
@@ -1131,7 +1149,10 @@ std::optional<Error> Loader::parseBigArrays() {
             std::size_t n = 0;
             while (n < max) {
                 if (p >= end) {
-                    done = true;
+                    if (expectValue)
+                        bad = p; // "1,]": a separator with nothing after it
+                    else
+                        done = true;
                     break;
                 }
                 unsigned c = unsigned(static_cast<unsigned char>(*p)) - '0';
@@ -1155,8 +1176,10 @@ std::optional<Error> Loader::parseBigArrays() {
                     break;
                 }
                 out[n++] = std::uint32_t(v);
+                expectValue = false;
                 if (*p == ',' && p != end) {
                     ++p;
+                    expectValue = true;
                     continue;
                 }
                 while (isWs(*p))
@@ -1171,6 +1194,7 @@ std::optional<Error> Loader::parseBigArrays() {
                     break;
                 }
                 ++p;
+                expectValue = true;
             }
             return n;
         };

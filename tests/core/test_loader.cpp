@@ -1147,6 +1147,30 @@ TEST(Malformed, NonNumbersInNumericArrays) {
                 "\"nodes\" must be an array of non-negative integers");
 }
 
+// Found by fuzzing: with the last number missing after a trailing comma the count still matched,
+// and the last field was left unwritten (garbage to_node, then an out-of-bounds retainer count).
+TEST(Malformed, TrailingCommaInNumericArrays) {
+    const MiniSnapshot m = standardMini();
+    auto members = m.sections();
+    std::string edges = numberList(m.edgeNumbers());
+    edges.replace(edges.rfind(",7]"), 3, ",]"); // "...,0,7,]": 21 values by commas, 20 written
+    members[2].second = edges;
+    std::string json = MiniSnapshot::join(members);
+    for (unsigned threads : {1u, 2u}) {
+        LoadOptions o;
+        o.threads = threads;
+        expectError(loadText(json, o), "edges", std::int64_t(json.find(",]") + 1),
+                    "a value is missing in \"edges\"");
+    }
+    members = m.sections();
+    std::string nodes = numberList(m.nodeNumbers());
+    nodes.replace(nodes.rfind(",2]"), 3, ",]");
+    members[1].second = nodes;
+    json = MiniSnapshot::join(members);
+    expectError(loadText(json), "nodes", std::int64_t(json.find(",]") + 1),
+                "a value is missing in \"nodes\"");
+}
+
 TEST(Malformed, UnknownTypeIndexes) {
     MiniSnapshot m = standardMini();
     m.nodes[2].type = 16;

@@ -312,6 +312,13 @@ def main():
             "edge 2 has type 7, but meta.edge_types lists only 7 types", lambda t: nth_number(t, "edges", 6))
     variant("edge-name-over-2-32", lambda x: raw_edge_value(x, 7, "99999999999"), "edges",
             "a number in \"edges\" is larger than 4294967295", lambda t: nth_number(t, "edges", 7))
+    # "...,7,]": the commas promise one more value than is written
+    variant("trailing-comma-in-edges", lambda x: x.raw.update(
+        edges=numbers([v for e in x.edges for (i, v) in enumerate(e) for v in [v * F if i == 2 else v]][:-1]
+                      ).replace("]", ",]")), "edges", "a value is missing in \"edges\"", lambda t: t.index(",]") + 1)
+    variant("trailing-comma-in-nodes", lambda x: x.raw.update(
+        nodes=numbers([v for n in x.nodes for v in n][:-1]).replace("]", ",]")), "nodes",
+        "a value is missing in \"nodes\"", lambda t: t.index(",]") + 1)
     variant("nodes-not-an-array", lambda x: x.raw.update(nodes='{"0":9}'), "nodes",
             "\"nodes\" must be an array of non-negative integers", nodes_at)
 
