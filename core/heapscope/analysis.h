@@ -117,10 +117,10 @@ public:
 
     PodArray<std::uint32_t> selfSize;     ///< after DevTools' owned-object reassignment
     PodArray<std::int32_t> distance;      ///< DevTools' distances (kNoDistance = unreachable)
-    PodArray<std::uint32_t> dominator;    ///< immediate dominator ordinal (root: itself)
+    PodArray<std::uint32_t> dominator;    ///< immediate dominator ordinal (root: itself); one spare entry at the end
     PodArray<std::uint64_t> retainedSize;
     /// Dominator tree children (CSR): children of n are dominated[firstDominated[n] .. firstDominated[n+1]),
-    /// sorted by retained size descending, then ordinal.
+    /// in increasing ordinal order (views sort them as they need).
     PodArray<std::uint32_t> firstDominated;
     PodArray<std::uint32_t> dominated;
     PodArray<std::uint32_t> classOf;      ///< per node, index into classes

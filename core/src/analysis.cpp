@@ -118,21 +118,15 @@ bool parseEphemeronName(std::string_view n, std::size_t& suffixStart, std::uint3
 } // namespace
 
 EphemeronNames EphemeronNames::build(const Snapshot& s) {
+    // Every string that has the form gets a group; only internal edges ever consult it.
     EphemeronNames out;
     out.suffixGroup.assign(s.strings.size(), kNone);
     out.tableId.assign(s.strings.size(), kNone);
-    std::vector<std::uint8_t> checked(s.strings.size(), 0);
     std::unordered_map<std::string_view, std::uint32_t> groups;
-    for (std::uint32_t e = 0; e < s.edgeCount; ++e) {
-        if (s.edgeKind(e) != EdgeKind::Internal)
-            continue;
-        const std::uint32_t id = s.edgeNameOrIndex[e];
-        if (checked[id])
-            continue;
-        checked[id] = 1;
+    for (std::uint32_t id = 0; id < s.strings.size(); ++id) {
         const std::string_view n = s.strings[id];
-        if (n.empty() || n[0] < '0' || n[0] > '9')
-            continue;
+        if (n.size() < 60 || n[0] < '0' || n[0] > '9')
+            continue; // too short for the pattern
         std::size_t suffix = 0;
         std::uint32_t table = 0;
         if (!parseEphemeronName(n, suffix, table))
@@ -422,6 +416,7 @@ private:
     bool stopped() const { return m_context.stopRequested() || m_stop.load(std::memory_order_relaxed); }
     void propagateDomState();
     void computeFlags();
+    std::vector<std::uint8_t> computeQueryable();
     void computeShallowSizes();
     void computeEssentialEdges();
     bool computeDominators();
@@ -439,6 +434,7 @@ private:
     PodArray<std::uint32_t> m_countedClass; // per node: its class when it counts in "All objects"
     BitSet m_essential;     // per edge
     BitSet m_essentialSlot; // per retainer slot
+    PodArray<std::uint32_t> m_scratch; // node-sized memory handed from one pass to the next
     std::atomic<bool> m_stop{false};
 };
 
@@ -506,30 +502,7 @@ void Analyzer::computeFlags() {
         if (s.kind(n) == NodeKind::Native && m_a->detachedness[n] == 2)
             flags[n] |= kFlagDetachedDom;
     const std::uint32_t root = s.rootOrdinal;
-    // canBeQueried: DFS from user roots (non-synthetic root children) along user-visible edges.
     std::vector<std::uint32_t> stack;
-    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
-        if (s.kind(s.edgeTo[e]) != NodeKind::Synthetic)
-            stack.push_back(s.edgeTo[e]);
-    std::uint32_t steps = 0;
-    while (!stack.empty()) {
-        if ((++steps & 0xFFFFF) == 0 && stopped())
-            return;
-        const std::uint32_t n = stack.back();
-        stack.pop_back();
-        if (flags[n] & kFlagCanBeQueried)
-            continue;
-        flags[n] |= kFlagCanBeQueried;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-            const std::uint32_t t = s.edgeTo[e];
-            if (flags[t] & kFlagCanBeQueried)
-                continue;
-            const EdgeKind k = s.edgeKind(e);
-            if (k == EdgeKind::Hidden || k == EdgeKind::Internal || k == EdgeKind::Weak)
-                continue;
-            stack.push_back(t);
-        }
-    }
     // pageObject: from the root's shortcut targets and "(Document DOM trees)", along non-weak edges.
     std::vector<std::uint8_t> queued(N, 0);
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
@@ -556,6 +529,38 @@ void Analyzer::computeFlags() {
             queued[t] = 1;
         }
     }
+}
+
+// canBeQueried: DFS from the user roots (non-synthetic root children) along user-visible edges.
+// Runs beside the dominator pass, so it fills its own array; merged into the flags afterwards.
+std::vector<std::uint8_t> Analyzer::computeQueryable() {
+    const Snapshot& s = m_s;
+    std::vector<std::uint8_t> queryable(s.nodeCount, 0);
+    const std::uint32_t root = s.rootOrdinal;
+    std::vector<std::uint32_t> stack;
+    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
+        if (s.kind(s.edgeTo[e]) != NodeKind::Synthetic)
+            stack.push_back(s.edgeTo[e]);
+    std::uint32_t steps = 0;
+    while (!stack.empty()) {
+        if ((++steps & 0xFFFFF) == 0 && stopped())
+            return queryable;
+        const std::uint32_t n = stack.back();
+        stack.pop_back();
+        if (queryable[n])
+            continue;
+        queryable[n] = 1;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            const std::uint32_t t = s.edgeTo[e];
+            if (queryable[t])
+                continue;
+            const EdgeKind k = s.edgeKind(e);
+            if (k == EdgeKind::Hidden || k == EdgeKind::Internal || k == EdgeKind::Weak)
+                continue;
+            stack.push_back(t);
+        }
+    }
+    return queryable;
 }
 
 // --- shallow sizes -------------------------------------------------------------------------------
@@ -648,8 +653,9 @@ void Analyzer::computeEssentialEdges() {
     // are in decreasing (source, edge) order, so a cursor per target walking down from its end
     // meets the edges in file order.
     m_essentialSlot = BitSet(s.edgeCount);
-    PodArray<std::uint32_t> cursor = PodArray<std::uint32_t>::uninitialized(N);
-    std::memcpy(cursor.data(), s.firstRetainer.data() + 1, std::size_t(N) * 4);
+    m_scratch = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1); // reused by the dominator pass
+    std::uint32_t* cursor = m_scratch.data();
+    std::memcpy(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4);
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0xFFFFF) == 0 && stopped())
             return;
@@ -676,8 +682,13 @@ bool Analyzer::computeDominators() {
     std::uint32_t* label = parent + L;
     std::uint32_t* vertex = m_a->dominated.data();
     std::uint32_t* semi = m_a->firstDominated.data();
-    PodArray<std::uint32_t> ancestor = PodArray<std::uint32_t>::zeroed(L); // first serves as nextEdge
-    PodArray<std::uint32_t> dom = PodArray<std::uint32_t>::zeroed(L);
+    // ancestor first serves as nextEdge; it and dom reuse memory that is already mapped
+    PodArray<std::uint32_t> ancestor = std::move(m_scratch);
+    if (ancestor.size() != L)
+        ancestor = PodArray<std::uint32_t>::uninitialized(L);
+    std::memset(ancestor.data(), 0, L * 4);
+    m_a->dominator = PodArray<std::uint32_t>::zeroed(L);
+    std::uint32_t* dom = m_a->dominator.data();
     std::memset(parent, 0, L * 4);
     std::memset(semi, 0, L * 4);
     std::uint32_t* nextEdge = ancestor.data(); // indexed by ordinal during the DFS only
@@ -804,12 +815,11 @@ bool Analyzer::computeDominators() {
     bucketHead.release();
     bucketNext.release();
     ancestor.release();
-    // Dominator per ordinal; retained sizes summed up in decreasing DFS order.
+    // Dominator per ordinal, in place (vertex v = ordinal + 1); retained sizes summed up in
+    // decreasing DFS order.
     auto& dominator = m_a->dominator;
-    dominator = PodArray<std::uint32_t>::uninitialized(N);
     for (std::uint32_t o = 0; o < N; ++o)
         dominator[o] = dom[o + 1] - 1;
-    dom.release();
     m_selfSizesReady.wait(); // computed on the other thread
     for (std::uint32_t o = 0; o < N; ++o)
         retained[o] = m_a->selfSize[o]; // parent/label are dead now
@@ -1194,7 +1204,9 @@ Expected<AnalysisPtr> Analyzer::run() {
         bool dominatorsOk = true;
         Aggregates rows;
         const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
+        std::vector<std::uint8_t> queryable;
         auto sideRest = [&] {
+            queryable = computeQueryable();
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
             detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(), [this] { return stopped(); });
             if (stopped())
@@ -1256,6 +1268,9 @@ Expected<AnalysisPtr> Analyzer::run() {
             throw std::bad_alloc();
         if (!dominatorsOk || stopped())
             return cancelledError(s);
+        for (std::uint32_t n = 0; n < N && n < queryable.size(); ++n)
+            if (queryable[n])
+                m_a->flags[n] |= kFlagCanBeQueried;
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
         m_context.report("classes", 4, 6);
