@@ -1075,8 +1075,7 @@ std::optional<Error> Loader::parseBigArrays() {
     s.nodeId = PodArray<std::uint32_t>::uninitialized(N);
     s.nodeSelfSize = PodArray<std::uint32_t>::uninitialized(N);
     s.firstEdge = PodArray<std::uint32_t>::uninitialized(N + 1);
-    if (s.hasTraceNodeId)
-        s.nodeTraceId = PodArray<std::uint32_t>::uninitialized(N);
+    // Trace ids are allocated on the first non-zero one: Node writes zeros when nothing was tracked.
     s.nodeDetachedness = s.hasDetachedness ? PodArray<std::uint8_t>::uninitialized(N) : PodArray<std::uint8_t>::zeroed(N);
     s.edgeType = PodArray<std::uint8_t>::uninitialized(E);
     s.edgeNameOrIndex = PodArray<std::uint32_t>::uninitialized(E);
@@ -1091,6 +1090,11 @@ std::optional<Error> Loader::parseBigArrays() {
 
     // Exact division by F for multiples of F: q = v * ceil(2^40 / F) >> 40.
     const unsigned __int128 divMagic = ((static_cast<unsigned __int128>(1) << 40) + F - 1) / F;
+    std::once_flag traceIdsAllocated;
+    auto ensureTraceIds = [&] {
+        std::call_once(traceIdsAllocated, [&] { s.nodeTraceId = PodArray<std::uint32_t>::zeroed(N); });
+    };
+
     // Numbers are read a block at a time into a small buffer, then each field's column is filled
     // and checked in its own loop: the inner loops stay short and predictable.
     auto parsePiece = [&](const Piece& piece, unsigned thread) {
@@ -1235,7 +1239,12 @@ std::optional<Error> Loader::parseBigArrays() {
                     case NodeRole::Id: s.nodeId[rec] = value; break;
                     case NodeRole::SelfSize: s.nodeSelfSize[rec] = value; break;
                     case NodeRole::EdgeCount: s.firstEdge[rec + 1] = value; break;
-                    case NodeRole::TraceNodeId: s.nodeTraceId[rec] = value; break;
+                    case NodeRole::TraceNodeId:
+                        if (value) {
+                            ensureTraceIds();
+                            s.nodeTraceId[rec] = value;
+                        }
+                        break;
                     case NodeRole::Detachedness:
                         if (value > 2) {
                             fail(locate(from, pos), "node " + std::to_string(rec) + " has detachedness " +
@@ -1307,12 +1316,20 @@ std::optional<Error> Loader::parseBigArrays() {
                                 for (std::size_t r = 0; r < full; ++r)
                                     col[record + r] = std::uint8_t(v[r * fields + f]);
                             }
+                        } else if (role == NodeRole::TraceNodeId) {
+                            std::uint32_t any = 0;
+                            for (std::size_t r = 0; r < full; ++r)
+                                any |= v[r * fields + f];
+                            if (any) {
+                                ensureTraceIds();
+                                for (std::size_t r = 0; r < full; ++r)
+                                    s.nodeTraceId[record + r] = v[r * fields + f];
+                            }
                         } else if (role != NodeRole::Ignore) {
                             std::uint32_t* col = role == NodeRole::Name       ? s.nodeName.data()
                                                  : role == NodeRole::Id       ? s.nodeId.data()
                                                  : role == NodeRole::SelfSize ? s.nodeSelfSize.data()
-                                                 : role == NodeRole::EdgeCount ? s.firstEdge.data() + 1
-                                                                               : s.nodeTraceId.data();
+                                                                               : s.firstEdge.data() + 1;
                             for (std::size_t r = 0; r < full; ++r)
                                 col[record + r] = v[r * fields + f];
                             if (role == NodeRole::Name)
@@ -1410,8 +1427,6 @@ std::optional<Error> Loader::parseBigArrays() {
             return cancelled();
         return error(f->stage, std::int64_t(f->offset), f->reason);
     }
-    if (s.hasTraceNodeId && std::all_of(s.nodeTraceId.begin(), s.nodeTraceId.end(), [](std::uint32_t v) { return v == 0; }))
-        s.nodeTraceId.release(); // Node writes the field even when nothing was tracked
     if (maxNameId.load() >= s.strings.size())
         return error("nodes", std::int64_t(nodesSec.begin),
                      "a node name refers to string " + std::to_string(maxNameId.load()) + ", but \"strings\" holds only " +
