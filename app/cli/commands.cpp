@@ -359,6 +359,10 @@ int cmdSummary(const std::vector<std::string>& argv) {
             w.field("filter", secs(t2, t3));
             w.field("total", secs(t0, t3));
             w.field("peak_rss_bytes", peakRssBytes());
+            w.key("analysis_passes").beginObject();
+            for (const auto& [name, seconds] : a.passTimings)
+                w.field(name, seconds);
+            w.endObject();
             w.endObject();
         }
         w.key("classes").beginArray();
@@ -408,6 +412,8 @@ int cmdSummary(const std::vector<std::string>& argv) {
         printTimings(timings, out);
         std::fprintf(out, "%-12s %10.3f\n", "load", secs(t0, t1));
         std::fprintf(out, "%-12s %10.3f\n", "analysis", secs(t1, t2));
+        for (const auto& [name, seconds] : a.passTimings)
+            std::fprintf(out, "  %-20s %10.3f\n", name.c_str(), seconds);
         if (!filter.isAll())
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
         std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2), double(peakRssBytes()) / 1e6);

@@ -131,6 +131,8 @@ public:
 
     bool hasUserRoots = false;
     std::vector<std::string> problems; ///< what the dominator pass found odd (nodes hung under the root)
+    /// Wall time of each pass in seconds, in the order they finished (two threads run at once).
+    std::vector<std::pair<std::string, double>> passTimings;
     std::uint64_t totalSize = 0;  ///< root retained size + extra native bytes (percent denominator)
     std::uint64_t reachableCount = 0;
     std::uint64_t unreachableCount = 0;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <latch>
 #include <cstring>
@@ -431,6 +432,23 @@ private:
     std::shared_ptr<Analysis> m_a;
     detail::EphemeronNames m_eph;
     std::latch m_selfSizesReady{1};
+    std::mutex m_timingMutex;
+    // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
+    template <typename Fn>
+    auto timed(const char* name, Fn&& fn) {
+        const auto start = std::chrono::steady_clock::now();
+        struct Record {
+            Analyzer* self;
+            const char* name;
+            std::chrono::steady_clock::time_point start;
+            ~Record() {
+                const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                std::lock_guard lock(self->m_timingMutex);
+                self->m_a->passTimings.emplace_back(name, secs);
+            }
+        } record{this, name, start};
+        return fn();
+    }
     PodArray<std::uint32_t> m_countedClass; // per node: its class when it counts in "All objects"
     BitSet m_essential;     // per edge
     BitSet m_essentialSlot; // per retainer slot
@@ -1187,8 +1205,8 @@ Expected<AnalysisPtr> Analyzer::run() {
     const std::uint32_t N = s.nodeCount;
     try {
         m_context.report("analysis", 0, 6);
-        m_eph = detail::EphemeronNames::build(s);
-        propagateDomState();
+        timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s); });
+        timed("DOM state", [&] { propagateDomState(); });
         {
             const std::uint32_t root = s.rootOrdinal;
             for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
@@ -1206,23 +1224,28 @@ Expected<AnalysisPtr> Analyzer::run() {
         const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         std::vector<std::uint8_t> queryable;
         auto sideRest = [&] {
-            queryable = computeQueryable();
+            queryable = timed("queryable", [&] { return computeQueryable(); });
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
-            detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(), [this] { return stopped(); });
+            timed("distances", [&] {
+                detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(), [this] { return stopped(); });
+            });
             if (stopped())
                 return;
-            computeClassNames();
+            timed("class names", [&] { computeClassNames(); });
             if (stopped())
                 return;
             for (std::uint32_t n = 0; n < N; ++n)
                 m_a->unreachableCount += m_a->distance[n] == kNoDistance;
             if (m_options.aggregateAll)
-                rows = detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr, &m_countedClass);
+                rows = timed("summary rows", [&] {
+                    return detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr,
+                                                 &m_countedClass);
+                });
         };
         bool sideOutOfMemory = false;
         auto sideWork = [&] {
             try {
-                computeShallowSizes();
+                timed("shallow sizes", [&] { computeShallowSizes(); });
             } catch (const std::bad_alloc&) {
                 sideOutOfMemory = true;
                 m_stop = true;
@@ -1240,10 +1263,10 @@ Expected<AnalysisPtr> Analyzer::run() {
         };
 
         auto mainWork = [&] {
-            computeFlags();
-            computeEssentialEdges();
+            timed("flags", [&] { computeFlags(); });
+            timed("essential edges", [&] { computeEssentialEdges(); });
             if (!stopped())
-                dominatorsOk = computeDominators();
+                dominatorsOk = timed("dominators", [&] { return computeDominators(); });
             else
                 dominatorsOk = false;
             if (!dominatorsOk) {
@@ -1251,7 +1274,7 @@ Expected<AnalysisPtr> Analyzer::run() {
                 return;
             }
             m_context.report("retained sizes", 3, 6);
-            buildDominatedLists();
+            timed("dominator tree", [&] { buildDominatedLists(); });
         };
         if (threads > 1) {
             std::jthread side(sideWork);
@@ -1274,12 +1297,12 @@ Expected<AnalysisPtr> Analyzer::run() {
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
         m_context.report("classes", 4, 6);
-        computeStatistics();
+        timed("statistics", [&] { computeStatistics(); });
         if (stopped())
             return cancelledError(s);
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
-            detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows);
+            timed("class retained sizes", [&] { detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows); });
             m_countedClass.release();
             detail::sortRows(m_a->classes, rows);
             m_a->allObjects = std::move(rows);
