@@ -693,23 +693,27 @@ bool Analyzer::computeDominators() {
     const std::uint32_t N = s.nodeCount;
     const std::size_t L = std::size_t(N) + 1;
     auto& retained = m_a->retainedSize;
-    retained = PodArray<std::uint64_t>::uninitialized(L);          // hosts parent and label
-    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L);     // hosts vertex
+    // (ancestor, label) pairs sit side by side: the path compression reads both of a vertex at once.
+    struct Link {
+        std::uint32_t ancestor; // serves as nextEdge (per ordinal) during the DFS
+        std::uint32_t label;
+    };
+    static_assert(sizeof(Link) == sizeof(std::uint64_t));
+    retained = PodArray<std::uint64_t>::uninitialized(L);           // hosts the links
+    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L);      // hosts vertex
     m_a->firstDominated = PodArray<std::uint32_t>::uninitialized(L); // hosts semi
-    std::uint32_t* parent = reinterpret_cast<std::uint32_t*>(retained.data());
-    std::uint32_t* label = parent + L;
+    Link* link = reinterpret_cast<Link*>(retained.data());
     std::uint32_t* vertex = m_a->dominated.data();
     std::uint32_t* semi = m_a->firstDominated.data();
-    // ancestor first serves as nextEdge; it and dom reuse memory that is already mapped
-    PodArray<std::uint32_t> ancestor = std::move(m_scratch);
-    if (ancestor.size() != L)
-        ancestor = PodArray<std::uint32_t>::uninitialized(L);
-    std::memset(ancestor.data(), 0, L * 4);
+    PodArray<std::uint32_t> parentStore = std::move(m_scratch); // memory that is already mapped
+    if (parentStore.size() != L)
+        parentStore = PodArray<std::uint32_t>::uninitialized(L);
+    std::uint32_t* parent = parentStore.data();
     m_a->dominator = PodArray<std::uint32_t>::zeroed(L);
     std::uint32_t* dom = m_a->dominator.data();
+    std::memset(static_cast<void*>(link), 0, L * sizeof(Link));
     std::memset(parent, 0, L * 4);
     std::memset(semi, 0, L * 4);
-    std::uint32_t* nextEdge = ancestor.data(); // indexed by ordinal during the DFS only
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
         for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
@@ -718,7 +722,7 @@ bool Analyzer::computeDominators() {
         return false;
     };
     auto dfs = [&](std::uint32_t rootVertex) {
-        nextEdge[rootVertex - 1] = s.firstEdge[rootVertex - 1];
+        link[rootVertex - 1].ancestor = s.firstEdge[rootVertex - 1];
         std::uint32_t v = rootVertex;
         std::uint32_t steps = 0;
         while (v != 0) {
@@ -726,19 +730,20 @@ bool Analyzer::computeDominators() {
                 return;
             if (semi[v] == 0) {
                 semi[v] = ++n;
-                vertex[n] = label[v] = v;
+                vertex[n] = link[v].label = v;
             }
             std::uint32_t vNext = parent[v];
             const std::uint32_t vo = v - 1;
-            for (; nextEdge[vo] < s.firstEdge[vo + 1]; ++nextEdge[vo]) {
-                const std::uint32_t e = nextEdge[vo];
+            std::uint32_t& next = link[vo].ancestor;
+            for (const std::uint32_t end = s.firstEdge[vo + 1]; next < end; ++next) {
+                const std::uint32_t e = next;
                 if (!m_essential.test(e))
                     continue;
                 const std::uint32_t wo = s.edgeTo[e];
                 const std::uint32_t w = wo + 1;
                 if (semi[w] == 0) {
                     parent[w] = v;
-                    nextEdge[wo] = s.firstEdge[wo];
+                    link[wo].ancestor = s.firstEdge[wo];
                     vNext = w;
                     break;
                 }
@@ -765,36 +770,39 @@ bool Analyzer::computeDominators() {
             if (semi[v] == 0) {
                 parent[v] = r;
                 semi[v] = ++n;
-                vertex[n] = label[v] = v;
+                vertex[n] = link[v].label = v;
             }
         }
     }
     if (stopped())
         return false;
-    std::memset(ancestor.data(), 0, L * 4); // done being nextEdge
+    for (std::size_t v = 0; v < L; ++v)
+        link[v].ancestor = 0; // done being nextEdge
     // Buckets as singly linked lists: head per vertex, next per member.
     PodArray<std::uint32_t> bucketHead = PodArray<std::uint32_t>::zeroed(L);
     PodArray<std::uint32_t> bucketNext = PodArray<std::uint32_t>::zeroed(L);
     std::vector<std::uint32_t> compressStack;
     auto compress = [&](std::uint32_t v) {
         compressStack.clear();
-        while (ancestor[ancestor[v]] != 0) {
+        while (link[link[v].ancestor].ancestor != 0) {
             compressStack.push_back(v);
-            v = ancestor[v];
+            v = link[v].ancestor;
         }
         while (!compressStack.empty()) {
             const std::uint32_t w = compressStack.back();
             compressStack.pop_back();
-            if (semi[label[ancestor[w]]] < semi[label[w]])
-                label[w] = label[ancestor[w]];
-            ancestor[w] = ancestor[ancestor[w]];
+            Link& lw = link[w];
+            const Link& la = link[lw.ancestor];
+            if (semi[la.label] < semi[lw.label])
+                lw.label = la.label;
+            lw.ancestor = la.ancestor;
         }
     };
     auto evaluate = [&](std::uint32_t v) -> std::uint32_t {
-        if (ancestor[v] == 0)
+        if (link[v].ancestor == 0)
             return v;
         compress(v);
-        return label[v];
+        return link[v].label;
     };
     for (std::uint32_t i = n; i >= 2; --i) {
         if ((i & 0xFFFFF) == 0 && stopped())
@@ -802,22 +810,24 @@ bool Analyzer::computeDominators() {
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
         bool orphan = true;
+        std::uint32_t semiW = semi[w];
         for (std::uint32_t ri = s.firstRetainer[wo], re = s.firstRetainer[wo + 1]; ri < re; ++ri) {
             if (!m_essentialSlot.test(ri))
                 continue;
             orphan = false;
             const std::uint32_t v = s.retainerSource[ri] + 1;
             const std::uint32_t u = evaluate(v);
-            if (semi[u] < semi[w])
-                semi[w] = semi[u];
+            if (semi[u] < semiW)
+                semiW = semi[u];
         }
         if (orphan)
-            semi[w] = semi[r];
-        const std::uint32_t b = vertex[semi[w]];
+            semiW = semi[r];
+        semi[w] = semiW;
+        const std::uint32_t b = vertex[semiW];
         bucketNext[w] = bucketHead[b];
         bucketHead[b] = w;
-        ancestor[w] = parent[w]; // link
         const std::uint32_t p = parent[w];
+        link[w].ancestor = p; // link(parent, w)
         for (std::uint32_t v = bucketHead[p]; v != 0; v = bucketNext[v]) {
             const std::uint32_t u = evaluate(v);
             dom[v] = semi[u] < semi[v] ? u : p;
@@ -832,7 +842,7 @@ bool Analyzer::computeDominators() {
     }
     bucketHead.release();
     bucketNext.release();
-    ancestor.release();
+    parentStore.release();
     // Dominator per ordinal, in place (vertex v = ordinal + 1); retained sizes summed up in
     // decreasing DFS order.
     auto& dominator = m_a->dominator;
