@@ -108,7 +108,9 @@ for bin in "$root"/usr/bin/*; do
     while read -r soname; do
         # Where the loader finds it for this binary's architecture, then which package owns that
         # path (dpkg may know it under /usr/lib or /lib: Debian 12 is merged-/usr).
-        lib=$(awk -v s="$soname" '$1 == s && $2 == "=>" {print $3; exit}' "$work_dir/ldd.txt")
+        # (the dynamic loader is listed by its path: "/lib64/ld-linux-x86-64.so.2 (0x...)")
+        lib=$(awk -v s="$soname" '($1 == s && $2 == "=>") {print $3; exit}
+            (substr($1, length($1) - length(s)) == "/" s) {print $1; exit}' "$work_dir/ldd.txt")
         pkg=
         if [[ -n $lib && $lib != not ]]; then
             for candidate in "$lib" "${lib#/usr}" "/usr$lib"; do
