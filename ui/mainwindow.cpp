@@ -2,14 +2,22 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "exportutil.h"
+#include "models/retainersmodel.h"
 #include "navigator.h"
 #include "pages/comparisonpage.h"
 #include "pages/loadingpage.h"
+#include "pages/retainerspane.h"
 #include "pages/startpage.h"
+#include "retainerpathactions.h"
 #include "snapshotlistmodel.h"
 #include "snapshotsession.h"
 #include "snapshotview.h"
+#include "tableexport.h"
 #include "textutil.h"
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+#include "captureactions.h"
+#endif
 
 #include <QAction>
 #include <QApplication>
@@ -31,6 +39,7 @@
 #include <QStatusBar>
 #include <QStyledItemDelegate>
 #include <QTemporaryDir>
+#include <QTreeView>
 
 using namespace Qt::StringLiterals;
 
@@ -173,6 +182,11 @@ MainWindow::MainWindow(QWidget* parent)
         if (SnapshotView* view = routeTo(object.analysis.get()))
             view->showInDominators(object.node);
     });
+    m_pathActions = new RetainerPathActions(this, m_navigator, this);
+    m_pathActions->setIgnoredProvider(
+        [this](const heapscope::Analysis* analysis) { return ignoredRetainers(analysis); });
+    connect(m_navigator, &Navigator::copyRetainerPath, m_pathActions, &RetainerPathActions::copyPath);
+    connect(m_navigator, &Navigator::exportRetainerPaths, m_pathActions, &RetainerPathActions::exportPaths);
 
     QSettings settings;
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
@@ -193,6 +207,19 @@ void MainWindow::createMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open &Example"), this, &MainWindow::openExample)
         ->setEnabled(!examplePaths().isEmpty());
+    file->addSeparator();
+    m_exportTable = file->addAction(tr("&Export Table…"), this, &MainWindow::exportTableDialog);
+    m_exportTable->setObjectName(u"actionExportTable"_s);
+    m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportTable->setToolTip(tr("Save the rows the current view shows as CSV, JSON or Markdown"));
+    m_exportTable->setEnabled(false);
+#ifdef HEAPSCOPE_HAVE_CAPTURE
+    // Taking snapshots of running processes: Connect to process…, Send signal…, Watch folder…
+    file->addSeparator();
+    auto* capture = new heapscope::captureui::CaptureActions(this);
+    file->addActions(capture->actions());
+    connect(capture, &heapscope::captureui::CaptureActions::snapshotReady, this, &MainWindow::openCaptured);
+#endif
     file->addSeparator();
     QAction* close = file->addAction(tr("&Close Snapshot"), this, &MainWindow::closeCurrent);
     close->setShortcut(QKeySequence::Close);
@@ -264,6 +291,8 @@ SnapshotView* MainWindow::routeTo(const heapscope::Analysis* analysis) {
 
 void MainWindow::updatePages() {
     SnapshotDocument* doc = currentDocument();
+    if (m_exportTable)
+        m_exportTable->setEnabled(currentView() != nullptr);
     if (!doc) {
         m_start->setRecentFiles(recentFiles());
         m_stack->setCurrentWidget(m_start);
@@ -322,6 +351,20 @@ void MainWindow::openFiles(const QStringList& paths) {
     }
     if (opened.size() >= 2) {
         m_pendingComparison = opened;
+        tryPendingComparison();
+    }
+}
+
+void MainWindow::openCaptured(const QString& path, const QString& previousPath) {
+    // A second snapshot of the same target opens the Comparison against the previous one.
+    SnapshotDocument* previous = nullptr;
+    const QString previousAbsolute = previousPath.isEmpty() ? QString() : QFileInfo(previousPath).absoluteFilePath();
+    for (SnapshotDocument* doc : m_session->documents())
+        if (!previousAbsolute.isEmpty() && doc->path() == previousAbsolute)
+            previous = doc;
+    SnapshotDocument* doc = m_session->open(QFileInfo(path).absoluteFilePath());
+    if (previous) {
+        m_pendingComparison = {previous, doc};
         tryPendingComparison();
     }
 }
@@ -414,6 +457,54 @@ void MainWindow::openDialog() {
 void MainWindow::closeCurrent() {
     if (SnapshotDocument* doc = currentDocument())
         m_session->close(doc);
+}
+
+std::vector<std::uint32_t> MainWindow::ignoredRetainers(const heapscope::Analysis* analysis) const {
+    QList<SnapshotView*> views = m_views.values();
+    if (SnapshotView* current = currentView())
+        views.prepend(current);
+    for (SnapshotView* view : std::as_const(views)) {
+        const RetainersModel* model = view->retainersPane()->model();
+        if (model->analysis().get() == analysis)
+            return {model->ignored().begin(), model->ignored().end()};
+    }
+    return {};
+}
+
+bool MainWindow::exportTable(const QString& path, TableExport::Format format) {
+    SnapshotView* view = currentView();
+    return writeTable(view ? view->currentTable() : nullptr, path, format);
+}
+
+bool MainWindow::writeTable(QTreeView* table, const QString& path, TableExport::Format format) {
+    if (!table)
+        return false;
+    const QByteArray data = TableExport::exportView(table, format);
+    if (!ExportUtil::save(this, path, data))
+        return false;
+    statusBar()->showMessage(tr("Exported the table to %1.").arg(QDir::toNativeSeparators(path)), 6000);
+    return true;
+}
+
+void MainWindow::exportTableDialog() {
+    SnapshotView* view = currentView();
+    // Chosen before the file dialog takes the focus.
+    const QPointer<QTreeView> table = view ? view->currentTable() : nullptr;
+    if (!table)
+        return;
+    const QString base = QFileInfo(view->document()->displayName()).completeBaseName().section(u'.', 0, 0);
+    const QString suggested =
+        QDir(ExportUtil::lastDirectory()).filePath(base + u'-' + view->perspectiveKey());
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Table"), suggested + u".csv"_s,
+                                                TableExport::fileFilters(), &filter);
+    if (path.isEmpty())
+        return;
+    const TableExport::Format format = TableExport::formatFor(filter, path);
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u'.' + TableExport::suffix(format);
+    ExportUtil::setLastDirectory(path);
+    writeTable(table, path, format);
 }
 
 void MainWindow::showAbout() {

@@ -6,7 +6,11 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "tableexport.h"
+
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace heapscope {
 class Analysis;
@@ -16,9 +20,12 @@ class LoadingPage;
 class Navigator;
 class QLabel;
 class QListView;
+class QAction;
 class QMenu;
 class QStackedWidget;
 class QTemporaryDir;
+class QTreeView;
+class RetainerPathActions;
 class SnapshotDocument;
 class SnapshotListModel;
 class SnapshotSession;
@@ -52,10 +59,20 @@ public:
     QStringList recentFiles() const;
     void selectDocument(SnapshotDocument* doc);
 
+    RetainerPathActions* retainerPathActions() const { return m_pathActions; }
+    /// The retainers ignored in a Retainers pane showing objects of `analysis` (the current view's
+    /// pane first); they are left out of retainer path searches.
+    std::vector<std::uint32_t> ignoredRetainers(const heapscope::Analysis* analysis) const;
+    /// Writes the current view's table (see SnapshotView::currentTable) to `path`. Shows a message
+    /// box and returns false when the file cannot be written.
+    bool exportTable(const QString& path, TableExport::Format format);
+
 public Q_SLOTS:
     void openDialog();
     void closeCurrent();
     void showAbout();
+    /// File › Export Table…: asks for a file (the name filter picks CSV, JSON or Markdown).
+    void exportTableDialog();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -70,7 +87,9 @@ private:
     void addRecent(const QString& path);
     void onDocumentChanged(SnapshotDocument* doc);
     void tryPendingComparison();
+    void openCaptured(const QString& path, const QString& previousPath);
     SnapshotView* routeTo(const heapscope::Analysis* analysis);
+    bool writeTable(QTreeView* table, const QString& path, TableExport::Format format);
 
     SnapshotSession* m_session;
     Navigator* m_navigator;
@@ -84,5 +103,7 @@ private:
     QList<QPointer<SnapshotDocument>> m_pendingComparison;
     QLabel* m_statusTotals;
     QMenu* m_recentMenu = nullptr;
+    QAction* m_exportTable = nullptr;
+    RetainerPathActions* m_pathActions = nullptr;
     std::unique_ptr<QTemporaryDir> m_exampleDir;
 };

@@ -9,9 +9,11 @@
 #include "pages/summarypage.h"
 #include "snapshotdocument.h"
 
+#include <QApplication>
 #include <QSplitter>
 #include <QStackedLayout>
 #include <QTabWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -122,6 +124,31 @@ bool SnapshotView::revealInSummary(std::uint32_t node) {
 bool SnapshotView::showInDominators(std::uint32_t node) {
     showPerspective(DominatorsPerspective);
     return dominatorsPage()->revealNode(node);
+}
+
+QTreeView* SnapshotView::currentTable() const {
+    auto* focused = qobject_cast<QTreeView*>(QApplication::focusWidget());
+    if (focused && isAncestorOf(focused) && focused->isVisible())
+        return focused;
+    switch (perspective()) {
+    case SummaryPerspective:
+        return m_summary->view();
+    case ComparisonPerspective:
+        return m_comparison->view();
+    case ContainmentPerspective:
+        return containmentPage()->view();
+    case DominatorsPerspective:
+        return dominatorsPage()->view();
+    case StatisticsPerspective:
+        return statisticsPage()->findChild<QTreeView*>();
+    }
+    return nullptr;
+}
+
+QString SnapshotView::perspectiveKey() const {
+    static const char* const keys[] = {"summary", "comparison", "containment", "dominators", "statistics"};
+    const int p = perspective();
+    return QString::fromLatin1(p >= 0 && p < int(std::size(keys)) ? keys[p] : "table");
 }
 
 void SnapshotView::focusFind() {

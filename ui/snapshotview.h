@@ -12,6 +12,7 @@ class DominatorsPage;
 class Navigator;
 class QSplitter;
 class QTabWidget;
+class QTreeView;
 class RetainersPane;
 class SnapshotDocument;
 class SnapshotSession;
@@ -47,6 +48,12 @@ public:
     bool revealInSummary(std::uint32_t node);
     bool showInDominators(std::uint32_t node);
     void focusFind();
+
+    /// The table File › Export Table exports: the one with the keyboard focus, else the
+    /// perspective's main table.
+    QTreeView* currentTable() const;
+    /// A short name of the current perspective for file names ("summary", "comparison", ...).
+    QString perspectiveKey() const;
 
 private:
     void ensurePage(int tab);

@@ -445,6 +445,48 @@ private Q_SLOTS:
                                    .toLongLong()) <= top);
     }
 
+    // A big level is ordered only as far as its rows are loaded; loading more batches, and revealing
+    // a row far down, must give exactly the rows of a complete sort.
+    void partialSortMatchesFullSort() {
+        auto current = TestUtil::analysisOf("leak-B-node20.heapsnapshot.gz");
+        SummaryModel partial, full;
+        partial.setSummary(current);
+        full.setSummary(current);
+        full.setBatchSize(1 << 30);
+        const auto& biggest =
+            *std::max_element(current->allObjects.classes.begin(), current->allObjects.classes.end(),
+                              [](const auto& a, const auto& b) { return a.count < b.count; });
+        QVERIFY(biggest.count > 10000);
+        for (int column = 0; column < SummaryModel::ColumnCount; ++column) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                partial.sort(column, order);
+                full.sort(column, order);
+                const QModelIndex p = partial.classIndex(biggest.classIndex);
+                const QModelIndex f = full.classIndex(biggest.classIndex);
+                QCOMPARE(full.rowCount(f), int(biggest.count));
+                QCOMPARE(partial.rowCount(p), partial.batchSize() + 1); // and "More…"
+                partial.fetchMore(p);
+                partial.fetchMore(p);
+                const int loaded = loadedRows(&partial, p);
+                QCOMPARE(loaded, 3 * partial.batchSize());
+                for (int r = 0; r < loaded; ++r)
+                    QCOMPARE(partial.objectAt(partial.index(r, 0, p)).node,
+                             full.objectAt(full.index(r, 0, f)).node);
+                // Far down, past what is sorted.
+                const int far = int(biggest.count) * 2 / 3;
+                const std::uint32_t node = full.objectAt(full.index(far, 0, f)).node;
+                const QModelIndex revealed = partial.revealNode(node);
+                QCOMPARE(revealed.row(), far);
+                QCOMPARE(partial.objectAt(revealed).node, node);
+                for (int r = loaded; r < far; r += 97)
+                    QCOMPARE(partial.objectAt(partial.index(r, 0, p)).node,
+                             full.objectAt(full.index(r, 0, f)).node);
+                // A fresh sort starts from one batch again.
+                partial.setSummary(current);
+            }
+        }
+    }
+
     void sortingABigLevelIsFast() {
         auto current = TestUtil::analysisOf("leak-B-node20.heapsnapshot.gz");
         SummaryModel model;

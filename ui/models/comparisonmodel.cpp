@@ -83,6 +83,13 @@ void ComparisonModel::setOrderByMagnitude(bool on) {
     sort(sortColumn(), sortOrder());
 }
 
+const heapscope::ClassDiff* ComparisonModel::classDiffAt(const QModelIndex& index) const {
+    const Row row = rowAt(index);
+    if (!m_comparison || row.kind != RowKind::Class || row.value >= m_comparison->classes.size())
+        return nullptr;
+    return &m_comparison->classes[row.value];
+}
+
 int ComparisonModel::columnCount(const QModelIndex&) const {
     return ColumnCount;
 }

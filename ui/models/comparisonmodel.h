@@ -36,6 +36,8 @@ public:
     /// Deltas sort by absolute value (biggest change first, growth or shrinkage).
     void setOrderByMagnitude(bool on);
     bool orderByMagnitude() const { return m_byMagnitude; }
+    /// The class a class row shows; null for other rows.
+    const heapscope::ClassDiff* classDiffAt(const QModelIndex& index) const;
 
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;

@@ -9,6 +9,8 @@
 #include <QApplication>
 #include <QBrush>
 #include <QPalette>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <charconv>
@@ -47,8 +49,8 @@ void HeapTreeModel::rebuild() {
     populate(nullptr, top.items);
     top.order.resize(top.items.size());
     std::iota(top.order.begin(), top.order.end(), 0u);
-    sortLevel(top);
     top.fetched = std::uint32_t(std::min<std::size_t>(top.items.size(), std::size_t(topLevelBatch())));
+    sortLevel(top, top.fetched);
     top.moreRow = top.fetched < top.items.size();
     m_levels.push_back(std::move(top));
 }
@@ -80,8 +82,8 @@ std::uint32_t HeapTreeModel::levelFor(const QModelIndex& parent) const {
     populate(&owner, level.items);
     level.order.resize(level.items.size());
     std::iota(level.order.begin(), level.order.end(), 0u);
-    sortLevel(level);
     level.fetched = std::uint32_t(std::min<std::size_t>(level.items.size(), std::size_t(m_batchSize)));
+    sortLevel(level, level.fetched);
     level.moreRow = level.fetched < level.items.size();
     const auto id = std::uint32_t(m_levels.size());
     m_levels.push_back(std::move(level)); // deque: `p` stays valid
@@ -170,6 +172,9 @@ void HeapTreeModel::fetchTo(std::uint32_t l, const QModelIndex& parent, std::uin
     rows = std::min<std::uint32_t>(rows, std::uint32_t(level.items.size()));
     if (rows <= level.fetched)
         return;
+    // Sorting ahead (doubling) keeps the cost of paging through a huge level linear overall.
+    if (rows > level.sorted)
+        extendSorted(level, std::max<std::size_t>({rows, 2 * std::size_t(level.sorted), kSortAhead}));
     beginInsertRows(parent, int(level.fetched), int(rows) - 1);
     level.fetched = rows;
     endInsertRows();
@@ -220,14 +225,37 @@ QModelIndex HeapTreeModel::revealChild(const QModelIndex& parent,
     const std::uint32_t l = levelFor(parent);
     if (l == kNoLevel)
         return {};
-    const Level& level = m_levels[l];
-    for (std::size_t row = 0; row < level.order.size(); ++row) {
+    Level& level = m_levels[l];
+    for (std::size_t row = 0; row < level.sorted; ++row) {
         if (!accept(level.items[level.order[row]]))
             continue;
         fetchTo(l, parent, std::uint32_t(row) + 1);
         return index(int(row), 0, parent);
     }
-    return {};
+    // Not among the ordered rows: the first match in the unsorted rest is the smallest one, and its
+    // row is the number of rows that sort before it.
+    const SortLess less = sortLess();
+    std::optional<SortEntry> best;
+    for (std::size_t row = level.sorted; row < level.order.size(); ++row) {
+        const std::uint32_t pos = level.order[row];
+        if (!accept(level.items[pos]))
+            continue;
+        SortEntry e{sortKey(level.items[pos], m_sortColumn), pos};
+        if (!best || less(e, *best))
+            best = e;
+    }
+    if (!best)
+        return {};
+    std::size_t row = level.sorted;
+    for (std::size_t r = level.sorted; r < level.order.size(); ++r) {
+        const std::uint32_t pos = level.order[r];
+        if (pos != best->pos && less(SortEntry{sortKey(level.items[pos], m_sortColumn), pos}, *best))
+            ++row;
+    }
+    extendSorted(level, row + 1);
+    Q_ASSERT(level.order[row] == best->pos);
+    fetchTo(l, parent, std::uint32_t(row) + 1);
+    return index(int(row), 0, parent);
 }
 
 QVariant HeapTreeModel::data(const QModelIndex& index, int role) const {
@@ -274,40 +302,76 @@ Qt::ItemFlags HeapTreeModel::flags(const QModelIndex& index) const {
     return f;
 }
 
-void HeapTreeModel::sortLevel(Level& level) const {
+HeapTreeModel::SortLess HeapTreeModel::sortLess() const {
+    return {m_sortOrder == Qt::DescendingOrder, isNameColumn(m_sortColumn)};
+}
+
+bool HeapTreeModel::SortLess::operator()(const SortEntry& a, const SortEntry& b) const {
+    if (a.key.last != b.key.last)
+        return b.key.last;
+    if (byName) {
+        const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
+        if (c != 0)
+            return desc ? c > 0 : c < 0;
+    } else {
+        if (a.key.number != b.key.number)
+            return desc ? a.key.number > b.key.number : a.key.number < b.key.number;
+        const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
+        if (c != 0)
+            return c < 0;
+    }
+    if (a.key.tie != b.key.tie)
+        return a.key.tie < b.key.tie;
+    return a.pos < b.pos;
+}
+
+void HeapTreeModel::sortLevel(Level& level, std::size_t rows) const {
+    level.sorted = 0;
+    // Ordering a few thousand rows costs no more than ordering one batch (the selection pass over
+    // the level dominates), and views fetch the next batches as soon as the last row shows.
+    extendSorted(level, std::max<std::size_t>(rows, kSortAhead));
+}
+
+void HeapTreeModel::extendSorted(Level& level, std::size_t rows) const {
     const std::size_t n = level.items.size();
-    if (n < 2)
+    rows = std::min(rows, n);
+    if (rows <= level.sorted)
         return;
-    struct Entry {
-        SortKey key;
-        std::uint32_t pos;
-    };
-    std::vector<Entry> entries(n);
-    for (std::size_t i = 0; i < n; ++i)
-        entries[i] = {sortKey(level.items[i], m_sortColumn), std::uint32_t(i)};
-    const bool desc = m_sortOrder == Qt::DescendingOrder;
-    const bool byName = isNameColumn(m_sortColumn);
-    auto less = [desc, byName](const Entry& a, const Entry& b) {
-        if (a.key.last != b.key.last)
-            return b.key.last;
-        if (byName) {
-            const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
-            if (c != 0)
-                return desc ? c > 0 : c < 0;
-        } else {
-            if (a.key.number != b.key.number)
-                return desc ? a.key.number > b.key.number : a.key.number < b.key.number;
-            const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
-            if (c != 0)
-                return c < 0;
+    const std::size_t from = level.sorted;
+    std::vector<SortEntry> entries(n - from);
+    auto computeKeys = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::uint32_t pos = level.order[from + i];
+            entries[i] = {sortKey(level.items[pos], m_sortColumn), pos};
         }
-        if (a.key.tie != b.key.tie)
-            return a.key.tie < b.key.tie;
-        return a.pos < b.pos;
     };
-    std::sort(entries.begin(), entries.end(), less);
-    for (std::size_t i = 0; i < n; ++i)
-        level.order[i] = entries[i].pos;
+    // The keys of millions of rows take most of the time; sortKey() only reads the immutable
+    // analysis, so the pool's threads share the work while this thread waits.
+    constexpr std::size_t kParallelFrom = 100'000;
+    const std::size_t chunks =
+        entries.size() < kParallelFrom ? 1 : std::size_t(std::clamp(QThread::idealThreadCount(), 1, 16));
+    if (chunks == 1) {
+        computeKeys(0, entries.size());
+    } else {
+        std::vector<std::size_t> starts(chunks);
+        std::iota(starts.begin(), starts.end(), std::size_t(0));
+        QtConcurrent::blockingMap(starts, [&](std::size_t c) {
+            computeKeys(entries.size() * c / chunks, entries.size() * (c + 1) / chunks);
+        });
+    }
+    const SortLess less = sortLess();
+    const std::size_t k = rows - from;
+    if (k * 4 >= entries.size()) {
+        std::sort(entries.begin(), entries.end(), less);
+        level.sorted = std::uint32_t(n);
+    } else {
+        // The k first rows: a selection in O(n), then a sort of those k only.
+        std::nth_element(entries.begin(), entries.begin() + std::ptrdiff_t(k), entries.end(), less);
+        std::sort(entries.begin(), entries.begin() + std::ptrdiff_t(k), less);
+        level.sorted = std::uint32_t(rows);
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        level.order[from + i] = entries[i].pos;
 }
 
 void HeapTreeModel::killLevel(std::uint32_t l) {
@@ -321,6 +385,7 @@ void HeapTreeModel::killLevel(std::uint32_t l) {
     level.childLevels.clear();
     level.items = {};
     level.order = {};
+    level.sorted = 0;
     level.fetched = 0;
     level.moreRow = false;
 }
@@ -350,7 +415,7 @@ void HeapTreeModel::sort(int column, Qt::SortOrder order) {
 
     for (Level& level : m_levels)
         if (!level.dead)
-            sortLevel(level);
+            sortLevel(level, level.fetched);
 
     // Inverse permutations, only where needed.
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> inverses;

@@ -21,7 +21,9 @@
 /// `index()` and `parent()` are O(1) and the same heap object may appear at any number of places
 /// (graphs with cycles). A level keeps its children in source order plus a row→source permutation;
 /// sorting permutes, and persistent indexes follow their rows. Children are revealed in batches
-/// (`fetchMore`), with a trailing "N more…" row that loads the next batch when activated.
+/// (`fetchMore`), with a trailing "N more…" row that loads the next batch when activated. Only the
+/// rows revealed so far need an order, so a level is sorted partially (selection, then a sort of
+/// that prefix) and extended as more rows load: a class with millions of instances sorts in O(n).
 class HeapTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
@@ -112,6 +114,18 @@ protected:
 
 private:
     static constexpr std::uint32_t kNoLevel = 0xffffffffu;
+    static constexpr std::size_t kSortAhead = 4096; ///< rows a partial sort orders at least
+    struct SortEntry {
+        SortKey key;
+        std::uint32_t pos = 0;
+    };
+    /// The row order for the current sort column and direction (a strict total order).
+    struct SortLess {
+        bool desc = false;
+        bool byName = false;
+        bool operator()(const SortEntry& a, const SortEntry& b) const;
+    };
+    SortLess sortLess() const;
     struct Level {
         Row owner;
         std::uint32_t parentLevel = kNoLevel;
@@ -119,6 +133,7 @@ private:
         int rowInParent = 0;
         std::vector<Row> items;           ///< children in source order
         std::vector<std::uint32_t> order; ///< row -> source position
+        std::uint32_t sorted = 0;         ///< order[0, sorted) is final; the rest is the remaining set
         std::uint32_t fetched = 0;
         bool moreRow = false;
         bool dead = false;
@@ -127,7 +142,10 @@ private:
 
     std::uint32_t levelFor(const QModelIndex& parent) const;
     bool isCycleIn(std::uint32_t level, const Row& row) const;
-    void sortLevel(Level& level) const;
+    /// Orders the first `rows` rows of a level from scratch (its items in any order before).
+    void sortLevel(Level& level, std::size_t rows) const;
+    /// Makes at least the first `rows` rows final, keeping those already sorted.
+    void extendSorted(Level& level, std::size_t rows) const;
     void killLevel(std::uint32_t level);
     void fetchTo(std::uint32_t level, const QModelIndex& parent, std::uint32_t rows);
 

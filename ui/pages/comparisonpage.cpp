@@ -2,6 +2,7 @@
 #include "comparisonpage.h"
 
 #include "models/comparisonmodel.h"
+#include "navigator.h"
 #include "snapshotsession.h"
 #include "textutil.h"
 #include "widgets/deltabardelegate.h"
@@ -16,6 +17,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPointer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -47,7 +49,24 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
 
     m_view = new QTreeView(this);
     m_view->setObjectName(u"comparisonView"_s);
-    ViewSetup::setupTreeView(m_view, m_model, navigator);
+    ViewSetup::setupTreeView(
+        m_view, m_model, navigator, [this, navigator](QMenu* menu, const QModelIndex& index) {
+            const heapscope::ClassDiff* diff = m_model->classDiffAt(index);
+            const heapscope::ComparisonPtr comparison = m_model->comparison();
+            if (!diff || !comparison || !navigator)
+                return;
+            const QString what =
+                tr("the %1 new %2 objects")
+                    .arg(TextUtil::grouped(diff->newNodes.size()), TextUtil::toQString(diff->name));
+            menu->addSeparator();
+            menu->addAction(tr("Export Retainer Paths of the New Objects…"), this,
+                            [navigator, comparison, row = diff - comparison->classes.data(), what] {
+                                Q_EMIT navigator->exportRetainerPaths(
+                                    comparison->current, comparison->classes[std::size_t(row)].newNodes,
+                                    what);
+                            })
+                ->setEnabled(!diff->newNodes.empty());
+        });
     auto* bars = new DeltaBarDelegate(m_view);
     for (int c : {int(ComparisonModel::DeltaColumn), int(ComparisonModel::SizeDeltaColumn),
                   int(ComparisonModel::RetainedDeltaColumn)})

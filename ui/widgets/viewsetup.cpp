@@ -7,6 +7,8 @@
 #include "objectdelegate.h"
 #include "textutil.h"
 
+#include <heapscope/format.h>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
@@ -124,6 +126,17 @@ void addObjectActions(QMenu* menu, const ObjectRef& object, Navigator* navigator
     menu->addAction(QObject::tr("Copy name"), menu, [name] { QGuiApplication::clipboard()->setText(name); });
     menu->addAction(QObject::tr("Copy %1").arg(id), menu,
                     [id] { QGuiApplication::clipboard()->setText(id); });
+    menu->addSeparator();
+    menu->addAction(QObject::tr("Copy Retainer Path"), menu,
+                    [navigator, object] { Q_EMIT navigator->copyRetainerPath(object); })
+        ->setEnabled(navigator != nullptr);
+    const QString what =
+        TextUtil::toQString(heapscope::format::nodeLabel(a, object.node)).left(200) + u' ' + id;
+    menu->addAction(QObject::tr("Export Retainer Paths…"), menu,
+                    [navigator, object, what] {
+                        Q_EMIT navigator->exportRetainerPaths(object.analysis, {object.node}, what);
+                    })
+        ->setEnabled(navigator != nullptr);
 }
 
 } // namespace ViewSetup

@@ -28,7 +28,8 @@ void setupTreeView(QTreeView* view, HeapTreeModel* model, Navigator* navigator,
 QLineEdit* createFilterEdit(QWidget* parent, const QString& placeholder,
                             std::function<void(const QString&)> apply);
 
-/// The object actions: Reveal in Summary, Show in Dominators, Copy name, Copy @id.
+/// The object actions: Reveal in Summary, Show in Dominators, Copy name, Copy @id, Copy retainer
+/// path, Export retainer paths….
 void addObjectActions(QMenu* menu, const ObjectRef& object, Navigator* navigator);
 
 /// Sets the column widths DevTools uses for its numeric columns (object column stretches).

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// heapscope-gui-bench FILE [--runs N]: opens FILE in the real main window (offscreen) and measures
+// what a user waits for: the Summary's rows on screen, how long the GUI thread is ever blocked
+// while the file loads (a 10 ms timer's lateness), expanding the class with the most instances and
+// sorting it by every column, and switching perspectives. Prints each run and the medians.
+#include "mainwindow.h"
+#include "models/summarymodel.h"
+#include "pages/summarypage.h"
+#include "snapshotdocument.h"
+#include "snapshotsession.h"
+#include "snapshotview.h"
+
+#include <heapscope/analysis.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QStandardPaths>
+#include <QThreadPool>
+#include <QTimer>
+#include <QTreeView>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// A 10 ms timer on the GUI thread: each tick records how late it came (the time the event loop
+/// could not run).
+class LatencyProbe : public QObject {
+public:
+    LatencyProbe() {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(10);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            m_late.push_back(std::max(0.0, double(now - m_last) / 1e6 - 10.0));
+            m_last = now;
+        });
+        m_clock.start();
+        m_timer.start();
+    }
+    void reset() {
+        m_late.clear();
+        m_last = m_clock.nsecsElapsed();
+    }
+    /// Includes the time since the last tick: a block that is still going on counts too.
+    void flush() {
+        const qint64 now = m_clock.nsecsElapsed();
+        m_late.push_back(std::max(0.0, double(now - m_last) / 1e6 - 10.0));
+        m_last = now;
+    }
+    double maxMs() const { return m_late.empty() ? 0 : *std::max_element(m_late.begin(), m_late.end()); }
+    double p99Ms() const {
+        if (m_late.empty())
+            return 0;
+        std::vector<double> v = m_late;
+        std::sort(v.begin(), v.end());
+        return v[std::min(v.size() - 1, std::size_t(double(v.size()) * 0.99))];
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    std::vector<double> m_late;
+};
+
+/// Notes paint events of one widget.
+class PaintWatch : public QObject {
+public:
+    QWidget* target = nullptr;
+    bool painted = false;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == target && event->type() == QEvent::Paint)
+            painted = true;
+        return false;
+    }
+};
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        // Blocks until an event comes (the probe's timer brings one every 10 ms): no busy loop
+        // taking a core from the loader.
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
+
+double msSince(const QElapsedTimer& t) {
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+using Results = std::map<std::string, double>;
+
+/// Runs `action`, then waits until `ready` holds and `watch` saw a paint after it; records the wall
+/// time and the probe's worst lateness under `name`.
+void measure(
+    Results& r, const std::string& name, LatencyProbe& probe, PaintWatch& watch,
+    const std::function<void()>& action, const std::function<bool()>& ready = [] { return true; }) {
+    probe.reset();
+    watch.painted = false;
+    QElapsedTimer t;
+    t.start();
+    action();
+    probe.flush();
+    bool readySeen = false;
+    waitFor(
+        [&] {
+            if (!readySeen && ready()) {
+                readySeen = true;
+                watch.painted = false;
+                if (watch.target)
+                    watch.target->update();
+            }
+            // Without a widget to watch, one more pass of the event loop is enough.
+            return readySeen && (watch.painted || !watch.target);
+        },
+        120000);
+    r[name + " ms"] = msSince(t);
+    probe.flush();
+    r[name + " block max ms"] = probe.maxMs();
+}
+
+Results runOnce(const QString& path, LatencyProbe& probe) {
+    Results r;
+    PaintWatch watch;
+    qApp->installEventFilter(&watch);
+    auto window = std::make_unique<MainWindow>();
+    window->resize(1400, 900);
+    window->show();
+    waitFor([] { return false; }, 200); // let the window settle
+
+    // Open → Summary rows painted.
+    probe.reset();
+    QElapsedTimer open;
+    open.start();
+    window->openFiles({path});
+    QTreeView* tree = nullptr;
+    bool ok = waitFor(
+        [&] {
+            SnapshotView* view = window->currentView();
+            if (!view)
+                return false;
+            if (!tree) {
+                tree = view->summaryPage()->view();
+                watch.target = tree->viewport();
+                watch.painted = false;
+            }
+            return tree->model()->rowCount() > 0 && watch.painted;
+        },
+        600000);
+    if (!ok) {
+        SnapshotDocument* doc = window->currentDocument();
+        std::fprintf(stderr, "the Summary did not appear: %s\n",
+                     doc ? qPrintable(doc->errorMessage()) : "no document");
+        return r;
+    }
+    probe.flush();
+    r["open to Summary ms"] = msSince(open);
+    r["load block max ms"] = probe.maxMs();
+    r["load block p99 ms"] = probe.p99Ms();
+    SnapshotView* view = window->currentView();
+    r["load+analysis s (document)"] = view->document()->loadSeconds();
+
+    // The class with the most instances, expanded.
+    SummaryModel* model = view->summaryPage()->model();
+    const heapscope::AnalysisPtr analysis = view->document()->analysis();
+    const auto& classes = analysis->allObjects.classes;
+    const auto biggest = std::max_element(classes.begin(), classes.end(),
+                                          [](const auto& a, const auto& b) { return a.count < b.count; });
+    std::printf("  biggest class: %s (%u instances)\n", analysis->classes[biggest->classIndex].name.c_str(),
+                biggest->count);
+    QModelIndex cls = model->classIndex(biggest->classIndex);
+    measure(r, "expand biggest class", probe, watch, [&] {
+        tree->expand(cls);
+        tree->scrollTo(cls, QAbstractItemView::PositionAtTop);
+    });
+
+    // Sort by each column, both ways, through the header as a user clicks it.
+    const int columns = model->columnCount();
+    double worstSort = 0, worstSortBlock = 0;
+    for (int c = 0; c < columns; ++c) {
+        for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            const std::string name = "sort " + model->headerData(c, Qt::Horizontal).toString().toStdString() +
+                                     (order == Qt::AscendingOrder ? " asc" : " desc");
+            measure(
+                r, name, probe, watch, [&] { tree->header()->setSortIndicator(c, order); },
+                [&] { return model->sortColumn() == c && model->sortOrder() == order; });
+            worstSort = std::max(worstSort, r[name + " ms"]);
+            worstSortBlock = std::max(worstSortBlock, r[name + " block max ms"]);
+            r.erase(name + " block max ms");
+        }
+    }
+    r["sort worst column ms"] = worstSort;
+    r["sort block max ms"] = worstSortBlock;
+
+    // The other perspectives, built on first show.
+    for (auto [name, p] : {std::pair{"show Containment", SnapshotView::ContainmentPerspective},
+                           std::pair{"show Dominators", SnapshotView::DominatorsPerspective},
+                           std::pair{"show Statistics", SnapshotView::StatisticsPerspective},
+                           std::pair{"show Summary", SnapshotView::SummaryPerspective}}) {
+        QWidget* const summaryViewport = watch.target;
+        watch.target = nullptr; // the page shown is painted before control returns to the loop
+        measure(r, name, probe, watch, [&, p = p] { view->showPerspective(p); });
+        watch.target = summaryViewport;
+        r.erase(std::string(name) + " ms");
+    }
+
+    // Closing frees the snapshot on the GUI thread's side too.
+    watch.target = nullptr;
+    measure(r, "close", probe, watch, [&] { window->closeCurrent(); });
+    r.erase("close ms");
+    qApp->removeEventFilter(&watch);
+    window.reset();
+    return r;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // keep the user's recent files alone
+    QApplication::setOrganizationName(u"HeapscopeBench"_s);
+    QApplication::setApplicationName(u"heapscope-gui-bench"_s);
+
+    const QStringList args = QCoreApplication::arguments();
+    QString path;
+    int runs = 1;
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == u"--runs"_s && i + 1 < args.size())
+            runs = std::max(1, args[++i].toInt());
+        else
+            path = args[i];
+    }
+    if (path.isEmpty()) {
+        std::fprintf(stderr, "usage: heapscope-gui-bench FILE [--runs N]\n");
+        return 2;
+    }
+
+    LatencyProbe probe;
+    std::vector<Results> all;
+    for (int run = 0; run < runs; ++run) {
+        std::printf("run %d of %d\n", run + 1, runs);
+        Results r = runOnce(path, probe);
+        if (r.empty())
+            return 1;
+        for (const auto& [k, v] : r)
+            std::printf("  %-36s %10.1f\n", k.c_str(), v);
+        std::fflush(stdout);
+        all.push_back(std::move(r));
+    }
+    if (runs > 1) {
+        std::printf("median of %d runs\n", runs);
+        for (const auto& [k, v] : all.front()) {
+            std::vector<double> values;
+            for (const Results& r : all)
+                values.push_back(r.count(k) ? r.at(k) : 0);
+            std::printf("  %-36s %10.1f\n", k.c_str(), median(values));
+        }
+    }
+    QThreadPool::globalInstance()->waitForDone();
+    return 0;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// "Copy retainer path" and "Export retainer paths…": the path search runs on the thread pool.
+#pragma once
+
+#include "objectref.h"
+#include "retainerpathsdialog.h"
+
+// moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
+#ifndef Q_MOC_RUN
+#include <heapscope/retainer_paths.h>
+#endif
+
+#include <QFuture>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+class Navigator;
+class QWidget;
+
+class RetainerPathActions : public QObject {
+    Q_OBJECT
+public:
+    /// What a search produced: the formatted paths, or why there are none.
+    struct Result {
+        std::string text;
+        std::size_t pathCount = 0;
+        QString error;
+    };
+    /// The retainers the user chose to ignore for objects of an analysis (Retainers pane).
+    using IgnoredProvider = std::function<std::vector<std::uint32_t>(const heapscope::Analysis*)>;
+
+    /// `window` parents the dialogs and message boxes; `navigator` carries the status messages.
+    RetainerPathActions(QWidget* window, Navigator* navigator, QObject* parent = nullptr);
+
+    void setIgnoredProvider(IgnoredProvider provider) { m_ignored = std::move(provider); }
+
+    /// Finds the shortest path to `object` and puts it on the clipboard as text.
+    void copyPath(const ObjectRef& object);
+    /// Opens the export dialog for `targets` (node ordinals in `analysis`); `what` names them.
+    void exportPaths(const heapscope::AnalysisPtr& analysis, const std::vector<std::uint32_t>& targets,
+                     const QString& what);
+    /// The export dialog while it is open.
+    RetainerPathsDialog* dialog() const { return m_dialog; }
+    /// Runs the search and the formatting off the calling thread.
+    static QFuture<Result> run(heapscope::AnalysisPtr analysis, std::vector<std::uint32_t> targets,
+                               heapscope::PathOptions options, RetainerPathsDialog::Format format);
+
+Q_SIGNALS:
+    void pathCopied(const QString& text);
+    void exported(const QString& path);
+    void failed(const QString& message);
+
+private:
+    void writeExport(const QString& path, const Result& result);
+
+    QWidget* m_window;
+    Navigator* m_navigator;
+    IgnoredProvider m_ignored;
+    QPointer<RetainerPathsDialog> m_dialog;
+    quint64 m_copyGeneration = 0;
+};
