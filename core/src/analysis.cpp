@@ -432,6 +432,7 @@ private:
     std::shared_ptr<Analysis> m_a;
     detail::EphemeronNames m_eph;
     std::latch m_selfSizesReady{1};
+    std::latch m_ephReady{1}; // WeakMap edge names, built on the second thread
     std::mutex m_timingMutex;
     // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
     template <typename Fn>
@@ -769,6 +770,13 @@ bool Analyzer::computeDominators() {
         }
     };
     const std::uint32_t r = s.rootOrdinal + 1;
+    auto phaseStart = std::chrono::steady_clock::now();
+    auto phase = [&](const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard lock(m_timingMutex);
+        m_a->passTimings.emplace_back(name, std::chrono::duration<double>(now - phaseStart).count());
+        phaseStart = now;
+    };
     dfs(r);
     if (stopped())
         return false;
@@ -793,6 +801,7 @@ bool Analyzer::computeDominators() {
     }
     if (stopped())
         return false;
+    phase("  dominators: DFS");
     for (std::size_t v = 0; v < L; ++v)
         link[v].ancestor = 0; // done being nextEdge
     // Buckets as singly linked lists: head per vertex, next per member.
@@ -851,6 +860,7 @@ bool Analyzer::computeDominators() {
         }
         bucketHead[p] = 0;
     }
+    phase("  dominators: semidominators");
     dom[0] = dom[r] = r;
     for (std::uint32_t i = 2; i <= n; ++i) {
         const std::uint32_t w = vertex[i];
@@ -1232,7 +1242,6 @@ Expected<AnalysisPtr> Analyzer::run() {
     const std::uint32_t N = s.nodeCount;
     try {
         m_context.report("analysis", 0, 6);
-        timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s); });
         timed("DOM state", [&] { propagateDomState(); });
         {
             const std::uint32_t root = s.rootOrdinal;
@@ -1270,7 +1279,22 @@ Expected<AnalysisPtr> Analyzer::run() {
                 });
         };
         bool sideOutOfMemory = false;
+        auto buildWeakMapNames = [&] {
+            try {
+                timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s); });
+            } catch (const std::bad_alloc&) {
+                sideOutOfMemory = true;
+                m_stop = true;
+            }
+            m_ephReady.count_down();
+        };
         auto sideWork = [&] {
+            buildWeakMapNames();
+            if (sideOutOfMemory) {
+                m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
+                m_selfSizesReady.count_down();
+                return;
+            }
             try {
                 timed("shallow sizes", [&] { computeShallowSizes(); });
             } catch (const std::bad_alloc&) {
@@ -1291,7 +1315,9 @@ Expected<AnalysisPtr> Analyzer::run() {
 
         auto mainWork = [&] {
             timed("flags", [&] { computeFlags(); });
-            timed("essential edges", [&] { computeEssentialEdges(); });
+            m_ephReady.wait(); // built on the other thread
+            if (!sideOutOfMemory)
+                timed("essential edges", [&] { computeEssentialEdges(); });
             if (!stopped())
                 dominatorsOk = timed("dominators", [&] { return computeDominators(); });
             else
@@ -1308,6 +1334,9 @@ Expected<AnalysisPtr> Analyzer::run() {
             mainWork();
         } else {
             // one thread: the shallow sizes must exist before the dominator pass needs them
+            buildWeakMapNames();
+            if (sideOutOfMemory)
+                throw std::bad_alloc();
             computeShallowSizes();
             m_selfSizesReady.count_down();
             mainWork();

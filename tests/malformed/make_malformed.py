@@ -264,7 +264,8 @@ def main():
     variant("node-name-out-of-range", lambda x: x.nodes[3].__setitem__(1, 10), "nodes",
             "a node name refers to string 10, but \"strings\" holds only 10 strings", nodes_at)
     variant("edge-name-out-of-range", lambda x: x.edges[5].__setitem__(1, 99), "edges",
-            "edge 5 is named by string 99, but \"strings\" holds only 10 strings", edges_at)
+            "edge 5 is named by string 99, but \"strings\" holds only 10 strings",
+            lambda t: nth_number(t, "edges", 5 * 3 + 1))
     variant("root-index-not-a-node", lambda x: x.header.update(root_index=15), "header",
             "root_index 15 does not point to a node", hdr)
     variant("location-not-a-node", lambda x: x.raw.update(locations="[8,10,2,5]"), "locations",
