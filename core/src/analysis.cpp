@@ -835,6 +835,14 @@ bool Analyzer::computeDominators() {
             return false;
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
+        if (i > 8) {
+            // The vertices come in DFS order, scattered in memory: fetch ahead what they will need.
+            const std::uint32_t ahead = vertex[i - 8] - 1;
+            __builtin_prefetch(&s.firstRetainer[ahead]);
+            __builtin_prefetch(&semi[ahead + 1]);
+            const std::uint32_t near = vertex[i - 4] - 1;
+            __builtin_prefetch(&s.retainerSource[s.firstRetainer[near]]);
+        }
         bool orphan = true;
         std::uint32_t semiW = semi[w];
         for (std::uint32_t ri = s.firstRetainer[wo], re = s.firstRetainer[wo + 1]; ri < re; ++ri) {
