@@ -118,13 +118,15 @@ bool parseEphemeronName(std::string_view n, std::size_t& suffixStart, std::uint3
 }
 } // namespace
 
-EphemeronNames EphemeronNames::build(const Snapshot& s) {
+EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool()>& stopped) {
     // Every string that has the form gets a group; only internal edges ever consult it.
     EphemeronNames out;
     out.suffixGroup.assign(s.strings.size(), kNone);
     out.tableId.assign(s.strings.size(), kNone);
     std::unordered_map<std::string_view, std::uint32_t> groups;
     for (std::uint32_t id = 0; id < s.strings.size(); ++id) {
+        if ((id & 0xFFFF) == 0 && stopped && stopped())
+            return out;
         const std::string_view n = s.strings[id];
         if (n.size() < 60 || n[0] < '0' || n[0] > '9')
             continue; // too short for the pattern
@@ -536,7 +538,10 @@ void Analyzer::computeFlags() {
         stack.push_back(t);
         queued[t] = 1;
     }
+    std::uint32_t steps = 0;
     while (!stack.empty()) {
+        if ((++steps & 0xFFFFF) == 0 && stopped())
+            return;
         const std::uint32_t n = stack.back();
         stack.pop_back();
         flags[n] |= kFlagPageObject;
@@ -596,6 +601,8 @@ void Analyzer::computeShallowSizes() {
     PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
     std::vector<std::uint32_t> work;
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0xFFFFF) == 0 && stopped())
+            return;
         const NodeKind k = s.kind(n);
         if (k == NodeKind::Hidden || k == NodeKind::Array ||
             (k == NodeKind::Native && s.name(n) == "system / ExternalStringData")) {
@@ -870,6 +877,8 @@ bool Analyzer::computeDominators() {
     }
     phase("  dominators: semidominators");
     dom[0] = dom[r] = r;
+    if (stopped())
+        return false;
     for (std::uint32_t i = 2; i <= n; ++i) {
         const std::uint32_t w = vertex[i];
         if (dom[w] != vertex[semi[w]])
@@ -1289,7 +1298,7 @@ Expected<AnalysisPtr> Analyzer::run() {
         bool sideOutOfMemory = false;
         auto buildWeakMapNames = [&] {
             try {
-                timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s); });
+                timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s, [this] { return stopped(); }); });
             } catch (const std::bad_alloc&) {
                 sideOutOfMemory = true;
                 m_stop = true;

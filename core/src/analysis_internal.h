@@ -33,7 +33,7 @@ struct EphemeronNames {
     std::vector<std::uint32_t> suffixGroup; ///< per string id
     std::vector<std::uint32_t> tableId;     ///< per string id
     std::uint32_t groupCount = 0;
-    static EphemeronNames build(const Snapshot& s);
+    static EphemeronNames build(const Snapshot& s, const std::function<bool()>& stopped = {});
     bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNone; }
 };
 

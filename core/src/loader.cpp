@@ -326,13 +326,18 @@ Expected<SnapshotPtr> Loader::loadFile() {
             char* half = static_cast<char*>(m_map) + (m_mapSize / 2 & ~std::size_t(4095));
             const std::size_t length = m_mapSize - std::size_t(half - static_cast<char*>(m_map));
             m_prefetch = std::jthread([half, length, this] {
+                // in slices, so that a cancel request is seen quickly
+                constexpr std::size_t slice = 32u << 20;
+                for (std::size_t off = 0; off < length && !m_context.stopRequested(); off += slice) {
+                    const std::size_t n = std::min(slice, length - off);
 #ifdef MADV_POPULATE_READ
-                if (::madvise(half, length, MADV_POPULATE_READ) == 0)
-                    return;
+                    if (::madvise(half + off, n, MADV_POPULATE_READ) == 0)
+                        continue;
 #endif
-                volatile char sink = 0;
-                for (std::size_t off = 0; off < length && !m_context.stopRequested(); off += 4096)
-                    sink = sink + half[off];
+                    volatile char sink = 0;
+                    for (std::size_t k = 0; k < n; k += 4096)
+                        sink = sink + half[off + k];
+                }
             });
         }
     }
@@ -1583,7 +1588,10 @@ std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<s
     skipWs();
     if (m_data[p] == ']')
         return std::nullopt;
+    std::uint32_t count = 0;
     for (;;) {
+        if ((++count & 0xFFFFF) == 0 && m_context.stopRequested())
+            return cancelled();
         skipWs();
         bool neg = false;
         if (m_data[p] == '-') {
@@ -1717,8 +1725,9 @@ std::optional<Error> Loader::parseSmallSections() {
             s.locations.push_back({std::uint32_t(obj / F), std::uint32_t(v[i + std::size_t(fs)]),
                                    std::uint32_t(v[i + std::size_t(fl)]), std::uint32_t(v[i + std::size_t(fc)])});
         }
-        std::stable_sort(s.locations.begin(), s.locations.end(),
-                         [](const Location& a, const Location& b) { return a.node < b.node; });
+        auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
+        if (!std::is_sorted(s.locations.begin(), s.locations.end(), byNode)) // V8 writes them in order
+            std::stable_sort(s.locations.begin(), s.locations.end(), byNode);
         // A node listed twice keeps its last location, as DevTools' map does.
         std::vector<Location> unique;
         unique.reserve(s.locations.size());
