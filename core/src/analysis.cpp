@@ -6,6 +6,8 @@
 #include "parallel.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -175,7 +177,7 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
     std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
     auto bfs = [&]() {
         for (std::size_t head = 0; head < queue.size(); ++head) {
-            if ((head & 0xFFFFF) == 0 && stopped && stopped())
+            if ((head & 0x3FFFF) == 0 && stopped && stopped())
                 return;
             const std::uint32_t n = queue[head];
             const std::int32_t d = dist[n] + 1;
@@ -448,6 +450,8 @@ private:
                 const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 std::lock_guard lock(self->m_timingMutex);
                 self->m_a->passTimings.emplace_back(name, secs);
+                if (std::getenv("HEAPSCOPE_TRACE_PASSES"))
+                    std::fprintf(stderr, "pass %s %.3f s%s\n", name, secs, self->stopped() ? " (stopped)" : "");
             }
         } record{this, name, start};
         return fn();
@@ -540,7 +544,7 @@ void Analyzer::computeFlags() {
     }
     std::uint32_t steps = 0;
     while (!stack.empty()) {
-        if ((++steps & 0xFFFFF) == 0 && stopped())
+        if ((++steps & 0x3FFFF) == 0 && stopped())
             return;
         const std::uint32_t n = stack.back();
         stack.pop_back();
@@ -567,7 +571,7 @@ std::vector<std::uint8_t> Analyzer::computeQueryable() {
             stack.push_back(s.edgeTo[e]);
     std::uint32_t steps = 0;
     while (!stack.empty()) {
-        if ((++steps & 0xFFFFF) == 0 && stopped())
+        if ((++steps & 0x3FFFF) == 0 && stopped())
             return queryable;
         const std::uint32_t n = stack.back();
         stack.pop_back();
@@ -601,7 +605,7 @@ void Analyzer::computeShallowSizes() {
     PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
     std::vector<std::uint32_t> work;
     for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0xFFFFF) == 0 && stopped())
+        if ((n & 0x3FFFF) == 0 && stopped())
             return;
         const NodeKind k = s.kind(n);
         if (k == NodeKind::Hidden || k == NodeKind::Array ||
@@ -614,7 +618,7 @@ void Analyzer::computeShallowSizes() {
     }
     std::uint32_t steps = 0;
     while (!work.empty()) {
-        if ((++steps & 0xFFFFF) == 0 && stopped())
+        if ((++steps & 0x3FFFF) == 0 && stopped())
             return;
         const std::uint32_t id = work.back();
         work.pop_back();
@@ -670,7 +674,7 @@ void Analyzer::computeEssentialEdges() {
     for (std::size_t t = 0; t < s.edgeKinds.size(); ++t)
         kinds[t] = std::uint8_t(s.edgeKinds[t]);
     for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0xFFFFF) == 0 && stopped())
+        if ((n & 0x3FFFF) == 0 && stopped())
             return;
         const bool sourcePage = anyPage && page.test(n);
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
@@ -700,7 +704,7 @@ void Analyzer::computeEssentialEdges() {
     std::uint32_t* cursor = m_scratch.data();
     std::memcpy(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4);
     for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0xFFFFF) == 0 && stopped())
+        if ((n & 0x3FFFF) == 0 && stopped())
             return;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             const std::uint32_t slot = --cursor[s.edgeTo[e]];
@@ -751,7 +755,7 @@ bool Analyzer::computeDominators() {
         std::uint32_t v = rootVertex;
         std::uint32_t steps = 0;
         while (v != 0) {
-            if ((++steps & 0xFFFFF) == 0 && stopped())
+            if ((++steps & 0x3FFFF) == 0 && stopped())
                 return;
             if (semi[v] == 0) {
                 semi[v] = ++n;
@@ -838,7 +842,7 @@ bool Analyzer::computeDominators() {
         return link[v].label;
     };
     for (std::uint32_t i = n; i >= 2; --i) {
-        if ((i & 0xFFFFF) == 0 && stopped())
+        if ((i & 0x3FFFF) == 0 && stopped())
             return false;
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
@@ -940,7 +944,7 @@ std::vector<InterfaceDefinition> Analyzer::inferInterfaces() const {
     std::uint64_t total = 0;
     std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>> formatted; // string id → (text, units)
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        if ((n & 0xFFFFF) == 0 && stopped())
+        if ((n & 0x3FFFF) == 0 && stopped())
             return {};
         if (s.kind(n) != NodeKind::Object || s.name(n) != "Object")
             continue;
@@ -1134,7 +1138,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
     std::size_t loc = 0;
     std::vector<std::string_view> props;
     for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0xFFFFF) == 0 && stopped())
+        if ((n & 0x3FFFF) == 0 && stopped())
             return false;
         const NodeKind k = s.kind(n);
         std::uint32_t nameId;

@@ -595,10 +595,10 @@ std::optional<Error> Loader::scanTopLevel() {
                 // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte later).
                 // Searched in slices so that a cancel request is seen within milliseconds.
                 const void* close = nullptr;
-                for (std::uint64_t from = q2; from < m_size && !close; from += (64u << 20)) {
+                for (std::uint64_t from = q2; from < m_size && !close; from += (16u << 20)) {
                     if (m_context.stopRequested())
                         return cancelled();
-                    close = std::memchr(m_data + from, ']', std::min<std::uint64_t>(64u << 20, m_size - from));
+                    close = std::memchr(m_data + from, ']', std::min<std::uint64_t>(16u << 20, m_size - from));
                 }
                 if (!close)
                     return error(key, std::int64_t(m_size),
@@ -1506,6 +1506,8 @@ std::optional<Error> Loader::buildIndexes() {
         std::uint64_t sum = 0;
         s.firstEdge[0] = 0;
         for (std::uint32_t i = 0; i < N; ++i) {
+            if ((i & 0x3FFFFF) == 0 && m_context.stopRequested())
+                return cancelled();
             sum += s.firstEdge[i + 1];
             if (sum > E)
                 return error("nodes", std::int64_t(section("nodes")->begin),
@@ -1538,7 +1540,7 @@ std::optional<Error> Loader::buildIndexes() {
     detail::runParallel(T, [&](unsigned t) {
         const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
         for (std::uint32_t e = 0; e < E; ++e) {
-            if ((e & 0x3FFFFF) == 0 && m_context.stopRequested())
+            if ((e & 0xFFFFF) == 0 && m_context.stopRequested())
                 return;
             const std::uint32_t v = to[e];
             if (v >= lo && v < hi)
@@ -1561,7 +1563,7 @@ std::optional<Error> Loader::buildIndexes() {
     detail::runParallel(T, [&](unsigned t) {
         const std::uint32_t lo = targetBegin(t), hi = targetBegin(t + 1);
         for (std::uint32_t n = 0; n < N; ++n) {
-            if ((n & 0xFFFFF) == 0 && m_context.stopRequested())
+            if ((n & 0x3FFFF) == 0 && m_context.stopRequested())
                 return;
             for (std::uint32_t e = firstEdge[n], ee = firstEdge[n + 1]; e < ee; ++e) {
                 const std::uint32_t v = to[e];
@@ -1717,6 +1719,8 @@ std::optional<Error> Loader::parseSmallSections() {
                              std::to_string(w) + " fields");
         s.locations.reserve(v.size() / w);
         for (std::size_t i = 0; i + w <= v.size(); i += w) {
+            if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
+                return cancelled();
             const std::int64_t obj = v[i + std::size_t(fo)];
             if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.nodeCount)
                 return error("locations", std::int64_t(sec->begin),
