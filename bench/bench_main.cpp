@@ -10,8 +10,8 @@
 #include <fstream>
 #include <string>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 using namespace heapscope;
 using Clock = std::chrono::steady_clock;
@@ -26,9 +26,11 @@ double residentMB() {
 }
 
 int cancelBench(const std::string& path) {
-    std::printf("%10s %14s %-16s %12s %14s\n", "cancel at", "stopped after", "stage", "result", "RSS after (MB)");
+    std::printf("%10s %14s %-16s %12s %14s\n", "cancel at", "stopped after", "stage", "result",
+                "RSS after (MB)");
     double worst = 0;
-    for (int delayMs : {0, 20, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 4000}) {
+    for (int delayMs :
+         {0, 20, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 4000}) {
         StopFlag stop;
         std::atomic<const char*> stage{"-"};
         WorkContext ctx;
@@ -58,7 +60,8 @@ int cancelBench(const std::string& path) {
             latency = 0; // finished before the request
         if (result == "cancelled")
             worst = std::max(worst, latency);
-        std::printf("%8d ms %11.1f ms %-16s %12s %14.0f\n", delayMs, latency, at.c_str(), result.c_str(), residentMB());
+        std::printf("%8d ms %11.1f ms %-16s %12s %14.0f\n", delayMs, latency, at.c_str(), result.c_str(),
+                    residentMB());
         if (result == "completed")
             break;
     }
@@ -84,22 +87,24 @@ int generate(const std::string& path, std::uint64_t bytes) {
     std::vector<char> buffer(1 << 24);
     std::setvbuf(f, buffer.data(), _IOFBF, buffer.size());
     const std::uint64_t E = 2 + (N - 2) * 3;
-    std::fprintf(f,
-                 "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\","
-                 "\"trace_node_id\",\"detachedness\"],\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\","
-                 "\"code\",\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\",\"concatenated string\","
-                 "\"sliced string\",\"symbol\",\"bigint\",\"object shape\"],\"string\",\"number\",\"number\","
-                 "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
-                 "\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\",\"hidden\",\"shortcut\","
-                 "\"weak\"],\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\",\"script_id\","
-                 "\"line\",\"column\"]},\"node_count\":%llu,\"edge_count\":%llu,\"trace_function_count\":0},\n",
-                 static_cast<unsigned long long>(N), static_cast<unsigned long long>(E));
+    std::fprintf(
+        f,
+        "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\","
+        "\"trace_node_id\",\"detachedness\"],\"node_types\":[[\"hidden\",\"array\",\"string\",\"object\","
+        "\"code\",\"closure\",\"regexp\",\"number\",\"native\",\"synthetic\",\"concatenated string\","
+        "\"sliced string\",\"symbol\",\"bigint\",\"object shape\"],\"string\",\"number\",\"number\","
+        "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
+        "\"edge_types\":[[\"context\",\"element\",\"property\",\"internal\",\"hidden\",\"shortcut\","
+        "\"weak\"],\"string_or_number\",\"node\"],\"location_fields\":[\"object_index\",\"script_id\","
+        "\"line\",\"column\"]},\"node_count\":%llu,\"edge_count\":%llu,\"trace_function_count\":0},\n",
+        static_cast<unsigned long long>(N), static_cast<unsigned long long>(E));
     // strings: 0 <dummy>, 1 "", 2 (GC roots), 3 next, 4 link, 5.. class names
     const int classes = 50;
     std::fprintf(f, "\"nodes\":[9,1,1,0,1,0,0\n,9,2,3,0,1,0,0");
     for (std::uint64_t i = 2; i < N; ++i)
         std::fprintf(f, "\n,3,%llu,%llu,%llu,3,0,0", static_cast<unsigned long long>(5 + i % classes),
-                     static_cast<unsigned long long>(2 * i + 1), static_cast<unsigned long long>(16 + 8 * (i % 13)));
+                     static_cast<unsigned long long>(2 * i + 1),
+                     static_cast<unsigned long long>(16 + 8 * (i % 13)));
     std::fprintf(f, "],\n\"edges\":[1,1,7\n,1,1,14");
     for (std::uint64_t i = 2; i < N; ++i) {
         const std::uint64_t next = i + 1 < N ? i + 1 : 2;
@@ -130,7 +135,8 @@ int main(int argc, char** argv) {
         return cancelBench(argv[2]);
     if (argc == 4 && std::string(argv[1]) == "generate")
         return generate(argv[2], std::uint64_t(std::stod(argv[3]) * double(1ull << 30)));
-    std::fprintf(stderr, "usage: heapscope-bench cancel FILE\n"
-                         "       heapscope-bench generate OUT GiB   (a valid synthetic snapshot of that size)\n");
+    std::fprintf(stderr,
+                 "usage: heapscope-bench cancel FILE\n"
+                 "       heapscope-bench generate OUT GiB   (a valid synthetic snapshot of that size)\n");
     return 2;
 }

@@ -358,7 +358,8 @@ void MainWindow::openFiles(const QStringList& paths) {
 void MainWindow::openCaptured(const QString& path, const QString& previousPath) {
     // A second snapshot of the same target opens the Comparison against the previous one.
     SnapshotDocument* previous = nullptr;
-    const QString previousAbsolute = previousPath.isEmpty() ? QString() : QFileInfo(previousPath).absoluteFilePath();
+    const QString previousAbsolute =
+        previousPath.isEmpty() ? QString() : QFileInfo(previousPath).absoluteFilePath();
     for (SnapshotDocument* doc : m_session->documents())
         if (!previousAbsolute.isEmpty() && doc->path() == previousAbsolute)
             previous = doc;

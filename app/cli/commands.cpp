@@ -204,8 +204,9 @@ int cmdInfo(const std::vector<std::string>& argv) {
         std::printf("Location fields: %s\n", join(s.format.locationFields).c_str());
     std::printf("Sections:\n");
     for (const auto& sec : s.format.sections)
-        std::printf("  %-22s %14s  at byte %llu%s\n", sec.name.c_str(), format::bytesAdaptive(sec.bytes).c_str(),
-                    static_cast<unsigned long long>(sec.offset), sec.known ? "" : "  (not used)");
+        std::printf("  %-22s %14s  at byte %llu%s\n", sec.name.c_str(),
+                    format::bytesAdaptive(sec.bytes).c_str(), static_cast<unsigned long long>(sec.offset),
+                    sec.known ? "" : "  (not used)");
     std::printf("In memory:     %s\n", format::bytesAdaptive(s.memoryBytes()).c_str());
     for (const auto& w : s.warnings)
         std::printf("Warning: %s\n", w.c_str());
@@ -386,7 +387,8 @@ int cmdSummary(const std::vector<std::string>& argv) {
             const auto& c = rows->classes[i];
             std::printf("%s,%s,%u,%d,%llu,%llu\n", csvField(a.classes[c.classIndex].key).c_str(),
                         csvField(a.classes[c.classIndex].name).c_str(), c.count, c.distance,
-                        static_cast<unsigned long long>(c.selfSize), static_cast<unsigned long long>(c.retainedSize));
+                        static_cast<unsigned long long>(c.selfSize),
+                        static_cast<unsigned long long>(c.retainedSize));
         }
     } else {
         std::printf("%s: %s objects, %s total (%s classes)\n", a.snapshot->path.c_str(),
@@ -398,8 +400,10 @@ int cmdSummary(const std::vector<std::string>& argv) {
         for (std::size_t i = 0; i < count; ++i) {
             const auto& c = rows->classes[i];
             const std::string name = truncateDisplay(text::toUtf8(a.classes[c.classIndex].name), 48);
-            std::printf("%s %s %s %s %s %s %s\n", pad(name, 48).c_str(), pad(format::grouped(c.count), 10, true).c_str(),
-                        pad(format::distance(c.distance), 9, true).c_str(), pad(format::sizeKB(c.selfSize), 12, true).c_str(),
+            std::printf("%s %s %s %s %s %s %s\n", pad(name, 48).c_str(),
+                        pad(format::grouped(c.count), 10, true).c_str(),
+                        pad(format::distance(c.distance), 9, true).c_str(),
+                        pad(format::sizeKB(c.selfSize), 12, true).c_str(),
                         pad(format::percent(c.selfSize, a.totalSize), 6, true).c_str(),
                         pad(format::sizeKB(c.retainedSize), 12, true).c_str(),
                         pad(format::percent(c.retainedSize, a.totalSize), 6, true).c_str());
@@ -416,11 +420,11 @@ int cmdSummary(const std::vector<std::string>& argv) {
             std::fprintf(out, "  %-20s %10.3f\n", name.c_str(), seconds);
         if (!filter.isAll())
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
-        std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2), double(peakRssBytes()) / 1e6);
+        std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2),
+                     double(peakRssBytes()) / 1e6);
     }
     return kOk;
 }
-
 
 // Loads and analyses a file; used on worker threads, so it returns the error instead of printing.
 Expected<AnalysisPtr> loadAndAnalyze(const std::string& path, LoadTimings* timings) {
@@ -428,6 +432,29 @@ Expected<AnalysisPtr> loadAndAnalyze(const std::string& path, LoadTimings* timin
     if (!snap)
         return snap.error();
     return analyze(*snap);
+}
+
+// Loads and analyses both files at once, then compares; prints the error and returns nullopt on failure.
+std::optional<ComparisonPtr> compareFiles(const std::string& baseFile, const std::string& file,
+                                          std::chrono::steady_clock::time_point* loaded = nullptr) {
+    std::optional<Expected<AnalysisPtr>> base, current;
+    {
+        std::jthread other([&] { base.emplace(loadAndAnalyze(baseFile, nullptr)); });
+        current.emplace(loadAndAnalyze(file, nullptr));
+    }
+    for (auto* r : {&*base, &*current})
+        if (!*r) {
+            std::fprintf(stderr, "heapscope-cli: %s\n", r->error().message().c_str());
+            return std::nullopt;
+        }
+    if (loaded)
+        *loaded = std::chrono::steady_clock::now();
+    auto cmp = compare(**base, **current);
+    if (!cmp) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", cmp.error().message().c_str());
+        return std::nullopt;
+    }
+    return *cmp;
 }
 
 int cmdDiff(const std::vector<std::string>& argv) {
@@ -448,30 +475,18 @@ int cmdDiff(const std::vector<std::string>& argv) {
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    std::optional<Expected<AnalysisPtr>> base, current;
-    {
-        // Both snapshots load and analyse at the same time.
-        std::jthread other([&] { base.emplace(loadAndAnalyze(args->positional[0], nullptr)); });
-        current.emplace(loadAndAnalyze(args->positional[1], nullptr));
-    }
-    for (auto* r : {&*base, &*current})
-        if (!*r) {
-            std::fprintf(stderr, "heapscope-cli: %s\n", r->error().message().c_str());
-            return kLoadError;
-        }
-    const auto t1 = std::chrono::steady_clock::now();
-    auto cmp = compare(**base, **current);
-    if (!cmp) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", cmp.error().message().c_str());
+    std::chrono::steady_clock::time_point t1;
+    auto cmp = compareFiles(args->positional[0], args->positional[1], &t1);
+    if (!cmp)
         return kLoadError;
-    }
     const auto t2 = std::chrono::steady_clock::now();
     const Comparison& c = **cmp;
     for (const auto& w : c.warnings)
         std::fprintf(stderr, "heapscope-cli: warning: %s\n", w.c_str());
     const std::size_t count = std::min(top, c.classes.size());
     const bool ids = args->has("--ids");
-    auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
+    auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s,
+                     const std::vector<std::uint32_t>& nodes) {
         w.key(key).beginArray();
         for (std::uint32_t n : nodes)
             w.value(std::uint64_t(s.nodeId[n]));
@@ -534,17 +549,21 @@ int cmdDiff(const std::vector<std::string>& argv) {
         w.endObject();
         std::printf("%s\n", w.str().c_str());
     } else if (args->has("--csv")) {
-        std::printf("key,name,new_count,deleted_count,delta,alloc_size,freed_size,size_delta,base_count,count,"
-                    "survived_count,survived_size,base_retained_size,retained_size,retained_delta%s\n",
-                    ids ? ",new_ids,deleted_ids" : "");
+        std::printf(
+            "key,name,new_count,deleted_count,delta,alloc_size,freed_size,size_delta,base_count,count,"
+            "survived_count,survived_size,base_retained_size,retained_size,retained_delta%s\n",
+            ids ? ",new_ids,deleted_ids" : "");
         for (std::size_t i = 0; i < count; ++i) {
             const ClassDiff& d = c.classes[i];
-            std::printf("%s,%s,%u,%u,%lld,%llu,%llu,%lld,%u,%u,%u,%llu,%llu,%llu,%lld", csvField(d.key).c_str(),
-                        csvField(d.name).c_str(), d.newCount, d.deletedCount, static_cast<long long>(d.delta()),
-                        static_cast<unsigned long long>(d.allocSize), static_cast<unsigned long long>(d.freedSize),
-                        static_cast<long long>(d.sizeDelta()), d.baseCount, d.currentCount, d.survivedCount,
-                        static_cast<unsigned long long>(d.survivedSize), static_cast<unsigned long long>(d.baseRetained),
-                        static_cast<unsigned long long>(d.currentRetained), static_cast<long long>(d.retainedDelta()));
+            std::printf("%s,%s,%u,%u,%lld,%llu,%llu,%lld,%u,%u,%u,%llu,%llu,%llu,%lld",
+                        csvField(d.key).c_str(), csvField(d.name).c_str(), d.newCount, d.deletedCount,
+                        static_cast<long long>(d.delta()), static_cast<unsigned long long>(d.allocSize),
+                        static_cast<unsigned long long>(d.freedSize), static_cast<long long>(d.sizeDelta()),
+                        d.baseCount, d.currentCount, d.survivedCount,
+                        static_cast<unsigned long long>(d.survivedSize),
+                        static_cast<unsigned long long>(d.baseRetained),
+                        static_cast<unsigned long long>(d.currentRetained),
+                        static_cast<long long>(d.retainedDelta()));
             if (ids) {
                 auto join = [](const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
                     std::string out;
@@ -560,14 +579,17 @@ int cmdDiff(const std::vector<std::string>& argv) {
     } else {
         std::printf("%s compared with %s: %s new, %s deleted, size %s\n", c.current->snapshot->path.c_str(),
                     c.base->snapshot->path.c_str(), format::grouped(c.totals.newCount).c_str(),
-                    format::grouped(c.totals.deletedCount).c_str(), format::signedBytes(c.totals.sizeDelta()).c_str());
-        std::printf("%s %s %s %s %s %s %s %s\n", pad("Constructor", 40).c_str(), pad("# New", 9, true).c_str(),
-                    pad("# Deleted", 10, true).c_str(), pad("# Delta", 9, true).c_str(), pad("Alloc. Size", 12, true).c_str(),
+                    format::grouped(c.totals.deletedCount).c_str(),
+                    format::signedBytes(c.totals.sizeDelta()).c_str());
+        std::printf("%s %s %s %s %s %s %s %s\n", pad("Constructor", 40).c_str(),
+                    pad("# New", 9, true).c_str(), pad("# Deleted", 10, true).c_str(),
+                    pad("# Delta", 9, true).c_str(), pad("Alloc. Size", 12, true).c_str(),
                     pad("Freed Size", 12, true).c_str(), pad("Size Delta", 12, true).c_str(),
                     pad("Retained Delta", 15, true).c_str());
         for (std::size_t i = 0; i < count; ++i) {
             const ClassDiff& d = c.classes[i];
-            std::printf("%s %s %s %s %s %s %s %s\n", pad(truncateDisplay(text::toUtf8(d.name), 40), 40).c_str(),
+            std::printf("%s %s %s %s %s %s %s %s\n",
+                        pad(truncateDisplay(text::toUtf8(d.name), 40), 40).c_str(),
                         pad(format::countNbsp(d.newCount), 9, true).c_str(),
                         pad(format::countNbsp(d.deletedCount), 10, true).c_str(),
                         pad(format::signedCount(d.delta()), 9, true).c_str(),
@@ -587,7 +609,9 @@ int cmdDiff(const std::vector<std::string>& argv) {
     return kOk;
 }
 
-const char* detachednessName(std::uint8_t d) { return d == 1 ? "attached" : d == 2 ? "detached" : "unknown"; }
+const char* detachednessName(std::uint8_t d) {
+    return d == 1 ? "attached" : d == 2 ? "detached" : "unknown";
+}
 
 int cmdNode(const std::vector<std::string>& argv) {
     std::string err;
@@ -663,9 +687,11 @@ int cmdNode(const std::vector<std::string>& argv) {
             std::printf("  shallow size:  %s (%s bytes)\n", format::sizeKB(a.selfSize[o]).c_str(),
                         format::grouped(a.selfSize[o]).c_str());
             std::printf("  retained size: %s (%s bytes, %s)\n", format::sizeKB(a.retainedSize[o]).c_str(),
-                        format::grouped(a.retainedSize[o]).c_str(), format::percent(a.retainedSize[o], a.totalSize).c_str());
+                        format::grouped(a.retainedSize[o]).c_str(),
+                        format::percent(a.retainedSize[o], a.totalSize).c_str());
             std::printf("  distance:      %s\n", format::distance(a.distance[o]).c_str());
-            std::printf("  dominator:     %s\n", text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
+            std::printf("  dominator:     %s\n",
+                        text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
             std::printf("  edges:         %u, retainers: %u\n", s.firstEdge[o + 1] - s.firstEdge[o],
                         s.firstRetainer[o + 1] - s.firstRetainer[o]);
             std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
@@ -711,7 +737,8 @@ int cmdStats(const std::vector<std::string>& argv) {
         return kOk;
     }
     auto row = [&](const char* name, std::uint64_t v) {
-        std::printf("%-36s %14s %6s\n", name, format::sizeKB(v).c_str(), format::percent(v, st.total).c_str());
+        std::printf("%-36s %14s %6s\n", name, format::sizeKB(v).c_str(),
+                    format::percent(v, st.total).c_str());
     };
     row("Code", st.code);
     row("Strings", st.strings);
@@ -724,10 +751,10 @@ int cmdStats(const std::vector<std::string>& argv) {
     return kOk;
 }
 
-
 int cmdPaths(const std::vector<std::string>& argv) {
     std::string err;
-    auto args = parseArgs(argv, {"--include-weak"}, {"--max", "--format", "--class", "--base", "--max-length"}, err);
+    auto args =
+        parseArgs(argv, {"--include-weak"}, {"--max", "--format", "--class", "--base", "--max-length"}, err);
     if (!args)
         return usageError(err);
     const auto cls = args->option("--class");
@@ -752,21 +779,9 @@ int cmdPaths(const std::vector<std::string>& argv) {
     AnalysisPtr analysis;
     std::vector<std::uint32_t> targets;
     if (cls) {
-        std::optional<Expected<AnalysisPtr>> base, current;
-        {
-            std::jthread other([&] { base.emplace(loadAndAnalyze(*baseFile, nullptr)); });
-            current.emplace(loadAndAnalyze(args->positional[0], nullptr));
-        }
-        for (auto* r : {&*base, &*current})
-            if (!*r) {
-                std::fprintf(stderr, "heapscope-cli: %s\n", r->error().message().c_str());
-                return kLoadError;
-            }
-        auto cmp = compare(**base, **current);
-        if (!cmp) {
-            std::fprintf(stderr, "heapscope-cli: %s\n", cmp.error().message().c_str());
+        auto cmp = compareFiles(*baseFile, args->positional[0]);
+        if (!cmp)
             return kLoadError;
-        }
         for (const auto& w : (*cmp)->warnings)
             std::fprintf(stderr, "heapscope-cli: warning: %s\n", w.c_str());
         const ClassDiff* match = nullptr;
@@ -774,11 +789,11 @@ int cmdPaths(const std::vector<std::string>& argv) {
             if (d.name == *cls || d.key == *cls)
                 match = &d;
         if (!match || match->newNodes.empty()) {
-            std::fprintf(stderr, "heapscope-cli: no new objects of class '%s' in %s compared with %s\n", cls->c_str(),
-                         args->positional[0].c_str(), baseFile->c_str());
+            std::fprintf(stderr, "heapscope-cli: no new objects of class '%s' in %s compared with %s\n",
+                         cls->c_str(), args->positional[0].c_str(), baseFile->c_str());
             return kLoadError;
         }
-        analysis = **current;
+        analysis = (*cmp)->current;
         targets = match->newNodes;
     } else {
         std::string idText = args->positional[1];
@@ -803,7 +818,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
         analysis = *a;
         const auto node = analysis->snapshot->findNodeById(id);
         if (!node) {
-            std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id, args->positional[0].c_str());
+            std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id,
+                         args->positional[0].c_str());
             return kLoadError;
         }
         targets.push_back(*node);

@@ -42,9 +42,9 @@ const char* namedFilterKey(NamedFilter f);
 /// User-facing title: "Duplicated strings", "Objects retained by detached DOM nodes", ...
 const char* namedFilterTitle(NamedFilter f);
 std::optional<NamedFilter> namedFilterFromKey(std::string_view key);
-inline constexpr NamedFilter kAllNamedFilters[] = {NamedFilter::DuplicatedStrings, NamedFilter::RetainedByDetachedDom,
-                                                   NamedFilter::RetainedByContexts, NamedFilter::RetainedByConsole,
-                                                   NamedFilter::RetainedByEventHandlers};
+inline constexpr NamedFilter kAllNamedFilters[] = {
+    NamedFilter::DuplicatedStrings, NamedFilter::RetainedByDetachedDom, NamedFilter::RetainedByContexts,
+    NamedFilter::RetainedByConsole, NamedFilter::RetainedByEventHandlers};
 
 /// Which objects the Summary shows.
 struct NodeFilter {
@@ -62,9 +62,9 @@ struct ClassInfo {
 
 /// One Summary row.
 struct ClassAggregate {
-    std::uint32_t classIndex = 0;  ///< into Analysis::classes
+    std::uint32_t classIndex = 0; ///< into Analysis::classes
     std::uint32_t count = 0;
-    std::int32_t distance = 0;     ///< minimum over instances (may be kNoDistance)
+    std::int32_t distance = 0; ///< minimum over instances (may be kNoDistance)
     std::uint64_t selfSize = 0;
     std::uint64_t retainedSize = 0;
     std::vector<std::uint32_t> instances; ///< node ordinals, increasing
@@ -115,17 +115,18 @@ private:
 public:
     SnapshotPtr snapshot;
 
-    PodArray<std::uint32_t> selfSize;     ///< after DevTools' owned-object reassignment
-    PodArray<std::int32_t> distance;      ///< DevTools' distances (kNoDistance = unreachable)
-    PodArray<std::uint32_t> dominator;    ///< immediate dominator ordinal (root: itself); one spare entry at the end
+    PodArray<std::uint32_t> selfSize; ///< after DevTools' owned-object reassignment
+    PodArray<std::int32_t> distance;  ///< DevTools' distances (kNoDistance = unreachable)
+    PodArray<std::uint32_t>
+        dominator; ///< immediate dominator ordinal (root: itself); one spare entry at the end
     PodArray<std::uint64_t> retainedSize;
     /// Dominator tree children (CSR): children of n are dominated[firstDominated[n] .. firstDominated[n+1]),
     /// in increasing ordinal order (views sort them as they need).
     PodArray<std::uint32_t> firstDominated;
     PodArray<std::uint32_t> dominated;
-    PodArray<std::uint32_t> classOf;      ///< per node, index into classes
-    PodArray<std::uint8_t> flags;         ///< NodeFlag bits
-    PodArray<std::uint8_t> detachedness;  ///< DOM state after propagation (0/1/2)
+    PodArray<std::uint32_t> classOf;     ///< per node, index into classes
+    PodArray<std::uint8_t> flags;        ///< NodeFlag bits
+    PodArray<std::uint8_t> detachedness; ///< DOM state after propagation (0/1/2)
     std::vector<ClassInfo> classes;
     std::vector<InterfaceDefinition> interfaces;
 
@@ -133,11 +134,11 @@ public:
     std::vector<std::string> problems; ///< what the dominator pass found odd (nodes hung under the root)
     /// Wall time of each pass in seconds, in the order they finished (two threads run at once).
     std::vector<std::pair<std::string, double>> passTimings;
-    std::uint64_t totalSize = 0;  ///< root retained size + extra native bytes (percent denominator)
+    std::uint64_t totalSize = 0; ///< root retained size + extra native bytes (percent denominator)
     std::uint64_t reachableCount = 0;
     std::uint64_t unreachableCount = 0;
     Statistics statistics;
-    Aggregates allObjects;        ///< the Summary with "All objects"
+    Aggregates allObjects; ///< the Summary with "All objects"
 
     // --- per-node presentation (DevTools' rules) ---
     /// Raw name including a "Detached " prefix added by DOM propagation.
@@ -174,6 +175,7 @@ struct RetainerDistances {
     std::vector<std::int32_t> distance;
     std::vector<bool> ignoredEdge; ///< per edge ordinal; empty when none
 };
-RetainerDistances computeRetainerDistances(const Analysis& analysis, const std::vector<std::uint32_t>& ignoredNodes);
+RetainerDistances computeRetainerDistances(const Analysis& analysis,
+                                           const std::vector<std::uint32_t>& ignoredNodes);
 
 } // namespace heapscope

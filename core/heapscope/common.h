@@ -13,8 +13,7 @@
 namespace heapscope {
 
 /// A typed index: a node ordinal can never be passed where a string id is expected.
-template <typename Tag, typename Rep = std::uint32_t>
-struct StrongIndex {
+template <typename Tag, typename Rep = std::uint32_t> struct StrongIndex {
     Rep value = 0;
     constexpr StrongIndex() = default;
     constexpr explicit StrongIndex(Rep v) : value(v) {}
@@ -30,19 +29,18 @@ using StringId = StrongIndex<struct StringIdTag>;
 
 /// What went wrong, where. Every failure of the core library is reported as one of these.
 struct Error {
-    std::string file;           ///< the input file, as given
-    std::string stage;          ///< "open", "header", "nodes", "strings", "analysis", ...
-    std::int64_t offset = -1;   ///< byte offset in the (decompressed) input, -1 when not applicable
-    std::string reason;         ///< a sentence a user understands
-    bool cancelled = false;     ///< true when the work was stopped on request
+    std::string file;         ///< the input file, as given
+    std::string stage;        ///< "open", "header", "nodes", "strings", "analysis", ...
+    std::int64_t offset = -1; ///< byte offset in the (decompressed) input, -1 when not applicable
+    std::string reason;       ///< a sentence a user understands
+    bool cancelled = false;   ///< true when the work was stopped on request
 
     /// "FILE: REASON (stage S, at byte N)".
     std::string message() const;
 };
 
 /// A value or an Error; the core API never throws across its boundary.
-template <typename T>
-class Expected {
+template <typename T> class Expected {
 public:
     Expected(T value) : m_data(std::move(value)) {}
     Expected(Error error) : m_data(std::move(error)) {}

@@ -23,11 +23,11 @@ struct ClassDiff {
     // Beyond DevTools:
     std::uint32_t baseCount = 0;
     std::uint32_t currentCount = 0;
-    std::uint64_t baseRetained = 0;   ///< class retained size in the base (All objects)
+    std::uint64_t baseRetained = 0; ///< class retained size in the base (All objects)
     std::uint64_t currentRetained = 0;
     std::int64_t retainedDelta() const { return std::int64_t(currentRetained) - std::int64_t(baseRetained); }
-    std::uint32_t survivedCount = 0;  ///< objects present in both (matched by id)
-    std::uint64_t survivedSize = 0;   ///< their self size in the current snapshot
+    std::uint32_t survivedCount = 0;         ///< objects present in both (matched by id)
+    std::uint64_t survivedSize = 0;          ///< their self size in the current snapshot
     std::vector<std::uint32_t> newNodes;     ///< ordinals in the current snapshot, by id ascending
     std::vector<std::uint32_t> deletedNodes; ///< ordinals in the base snapshot, by id ascending
 };
@@ -53,7 +53,7 @@ public:
     std::vector<ClassInfo> baseClasses;
     std::vector<ClassDiff> classes; ///< sorted by size delta descending, then name
     ComparisonTotals totals;
-    bool idsShared = true;          ///< false when the snapshots look like different processes
+    bool idsShared = true; ///< false when the snapshots look like different processes
     std::vector<std::string> warnings;
 };
 

@@ -27,8 +27,7 @@ public:
     JsonWriter& value(double v);
     JsonWriter& value(bool v);
     JsonWriter& null();
-    template <typename T>
-    JsonWriter& field(std::string_view k, const T& v) {
+    template <typename T> JsonWriter& field(std::string_view k, const T& v) {
         key(k);
         return value(v);
     }

@@ -35,6 +35,7 @@ Expected<SnapshotPtr> loadSnapshot(const std::string& path, const LoadOptions& o
 
 /// Loads from bytes already in memory (tests, fuzzing). `name` is used in messages.
 Expected<SnapshotPtr> loadSnapshotFromMemory(std::string_view json, const std::string& name,
-                                             const LoadOptions& options = {}, const WorkContext& context = {});
+                                             const LoadOptions& options = {},
+                                             const WorkContext& context = {});
 
 } // namespace heapscope

@@ -28,8 +28,7 @@ struct TrimOnDestroy {
 
 /// Unlike std::vector, resizing does not touch memory: a fresh array is either uninitialised
 /// (`uninitialized`) or zero (`zeroed`), and a 500 MB column costs nothing until written.
-template <typename T>
-class PodArray {
+template <typename T> class PodArray {
     static_assert(std::is_trivially_copyable_v<T>);
 
 public:

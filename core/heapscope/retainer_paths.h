@@ -10,9 +10,9 @@
 namespace heapscope {
 
 struct PathOptions {
-    std::uint32_t maxPaths = 5;        ///< K
-    std::uint32_t maxLength = 64;      ///< hops; longer paths are not followed (reported)
-    bool includeWeak = false;          ///< follow weak edges too
+    std::uint32_t maxPaths = 5;              ///< K
+    std::uint32_t maxLength = 64;            ///< hops; longer paths are not followed (reported)
+    bool includeWeak = false;                ///< follow weak edges too
     std::vector<std::uint32_t> ignoredNodes; ///< retainers the user chose to ignore (ordinals)
     std::uint64_t maxExpansions = 2'000'000; ///< search budget; the result says when it ran out
 };

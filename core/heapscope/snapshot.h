@@ -47,13 +47,15 @@ enum class EdgeKind : std::uint8_t {
 };
 
 /// True for edge kinds whose `name_or_index` is an integer index rather than a string id.
-constexpr bool edgeNameIsIndex(EdgeKind k) { return k == EdgeKind::Element || k == EdgeKind::Hidden; }
+constexpr bool edgeNameIsIndex(EdgeKind k) {
+    return k == EdgeKind::Element || k == EdgeKind::Hidden;
+}
 
 struct Location {
-    std::uint32_t node;     ///< node ordinal
+    std::uint32_t node; ///< node ordinal
     std::uint32_t scriptId;
-    std::uint32_t line;     ///< 0-based
-    std::uint32_t column;   ///< 0-based
+    std::uint32_t line;   ///< 0-based
+    std::uint32_t column; ///< 0-based
 };
 
 struct TraceFunctionInfo {
@@ -149,7 +151,7 @@ private:
 
 public:
     std::string path;
-    std::uint64_t fileSize = 0;  ///< bytes of JSON (after decompression)
+    std::uint64_t fileSize = 0; ///< bytes of JSON (after decompression)
     FormatInfo format;
     std::vector<std::string> warnings;
 
@@ -163,14 +165,16 @@ public:
     PodArray<std::uint32_t> nodeName;     ///< string id
     PodArray<std::uint32_t> nodeId;       ///< V8 object id
     PodArray<std::uint32_t> nodeSelfSize; ///< as written (DevTools may reassign, see Analysis)
-    PodArray<std::uint32_t> firstEdge;    ///< nodeCount + 1 entries: node i owns edges [firstEdge[i], firstEdge[i+1])
-    PodArray<std::uint32_t> nodeTraceId;  ///< empty when the file has none or they are all 0 (use traceNodeId())
+    PodArray<std::uint32_t>
+        firstEdge; ///< nodeCount + 1 entries: node i owns edges [firstEdge[i], firstEdge[i+1])
+    PodArray<std::uint32_t>
+        nodeTraceId; ///< empty when the file has none or they are all 0 (use traceNodeId())
     PodArray<std::uint8_t> nodeDetachedness; ///< 0 unknown, 1 attached, 2 detached; zero when absent
     bool hasDetachedness = false;
     bool hasTraceNodeId = false;
 
     // --- edge columns ---
-    PodArray<std::uint8_t> edgeType;        ///< index into edgeTypeNames / edgeKinds
+    PodArray<std::uint8_t> edgeType;         ///< index into edgeTypeNames / edgeKinds
     PodArray<std::uint32_t> edgeNameOrIndex; ///< string id, or integer for element/hidden edges
     PodArray<std::uint32_t> edgeTo;          ///< target node ordinal
 
@@ -183,9 +187,9 @@ public:
 
     // --- type tables ---
     std::vector<std::string> nodeTypeNames;
-    std::vector<NodeKind> nodeKinds;  ///< per file type index
+    std::vector<NodeKind> nodeKinds; ///< per file type index
     std::vector<std::string> edgeTypeNames;
-    std::vector<EdgeKind> edgeKinds;  ///< per file type index
+    std::vector<EdgeKind> edgeKinds; ///< per file type index
 
     StringTable strings;
 
@@ -206,7 +210,9 @@ public:
     /// The string of a string-named edge, or nullopt for element/hidden edges.
     std::optional<std::string_view> edgeNameString(std::uint32_t edge) const;
     const Location* location(std::uint32_t node) const;
-    std::uint32_t traceNodeId(std::uint32_t node) const { return nodeTraceId.empty() ? 0 : nodeTraceId[node]; }
+    std::uint32_t traceNodeId(std::uint32_t node) const {
+        return nodeTraceId.empty() ? 0 : nodeTraceId[node];
+    }
     /// The retainer slot range's target for a slot (binary search).
     std::uint32_t retainerTarget(std::size_t slot) const;
     /// Edges from `source` to `target`, in file order.

@@ -25,7 +25,9 @@ public:
     StringId add(std::string_view s);
     void reserve(std::size_t count, std::size_t bytes);
     std::size_t byteSize() const { return m_bytes.size(); }
-    std::size_t memoryBytes() const { return m_bytes.capacity() + m_offsets.capacity() * sizeof(std::uint64_t); }
+    std::size_t memoryBytes() const {
+        return m_bytes.capacity() + m_offsets.capacity() * sizeof(std::uint64_t);
+    }
 
 private:
     friend class StringTableBuilder;

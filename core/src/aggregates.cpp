@@ -13,22 +13,32 @@ using detail::kNone;
 
 const char* namedFilterKey(NamedFilter f) {
     switch (f) {
-    case NamedFilter::DuplicatedStrings: return "duplicatedStrings";
-    case NamedFilter::RetainedByDetachedDom: return "objectsRetainedByDetachedDomNodes";
-    case NamedFilter::RetainedByContexts: return "objectsRetainedByContexts";
-    case NamedFilter::RetainedByConsole: return "objectsRetainedByConsole";
-    case NamedFilter::RetainedByEventHandlers: return "objectsRetainedByEventHandlers";
+    case NamedFilter::DuplicatedStrings:
+        return "duplicatedStrings";
+    case NamedFilter::RetainedByDetachedDom:
+        return "objectsRetainedByDetachedDomNodes";
+    case NamedFilter::RetainedByContexts:
+        return "objectsRetainedByContexts";
+    case NamedFilter::RetainedByConsole:
+        return "objectsRetainedByConsole";
+    case NamedFilter::RetainedByEventHandlers:
+        return "objectsRetainedByEventHandlers";
     }
     return "";
 }
 
 const char* namedFilterTitle(NamedFilter f) {
     switch (f) {
-    case NamedFilter::DuplicatedStrings: return "Duplicated strings";
-    case NamedFilter::RetainedByDetachedDom: return "Objects retained by detached DOM nodes";
-    case NamedFilter::RetainedByContexts: return "Objects retained by contexts";
-    case NamedFilter::RetainedByConsole: return "Objects retained by the DevTools console";
-    case NamedFilter::RetainedByEventHandlers: return "Objects retained by event handlers";
+    case NamedFilter::DuplicatedStrings:
+        return "Duplicated strings";
+    case NamedFilter::RetainedByDetachedDom:
+        return "Objects retained by detached DOM nodes";
+    case NamedFilter::RetainedByContexts:
+        return "Objects retained by contexts";
+    case NamedFilter::RetainedByConsole:
+        return "Objects retained by the DevTools console";
+    case NamedFilter::RetainedByEventHandlers:
+        return "Objects retained by event handlers";
     }
     return "";
 }
@@ -52,8 +62,7 @@ Error cancelled(const Analysis& a) {
 }
 
 // The "retained by X" template: nodes reachable in the main analysis but not once X is blocked.
-template <typename Block>
-std::vector<bool> retainedByFilter(const Analysis& a, Block block) {
+template <typename Block> std::vector<bool> retainedByFilter(const Analysis& a, Block block) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> reached(N, false);
@@ -109,7 +118,8 @@ std::vector<bool> duplicatedStrings(const Analysis& a) {
     std::vector<bool> pass(N, false);
     detail::ConsStringNamer namer(s);
     std::unordered_map<std::string, std::uint32_t> seen;
-    std::unordered_map<std::string, std::vector<std::tuple<std::uint32_t, std::string, std::string>>> truncated;
+    std::unordered_map<std::string, std::vector<std::tuple<std::uint32_t, std::string, std::string>>>
+        truncated;
     for (std::uint32_t n = 0; n < N; ++n) {
         const NodeKind k = s.kind(n);
         if (k != NodeKind::String && k != NodeKind::ConsString)
@@ -200,7 +210,8 @@ std::vector<bool> eventHandlersFilter(const Analysis& a) {
         if (!found)
             handler[callback] = true;
     }
-    return retainedByFilter(a, [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return bool(handler[t]); });
+    return retainedByFilter(a,
+                            [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return bool(handler[t]); });
 }
 
 } // namespace
@@ -211,11 +222,12 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
     std::vector<bool> pass;
     if (filter.named) {
         switch (*filter.named) {
-        case NamedFilter::DuplicatedStrings: pass = duplicatedStrings(*this); break;
+        case NamedFilter::DuplicatedStrings:
+            pass = duplicatedStrings(*this);
+            break;
         case NamedFilter::RetainedByDetachedDom:
-            pass = retainedByFilter(*this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
-                return detachedness[t] == 2;
-            });
+            pass = retainedByFilter(
+                *this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return detachedness[t] == 2; });
             break;
         case NamedFilter::RetainedByContexts:
             pass = retainedByFilter(*this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
@@ -235,7 +247,9 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
                        name->substr(name->size() - suffix.size()) == suffix;
             });
             break;
-        case NamedFilter::RetainedByEventHandlers: pass = eventHandlersFilter(*this); break;
+        case NamedFilter::RetainedByEventHandlers:
+            pass = eventHandlersFilter(*this);
+            break;
         }
     } else {
         pass.assign(N, true);
@@ -263,7 +277,7 @@ Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkCon
 }
 
 Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf, std::size_t classCount,
-                                  const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass) {
+                                 const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     const auto& selfSize = a.selfSize;
@@ -356,18 +370,19 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
 }
 
 void detail::sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows) {
-    std::sort(rows.classes.begin(), rows.classes.end(), [&](const ClassAggregate& a, const ClassAggregate& b) {
-        if (a.retainedSize != b.retainedSize)
-            return a.retainedSize > b.retainedSize;
-        const int c = text::compareUtf16(classes[a.classIndex].name, classes[b.classIndex].name);
-        if (c != 0)
-            return c < 0;
-        return classes[a.classIndex].key < classes[b.classIndex].key;
-    });
+    std::sort(rows.classes.begin(), rows.classes.end(),
+              [&](const ClassAggregate& a, const ClassAggregate& b) {
+                  if (a.retainedSize != b.retainedSize)
+                      return a.retainedSize > b.retainedSize;
+                  const int c = text::compareUtf16(classes[a.classIndex].name, classes[b.classIndex].name);
+                  if (c != 0)
+                      return c < 0;
+                  return classes[a.classIndex].key < classes[b.classIndex].key;
+              });
 }
 
-Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
-                                 const std::vector<bool>* mask) {
+Aggregates detail::aggregateWith(const Analysis& a, const std::uint32_t* classOf,
+                                 const std::vector<ClassInfo>& classes, const std::vector<bool>* mask) {
     PodArray<std::uint32_t> counted;
     Aggregates rows = aggregateRows(a, classOf, classes.size(), mask, &counted);
     addClassRetainedSizes(a, counted, classes.size(), rows);

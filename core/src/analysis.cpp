@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 // One snapshot's analysis, pass by pass in DevTools' order: DOM state, flags, shallow sizes,
 // dominators and retained sizes (on a second thread), distances, class names, statistics, aggregates.
-#include "analysis_internal.h"
 #include "heapscope/analysis.h"
+#include "analysis_internal.h"
 #include "parallel.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <latch>
-#include <cstring>
 #include <map>
 #include <numeric>
 #include <thread>
@@ -237,7 +237,8 @@ void ConsStringNamer::prepare() {
     if (m_prepared)
         return;
     m_prepared = true;
-    for (std::uint32_t i = 0; i < m_s.strings.size() && (m_firstName == kNone || m_secondName == kNone); ++i) {
+    for (std::uint32_t i = 0; i < m_s.strings.size() && (m_firstName == kNone || m_secondName == kNone);
+         ++i) {
         const std::string_view t = m_s.strings[i];
         if (t == "first" && m_firstName == kNone)
             m_firstName = i;
@@ -259,7 +260,8 @@ void ConsStringNamer::children(std::uint32_t node, std::uint32_t& first, std::ui
     first = 0;
     second = 0;
     // DevTools keeps looking while either index is still 0 (node index 0 means "not found").
-    for (std::uint32_t e = m_s.firstEdge[node], ee = m_s.firstEdge[node + 1]; e < ee && (!first || !second); ++e) {
+    for (std::uint32_t e = m_s.firstEdge[node], ee = m_s.firstEdge[node + 1]; e < ee && (!first || !second);
+         ++e) {
         if (m_s.edgeKind(e) != EdgeKind::Internal)
             continue;
         std::uint32_t id = m_s.edgeNameOrIndex[e];
@@ -356,7 +358,8 @@ std::string ConsStringNamer::name(std::uint32_t node) {
     const std::uint32_t deepest = chain.back();
     std::uint32_t a = 0, b = 0;
     children(deepest, a, b);
-    if (auto it = m_names.find(a); it != m_names.end() && m_s.kind(a) == NodeKind::ConsString && cappedLength(a) >= 1024) {
+    if (auto it = m_names.find(a);
+        it != m_names.end() && m_s.kind(a) == NodeKind::ConsString && cappedLength(a) >= 1024) {
         result = it->second;
     } else {
         std::size_t units = 0;
@@ -439,27 +442,28 @@ private:
     std::latch m_ephReady{1}; // WeakMap edge names, built on the second thread
     std::mutex m_timingMutex;
     // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
-    template <typename Fn>
-    auto timed(const char* name, Fn&& fn) {
+    template <typename Fn> auto timed(const char* name, Fn&& fn) {
         const auto start = std::chrono::steady_clock::now();
         struct Record {
             Analyzer* self;
             const char* name;
             std::chrono::steady_clock::time_point start;
             ~Record() {
-                const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                const double secs =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 std::lock_guard lock(self->m_timingMutex);
                 self->m_a->passTimings.emplace_back(name, secs);
                 if (std::getenv("HEAPSCOPE_TRACE_PASSES"))
-                    std::fprintf(stderr, "pass %s %.3f s%s\n", name, secs, self->stopped() ? " (stopped)" : "");
+                    std::fprintf(stderr, "pass %s %.3f s%s\n", name, secs,
+                                 self->stopped() ? " (stopped)" : "");
             }
         } record{this, name, start};
         return fn();
     }
     PodArray<std::uint32_t> m_countedClass; // per node: its class when it counts in "All objects"
-    BitSet m_essential;     // per edge
-    BitSet m_essentialSlot; // per retainer slot
-    PodArray<std::uint32_t> m_scratch; // node-sized memory handed from one pass to the next
+    BitSet m_essential;                     // per edge
+    BitSet m_essentialSlot;                 // per retainer slot
+    PodArray<std::uint32_t> m_scratch;      // node-sized memory handed from one pass to the next
     std::atomic<bool> m_stop{false};
 };
 
@@ -728,7 +732,7 @@ bool Analyzer::computeDominators() {
         std::uint32_t label;
     };
     static_assert(sizeof(Link) == sizeof(std::uint64_t));
-    retained = PodArray<std::uint64_t>::uninitialized(L);           // hosts the links
+    retained = PodArray<std::uint64_t>::uninitialized(L);            // hosts the links
     m_a->dominated = PodArray<std::uint32_t>::uninitialized(L);      // hosts vertex
     m_a->firstDominated = PodArray<std::uint32_t>::uninitialized(L); // hosts semi
     Link* link = reinterpret_cast<Link*>(retained.data());
@@ -792,7 +796,8 @@ bool Analyzer::computeDominators() {
     if (stopped())
         return false;
     if (n < N) {
-        m_a->problems.push_back("Heap snapshot: " + std::to_string(N - n) + " nodes are unreachable from the root.");
+        m_a->problems.push_back("Heap snapshot: " + std::to_string(N - n) +
+                                " nodes are unreachable from the root.");
         for (std::uint32_t v = 1; v <= N; ++v) {
             if (semi[v] == 0 && !essentialRetained(v - 1)) {
                 parent[v] = r;
@@ -801,7 +806,8 @@ bool Analyzer::computeDominators() {
         }
     }
     if (n < N) {
-        m_a->problems.push_back("Heap snapshot: Still found " + std::to_string(N - n) + " unreachable nodes.");
+        m_a->problems.push_back("Heap snapshot: Still found " + std::to_string(N - n) +
+                                " unreachable nodes.");
         for (std::uint32_t v = 1; v <= N; ++v) {
             if (semi[v] == 0) {
                 parent[v] = r;
@@ -942,7 +948,8 @@ std::vector<InterfaceDefinition> Analyzer::inferInterfaces() const {
     std::vector<Candidate> candidates;
     std::unordered_map<std::string, std::size_t> byName;
     std::uint64_t total = 0;
-    std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>> formatted; // string id → (text, units)
+    std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>>
+        formatted; // string id → (text, units)
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
         if ((n & 0x3FFFF) == 0 && stopped())
             return {};
@@ -1013,8 +1020,9 @@ struct InterfaceTrie {
     explicit InterfaceTrie(const std::vector<InterfaceDefinition>& d) : defs(&d) {
         for (std::size_t i = 0; i < d.size(); ++i) {
             std::vector<std::string> props = d[i].properties;
-            std::sort(props.begin(), props.end(),
-                      [](const std::string& a, const std::string& b) { return text::compareUtf16(a, b) < 0; });
+            std::sort(props.begin(), props.end(), [](const std::string& a, const std::string& b) {
+                return text::compareUtf16(a, b) < 0;
+            });
             std::uint32_t cur = 0;
             for (const auto& p : props) {
                 auto it = nodes[cur].next.find(p);
@@ -1094,7 +1102,8 @@ void Analyzer::computeClassNames() {
 namespace detail {
 
 bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& interfaces,
-              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes, const std::function<bool()>& stopped) {
+              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes,
+              const std::function<bool()>& stopped) {
     const Snapshot& s = *analysis.snapshot;
     const std::uint32_t N = s.nodeCount;
     classOf = PodArray<std::uint32_t>::uninitialized(N);
@@ -1169,11 +1178,21 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             if (cached == kNone) {
                 std::string t;
                 switch (k) {
-                case NodeKind::Hidden: t = "(system)"; break;
-                case NodeKind::Code: t = "(compiled code)"; break;
-                case NodeKind::Closure: t = "Function"; break;
-                case NodeKind::RegExp: t = "RegExp"; break;
-                default: t = "(" + s.nodeTypeNames[s.nodeType[n]] + ")"; break;
+                case NodeKind::Hidden:
+                    t = "(system)";
+                    break;
+                case NodeKind::Code:
+                    t = "(compiled code)";
+                    break;
+                case NodeKind::Closure:
+                    t = "Function";
+                    break;
+                case NodeKind::RegExp:
+                    t = "RegExp";
+                    break;
+                default:
+                    t = "(" + s.nodeTypeNames[s.nodeType[n]] + ")";
+                    break;
                 }
                 cached = internName(std::move(t));
             }
@@ -1278,13 +1297,15 @@ Expected<AnalysisPtr> Analyzer::run() {
         // shallow sizes.
         bool dominatorsOk = true;
         Aggregates rows;
-        const unsigned threads = m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
+        const unsigned threads =
+            m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         std::vector<std::uint8_t> queryable;
         auto sideRest = [&] {
             queryable = timed("queryable", [&] { return computeQueryable(); });
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
             timed("distances", [&] {
-                detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(), [this] { return stopped(); });
+                detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(),
+                                         [this] { return stopped(); });
             });
             if (stopped())
                 return;
@@ -1302,7 +1323,8 @@ Expected<AnalysisPtr> Analyzer::run() {
         bool sideOutOfMemory = false;
         auto buildWeakMapNames = [&] {
             try {
-                timed("weakmap names", [&] { m_eph = detail::EphemeronNames::build(s, [this] { return stopped(); }); });
+                timed("weakmap names",
+                      [&] { m_eph = detail::EphemeronNames::build(s, [this] { return stopped(); }); });
             } catch (const std::bad_alloc&) {
                 sideOutOfMemory = true;
                 m_stop = true;
@@ -1379,7 +1401,8 @@ Expected<AnalysisPtr> Analyzer::run() {
             return cancelledError(s);
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
-            timed("class retained sizes", [&] { detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows); });
+            timed("class retained sizes",
+                  [&] { detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows); });
             m_countedClass.release();
             detail::sortRows(m_a->classes, rows);
             m_a->allObjects = std::move(rows);
@@ -1477,7 +1500,8 @@ std::uint64_t Analysis::memoryBytes() const {
     return b;
 }
 
-Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& options, const WorkContext& context) {
+Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& options,
+                              const WorkContext& context) {
     if (!snapshot) {
         Error e;
         e.stage = "analysis";
@@ -1488,7 +1512,8 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
     return analyzer.run();
 }
 
-RetainerDistances computeRetainerDistances(const Analysis& a, const std::vector<std::uint32_t>& ignoredNodes) {
+RetainerDistances computeRetainerDistances(const Analysis& a,
+                                           const std::vector<std::uint32_t>& ignoredNodes) {
     const Snapshot& s = *a.snapshot;
     RetainerDistances out;
     const std::uint32_t N = s.nodeCount;
@@ -1533,7 +1558,8 @@ RetainerDistances computeRetainerDistances(const Analysis& a, const std::vector<
     }
     out.distance.resize(N);
     for (std::uint32_t n = 0; n < N; ++n)
-        out.distance[n] = dist[n] == kNoDistance ? std::max(0, a.distance[n]) + kBaseUnreachableDistance : dist[n];
+        out.distance[n] =
+            dist[n] == kNoDistance ? std::max(0, a.distance[n]) + kBaseUnreachableDistance : dist[n];
     return out;
 }
 

@@ -75,7 +75,8 @@ private:
 /// Class names and keys for every node with the given interface definitions (DevTools'
 /// calculateObjectNames + applyInterfaceDefinitions). Returns false when stopped.
 bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& interfaces,
-              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes, const std::function<bool()>& stopped);
+              PodArray<std::uint32_t>& classOf, std::vector<ClassInfo>& classes,
+              const std::function<bool()>& stopped);
 
 /// Summary rows without retained sizes; `countedClass` (optional) receives per node its class if it
 /// counts (non-zero size, passes the mask), else kNone.
@@ -88,8 +89,8 @@ void addClassRetainedSizes(const Analysis& analysis, const PodArray<std::uint32_
 void sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows);
 
 /// Summary rows for a class assignment; `mask` (may be null) selects nodes.
-Aggregates aggregateWith(const Analysis& analysis, const std::uint32_t* classOf, const std::vector<ClassInfo>& classes,
-                         const std::vector<bool>* mask);
+Aggregates aggregateWith(const Analysis& analysis, const std::uint32_t* classOf,
+                         const std::vector<ClassInfo>& classes, const std::vector<bool>* mask);
 
 /// DevTools' formatPropertyName: names with , ' " { } become JSON string literals.
 std::string formatPropertyName(std::string_view name);

@@ -29,7 +29,8 @@ std::vector<std::vector<std::uint32_t>> instancesById(const Analysis& a, const s
         if (a.selfSize[n] != 0)
             out[classOf[n]].push_back(n);
     for (auto& list : out)
-        if (!std::is_sorted(list.begin(), list.end(), [&](std::uint32_t x, std::uint32_t y) { return s.nodeId[x] < s.nodeId[y]; }))
+        if (!std::is_sorted(list.begin(), list.end(),
+                            [&](std::uint32_t x, std::uint32_t y) { return s.nodeId[x] < s.nodeId[y]; }))
             std::stable_sort(list.begin(), list.end(),
                              [&](std::uint32_t x, std::uint32_t y) { return s.nodeId[x] < s.nodeId[y]; });
     return out;
@@ -37,7 +38,9 @@ std::vector<std::vector<std::uint32_t>> instancesById(const Analysis& a, const s
 
 } // namespace
 
-bool isOlder(const Snapshot& a, const Snapshot& b) { return a.maxJsObjectId() < b.maxJsObjectId(); }
+bool isOlder(const Snapshot& a, const Snapshot& b) {
+    return a.maxJsObjectId() < b.maxJsObjectId();
+}
 
 Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const WorkContext& context) {
     auto result = std::make_shared<Comparison>();
@@ -60,11 +63,13 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         result->baseClassOf = PodArray<std::uint32_t>::uninitialized(bs.nodeCount);
         std::copy(base->classOf.begin(), base->classOf.end(), result->baseClassOf.begin());
         result->baseClasses = base->classes;
-    } else if (!detail::classify(*base, current->interfaces, result->baseClassOf, result->baseClasses, stopped)) {
+    } else if (!detail::classify(*base, current->interfaces, result->baseClassOf, result->baseClasses,
+                                 stopped)) {
         return cancelled();
     }
     context.report("comparison", 1, 4);
-    const Aggregates baseAgg = detail::aggregateWith(*base, result->baseClassOf.data(), result->baseClasses, nullptr);
+    const Aggregates baseAgg =
+        detail::aggregateWith(*base, result->baseClassOf.data(), result->baseClasses, nullptr);
     if (stopped())
         return cancelled();
     context.report("comparison", 2, 4);
@@ -82,7 +87,8 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         currentByKey.emplace(current->classes[c].key, c);
     std::vector<bool> currentMatched(current->classes.size(), false);
 
-    auto diffClass = [&](const std::vector<std::uint32_t>* b, const std::vector<std::uint32_t>* c, ClassDiff& d) {
+    auto diffClass = [&](const std::vector<std::uint32_t>* b, const std::vector<std::uint32_t>* c,
+                         ClassDiff& d) {
         std::size_t i = 0, j = 0;
         const std::size_t l = b ? b->size() : 0, m = c ? c->size() : 0;
         while (i < l && j < m) {
@@ -189,7 +195,8 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         }
     }
     if (isOlder(cs, bs))
-        result->warnings.push_back("the base snapshot was taken after the other one (its object ids are newer)");
+        result->warnings.push_back(
+            "the base snapshot was taken after the other one (its object ids are newer)");
     context.report("comparison", 4, 4);
     return ComparisonPtr(std::move(result));
 }

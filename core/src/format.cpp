@@ -37,9 +37,13 @@ std::string oneDecimal(std::uint64_t tenths) {
 
 } // namespace
 
-std::string grouped(std::uint64_t n) { return withGrouping(n, ","); }
+std::string grouped(std::uint64_t n) {
+    return withGrouping(n, ",");
+}
 
-std::string countNbsp(std::uint64_t n) { return withGrouping(n, kNbsp); }
+std::string countNbsp(std::uint64_t n) {
+    return withGrouping(n, kNbsp);
+}
 
 std::string sizeKB(std::uint64_t bytes) {
     // DevTools decides between one decimal and none on the unrounded value (kilobytes < 100).

@@ -64,7 +64,9 @@ std::string humanBytes(std::uint64_t b) {
     return buf;
 }
 
-inline bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+inline bool isWs(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 // Counts commas in [p, end): the number of values before a position in a numeric array.
 std::uint64_t countCommas(const char* p, const char* end) {
@@ -76,7 +78,8 @@ std::uint64_t countCommas(const char* p, const char* end) {
         __m128i acc = _mm_setzero_si128();
         int k = 0;
         for (; k < 255 && p + 16 <= end; ++k, p += 16)
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), comma));
+            acc = _mm_sub_epi8(acc,
+                               _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), comma));
         const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
         n += std::uint64_t(_mm_cvtsi128_si32(sums)) + std::uint64_t(_mm_extract_epi16(sums, 4));
     }
@@ -124,8 +127,8 @@ NodeKind nodeKindFromName(std::string_view n) {
 
 EdgeKind edgeKindFromName(std::string_view n) {
     static const std::pair<std::string_view, EdgeKind> table[] = {
-        {"context", EdgeKind::Context}, {"element", EdgeKind::Element}, {"property", EdgeKind::Property},
-        {"internal", EdgeKind::Internal}, {"hidden", EdgeKind::Hidden}, {"shortcut", EdgeKind::Shortcut},
+        {"context", EdgeKind::Context},   {"element", EdgeKind::Element}, {"property", EdgeKind::Property},
+        {"internal", EdgeKind::Internal}, {"hidden", EdgeKind::Hidden},   {"shortcut", EdgeKind::Shortcut},
         {"weak", EdgeKind::Weak},
     };
     for (const auto& [name, kind] : table)
@@ -284,7 +287,7 @@ Expected<SnapshotPtr> Loader::loadFile() {
             return error("open", -1, "permission denied: the file cannot be read");
         return error("open", -1, std::string("the file cannot be opened: ") + std::strerror(err));
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(m_fd, &st) != 0)
         return error("open", -1, std::string("the file cannot be examined: ") + std::strerror(errno));
     if (S_ISDIR(st.st_mode))
@@ -297,7 +300,8 @@ Expected<SnapshotPtr> Loader::loadFile() {
     m_map = ::mmap(nullptr, m_mapSize, PROT_READ, MAP_PRIVATE, m_fd, 0);
     if (m_map == MAP_FAILED) {
         m_map = nullptr;
-        return error("open", -1, std::string("the file cannot be mapped into memory: ") + std::strerror(errno));
+        return error("open", -1,
+                     std::string("the file cannot be mapped into memory: ") + std::strerror(errno));
     }
     ::madvise(m_map, m_mapSize, MADV_SEQUENTIAL);
     const auto* bytes = static_cast<const unsigned char*>(m_map);
@@ -366,7 +370,8 @@ std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t s
     if (size >= 4) {
         // ISIZE: the uncompressed size modulo 2^32; a good first guess for files under 4 GiB
         const std::uint64_t isize = std::uint64_t(data[size - 4]) | (std::uint64_t(data[size - 3]) << 8) |
-                                    (std::uint64_t(data[size - 2]) << 16) | (std::uint64_t(data[size - 1]) << 24);
+                                    (std::uint64_t(data[size - 2]) << 16) |
+                                    (std::uint64_t(data[size - 1]) << 24);
         if (isize > size)
             capacity = isize + 1;
     }
@@ -439,7 +444,7 @@ std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t s
 // Skips one JSON value of any kind starting at pos (after whitespace); strings and nesting aware.
 std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& what) {
     // The stage names a section this program knows; any other key is only named in the reason.
-    static const char* known[] = {"snapshot", "nodes", "edges", "strings", "trace_function_infos",
+    static const char* known[] = {"snapshot",   "nodes",   "edges",    "strings", "trace_function_infos",
                                   "trace_tree", "samples", "locations"};
     const bool isKnown = std::find_if(std::begin(known), std::end(known),
                                       [&](const char* k) { return what == k; }) != std::end(known);
@@ -453,8 +458,8 @@ std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& wh
     for (;;) {
         if (p >= m_size)
             return error(what, std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" + what +
-                             "\" (which starts at byte " + std::to_string(start) + ")");
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" +
+                             what + "\" (which starts at byte " + std::to_string(start) + ")");
         const char c = m_data[p];
         if (c == '"') {
             ++p;
@@ -484,11 +489,12 @@ std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& wh
         }
         if (c == ']' || c == '}') {
             if (depth == 0)
-                return error(what, std::int64_t(p), "unexpected " + describeByte(p) + " where a value was expected");
+                return error(what, std::int64_t(p),
+                             "unexpected " + describeByte(p) + " where a value was expected");
             if (closers.back() != c)
                 return error(what, std::int64_t(p),
-                             "this is not valid JSON: \"" + what + "\" closes a bracket with " + describeByte(p) +
-                                 " where '" + closers.back() + "' was expected");
+                             "this is not valid JSON: \"" + what + "\" closes a bracket with " +
+                                 describeByte(p) + " where '" + closers.back() + "' was expected");
             closers.pop_back();
             --depth;
             ++p;
@@ -502,7 +508,8 @@ std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& wh
             while (p < m_size && !isWs(m_data[p]) && m_data[p] != ',' && m_data[p] != '}' && m_data[p] != ']')
                 ++p;
             if (p == s)
-                return error(what, std::int64_t(p), "unexpected " + describeByte(p) + " where a value was expected");
+                return error(what, std::int64_t(p),
+                             "unexpected " + describeByte(p) + " where a value was expected");
             break;
         }
         ++p;
@@ -565,13 +572,14 @@ std::optional<Error> Loader::scanTopLevel() {
         skipWs();
         if (p >= m_size || m_data[p] != ':')
             return error("header", std::int64_t(p),
-                         "this is not valid JSON: expected ':' after the key \"" + key + "\", found " + describeByte(p));
+                         "this is not valid JSON: expected ':' after the key \"" + key + "\", found " +
+                             describeByte(p));
         ++p;
         skipWs();
         if (p >= m_size)
             return error(key, std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" + key +
-                             "\" (before its value)");
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside \"" +
+                             key + "\" (before its value)");
         for (const auto& s : m_sections)
             if (s.name == key)
                 return error("header", std::int64_t(keyStart - 1),
@@ -589,21 +597,23 @@ std::optional<Error> Loader::scanTopLevel() {
             std::uint64_t q2 = p + 1;
             while (q2 < m_size && isWs(m_data[q2]))
                 ++q2;
-            const bool numericStart =
-                q2 < m_size && ((m_data[q2] >= '0' && m_data[q2] <= '9') || m_data[q2] == '-' || m_data[q2] == ']');
+            const bool numericStart = q2 < m_size && ((m_data[q2] >= '0' && m_data[q2] <= '9') ||
+                                                      m_data[q2] == '-' || m_data[q2] == ']');
             if (numericStart && bigNumeric) {
-                // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte later).
-                // Searched in slices so that a cancel request is seen within milliseconds.
+                // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte
+                // later). Searched in slices so that a cancel request is seen within milliseconds.
                 const void* close = nullptr;
                 for (std::uint64_t from = q2; from < m_size && !close; from += (16u << 20)) {
                     if (m_context.stopRequested())
                         return cancelled();
-                    close = std::memchr(m_data + from, ']', std::min<std::uint64_t>(16u << 20, m_size - from));
+                    close =
+                        std::memchr(m_data + from, ']', std::min<std::uint64_t>(16u << 20, m_size - from));
                 }
                 if (!close)
                     return error(key, std::int64_t(m_size),
-                                 "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"" +
-                                     key + "\" array (which starts at byte " + std::to_string(p) + ")");
+                                 "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                                     " inside the \"" + key + "\" array (which starts at byte " +
+                                     std::to_string(p) + ")");
                 p = std::uint64_t(static_cast<const char*>(close) - m_data) + 1;
                 sec.numeric = true;
             } else {
@@ -621,8 +631,8 @@ std::optional<Error> Loader::scanTopLevel() {
         skipWs();
         if (p >= m_size)
             return error("header", std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " after the value of \"" +
-                             key + "\"");
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " after the value of \"" + key + "\"");
         if (m_data[p] == ',') {
             ++p;
             continue;
@@ -632,8 +642,8 @@ std::optional<Error> Loader::scanTopLevel() {
             break;
         }
         return error("header", std::int64_t(p),
-                     "this is not valid JSON: expected ',' or '}' after the value of \"" + key + "\", found " +
-                         describeByte(p));
+                     "this is not valid JSON: expected ',' or '}' after the value of \"" + key +
+                         "\", found " + describeByte(p));
     }
     skipWs();
     if (p < m_size)
@@ -661,11 +671,12 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
         skipWs();
         if (p >= m_size)
             return error("strings", std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"strings\" array");
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " inside the \"strings\" array");
         if (m_data[p] != '"')
             return error("strings", std::int64_t(p),
-                         "\"strings\" must hold only strings; element " + std::to_string(count) + " starts with " +
-                             describeByte(p));
+                         "\"strings\" must hold only strings; element " + std::to_string(count) +
+                             " starts with " + describeByte(p));
         const std::uint64_t bodyStart = p + 1;
         std::uint64_t q = bodyStart;
         bool plain = true;
@@ -690,7 +701,8 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
         std::string_view body(m_data + bodyStart, q - bodyStart);
         if (plain) {
             for (char c : body)
-                if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80 || c == '\\') {
+                if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80 ||
+                    c == '\\') {
                     plain = false;
                     break;
                 }
@@ -711,7 +723,8 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
         skipWs();
         if (p >= m_size)
             return error("strings", std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"strings\" array");
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " inside the \"strings\" array");
         if (m_data[p] == ',') {
             ++p;
         } else if (m_data[p] == ']') {
@@ -719,7 +732,8 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
             break;
         } else {
             return error("strings", std::int64_t(p),
-                         "expected ',' or ']' after string " + std::to_string(count - 1) + ", found " + describeByte(p));
+                         "expected ',' or ']' after string " + std::to_string(count - 1) + ", found " +
+                             describeByte(p));
         }
         if ((count & 0xFFFF) == 0) {
             if (m_context.stopRequested())
@@ -757,7 +771,9 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
     simdjson::padded_string text(m_data + sec.begin, sec.end - sec.begin);
     simdjson::dom::element root;
     if (auto err = parser.parse(text).get(root))
-        return error("header", at, std::string("the \"snapshot\" header is not valid JSON: ") + simdjson::error_message(err));
+        return error("header", at,
+                     std::string("the \"snapshot\" header is not valid JSON: ") +
+                         simdjson::error_message(err));
     simdjson::dom::object header;
     if (root.get_object().get(header))
         return error("header", at, "\"snapshot\" must be an object");
@@ -799,14 +815,16 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
             return error("header", at, std::string("meta has no \"") + key + "\" list");
         const int typeField = indexOf(fields, "type");
         if (typeField < 0)
-            return error("header", at, std::string("meta.") + (key[0] == 'n' ? "node_fields" : "edge_fields") +
-                                           " has no \"type\" field");
+            return error("header", at,
+                         std::string("meta.") + (key[0] == 'n' ? "node_fields" : "edge_fields") +
+                             " has no \"type\" field");
         simdjson::dom::element e;
         if (arr.at(std::size_t(typeField)).get(e))
             return error("header", at, std::string("meta.") + key + " has no entry for the \"type\" field");
         auto list = stringList(e);
         if (!list)
-            return error("header", at, std::string("meta.") + key + " entry for \"type\" must be a list of type names");
+            return error("header", at,
+                         std::string("meta.") + key + " entry for \"type\" must be a list of type names");
         out = std::move(*list);
         return std::nullopt;
     };
@@ -845,7 +863,8 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
             r = NodeRole::TraceNodeId;
         else if (f == "detachedness")
             r = NodeRole::Detachedness;
-        if (r != NodeRole::Ignore && std::find(m_nodeRoles.begin(), m_nodeRoles.end(), r) != m_nodeRoles.end())
+        if (r != NodeRole::Ignore &&
+            std::find(m_nodeRoles.begin(), m_nodeRoles.end(), r) != m_nodeRoles.end())
             return error("header", at, "meta.node_fields names \"" + f + "\" twice");
         m_nodeRoles.push_back(r);
     }
@@ -863,7 +882,8 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
             r = EdgeRole::NameOrIndex;
         else if (f == "to_node")
             r = EdgeRole::ToNode;
-        if (r != EdgeRole::Ignore && std::find(m_edgeRoles.begin(), m_edgeRoles.end(), r) != m_edgeRoles.end())
+        if (r != EdgeRole::Ignore &&
+            std::find(m_edgeRoles.begin(), m_edgeRoles.end(), r) != m_edgeRoles.end())
             return error("header", at, "meta.edge_fields names \"" + f + "\" twice");
         m_edgeRoles.push_back(r);
     }
@@ -908,9 +928,13 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
     if (auto e = count("trace_function_count", s.format.headerTraceFunctionCount, false))
         return e;
     if (s.format.headerNodeCount > 0xFFFFFFFEull)
-        return error("header", at, "node_count " + std::to_string(s.format.headerNodeCount) + " is beyond what this program supports (4,294,967,294)");
+        return error("header", at,
+                     "node_count " + std::to_string(s.format.headerNodeCount) +
+                         " is beyond what this program supports (4,294,967,294)");
     if (s.format.headerEdgeCount > 0xFFFFFFFEull)
-        return error("header", at, "edge_count " + std::to_string(s.format.headerEdgeCount) + " is beyond what this program supports (4,294,967,294)");
+        return error("header", at,
+                     "edge_count " + std::to_string(s.format.headerEdgeCount) +
+                         " is beyond what this program supports (4,294,967,294)");
     if (simdjson::dom::element e; !header["extra_native_bytes"].get(e)) {
         double d = 0;
         if (!e.get_double().get(d) && d >= 0 && d < 1e18)
@@ -941,10 +965,12 @@ Expected<SnapshotPtr> Loader::parse() {
         const Section* header = section("snapshot");
         if (!header) {
             if (section("head"))
-                return error("header", 0,
-                             "this is a sampling heap profile (.heapprofile), not a heap snapshot: it has \"head\" "
-                             "and \"samples\" but no \"snapshot\" header");
-            if (section("startTime") || section("timeDeltas") || (section("nodes") && !section("nodes")->numeric))
+                return error(
+                    "header", 0,
+                    "this is a sampling heap profile (.heapprofile), not a heap snapshot: it has \"head\" "
+                    "and \"samples\" but no \"snapshot\" header");
+            if (section("startTime") || section("timeDeltas") ||
+                (section("nodes") && !section("nodes")->numeric))
                 return error("header", 0,
                              "this is a CPU profile (.cpuprofile), not a heap snapshot: it has \"nodes\", "
                              "\"startTime\" and \"samples\" but no \"snapshot\" header");
@@ -956,7 +982,8 @@ Expected<SnapshotPtr> Loader::parse() {
             return *e;
         for (const char* required : {"nodes", "edges", "strings"})
             if (!section(required))
-                return error("header", std::int64_t(m_size), std::string("the file has no \"") + required + "\" section");
+                return error("header", std::int64_t(m_size),
+                             std::string("the file has no \"") + required + "\" section");
         for (const char* numeric : {"nodes", "edges"})
             if (!section(numeric)->numeric)
                 return error(numeric, std::int64_t(section(numeric)->begin),
@@ -966,8 +993,9 @@ Expected<SnapshotPtr> Loader::parse() {
             info.name = sec.name;
             info.offset = sec.begin;
             info.bytes = sec.end - sec.begin;
-            static const char* known[] = {"snapshot", "nodes", "edges", "strings", "trace_function_infos",
-                                          "trace_tree", "samples", "locations"};
+            static const char* known[] = {
+                "snapshot",   "nodes",   "edges",    "strings", "trace_function_infos",
+                "trace_tree", "samples", "locations"};
             info.known = std::find_if(std::begin(known), std::end(known),
                                       [&](const char* k) { return sec.name == k; }) != std::end(known);
             if (sec.name == "strings")
@@ -1083,7 +1111,8 @@ std::optional<Error> Loader::parseBigArrays() {
 
     // Memory guard: columns + retainers, estimated before anything big is allocated.
     if (m_options.checkMemory) {
-        const std::uint64_t perNode = 1 + 4 + 4 + 4 + 4 + (s.hasTraceNodeId ? 4 : 0) + 1 + 4 + 8 /*index temps*/;
+        const std::uint64_t perNode =
+            1 + 4 + 4 + 4 + 4 + (s.hasTraceNodeId ? 4 : 0) + 1 + 4 + 8 /*index temps*/;
         const std::uint64_t perEdge = 1 + 4 + 4 + 4 + 4;
         const std::uint64_t need = N * perNode + E * perEdge;
         const std::uint64_t avail = availableMemory();
@@ -1102,7 +1131,8 @@ std::optional<Error> Loader::parseBigArrays() {
     s.nodeSelfSize = PodArray<std::uint32_t>::uninitialized(N);
     s.firstEdge = PodArray<std::uint32_t>::uninitialized(N + 1);
     // Trace ids are allocated on the first non-zero one: Node writes zeros when nothing was tracked.
-    s.nodeDetachedness = s.hasDetachedness ? PodArray<std::uint8_t>::uninitialized(N) : PodArray<std::uint8_t>::zeroed(N);
+    s.nodeDetachedness =
+        s.hasDetachedness ? PodArray<std::uint8_t>::uninitialized(N) : PodArray<std::uint8_t>::zeroed(N);
     s.edgeType = PodArray<std::uint8_t>::uninitialized(E);
     s.edgeNameOrIndex = PodArray<std::uint32_t>::uninitialized(E);
     s.edgeTo = PodArray<std::uint32_t>::uninitialized(E);
@@ -1161,7 +1191,8 @@ std::optional<Error> Loader::parseBigArrays() {
                 return;
             }
             if (*at == '-')
-                reason = std::string("a negative number in \"") + what + "\" (only non-negative integers are allowed)";
+                reason = std::string("a negative number in \"") + what +
+                         "\" (only non-negative integers are allowed)";
             else if (*at >= '0' && *at <= '9') {
                 const char* q = at;
                 while (*q >= '0' && *q <= '9')
@@ -1246,17 +1277,20 @@ std::optional<Error> Loader::parseBigArrays() {
             }
         };
         // Stores `count` numbers starting at global index `first` (any alignment); false on an error.
-        auto store = [&](const std::uint32_t* values, std::uint64_t first, std::size_t count, const char* from) -> bool {
+        auto store = [&](const std::uint32_t* values, std::uint64_t first, std::size_t count,
+                         const char* from) -> bool {
             std::uint64_t record = first / fields;
             std::uint32_t field = std::uint32_t(first % fields);
             std::size_t k = 0;
             // full records in column loops, partial ones value by value
-            auto one = [&](std::uint32_t value, std::uint64_t rec, std::uint32_t fld, std::size_t pos) -> bool {
+            auto one = [&](std::uint32_t value, std::uint64_t rec, std::uint32_t fld,
+                           std::size_t pos) -> bool {
                 if (nodes) {
                     switch (m_nodeRoles[fld]) {
                     case NodeRole::Type:
                         if (value >= nodeTypeCount) {
-                            fail(locate(from, pos), "node " + std::to_string(rec) + " has type " + std::to_string(value) +
+                            fail(locate(from, pos), "node " + std::to_string(rec) + " has type " +
+                                                        std::to_string(value) +
                                                         ", but meta.node_types lists only " +
                                                         std::to_string(nodeTypeCount) + " types");
                             return false;
@@ -1267,9 +1301,15 @@ std::optional<Error> Loader::parseBigArrays() {
                         s.nodeName[rec] = value;
                         localMaxName = std::max(localMaxName, value);
                         break;
-                    case NodeRole::Id: s.nodeId[rec] = value; break;
-                    case NodeRole::SelfSize: s.nodeSelfSize[rec] = value; break;
-                    case NodeRole::EdgeCount: s.firstEdge[rec + 1] = value; break;
+                    case NodeRole::Id:
+                        s.nodeId[rec] = value;
+                        break;
+                    case NodeRole::SelfSize:
+                        s.nodeSelfSize[rec] = value;
+                        break;
+                    case NodeRole::EdgeCount:
+                        s.firstEdge[rec + 1] = value;
+                        break;
                     case NodeRole::TraceNodeId:
                         if (value) {
                             ensureTraceIds();
@@ -1284,25 +1324,30 @@ std::optional<Error> Loader::parseBigArrays() {
                         }
                         s.nodeDetachedness[rec] = std::uint8_t(value);
                         break;
-                    case NodeRole::Ignore: break;
+                    case NodeRole::Ignore:
+                        break;
                     }
                 } else {
                     switch (m_edgeRoles[fld]) {
                     case EdgeRole::Type:
                         if (value >= edgeTypeCount) {
-                            fail(locate(from, pos), "edge " + std::to_string(rec) + " has type " + std::to_string(value) +
+                            fail(locate(from, pos), "edge " + std::to_string(rec) + " has type " +
+                                                        std::to_string(value) +
                                                         ", but meta.edge_types lists only " +
                                                         std::to_string(edgeTypeCount) + " types");
                             return false;
                         }
                         s.edgeType[rec] = std::uint8_t(value);
                         break;
-                    case EdgeRole::NameOrIndex: s.edgeNameOrIndex[rec] = value; break;
+                    case EdgeRole::NameOrIndex:
+                        s.edgeNameOrIndex[rec] = value;
+                        break;
                     case EdgeRole::ToNode: {
                         const std::uint64_t q = std::uint64_t((value * divMagic) >> 40);
                         if (q * F != value) {
                             fail(locate(from, pos), "edge " + std::to_string(rec) + " points to node index " +
-                                                        std::to_string(value) + ", which is not a multiple of the " +
+                                                        std::to_string(value) +
+                                                        ", which is not a multiple of the " +
                                                         std::to_string(F) + " node fields");
                             return false;
                         }
@@ -1315,7 +1360,8 @@ std::optional<Error> Loader::parseBigArrays() {
                         s.edgeTo[rec] = std::uint32_t(q);
                         break;
                     }
-                    case EdgeRole::Ignore: break;
+                    case EdgeRole::Ignore:
+                        break;
                     }
                 }
                 return true;
@@ -1347,7 +1393,8 @@ std::optional<Error> Loader::parseBigArrays() {
                                 worst = std::max(worst, v[r * fields + f]);
                             ok = worst < limit;
                             if (ok) {
-                                std::uint8_t* col = role == NodeRole::Type ? s.nodeType.data() : s.nodeDetachedness.data();
+                                std::uint8_t* col =
+                                    role == NodeRole::Type ? s.nodeType.data() : s.nodeDetachedness.data();
                                 for (std::size_t r = 0; r < full; ++r)
                                     col[record + r] = std::uint8_t(v[r * fields + f]);
                             }
@@ -1364,7 +1411,7 @@ std::optional<Error> Loader::parseBigArrays() {
                             std::uint32_t* col = role == NodeRole::Name       ? s.nodeName.data()
                                                  : role == NodeRole::Id       ? s.nodeId.data()
                                                  : role == NodeRole::SelfSize ? s.nodeSelfSize.data()
-                                                                               : s.firstEdge.data() + 1;
+                                                                              : s.firstEdge.data() + 1;
                             for (std::size_t r = 0; r < full; ++r)
                                 col[record + r] = v[r * fields + f];
                             if (role == NodeRole::Name)
@@ -1408,8 +1455,9 @@ std::optional<Error> Loader::parseBigArrays() {
                             s.edgeNameOrIndex[record + r] >= stringCount) {
                             fail(locate(from, k + r * fields + nameField),
                                  "edge " + std::to_string(record + r) + " is named by string " +
-                                     std::to_string(s.edgeNameOrIndex[record + r]) + ", but \"strings\" holds only " +
-                                     std::to_string(stringCount) + " strings");
+                                     std::to_string(s.edgeNameOrIndex[record + r]) +
+                                     ", but \"strings\" holds only " + std::to_string(stringCount) +
+                                     " strings");
                             return false;
                         }
                     }
@@ -1484,13 +1532,14 @@ std::optional<Error> Loader::parseBigArrays() {
         const EdgeKind kind = s.edgeKinds[s.edgeType[e]];
         if (!edgeNameIsIndex(kind) && kind != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
             return error("edges", std::int64_t(edgesSec.begin),
-                         "edge " + std::to_string(e) + " is named by string " + std::to_string(s.edgeNameOrIndex[e]) +
-                             ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
+                         "edge " + std::to_string(e) + " is named by string " +
+                             std::to_string(s.edgeNameOrIndex[e]) + ", but \"strings\" holds only " +
+                             std::to_string(stringCount) + " strings");
     }
     if (maxNameId.load() >= s.strings.size())
         return error("nodes", std::int64_t(nodesSec.begin),
-                     "a node name refers to string " + std::to_string(maxNameId.load()) + ", but \"strings\" holds only " +
-                         std::to_string(s.strings.size()) + " strings");
+                     "a node name refers to string " + std::to_string(maxNameId.load()) +
+                         ", but \"strings\" holds only " + std::to_string(s.strings.size()) + " strings");
     m_context.report("parsing", bytesTotal, bytesTotal);
     return std::nullopt;
 }
@@ -1510,15 +1559,17 @@ std::optional<Error> Loader::buildIndexes() {
                 return cancelled();
             sum += s.firstEdge[i + 1];
             if (sum > E)
-                return error("nodes", std::int64_t(section("nodes")->begin),
-                             "inconsistent counts: the edge_count values of the nodes add up to more than the " +
-                                 std::to_string(E) + " edges in the file (exceeded at node " + std::to_string(i) + ")");
+                return error(
+                    "nodes", std::int64_t(section("nodes")->begin),
+                    "inconsistent counts: the edge_count values of the nodes add up to more than the " +
+                        std::to_string(E) + " edges in the file (exceeded at node " + std::to_string(i) +
+                        ")");
             s.firstEdge[i + 1] = std::uint32_t(sum);
         }
         if (sum != E)
             return error("nodes", std::int64_t(section("nodes")->begin),
-                         "inconsistent counts: the edge_count values of the nodes add up to " + std::to_string(sum) +
-                             ", but the file has " + std::to_string(E) + " edges");
+                         "inconsistent counts: the edge_count values of the nodes add up to " +
+                             std::to_string(sum) + ", but the file has " + std::to_string(E) + " edges");
     }
     if (m_hasRootIndex) {
         if (m_rootIndexField % m_nodeFieldCount != 0 || m_rootIndexField / m_nodeFieldCount >= N)
@@ -1607,7 +1658,8 @@ std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<s
             ++p;
         }
         if (p == start || p - start > 15)
-            return error(sec.name, std::int64_t(p), "expected an integer in \"" + sec.name + "\", found " + describeByte(p));
+            return error(sec.name, std::int64_t(p),
+                         "expected an integer in \"" + sec.name + "\", found " + describeByte(p));
         out.push_back(neg ? -std::int64_t(v) : std::int64_t(v));
         skipWs();
         if (m_data[p] == ',') {
@@ -1616,7 +1668,8 @@ std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<s
         }
         if (m_data[p] == ']')
             break;
-        return error(sec.name, std::int64_t(p), "expected ',' or ']' in \"" + sec.name + "\", found " + describeByte(p));
+        return error(sec.name, std::int64_t(p),
+                     "expected ',' or ']' in \"" + sec.name + "\", found " + describeByte(p));
     }
     return std::nullopt;
 }
@@ -1629,7 +1682,8 @@ std::optional<Error> Loader::parseTraceTree(const Section& sec) {
             ++p;
     };
     auto bad = [&](const std::string& what) {
-        return error("trace_tree", std::int64_t(p), "\"trace_tree\" is malformed: " + what + ", found " + describeByte(p));
+        return error("trace_tree", std::int64_t(p),
+                     "\"trace_tree\" is malformed: " + what + ", found " + describeByte(p));
     };
     if (m_data[p] != '[')
         return bad("expected '['");
@@ -1715,8 +1769,8 @@ std::optional<Error> Loader::parseSmallSections() {
                          "meta.location_fields must name object_index, script_id, line and column");
         if (v.size() % w != 0)
             return error("locations", std::int64_t(sec->begin),
-                         "\"locations\" holds " + std::to_string(v.size()) + " numbers, not a multiple of its " +
-                             std::to_string(w) + " fields");
+                         "\"locations\" holds " + std::to_string(v.size()) +
+                             " numbers, not a multiple of its " + std::to_string(w) + " fields");
         s.locations.reserve(v.size() / w);
         for (std::size_t i = 0; i + w <= v.size(); i += w) {
             if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
@@ -1724,10 +1778,11 @@ std::optional<Error> Loader::parseSmallSections() {
             const std::int64_t obj = v[i + std::size_t(fo)];
             if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.nodeCount)
                 return error("locations", std::int64_t(sec->begin),
-                             "location " + std::to_string(i / w) + " refers to node index " + std::to_string(obj) +
-                                 ", which is not a node");
+                             "location " + std::to_string(i / w) + " refers to node index " +
+                                 std::to_string(obj) + ", which is not a node");
             s.locations.push_back({std::uint32_t(obj / F), std::uint32_t(v[i + std::size_t(fs)]),
-                                   std::uint32_t(v[i + std::size_t(fl)]), std::uint32_t(v[i + std::size_t(fc)])});
+                                   std::uint32_t(v[i + std::size_t(fl)]),
+                                   std::uint32_t(v[i + std::size_t(fc)])});
         }
         auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
         if (!std::is_sorted(s.locations.begin(), s.locations.end(), byNode)) // V8 writes them in order
@@ -1754,21 +1809,24 @@ std::optional<Error> Loader::parseSmallSections() {
                   fsi = indexOf(tf, "script_id"), fl = indexOf(tf, "line"), fc = indexOf(tf, "column");
         if (v.size() % w != 0)
             s.warnings.push_back("trace_function_infos holds " + std::to_string(v.size()) +
-                                 " numbers, not a multiple of its " + std::to_string(w) + " fields; the rest is ignored");
+                                 " numbers, not a multiple of its " + std::to_string(w) +
+                                 " fields; the rest is ignored");
         const std::size_t count = v.size() / w;
         if (count != s.format.headerTraceFunctionCount)
             s.warnings.push_back("the header's trace_function_count is " +
-                                 std::to_string(s.format.headerTraceFunctionCount) + " but trace_function_infos holds " +
-                                 std::to_string(count) + " functions; all " + std::to_string(count) + " were loaded");
+                                 std::to_string(s.format.headerTraceFunctionCount) +
+                                 " but trace_function_infos holds " + std::to_string(count) +
+                                 " functions; all " + std::to_string(count) + " were loaded");
         auto get = [&](std::size_t rec, int f) -> std::uint32_t {
             return f < 0 ? 0u : std::uint32_t(v[rec * w + std::size_t(f)]);
         };
         for (std::size_t r = 0; r < count; ++r) {
-            TraceFunctionInfo info{get(r, fi), StringId(get(r, fn)), StringId(get(r, fsn)), get(r, fsi), get(r, fl),
-                                   get(r, fc)};
+            TraceFunctionInfo info{get(r, fi),  StringId(get(r, fn)), StringId(get(r, fsn)),
+                                   get(r, fsi), get(r, fl),           get(r, fc)};
             if (info.name.value >= s.strings.size() || info.scriptName.value >= s.strings.size())
                 return error("trace_function_infos", std::int64_t(sec->begin),
-                             "trace function " + std::to_string(r) + " refers to a string that does not exist");
+                             "trace function " + std::to_string(r) +
+                                 " refers to a string that does not exist");
             s.traceFunctionInfos.push_back(info);
         }
     }
@@ -1783,24 +1841,26 @@ std::optional<Error> Loader::parseSmallSections() {
             return e;
         setItems("samples", v.size());
         const std::size_t w = m_sampleFields.size();
-        const int ft = indexOf(m_sampleFields, "timestamp_us"), fa = indexOf(m_sampleFields, "last_assigned_id");
+        const int ft = indexOf(m_sampleFields, "timestamp_us"),
+                  fa = indexOf(m_sampleFields, "last_assigned_id");
         if (ft >= 0 && fa >= 0)
             for (std::size_t i = 0; i + w <= v.size(); i += w)
-                s.samples.push_back({std::uint64_t(v[i + std::size_t(ft)]), std::uint32_t(v[i + std::size_t(fa)])});
+                s.samples.push_back(
+                    {std::uint64_t(v[i + std::size_t(ft)]), std::uint32_t(v[i + std::size_t(fa)])});
     }
     return std::nullopt;
 }
 
 } // namespace
 
-Expected<SnapshotPtr> loadSnapshot(const std::string& path, const LoadOptions& options, const WorkContext& context,
-                                   LoadTimings* timings) {
+Expected<SnapshotPtr> loadSnapshot(const std::string& path, const LoadOptions& options,
+                                   const WorkContext& context, LoadTimings* timings) {
     Loader loader(path, options, context, timings);
     return loader.loadFile();
 }
 
-Expected<SnapshotPtr> loadSnapshotFromMemory(std::string_view json, const std::string& name, const LoadOptions& options,
-                                             const WorkContext& context) {
+Expected<SnapshotPtr> loadSnapshotFromMemory(std::string_view json, const std::string& name,
+                                             const LoadOptions& options, const WorkContext& context) {
     Loader loader(name, options, context, nullptr);
     return loader.loadMemory(json);
 }

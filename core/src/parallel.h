@@ -7,8 +7,7 @@
 
 namespace heapscope::detail {
 
-template <typename Fn>
-void runParallel(unsigned threads, Fn&& fn) {
+template <typename Fn> void runParallel(unsigned threads, Fn&& fn) {
     if (threads <= 1) {
         fn(0u);
         return;

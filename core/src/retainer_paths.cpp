@@ -22,7 +22,7 @@ struct State {
     std::uint32_t parent; // state closer to the targets, kNone for a target
     std::uint32_t edge;   // edge from `node` to the parent's node
     std::uint32_t edgeCount;
-    std::uint32_t g;      // hops from the targets
+    std::uint32_t g; // hops from the targets
     std::uint32_t targetCount;
 };
 
@@ -94,8 +94,19 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                 return true;
         return false;
     };
-    // Expands a state: one successor per distinct retaining node (parallel edges merged).
+    // The edges from u to v a path may use: the first of them and how many there are.
     std::vector<std::uint32_t> between;
+    auto allowedEdges = [&](std::uint32_t u, std::uint32_t v) {
+        s.edgesBetween(u, v, between);
+        std::pair<std::uint32_t, std::uint32_t> result{kNone, 0};
+        for (std::uint32_t e : between)
+            if (allowed(e)) {
+                result.first = std::min(result.first, e);
+                ++result.second;
+            }
+        return result;
+    };
+    // Expands a state: one successor per distinct retaining node (parallel edges merged).
     auto expand = [&](std::uint32_t index) {
         const State cur = states[index];
         std::uint32_t r = s.firstRetainer[cur.node];
@@ -106,13 +117,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                 ++r;
             if (ignored[u] || hops[u] == kFar || onChain(index, u))
                 continue;
-            s.edgesBetween(u, cur.node, between);
-            std::uint32_t firstEdge = kNone, count = 0;
-            for (std::uint32_t e : between)
-                if (allowed(e)) {
-                    firstEdge = std::min(firstEdge, e);
-                    ++count;
-                }
+            const auto [firstEdge, count] = allowedEdges(u, cur.node);
             if (!count)
                 continue;
             if (cur.g + 1 > options.maxLength) {
@@ -139,7 +144,6 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         };
         std::unordered_map<std::uint32_t, Holder> holders;
         std::vector<std::uint32_t> order;
-        std::vector<std::uint32_t> between;
         for (std::uint32_t t : out.targets) {
             std::uint32_t r = s.firstRetainer[t];
             const std::uint32_t re = s.firstRetainer[t + 1];
@@ -149,13 +153,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                     ++r;
                 if (ignored[u] || hops[u] == kFar || u == t)
                     continue;
-                s.edgesBetween(u, t, between);
-                std::uint32_t firstEdge = kNone, count = 0;
-                for (std::uint32_t e : between)
-                    if (allowed(e)) {
-                        firstEdge = std::min(firstEdge, e);
-                        ++count;
-                    }
+                const auto [firstEdge, count] = allowedEdges(u, t);
                 if (!count)
                     continue;
                 auto [it, inserted] = holders.try_emplace(u);
@@ -227,8 +225,9 @@ namespace {
 std::string targetTitle(const Analysis& a, const RetainerPaths& p) {
     if (p.targets.size() == 1) {
         const std::uint32_t t = p.targets[0];
-        return text::toUtf8(format::nodeLabelWithId(a, t)) + " (shallow " + format::bytesAdaptive(a.selfSize[t]) +
-               ", retained " + format::bytesAdaptive(a.retainedSize[t]) + ")";
+        return text::toUtf8(format::nodeLabelWithId(a, t)) + " (shallow " +
+               format::bytesAdaptive(a.selfSize[t]) + ", retained " +
+               format::bytesAdaptive(a.retainedSize[t]) + ")";
     }
     std::string out = format::grouped(p.targets.size()) + " objects (";
     for (std::size_t i = 0; i < std::min<std::size_t>(3, p.targets.size()); ++i)
@@ -246,7 +245,8 @@ std::string edgeText(const Analysis& a, const PathHop& hop) {
 std::vector<std::string> notes(const RetainerPaths& p, std::size_t found) {
     std::vector<std::string> n;
     if (p.unreachable)
-        n.push_back("No path from the GC roots: the object is held only by weak or ignored retainers, or by nothing.");
+        n.push_back("No path from the GC roots: the object is held only by weak or ignored retainers, or by "
+                    "nothing.");
     if (p.searchCutShort)
         n.push_back("The search was cut short (its budget ran out); longer paths may exist.");
     if (p.longerPathsSkipped)
@@ -259,7 +259,8 @@ std::vector<std::string> notes(const RetainerPaths& p, std::size_t found) {
 std::string markdownEscape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '<' || c == '>')
+        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '<' ||
+            c == '>')
             out += '\\';
         if (c == '\n' || c == '\r')
             out += ' ';
@@ -289,8 +290,8 @@ std::string formatPathsText(const Analysis& a, const RetainerPaths& p) {
                 out += std::string(h * 2 - 2, ' ') + edgeText(a, hop) + " \xE2\x86\x92 ";
             out += text::toUtf8(format::nodeLabelWithId(a, hop.node));
             out += "  [shallow " + format::bytesAdaptive(a.selfSize[hop.node]) + ", retained " +
-                   format::bytesAdaptive(a.retainedSize[hop.node]) + ", distance " + format::distance(a.distance[hop.node]) +
-                   "]\n";
+                   format::bytesAdaptive(a.retainedSize[hop.node]) + ", distance " +
+                   format::distance(a.distance[hop.node]) + "]\n";
         }
     }
     return out;
@@ -309,10 +310,12 @@ std::string formatPathsMarkdown(const Analysis& a, const RetainerPaths& p) {
         out += ")\n\n| # | Edge | Object | Shallow | Retained | Distance |\n|---:|---|---|---:|---:|---:|\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
-            out += "| " + std::to_string(h + 1) + " | " + (h ? markdownEscape(edgeText(a, hop)) : std::string()) + " | " +
+            out += "| " + std::to_string(h + 1) + " | " +
+                   (h ? markdownEscape(edgeText(a, hop)) : std::string()) + " | " +
                    markdownEscape(text::toUtf8(format::nodeLabelWithId(a, hop.node))) + " | " +
-                   format::bytesAdaptive(a.selfSize[hop.node]) + " | " + format::bytesAdaptive(a.retainedSize[hop.node]) +
-                   " | " + format::distance(a.distance[hop.node]) + " |\n";
+                   format::bytesAdaptive(a.selfSize[hop.node]) + " | " +
+                   format::bytesAdaptive(a.retainedSize[hop.node]) + " | " +
+                   format::distance(a.distance[hop.node]) + " |\n";
         }
     }
     return out;

@@ -33,7 +33,8 @@ const Location* Snapshot::location(std::uint32_t node) const {
 std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
     auto index = std::atomic_load(&m_ordinalsById);
     if (!index) {
-        auto built = std::make_shared<PodArray<std::uint32_t>>(PodArray<std::uint32_t>::uninitialized(nodeCount));
+        auto built =
+            std::make_shared<PodArray<std::uint32_t>>(PodArray<std::uint32_t>::uninitialized(nodeCount));
         std::iota(built->begin(), built->end(), 0u);
         std::sort(built->begin(), built->end(), [this](std::uint32_t a, std::uint32_t b) {
             return nodeId[a] != nodeId[b] ? nodeId[a] < nodeId[b] : a < b;
@@ -41,8 +42,9 @@ std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
         index = built;
         std::atomic_store(&m_ordinalsById, index);
     }
-    auto it = std::lower_bound(index->begin(), index->end(), id,
-                               [this](std::uint32_t ordinal, std::uint32_t v) { return nodeId[ordinal] < v; });
+    auto it =
+        std::lower_bound(index->begin(), index->end(), id,
+                         [this](std::uint32_t ordinal, std::uint32_t v) { return nodeId[ordinal] < v; });
     if (it == index->end() || nodeId[*it] != id)
         return std::nullopt;
     return *it;
@@ -61,14 +63,17 @@ std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
     return std::uint32_t(it - firstRetainer.begin()) - 1;
 }
 
-void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target, std::vector<std::uint32_t>& out) const {
+void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target,
+                            std::vector<std::uint32_t>& out) const {
     out.clear();
     for (std::uint32_t e = firstEdge[source], ee = firstEdge[source + 1]; e < ee; ++e)
         if (edgeTo[e] == target)
             out.push_back(e);
 }
 
-std::size_t RetainerEdges::size() const { return m_s->retainerSource.size(); }
+std::size_t RetainerEdges::size() const {
+    return m_s->retainerSource.size();
+}
 
 // A target's retainers from one source are adjacent and in decreasing edge order, so the k-th slot
 // of such a group is the (m-1-k)-th of the m edges from that source to the target.
@@ -91,9 +96,9 @@ std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
 std::uint64_t Snapshot::memoryBytes() const {
     return nodeType.bytes() + nodeName.bytes() + nodeId.bytes() + nodeSelfSize.bytes() + firstEdge.bytes() +
            nodeTraceId.bytes() + nodeDetachedness.bytes() + edgeType.bytes() + edgeNameOrIndex.bytes() +
-           edgeTo.bytes() + firstRetainer.bytes() + retainerSource.bytes() +
-           strings.memoryBytes() + locations.capacity() * sizeof(Location) +
-           traceTree.capacity() * sizeof(TraceNode) + traceFunctionInfos.capacity() * sizeof(TraceFunctionInfo);
+           edgeTo.bytes() + firstRetainer.bytes() + retainerSource.bytes() + strings.memoryBytes() +
+           locations.capacity() * sizeof(Location) + traceTree.capacity() * sizeof(TraceNode) +
+           traceFunctionInfos.capacity() * sizeof(TraceFunctionInfo);
 }
 
 } // namespace heapscope

@@ -182,13 +182,27 @@ std::string jsonQuote(std::string_view s) {
         if (b < 0x80) {
             ++i;
             switch (b) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 out += "\\u00";
                 out.push_back(hex[b >> 4]);
@@ -311,14 +325,38 @@ bool unescapeJsonString(std::string_view s, std::string& out, std::size_t& error
         }
         const char e = s[i + 1];
         switch (e) {
-        case '"': out.push_back('"'); i += 2; continue;
-        case '\\': out.push_back('\\'); i += 2; continue;
-        case '/': out.push_back('/'); i += 2; continue;
-        case 'b': out.push_back('\b'); i += 2; continue;
-        case 'f': out.push_back('\f'); i += 2; continue;
-        case 'n': out.push_back('\n'); i += 2; continue;
-        case 'r': out.push_back('\r'); i += 2; continue;
-        case 't': out.push_back('\t'); i += 2; continue;
+        case '"':
+            out.push_back('"');
+            i += 2;
+            continue;
+        case '\\':
+            out.push_back('\\');
+            i += 2;
+            continue;
+        case '/':
+            out.push_back('/');
+            i += 2;
+            continue;
+        case 'b':
+            out.push_back('\b');
+            i += 2;
+            continue;
+        case 'f':
+            out.push_back('\f');
+            i += 2;
+            continue;
+        case 'n':
+            out.push_back('\n');
+            i += 2;
+            continue;
+        case 'r':
+            out.push_back('\r');
+            i += 2;
+            continue;
+        case 't':
+            out.push_back('\t');
+            i += 2;
+            continue;
         case 'u': {
             std::uint32_t unit = 0;
             if (!readHex4(s, i + 2, unit)) {

@@ -15,7 +15,9 @@
 
 namespace heapscope::test {
 
-inline std::string dataPath(const std::string& name) { return std::string(HEAPSCOPE_TEST_DATA) + "/" + name; }
+inline std::string dataPath(const std::string& name) {
+    return std::string(HEAPSCOPE_TEST_DATA) + "/" + name;
+}
 
 /// Loads and analyses each fixture once per test binary.
 inline AnalysisPtr analysisOf(const std::string& file) {

@@ -16,7 +16,8 @@ struct Pair {
 };
 
 const Pair kPairs[] = {
-    {"leak-A-node20.heapsnapshot.gz", "leak-B-node20.heapsnapshot.gz", "leak-A-node20_leak-B-node20.diff.json"},
+    {"leak-A-node20.heapsnapshot.gz", "leak-B-node20.heapsnapshot.gz",
+     "leak-A-node20_leak-B-node20.diff.json"},
     {"leak2-A-node20.heapsnapshot.gz", "leak2-B-node20.heapsnapshot.gz", "leak2-A_leak2-B.diff.json"},
     {"leak2-B-node20.heapsnapshot.gz", "leak2-C-node20.heapsnapshot.gz", "leak2-B_leak2-C.diff.json"},
     {"leak2-A-node20.heapsnapshot.gz", "leak2-C-node20.heapsnapshot.gz", "leak2-A_leak2-C.diff.json"},
@@ -107,7 +108,8 @@ TEST_P(GoldenDiff, ExtraColumnsAreConsistent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, GoldenDiff, ::testing::ValuesIn(kPairs), [](const auto& info) {
-    std::string name = std::string(info.param.base).substr(0, std::string(info.param.base).find('.')) + "_to_" +
+    std::string name = std::string(info.param.base).substr(0, std::string(info.param.base).find('.')) +
+                       "_to_" +
                        std::string(info.param.current).substr(0, std::string(info.param.current).find('.'));
     for (char& ch : name)
         if (!std::isalnum(static_cast<unsigned char>(ch)))
@@ -116,7 +118,8 @@ INSTANTIATE_TEST_SUITE_P(Pairs, GoldenDiff, ::testing::ValuesIn(kPairs), [](cons
 });
 
 TEST(Comparison, LeakedClassGrows) {
-    auto result = compare(analysisOf("leak2-A-node20.heapsnapshot.gz"), analysisOf("leak2-C-node20.heapsnapshot.gz"));
+    auto result =
+        compare(analysisOf("leak2-A-node20.heapsnapshot.gz"), analysisOf("leak2-C-node20.heapsnapshot.gz"));
     ASSERT_TRUE(result);
     bool found = false;
     for (const ClassDiff& d : (*result)->classes) {
@@ -132,7 +135,8 @@ TEST(Comparison, LeakedClassGrows) {
 
 TEST(Comparison, DifferentProcessesAreReported) {
     // leak-A and leak2-B come from two runs of the same program: their ids name different objects.
-    auto result = compare(analysisOf("leak-A-node20.heapsnapshot.gz"), analysisOf("leak2-B-node20.heapsnapshot.gz"));
+    auto result =
+        compare(analysisOf("leak-A-node20.heapsnapshot.gz"), analysisOf("leak2-B-node20.heapsnapshot.gz"));
     ASSERT_TRUE(result);
     EXPECT_FALSE((*result)->idsShared);
     ASSERT_FALSE((*result)->warnings.empty());
@@ -156,7 +160,8 @@ TEST(Comparison, Cancel) {
     stop.requestStop();
     WorkContext ctx;
     ctx.stop = &stop;
-    auto result = compare(analysisOf("leak-A-node20.heapsnapshot.gz"), analysisOf("leak-B-node20.heapsnapshot.gz"), ctx);
+    auto result = compare(analysisOf("leak-A-node20.heapsnapshot.gz"),
+                          analysisOf("leak-B-node20.heapsnapshot.gz"), ctx);
     ASSERT_FALSE(result);
     EXPECT_TRUE(result.error().cancelled);
 }

@@ -159,7 +159,8 @@ TEST_P(Golden, NodeSamples) {
         EXPECT_EQ(std::int64_t(a->retainedSize[n]), asInt(sample["retained_size"])) << "@" << id;
         EXPECT_EQ(std::int64_t(a->distance[n]), asInt(sample["distance"])) << "@" << id;
         EXPECT_EQ(std::int64_t(s.nodeId[a->dominator[n]]), asInt(sample["dominator_id"])) << "@" << id;
-        EXPECT_EQ(std::int64_t(s.firstEdge[n + 1] - s.firstEdge[n]), asInt(sample["edge_count"])) << "@" << id;
+        EXPECT_EQ(std::int64_t(s.firstEdge[n + 1] - s.firstEdge[n]), asInt(sample["edge_count"]))
+            << "@" << id;
         EXPECT_EQ(std::int64_t(s.firstRetainer[n + 1] - s.firstRetainer[n]), asInt(sample["retainer_count"]))
             << "@" << id;
         EXPECT_EQ(std::int64_t(a->detachedness[n]), asInt(sample["detachedness"])) << "@" << id;
@@ -220,7 +221,9 @@ TEST(Format, SizesAndPercents) {
     EXPECT_EQ(distance(-5), "\xE2\x88\x92");
     EXPECT_EQ(distance(100000001), "\xE2\x88\x92");
     EXPECT_EQ(distance(7), "7");
-    EXPECT_EQ(signedCount(-1234), "\xE2\x88\x92" "1" + nb + "234");
+    EXPECT_EQ(signedCount(-1234), "\xE2\x88\x92"
+                                  "1" +
+                                      nb + "234");
     EXPECT_EQ(signedCount(5), "+5");
 }
 

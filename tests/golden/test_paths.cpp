@@ -36,7 +36,8 @@ void expectRealEdges(const Analysis& a, const RetainerPaths& p, bool includeWeak
             std::uint32_t parallel = 0;
             for (std::uint32_t e = s.firstEdge[from]; e < s.firstEdge[from + 1]; ++e) {
                 const std::uint32_t t = s.edgeTo[e];
-                const bool counts = lastOfSet ? std::binary_search(p.targets.begin(), p.targets.end(), t) : t == hop.node;
+                const bool counts =
+                    lastOfSet ? std::binary_search(p.targets.begin(), p.targets.end(), t) : t == hop.node;
                 if (counts && (includeWeak || s.edgeKind(e) != EdgeKind::Weak))
                     ++parallel;
             }
@@ -243,7 +244,8 @@ TEST(RetainerPaths, JsonMatchesSchema) {
     simdjson::dom::parser docParser, schemaParser;
     simdjson::dom::element doc, schema;
     ASSERT_FALSE(docParser.parse(json).get(doc));
-    ASSERT_FALSE(schemaParser.load(std::string(HEAPSCOPE_SOURCE_DIR) + "/docs/retainer-paths.schema.json").get(schema));
+    ASSERT_FALSE(schemaParser.load(std::string(HEAPSCOPE_SOURCE_DIR) + "/docs/retainer-paths.schema.json")
+                     .get(schema));
     SchemaValidator(schema).validate(schema, doc, "$");
     simdjson::dom::array paths = doc["paths"].get_array().value();
     EXPECT_EQ(paths.size(), 5u);

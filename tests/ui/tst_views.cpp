@@ -73,8 +73,8 @@ private Q_SLOTS:
                                      m_window->session()->documents().at(1)->isReady(),
                                  60000);
         // The window switches to the Comparison once both are ready (a queued step).
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->currentView() &&
-                                     m_window->currentView()->perspective() == SnapshotView::ComparisonPerspective,
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->currentView() && m_window->currentView()->perspective() ==
+                                                                SnapshotView::ComparisonPerspective,
                                  10000);
         SnapshotView* view = m_window->currentView();
         QCOMPARE(view->document()->displayName(), QStringLiteral("leak-B-node20.heapsnapshot.gz"));
