@@ -609,6 +609,18 @@ int cmdDiff(const std::vector<std::string>& argv) {
     return kOk;
 }
 
+// "123" or "@123" (as DevTools writes ids).
+std::optional<std::uint32_t> parseObjectId(std::string text) {
+    if (!text.empty() && text[0] == '@')
+        text.erase(0, 1);
+    if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    const unsigned long long v = std::stoull(text);
+    if (v > 0xFFFFFFFFull)
+        return std::nullopt;
+    return std::uint32_t(v);
+}
+
 const char* detachednessName(std::uint8_t d) {
     return d == 1 ? "attached" : d == 2 ? "detached" : "unknown";
 }
@@ -626,18 +638,12 @@ int cmdNode(const std::vector<std::string>& argv) {
         std::size_t pos = 0;
         while (pos <= list.size()) {
             const auto comma = list.find(',', pos);
-            std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-            if (!item.empty() && item[0] == '@')
-                item.erase(0, 1);
-            try {
-                std::size_t used = 0;
-                const unsigned long v = std::stoul(item, &used);
-                if (used != item.size() || v > 0xFFFFFFFFul)
-                    throw 0;
-                ids.push_back(std::uint32_t(v));
-            } catch (...) {
+            const std::string item =
+                list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            const auto id = parseObjectId(item);
+            if (!id)
                 return usageError("'" + item + "' is not an object id");
-            }
+            ids.push_back(*id);
             if (comma == std::string::npos)
                 break;
             pos = comma + 1;
@@ -796,19 +802,10 @@ int cmdPaths(const std::vector<std::string>& argv) {
         analysis = (*cmp)->current;
         targets = match->newNodes;
     } else {
-        std::string idText = args->positional[1];
-        if (!idText.empty() && idText[0] == '@')
-            idText.erase(0, 1);
-        std::uint32_t id = 0;
-        try {
-            std::size_t used = 0;
-            const unsigned long v = std::stoul(idText, &used);
-            if (used != idText.size() || v > 0xFFFFFFFFul)
-                throw 0;
-            id = std::uint32_t(v);
-        } catch (...) {
+        const auto parsedId = parseObjectId(args->positional[1]);
+        if (!parsedId)
             return usageError("'" + args->positional[1] + "' is not an object id");
-        }
+        const std::uint32_t id = *parsedId;
         auto snap = loadOrReport(args->positional[0], nullptr);
         if (!snap)
             return kLoadError;
