@@ -417,7 +417,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
         std::fprintf(out, "%-12s %10.3f\n", "load", secs(t0, t1));
         std::fprintf(out, "%-12s %10.3f\n", "analysis", secs(t1, t2));
         for (const auto& [name, seconds] : a.passTimings)
-            std::fprintf(out, "  %-20s %10.3f\n", name.c_str(), seconds);
+            std::fprintf(out, "  %-28s %10.3f\n", name.c_str(), seconds);
         if (!filter.isAll())
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
         std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2),
@@ -432,6 +432,16 @@ Expected<AnalysisPtr> loadAndAnalyze(const std::string& path, LoadTimings* timin
     if (!snap)
         return snap.error();
     return analyze(*snap);
+}
+
+// Loads and analyses one file for a command; prints the error and returns nullopt on failure.
+std::optional<AnalysisPtr> loadAndAnalyzeOrReport(const std::string& path) {
+    auto result = loadAndAnalyze(path, nullptr);
+    if (!result) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
+        return std::nullopt;
+    }
+    return *result;
 }
 
 // Loads and analyses both files at once, then compares; prints the error and returns nullopt on failure.
@@ -649,10 +659,7 @@ int cmdNode(const std::vector<std::string>& argv) {
             pos = comma + 1;
         }
     }
-    auto snap = loadOrReport(args->positional[0], nullptr);
-    if (!snap)
-        return kLoadError;
-    auto analysis = analyzeOrReport(*snap);
+    auto analysis = loadAndAnalyzeOrReport(args->positional[0]);
     if (!analysis)
         return kLoadError;
     const Analysis& a = **analysis;
@@ -716,10 +723,7 @@ int cmdStats(const std::vector<std::string>& argv) {
         return usageError(err);
     if (args->positional.size() != 1)
         return usageError("stats needs exactly one FILE");
-    auto snap = loadOrReport(args->positional[0], nullptr);
-    if (!snap)
-        return kLoadError;
-    auto analysis = analyzeOrReport(*snap);
+    auto analysis = loadAndAnalyzeOrReport(args->positional[0]);
     if (!analysis)
         return kLoadError;
     const Statistics& st = (*analysis)->statistics;
@@ -806,10 +810,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
         if (!parsedId)
             return usageError("'" + args->positional[1] + "' is not an object id");
         const std::uint32_t id = *parsedId;
-        auto snap = loadOrReport(args->positional[0], nullptr);
-        if (!snap)
-            return kLoadError;
-        auto a = analyzeOrReport(*snap);
+        auto a = loadAndAnalyzeOrReport(args->positional[0]);
         if (!a)
             return kLoadError;
         analysis = *a;

@@ -35,12 +35,6 @@ public:
     PodArray() = default;
     static PodArray uninitialized(std::size_t n) { return PodArray(n, false); }
     static PodArray zeroed(std::size_t n) { return PodArray(n, true); }
-    static PodArray filled(std::size_t n, T value) {
-        PodArray a(n, false);
-        for (std::size_t i = 0; i < n; ++i)
-            a.m_data[i] = value;
-        return a;
-    }
     PodArray(const PodArray&) = delete;
     PodArray& operator=(const PodArray&) = delete;
     PodArray(PodArray&& o) noexcept : m_data(o.m_data), m_size(o.m_size) {

@@ -23,14 +23,12 @@ public:
     std::string_view operator[](std::uint32_t i) const { return get(StringId(i)); }
     /// Appends and returns its id.
     StringId add(std::string_view s);
-    void reserve(std::size_t count, std::size_t bytes);
     std::size_t byteSize() const { return m_bytes.size(); }
     std::size_t memoryBytes() const {
         return m_bytes.capacity() + m_offsets.capacity() * sizeof(std::uint64_t);
     }
 
 private:
-    friend class StringTableBuilder;
     std::string m_bytes;
     std::vector<std::uint64_t> m_offsets{0};
 };
@@ -50,9 +48,6 @@ std::string_view prefixUtf16(std::string_view wtf8, std::size_t units);
 /// JSON string literal (with quotes) as JavaScript's JSON.stringify writes it: lone surrogates as
 /// \uXXXX escapes, everything else printable as UTF-8.
 std::string jsonQuote(std::string_view wtf8);
-/// Lower-case ASCII and BMP letters approximately as JavaScript's toLowerCase (for case-insensitive
-/// search): ASCII exactly, other characters unchanged.
-std::string asciiLower(std::string_view s);
 } // namespace text
 
 /// Decodes the body of a JSON string literal (between the quotes) exactly as JSON.parse does,

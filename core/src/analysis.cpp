@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <latch>
@@ -453,9 +451,6 @@ private:
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 std::lock_guard lock(self->m_timingMutex);
                 self->m_a->passTimings.emplace_back(name, secs);
-                if (std::getenv("HEAPSCOPE_TRACE_PASSES"))
-                    std::fprintf(stderr, "pass %s %.3f s%s\n", name, secs,
-                                 self->stopped() ? " (stopped)" : "");
             }
         } record{this, name, start};
         return fn();
@@ -818,7 +813,7 @@ bool Analyzer::computeDominators() {
     }
     if (stopped())
         return false;
-    phase("  dominators: DFS");
+    phase("dominators (DFS)");
     for (std::size_t v = 0; v < L; ++v)
         link[v].ancestor = 0; // done being nextEdge
     // Buckets as singly linked lists: head per vertex, next per member.
@@ -885,7 +880,7 @@ bool Analyzer::computeDominators() {
         }
         bucketHead[p] = 0;
     }
-    phase("  dominators: semidominators");
+    phase("dominators (semidominators)");
     dom[0] = dom[r] = r;
     if (stopped())
         return false;

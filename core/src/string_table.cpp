@@ -11,11 +11,6 @@ StringId StringTable::add(std::string_view s) {
     return StringId(std::uint32_t(m_offsets.size() - 2));
 }
 
-void StringTable::reserve(std::size_t count, std::size_t bytes) {
-    m_offsets.reserve(count + 1);
-    m_bytes.reserve(bytes);
-}
-
 namespace text {
 
 namespace {
@@ -223,14 +218,6 @@ std::string jsonQuote(std::string_view s) {
         }
     }
     out.push_back('"');
-    return out;
-}
-
-std::string asciiLower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
     return out;
 }
 

@@ -20,7 +20,7 @@ std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Anal
     std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(greater)> heap(greater);
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
         // The root, (GC roots) and the sub-roots dominate everything; they are not objects.
-        if (s.kind(n) == heapscope::NodeKind::Synthetic || a.selfSize[n] == 0 && a.retainedSize[n] == 0)
+        if (s.kind(n) == heapscope::NodeKind::Synthetic || (a.selfSize[n] == 0 && a.retainedSize[n] == 0))
             continue;
         if (heap.size() < count) {
             heap.push(n);
