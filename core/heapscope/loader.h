@@ -16,6 +16,9 @@ struct LoadOptions {
     bool releasePages = true;
     /// Refuse files whose graph would not fit in available memory (estimated before building it).
     bool checkMemory = true;
+    /// Inputs at least this big (with more than one thread) read their strings and locations on a
+    /// thread of their own while the big arrays are parsed.
+    std::uint64_t sideSectionsFromBytes = std::uint64_t(256) << 20;
 };
 
 /// Per-stage wall time and peak resident memory, for `--timings` and the benchmark.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -209,11 +210,15 @@ private:
     std::optional<Error> scanTopLevel();
     std::optional<Error> skipValue(std::uint64_t& pos, const std::string& what);
     std::optional<Error> readHeader(const Section& s);
-    std::optional<Error> parseStrings(std::uint64_t& pos);
+    std::optional<Error> parseStrings(std::uint64_t& pos, bool reportProgress = true);
+    bool walkStrings(std::uint64_t& pos, std::uint64_t& count) const;
+    std::optional<Error> parseSideSections();
     std::optional<Error> parseBigArrays();
     std::optional<Error> buildIndexes();
     std::optional<Error> parseSmallSections();
+    template <class Take> std::optional<Error> forEachSmallNumber(const Section& s, Take&& take);
     std::optional<Error> parseSmallNumbers(const Section& s, std::vector<std::int64_t>& out);
+    std::optional<Error> parseLocations(const Section& s);
     std::optional<Error> parseTraceTree(const Section& s);
     std::string describeByte(std::uint64_t pos) const;
     const Section* section(std::string_view name) const {
@@ -240,6 +245,10 @@ private:
     bool m_fromFile = false;
     std::uint64_t m_compressedSize = 0;
     std::jthread m_prefetch; // maps in the second half of the file during the scan
+    // Big files: the scan only counts the strings; they and the locations are parsed on their own
+    // thread while the big arrays are.
+    bool m_sideSections = false;
+    std::uint64_t m_stringCount = 0;
 
     std::vector<Section> m_sections;
     std::shared_ptr<Snapshot> m_snapshot;
@@ -591,8 +600,14 @@ std::optional<Error> Loader::scanTopLevel() {
         if (key == "strings") {
             if (p >= m_size || m_data[p] != '[')
                 return error("strings", std::int64_t(p), "\"strings\" must be an array of strings");
-            if (auto e = parseStrings(p))
-                return e;
+            const std::uint64_t stringsStart = p;
+            if (m_threads > 1 && m_size >= m_options.sideSectionsFromBytes && walkStrings(p, m_stringCount)) {
+                m_sideSections = true;
+            } else {
+                p = stringsStart;
+                if (auto e = parseStrings(p))
+                    return e;
+            }
         } else if (p < m_size && m_data[p] == '[') {
             std::uint64_t q2 = p + 1;
             while (q2 < m_size && isWs(m_data[q2]))
@@ -618,8 +633,23 @@ std::optional<Error> Loader::scanTopLevel() {
                 sec.numeric = true;
             } else {
                 sec.numeric = numericStart;
-                if (auto e = skipValue(p, key))
+                // A flat numeric array (locations, samples, ...) ends at the first ']' when nothing
+                // before it opens a bracket or a string; its parser checks every byte later.
+                const void* close = nullptr;
+                if (numericStart) {
+                    const std::size_t rest = std::size_t(m_size - q2);
+                    close = std::memchr(m_data + q2, ']', rest);
+                    const std::size_t len =
+                        close ? std::size_t(static_cast<const char*>(close) - (m_data + q2)) : 0;
+                    if (close && (std::memchr(m_data + q2, '[', len) || std::memchr(m_data + q2, '{', len) ||
+                                  std::memchr(m_data + q2, '"', len)))
+                        close = nullptr;
+                }
+                if (close) {
+                    p = std::uint64_t(static_cast<const char*>(close) - m_data) + 1;
+                } else if (auto e = skipValue(p, key)) {
                     return e;
+                }
             }
         } else {
             if (auto e = skipValue(p, key))
@@ -652,7 +682,75 @@ std::optional<Error> Loader::scanTopLevel() {
     return std::nullopt;
 }
 
-std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
+// Finds the end of a well-formed "strings" array and counts its strings, without reading them;
+// false on anything unusual (parseStrings then reports it).
+bool Loader::walkStrings(std::uint64_t& pos, std::uint64_t& count) const {
+    std::uint64_t p = pos + 1; // after '['
+    auto skipWs = [&] {
+        while (p < m_size && isWs(m_data[p]))
+            ++p;
+    };
+    count = 0;
+    skipWs();
+    if (p < m_size && m_data[p] == ']') {
+        pos = p + 1;
+        return true;
+    }
+    for (;;) {
+        skipWs();
+        if (p >= m_size || m_data[p] != '"')
+            return false;
+        const std::uint64_t bodyStart = p + 1;
+        std::uint64_t q = bodyStart;
+        for (;;) {
+            const void* hit = std::memchr(m_data + q, '"', m_size - q);
+            if (!hit)
+                return false;
+            const std::uint64_t h = std::uint64_t(static_cast<const char*>(hit) - m_data);
+            std::uint64_t backslashes = 0;
+            while (h - backslashes > bodyStart && m_data[h - backslashes - 1] == '\\')
+                ++backslashes;
+            q = h + 1;
+            if (backslashes % 2 == 0)
+                break;
+        }
+        ++count;
+        p = q;
+        skipWs();
+        if (p >= m_size)
+            return false;
+        if (m_data[p] == ',') {
+            ++p;
+        } else if (m_data[p] == ']') {
+            pos = p + 1;
+            return true;
+        } else {
+            return false;
+        }
+        if ((count & 0xFFFF) == 0 && m_context.stopRequested())
+            return false;
+    }
+}
+
+// The strings and locations of a big file, parsed beside the big arrays.
+std::optional<Error> Loader::parseSideSections() {
+    try {
+        const Section* strings = section("strings");
+        std::uint64_t p = strings->begin;
+        if (auto e = parseStrings(p, false))
+            return e;
+        if (m_snapshot->strings.size() != m_stringCount || p != strings->end)
+            return error("strings", std::int64_t(strings->begin),
+                         "the strings could not be read consistently");
+        if (const Section* sec = section("locations"); sec && !m_snapshot->format.locationFields.empty())
+            return parseLocations(*sec);
+        return std::nullopt;
+    } catch (const std::bad_alloc&) {
+        return error("memory", -1, "there is not enough memory to load this snapshot");
+    }
+}
+
+std::optional<Error> Loader::parseStrings(std::uint64_t& pos, bool reportProgress) {
     auto& table = m_snapshot->strings;
     std::uint64_t p = pos + 1; // after '['
     auto skipWs = [&] {
@@ -739,7 +837,7 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos) {
             if (m_context.stopRequested())
                 return cancelled();
             const auto now = std::chrono::steady_clock::now();
-            if (now - lastReport > std::chrono::milliseconds(30)) {
+            if (reportProgress && now - lastReport > std::chrono::milliseconds(30)) {
                 m_context.report("parsing", p, m_size);
                 lastReport = now;
             }
@@ -999,10 +1097,10 @@ Expected<SnapshotPtr> Loader::parse() {
             info.known = std::find_if(std::begin(known), std::end(known),
                                       [&](const char* k) { return sec.name == k; }) != std::end(known);
             if (sec.name == "strings")
-                info.items = m_snapshot->strings.size();
+                info.items = m_sideSections ? m_stringCount : m_snapshot->strings.size();
             m_snapshot->format.sections.push_back(std::move(info));
         }
-        if (m_snapshot->strings.size() > 0xFFFFFFFEull)
+        if ((m_sideSections ? m_stringCount : m_snapshot->strings.size()) > 0xFFFFFFFEull)
             return error("strings", -1, "the file has more strings than this program supports");
         if (auto e = parseBigArrays())
             return *e;
@@ -1026,6 +1124,10 @@ std::optional<Error> Loader::parseBigArrays() {
     const Section& edgesSec = *section("edges");
     const std::uint64_t F = m_nodeFieldCount, G = m_edgeFieldCount;
     const std::uint64_t N = s.format.headerNodeCount, E = s.format.headerEdgeCount;
+    std::optional<Error> sideError;
+    std::jthread side;
+    if (m_sideSections)
+        side = std::jthread([this, &sideError] { sideError = parseSideSections(); });
 
     // Pieces: each array cut into m_threads parts at commas; a piece ends at a ',' or the final ']'.
     struct Piece {
@@ -1146,7 +1248,7 @@ std::optional<Error> Loader::parseBigArrays() {
 
     // Exact division by F for multiples of F: q = v * ceil(2^40 / F) >> 40.
     const unsigned __int128 divMagic = ((static_cast<unsigned __int128>(1) << 40) + F - 1) / F;
-    const std::uint64_t stringCount = s.strings.size();
+    const std::uint64_t stringCount = m_sideSections ? m_stringCount : s.strings.size();
     const std::uint32_t nameField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
     std::mutex partialMutex;
@@ -1523,11 +1625,15 @@ std::optional<Error> Loader::parseBigArrays() {
         for (std::size_t i = t; i < pieces.size(); i += m_threads)
             parsePiece(pieces[i], t);
     });
+    if (side.joinable())
+        side.join();
     if (const auto& f = failures.failure()) {
         if (f->cancelled)
             return cancelled();
         return error(f->stage, std::int64_t(f->offset), f->reason);
     }
+    if (sideError)
+        return sideError;
     for (const std::uint64_t e : partialEdges) {
         const EdgeKind kind = s.edgeKinds[s.edgeType[e]];
         if (!edgeNameIsIndex(kind) && kind != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
@@ -1629,17 +1735,22 @@ std::optional<Error> Loader::buildIndexes() {
     return std::nullopt;
 }
 
-std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<std::int64_t>& out) {
-    std::uint64_t p = sec.begin;
-    if (m_data[p] != '[')
-        return error(sec.name, std::int64_t(p), "\"" + sec.name + "\" must be an array of integers");
+// Calls `take(value)` for each number of a small numeric array, in order; `take` returns false to
+// stop (having recorded why).
+template <class Take> std::optional<Error> Loader::forEachSmallNumber(const Section& sec, Take&& take) {
+    const char* const data = m_data;
+    const char* p = data + sec.begin;
+    const char* const end = data + sec.end;
+    auto at = [&](const char* q) { return std::uint64_t(q - data); };
+    if (*p != '[')
+        return error(sec.name, std::int64_t(at(p)), "\"" + sec.name + "\" must be an array of integers");
     ++p;
     auto skipWs = [&] {
-        while (p < sec.end && isWs(m_data[p]))
+        while (p < end && isWs(*p))
             ++p;
     };
     skipWs();
-    if (m_data[p] == ']')
+    if (*p == ']')
         return std::nullopt;
     std::uint32_t count = 0;
     for (;;) {
@@ -1647,30 +1758,121 @@ std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<s
             return cancelled();
         skipWs();
         bool neg = false;
-        if (m_data[p] == '-') {
+        if (*p == '-') {
             neg = true;
             ++p;
         }
-        const std::uint64_t start = p;
+        const char* const start = p;
         std::uint64_t v = 0;
-        while (p < sec.end && m_data[p] >= '0' && m_data[p] <= '9') {
-            v = v * 10 + std::uint64_t(m_data[p] - '0');
-            ++p;
-        }
+        // The section ends at its ']', so the digit run stops inside it.
+        for (unsigned c; (c = unsigned(static_cast<unsigned char>(*p)) - '0') <= 9; ++p)
+            v = v * 10 + c;
         if (p == start || p - start > 15)
-            return error(sec.name, std::int64_t(p),
-                         "expected an integer in \"" + sec.name + "\", found " + describeByte(p));
-        out.push_back(neg ? -std::int64_t(v) : std::int64_t(v));
-        skipWs();
-        if (m_data[p] == ',') {
+            return error(sec.name, std::int64_t(at(p)),
+                         "expected an integer in \"" + sec.name + "\", found " + describeByte(at(p)));
+        if (!take(neg ? -std::int64_t(v) : std::int64_t(v)))
+            return std::nullopt;
+        if (*p == ',') {
             ++p;
             continue;
         }
-        if (m_data[p] == ']')
+        skipWs();
+        if (*p == ',') {
+            ++p;
+            continue;
+        }
+        if (*p == ']')
             break;
-        return error(sec.name, std::int64_t(p),
-                     "expected ',' or ']' in \"" + sec.name + "\", found " + describeByte(p));
+        return error(sec.name, std::int64_t(at(p)),
+                     "expected ',' or ']' in \"" + sec.name + "\", found " + describeByte(at(p)));
     }
+    return std::nullopt;
+}
+
+std::optional<Error> Loader::parseSmallNumbers(const Section& sec, std::vector<std::int64_t>& out) {
+    return forEachSmallNumber(sec, [&](std::int64_t v) {
+        out.push_back(v);
+        return true;
+    });
+}
+
+// Locations go straight into their records, then are put in node order (V8 writes them in the
+// order it visited the objects) with a stable radix sort.
+std::optional<Error> Loader::parseLocations(const Section& sec) {
+    Snapshot& s = *m_snapshot;
+    const std::uint32_t F = m_nodeFieldCount;
+    const auto& lf = s.format.locationFields;
+    auto indexOf = [&](std::string_view name) {
+        return std::size_t(std::find(lf.begin(), lf.end(), name) - lf.begin());
+    };
+    const std::size_t w = lf.size();
+    const std::size_t fo = indexOf("object_index"), fs = indexOf("script_id"), fl = indexOf("line"),
+                      fc = indexOf("column");
+    if (fo == w || fs == w || fl == w || fc == w)
+        return error("locations", std::int64_t(sec.begin),
+                     "meta.location_fields must name object_index, script_id, line and column");
+    std::vector<Location>& out = s.locations;
+    out.reserve((countCommas(m_data + sec.begin, m_data + sec.end) + 1) / w);
+    std::vector<std::int64_t> record(w);
+    std::size_t filled = 0;
+    std::uint64_t values = 0;
+    std::optional<Error> bad;
+    auto take = [&](std::int64_t v) {
+        ++values;
+        record[filled] = v;
+        if (++filled < w)
+            return true;
+        filled = 0;
+        const std::int64_t obj = record[fo];
+        if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.format.headerNodeCount) {
+            bad = error("locations", std::int64_t(sec.begin),
+                        "location " + std::to_string(out.size()) + " refers to node index " +
+                            std::to_string(obj) + ", which is not a node");
+            return false;
+        }
+        out.push_back({std::uint32_t(obj / F), std::uint32_t(record[fs]), std::uint32_t(record[fl]),
+                       std::uint32_t(record[fc])});
+        return true;
+    };
+    if (auto e = forEachSmallNumber(sec, take))
+        return e;
+    if (bad)
+        return bad;
+    if (filled != 0)
+        return error("locations", std::int64_t(sec.begin),
+                     "\"locations\" holds " + std::to_string(values) + " numbers, not a multiple of its " +
+                         std::to_string(w) + " fields");
+    for (auto& info : s.format.sections)
+        if (info.name == "locations")
+            info.items = values;
+
+    auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
+    if (!std::is_sorted(out.begin(), out.end(), byNode)) {
+        std::vector<Location> other(out.size());
+        const unsigned bits = unsigned(std::bit_width(s.format.headerNodeCount));
+        for (unsigned shift = 0; shift < bits; shift += 16) {
+            if (m_context.stopRequested())
+                return cancelled();
+            std::vector<std::uint32_t> start(1u << 16, 0);
+            for (const Location& l : out)
+                ++start[l.node >> shift & 0xFFFF];
+            std::uint32_t running = 0;
+            for (auto& c : start)
+                running += std::exchange(c, running);
+            for (const Location& l : out)
+                other[start[l.node >> shift & 0xFFFF]++] = l;
+            out.swap(other);
+        }
+    }
+    // A node listed twice keeps its last location, as DevTools' map does.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (kept && out[kept - 1].node == out[i].node)
+            out[kept - 1] = out[i];
+        else
+            out[kept++] = out[i];
+    }
+    out.resize(kept);
     return std::nullopt;
 }
 
@@ -1755,49 +1957,9 @@ std::optional<Error> Loader::parseSmallSections() {
     };
     setItems("nodes", std::uint64_t(s.nodeCount) * F);
     setItems("edges", std::uint64_t(s.edgeCount) * m_edgeFieldCount);
-    if (const Section* sec = section("locations"); sec && !s.format.locationFields.empty()) {
-        std::vector<std::int64_t> v;
-        if (auto e = parseSmallNumbers(*sec, v))
+    if (const Section* sec = section("locations"); sec && !s.format.locationFields.empty() && !m_sideSections)
+        if (auto e = parseLocations(*sec))
             return e;
-        setItems("locations", v.size());
-        const auto& lf = s.format.locationFields;
-        const int fo = indexOf(lf, "object_index"), fs = indexOf(lf, "script_id"), fl = indexOf(lf, "line"),
-                  fc = indexOf(lf, "column");
-        const std::size_t w = lf.size();
-        if (fo < 0 || fs < 0 || fl < 0 || fc < 0)
-            return error("locations", std::int64_t(sec->begin),
-                         "meta.location_fields must name object_index, script_id, line and column");
-        if (v.size() % w != 0)
-            return error("locations", std::int64_t(sec->begin),
-                         "\"locations\" holds " + std::to_string(v.size()) +
-                             " numbers, not a multiple of its " + std::to_string(w) + " fields");
-        s.locations.reserve(v.size() / w);
-        for (std::size_t i = 0; i + w <= v.size(); i += w) {
-            if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
-                return cancelled();
-            const std::int64_t obj = v[i + std::size_t(fo)];
-            if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.nodeCount)
-                return error("locations", std::int64_t(sec->begin),
-                             "location " + std::to_string(i / w) + " refers to node index " +
-                                 std::to_string(obj) + ", which is not a node");
-            s.locations.push_back({std::uint32_t(obj / F), std::uint32_t(v[i + std::size_t(fs)]),
-                                   std::uint32_t(v[i + std::size_t(fl)]),
-                                   std::uint32_t(v[i + std::size_t(fc)])});
-        }
-        auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
-        if (!std::is_sorted(s.locations.begin(), s.locations.end(), byNode)) // V8 writes them in order
-            std::stable_sort(s.locations.begin(), s.locations.end(), byNode);
-        // A node listed twice keeps its last location, as DevTools' map does.
-        std::vector<Location> unique;
-        unique.reserve(s.locations.size());
-        for (const auto& l : s.locations) {
-            if (!unique.empty() && unique.back().node == l.node)
-                unique.back() = l;
-            else
-                unique.push_back(l);
-        }
-        s.locations = std::move(unique);
-    }
     if (const Section* sec = section("trace_function_infos"); sec && !m_traceFunctionInfoFields.empty()) {
         std::vector<std::int64_t> v;
         if (auto e = parseSmallNumbers(*sec, v))

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -287,6 +288,14 @@ TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     auto one = loadSnapshot(plainPath, single);
     ASSERT_TRUE(one.ok()) << one.error().message();
     expectSameGraph(**one, **plain);
+
+    // Strings and locations read beside the big arrays (what big files do) give the same result.
+    LoadOptions side;
+    side.threads = 2;
+    side.sideSectionsFromBytes = 0;
+    auto beside = loadSnapshot(plainPath, side);
+    ASSERT_TRUE(beside.ok()) << beside.error().message();
+    expectSameGraph(**beside, **plain);
 
     auto mem = loadSnapshotFromMemory(json, "in-memory");
     ASSERT_TRUE(mem.ok()) << mem.error().message();
@@ -854,6 +863,40 @@ TEST(MiniSnapshot, ParallelParseAndRetainersMatchSingleThread) {
     auto spacedResult = loadText(spaced(json));
     ASSERT_TRUE(spacedResult.ok()) << spacedResult.error().message();
     expectSameGraph(s, **spacedResult);
+}
+
+TEST(MiniSnapshot, ManyUnorderedLocationsAreSortedAndTheLastOfANodeWins) {
+    MiniSnapshot m = generatedGraph(120000, 5);
+    std::mt19937 rng(3);
+    std::map<std::uint32_t, std::array<std::uint32_t, 3>> expected; // node -> its last location
+    for (int i = 0; i < 200000; ++i) {
+        // node ordinals above 65536 need both radix passes; some nodes appear several times
+        const auto node = std::uint32_t((i % 5 == 0) ? rng() % 50 : rng() % 120000);
+        const std::array<std::uint32_t, 3> where{std::uint32_t(rng() % 1000), std::uint32_t(rng() % 100000),
+                                                 std::uint32_t(i)};
+        m.locations.insert(m.locations.end(), {std::uint64_t(node) * 7, where[0], where[1], where[2]});
+        expected[node] = where;
+    }
+    const std::string json = m.json();
+    LoadOptions inline_;
+    inline_.threads = 1;
+    LoadOptions beside;
+    beside.threads = 2;
+    beside.sideSectionsFromBytes = 0;
+    for (const LoadOptions& options : {inline_, beside}) {
+        auto r = loadText(json, options);
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        const Snapshot& s = **r;
+        ASSERT_EQ(s.locations.size(), expected.size());
+        std::size_t i = 0;
+        for (const auto& [node, where] : expected) {
+            const Location& l = s.locations[i++];
+            ASSERT_EQ(l.node, node);
+            EXPECT_EQ(l.scriptId, where[0]);
+            EXPECT_EQ(l.line, where[1]);
+            EXPECT_EQ(l.column, where[2]);
+        }
+    }
 }
 
 TEST(MiniSnapshot, ParallelParseReportsErrorsInLaterPieces) {

@@ -83,6 +83,16 @@ TEST_P(MalformedFileTest, FailsWithItsOwnError) {
     EXPECT_EQ(e.file, path);
     EXPECT_EQ(e.message().rfind(path + ": ", 0), 0u) << e.message();
 
+    // Reading the strings and locations on a thread of their own (as big files do) finds the same.
+    LoadOptions side = options;
+    side.threads = 2;
+    side.sideSectionsFromBytes = 0;
+    auto besides = loadSnapshot(path, side);
+    ASSERT_FALSE(besides.ok());
+    EXPECT_EQ(besides.error().stage, e.stage) << besides.error().message();
+    EXPECT_EQ(besides.error().offset, e.offset) << besides.error().message();
+    EXPECT_EQ(besides.error().reason, e.reason);
+
     // The same bytes from memory give the same answer, except what only a file can have.
     if (c.file.size() > 3 && c.file.compare(c.file.size() - 3, 3, ".gz") == 0 && c.stage == "gzip" &&
         c.reason.find("named .gz") != std::string::npos)
