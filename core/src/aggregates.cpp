@@ -277,7 +277,8 @@ Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkCon
 }
 
 Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf, std::size_t classCount,
-                                 const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass) {
+                                 const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass,
+                                 const std::function<bool()>& stopped) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     const auto& selfSize = a.selfSize;
@@ -289,7 +290,10 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
     if (countedClass)
         *countedClass = PodArray<std::uint32_t>::uninitialized(N);
     // Count first so that every instance list is allocated once, at its final size.
+    auto stopNow = [&](std::uint32_t n) { return (n & 0x3FFFF) == 0 && stopped && stopped(); };
     for (std::uint32_t n = 0; n < N; ++n) {
+        if (stopNow(n))
+            return out;
         const bool c = counted(n);
         if (c)
             ++counts[classOf[n]];
@@ -297,6 +301,8 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
             (*countedClass)[n] = c ? classOf[n] : kNone;
     }
     for (std::uint32_t n = 0; n < N; ++n) {
+        if (stopNow(n))
+            return out;
         if (!counted(n))
             continue;
         const std::uint32_t c = classOf[n];
@@ -325,7 +331,8 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
 // Retained size without double counting: walk the dominator tree keeping the classes that are open
 // on the current path; a node counts only when no counted ancestor has its class.
 void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32_t>& countedClass,
-                                   std::size_t classCount, Aggregates& rows) {
+                                   std::size_t classCount, Aggregates& rows,
+                                   const std::function<bool()>& stopped) {
     const Snapshot& s = *a.snapshot;
     std::vector<std::uint32_t> rowOfClass(classCount, kNone);
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
@@ -355,7 +362,10 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
             stack.push_back({b, e, opened});
     };
     enter(s.rootOrdinal);
+    std::uint32_t steps = 0;
     while (!stack.empty()) {
+        if ((++steps & 0x3FFFF) == 0 && stopped && stopped())
+            return;
         Frame& f = stack.back();
         if (f.next < f.end) {
             enter(dominated[f.next++]);

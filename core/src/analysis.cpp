@@ -169,7 +169,12 @@ bool parseIntPrefix(std::string_view t, std::int64_t& v) {
 void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::vector<bool>* ignored,
                       std::int32_t* dist, const std::function<bool()>& stopped) {
     const std::uint32_t N = s.nodeCount;
-    std::fill(dist, dist + N, kNoDistance);
+    // in slices: first touches of fresh memory can be slow, and a cancel request should be seen
+    for (std::uint32_t from = 0; from < N; from += (1u << 21)) {
+        if (stopped && stopped())
+            return;
+        std::fill(dist + from, dist + std::min(N, from + (1u << 21)), kNoDistance);
+    }
     std::vector<std::uint32_t> queue;
     queue.reserve(N);
     std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
@@ -419,6 +424,31 @@ public:
     Expected<AnalysisPtr> run();
 
 private:
+    // Faults fresh zero pages in, one write per page, in slices between cancellation checks: the
+    // passes that follow touch them at random, and a first touch can be slow (zeroing, or a
+    // virtual machine's host handing out the memory).
+    bool mapIn(void* data, std::size_t bytes) const {
+        auto* p = static_cast<volatile char*>(data);
+        constexpr std::size_t slice = 8u << 20;
+        for (std::size_t from = 0; from < bytes; from += slice) {
+            if (stopped())
+                return false;
+            for (std::size_t at = from; at < std::min(bytes, from + slice); at += 4096)
+                p[at] = 0;
+        }
+        return true;
+    }
+    // memcpy in slices between cancellation checks (the destination is usually fresh memory)
+    bool copyIn(void* to, const void* from, std::size_t bytes) const {
+        constexpr std::size_t slice = 8u << 20;
+        for (std::size_t at = 0; at < bytes; at += slice) {
+            if (stopped())
+                return false;
+            std::memcpy(static_cast<char*>(to) + at, static_cast<const char*>(from) + at,
+                        std::min(slice, bytes - at));
+        }
+        return true;
+    }
     bool stopped() const { return m_context.stopRequested() || m_stop.load(std::memory_order_relaxed); }
     void propagateDomState();
     void computeFlags();
@@ -597,7 +627,8 @@ void Analyzer::computeShallowSizes() {
     const std::uint32_t N = s.nodeCount;
     auto& self = m_a->selfSize;
     self = PodArray<std::uint32_t>::uninitialized(N);
-    std::memcpy(self.data(), s.nodeSelfSize.data(), std::size_t(N) * 4);
+    if (!copyIn(self.data(), s.nodeSelfSize.data(), std::size_t(N) * 4))
+        return;
     if (!m_a->hasUserRoots)
         return; // "expose internals" snapshots show real allocations
     constexpr std::uint32_t kUnvisited = 0xFFFFFFFFu, kMultiple = 0xFFFFFFFEu;
@@ -638,6 +669,8 @@ void Analyzer::computeShallowSizes() {
         }
     }
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0x3FFFF) == 0 && stopped())
+            return;
         const std::uint32_t owner = owners[n];
         if (owner == kUnvisited || owner == kMultiple || owner == n)
             continue;
@@ -727,9 +760,11 @@ bool Analyzer::computeDominators() {
         std::uint32_t label;
     };
     static_assert(sizeof(Link) == sizeof(std::uint64_t));
-    retained = PodArray<std::uint64_t>::uninitialized(L);            // hosts the links
-    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L);      // hosts vertex
-    m_a->firstDominated = PodArray<std::uint32_t>::uninitialized(L); // hosts semi
+    // Fresh zero pages rather than memset: the pages are then faulted in during the DFS, between
+    // its cancellation checks.
+    retained = PodArray<std::uint64_t>::zeroed(L);              // hosts the links
+    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L); // hosts vertex
+    m_a->firstDominated = PodArray<std::uint32_t>::zeroed(L);   // hosts semi
     Link* link = reinterpret_cast<Link*>(retained.data());
     std::uint32_t* vertex = m_a->dominated.data();
     std::uint32_t* semi = m_a->firstDominated.data();
@@ -739,9 +774,11 @@ bool Analyzer::computeDominators() {
     std::uint32_t* parent = parentStore.data();
     m_a->dominator = PodArray<std::uint32_t>::zeroed(L);
     std::uint32_t* dom = m_a->dominator.data();
-    std::memset(static_cast<void*>(link), 0, L * sizeof(Link));
-    std::memset(parent, 0, L * 4);
-    std::memset(semi, 0, L * 4);
+    std::memset(parent, 0, L * 4); // already mapped
+    for (auto [p, bytes] :
+         {std::pair<void*, std::size_t>{link, L * 8}, {vertex, L * 4}, {semi, L * 4}, {dom, L * 4}})
+        if (!mapIn(p, bytes))
+            return false;
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
         for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
@@ -819,14 +856,29 @@ bool Analyzer::computeDominators() {
     // Buckets as singly linked lists: head per vertex, next per member.
     PodArray<std::uint32_t> bucketHead = PodArray<std::uint32_t>::zeroed(L);
     PodArray<std::uint32_t> bucketNext = PodArray<std::uint32_t>::zeroed(L);
+    if (!mapIn(bucketHead.data(), L * 4) || !mapIn(bucketNext.data(), L * 4))
+        return false;
     std::vector<std::uint32_t> compressStack;
+    // Compressions can walk long ancestor chains and a node can have millions of retainers: cancel
+    // requests are looked at per unit of work (vertex, retainer or ancestor step), not per vertex.
+    std::uint32_t work = 0;
+    bool aborted = false;
+    auto tick = [&] {
+        if (!aborted && (++work & 0x3FFFF) == 0 && stopped())
+            aborted = true;
+        return aborted;
+    };
     auto compress = [&](std::uint32_t v) {
         compressStack.clear();
         while (link[link[v].ancestor].ancestor != 0) {
             compressStack.push_back(v);
             v = link[v].ancestor;
+            if (tick())
+                return;
         }
         while (!compressStack.empty()) {
+            if (tick())
+                return;
             const std::uint32_t w = compressStack.back();
             compressStack.pop_back();
             Link& lw = link[w];
@@ -843,7 +895,7 @@ bool Analyzer::computeDominators() {
         return link[v].label;
     };
     for (std::uint32_t i = n; i >= 2; --i) {
-        if ((i & 0x3FFFF) == 0 && stopped())
+        if (tick())
             return false;
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
@@ -861,6 +913,8 @@ bool Analyzer::computeDominators() {
             if (!m_essentialSlot.test(ri))
                 continue;
             orphan = false;
+            if (tick()) // a node can have millions of retainers
+                return false;
             const std::uint32_t v = s.retainerSource[ri] + 1;
             const std::uint32_t u = evaluate(v);
             if (semi[u] < semiW)
@@ -875,16 +929,22 @@ bool Analyzer::computeDominators() {
         const std::uint32_t p = parent[w];
         link[w].ancestor = p; // link(parent, w)
         for (std::uint32_t v = bucketHead[p]; v != 0; v = bucketNext[v]) {
+            if (tick()) // a bucket can hold millions of vertices
+                return false;
             const std::uint32_t u = evaluate(v);
             dom[v] = semi[u] < semi[v] ? u : p;
         }
         bucketHead[p] = 0;
+        if (aborted)
+            return false;
     }
     phase("dominators (semidominators)");
     dom[0] = dom[r] = r;
     if (stopped())
         return false;
     for (std::uint32_t i = 2; i <= n; ++i) {
+        if ((i & 0x3FFFF) == 0 && stopped())
+            return false;
         const std::uint32_t w = vertex[i];
         if (dom[w] != vertex[semi[w]])
             dom[w] = dom[dom[w]];
@@ -898,9 +958,13 @@ bool Analyzer::computeDominators() {
     for (std::uint32_t o = 0; o < N; ++o)
         dominator[o] = dom[o + 1] - 1;
     m_selfSizesReady.wait(); // computed on the other thread
+    if (stopped())
+        return false;
     for (std::uint32_t o = 0; o < N; ++o)
         retained[o] = m_a->selfSize[o]; // parent/label are dead now
     for (std::uint32_t i = n; i > 1; --i) {
+        if ((i & 0x3FFFF) == 0 && stopped())
+            return false;
         const std::uint32_t o = vertex[i] - 1;
         retained[dominator[o]] += retained[o];
     }
@@ -1312,7 +1376,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             if (m_options.aggregateAll)
                 rows = timed("summary rows", [&] {
                     return detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr,
-                                                 &m_countedClass);
+                                                 &m_countedClass, [this] { return stopped(); });
                 });
         };
         bool sideOutOfMemory = false;
@@ -1396,8 +1460,12 @@ Expected<AnalysisPtr> Analyzer::run() {
             return cancelledError(s);
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
-            timed("class retained sizes",
-                  [&] { detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows); });
+            timed("class retained sizes", [&] {
+                detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows,
+                                              [this] { return stopped(); });
+            });
+            if (stopped())
+                return cancelledError(s);
             m_countedClass.release();
             detail::sortRows(m_a->classes, rows);
             m_a->allObjects = std::move(rows);

@@ -81,10 +81,13 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
 /// Summary rows without retained sizes; `countedClass` (optional) receives per node its class if it
 /// counts (non-zero size, passes the mask), else kNone.
 Aggregates aggregateRows(const Analysis& analysis, const std::uint32_t* classOf, std::size_t classCount,
-                         const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass);
-/// DevTools' class retained sizes (no double counting along dominator paths).
+                         const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass,
+                         const std::function<bool()>& stopped = {});
+/// DevTools' class retained sizes (no double counting along dominator paths). Returns early, with
+/// partial sizes, when `stopped` says so.
 void addClassRetainedSizes(const Analysis& analysis, const PodArray<std::uint32_t>& countedClass,
-                           std::size_t classCount, Aggregates& rows);
+                           std::size_t classCount, Aggregates& rows,
+                           const std::function<bool()>& stopped = {});
 /// Retained size descending, then name (UTF-16 order), then key.
 void sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows);
 

@@ -174,8 +174,15 @@ public:
     ~Loader() {
         if (m_prefetch.joinable())
             m_prefetch.join(); // before the mapping goes away
-        if (m_map)
-            ::munmap(m_map, m_mapSize);
+        if (m_map) {
+            if (m_context.stopRequested()) {
+                // Unmapping a large, fully mapped file takes tens of milliseconds: after a cancel
+                // request, let it happen after returning.
+                std::thread([map = m_map, size = m_mapSize] { ::munmap(map, size); }).detach();
+            } else {
+                ::munmap(m_map, m_mapSize);
+            }
+        }
         if (m_fd >= 0)
             ::close(m_fd);
     }
@@ -1161,9 +1168,19 @@ std::optional<Error> Loader::parseBigArrays() {
 
     // Phase 1: count values per piece (commas), so every piece knows where its values go.
     detail::runParallel(m_threads, [&](unsigned t) {
-        for (std::size_t i = t; i < pieces.size(); i += m_threads)
-            pieces[i].commas = countCommas(pieces[i].begin, pieces[i].end);
+        for (std::size_t i = t; i < pieces.size(); i += m_threads) {
+            // in slices, so that a cancel request is seen quickly
+            constexpr std::size_t slice = 8u << 20;
+            for (const char* from = pieces[i].begin; from < pieces[i].end; from += slice) {
+                if (m_context.stopRequested())
+                    return;
+                const char* to = pieces[i].end - from > std::ptrdiff_t(slice) ? from + slice : pieces[i].end;
+                pieces[i].commas += countCommas(from, to);
+            }
+        }
     });
+    if (m_context.stopRequested())
+        return cancelled();
     std::uint64_t totals[2] = {0, 0};
     bool emptyArray[2] = {false, false};
     for (int a = 0; a < 2; ++a) {
@@ -1598,7 +1615,7 @@ std::optional<Error> Loader::parseBigArrays() {
                 return;
             }
             sinceCheck += std::uint64_t(p - blockStart);
-            if (sinceCheck >= (4u << 20)) {
+            if (sinceCheck >= (1u << 20)) {
                 bytesDone.fetch_add(sinceCheck, std::memory_order_relaxed);
                 sinceCheck = 0;
                 if (m_context.stopRequested()) {
