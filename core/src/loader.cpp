@@ -219,6 +219,7 @@ private:
     std::optional<Error> readHeader(const Section& s);
     std::optional<Error> parseStrings(std::uint64_t& pos, bool reportProgress = true);
     bool walkStrings(std::uint64_t& pos, std::uint64_t& count) const;
+    std::uint64_t closingQuote(std::uint64_t bodyStart, bool* escaped = nullptr) const;
     std::optional<Error> parseSideSections();
     std::optional<Error> parseBigArrays();
     std::optional<Error> buildIndexes();
@@ -478,21 +479,12 @@ std::optional<Error> Loader::skipValue(std::uint64_t& pos, const std::string& wh
                              what + "\" (which starts at byte " + std::to_string(start) + ")");
         const char c = m_data[p];
         if (c == '"') {
-            ++p;
-            for (;;) {
-                const void* q = std::memchr(m_data + p, '"', m_size - p);
-                if (!q)
-                    return error(what, std::int64_t(m_size),
-                                 "the file is truncated: it ends at byte " + std::to_string(m_size) +
-                                     " inside a string of \"" + what + "\"");
-                std::uint64_t qpos = std::uint64_t(static_cast<const char*>(q) - m_data);
-                std::uint64_t backslashes = 0;
-                while (qpos - backslashes > p && m_data[qpos - backslashes - 1] == '\\')
-                    ++backslashes;
-                p = qpos + 1;
-                if (backslashes % 2 == 0)
-                    break;
-            }
+            const std::uint64_t close = closingQuote(p + 1);
+            if (close == m_size)
+                return error(what, std::int64_t(m_size),
+                             "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                                 " inside a string of \"" + what + "\"");
+            p = close + 1;
             if (depth == 0)
                 break;
             continue;
@@ -689,6 +681,25 @@ std::optional<Error> Loader::scanTopLevel() {
     return std::nullopt;
 }
 
+// The unescaped '"' that ends the string whose body starts at `bodyStart`, or m_size when the input
+// ends first; `escaped` tells whether a backslash came before any '"' on the way.
+std::uint64_t Loader::closingQuote(std::uint64_t bodyStart, bool* escaped) const {
+    for (std::uint64_t from = bodyStart;;) {
+        const void* hit = std::memchr(m_data + from, '"', m_size - from);
+        if (!hit)
+            return m_size;
+        const std::uint64_t at = std::uint64_t(static_cast<const char*>(hit) - m_data);
+        std::uint64_t backslashes = 0;
+        while (at - backslashes > bodyStart && m_data[at - backslashes - 1] == '\\')
+            ++backslashes;
+        if (backslashes && escaped)
+            *escaped = true;
+        if (backslashes % 2 == 0)
+            return at;
+        from = at + 1;
+    }
+}
+
 // Finds the end of a well-formed "strings" array and counts its strings, without reading them;
 // false on anything unusual (parseStrings then reports it).
 bool Loader::walkStrings(std::uint64_t& pos, std::uint64_t& count) const {
@@ -707,22 +718,11 @@ bool Loader::walkStrings(std::uint64_t& pos, std::uint64_t& count) const {
         skipWs();
         if (p >= m_size || m_data[p] != '"')
             return false;
-        const std::uint64_t bodyStart = p + 1;
-        std::uint64_t q = bodyStart;
-        for (;;) {
-            const void* hit = std::memchr(m_data + q, '"', m_size - q);
-            if (!hit)
-                return false;
-            const std::uint64_t h = std::uint64_t(static_cast<const char*>(hit) - m_data);
-            std::uint64_t backslashes = 0;
-            while (h - backslashes > bodyStart && m_data[h - backslashes - 1] == '\\')
-                ++backslashes;
-            q = h + 1;
-            if (backslashes % 2 == 0)
-                break;
-        }
+        const std::uint64_t close = closingQuote(p + 1);
+        if (close == m_size)
+            return false;
         ++count;
-        p = q;
+        p = close + 1;
         skipWs();
         if (p >= m_size)
             return false;
@@ -783,26 +783,13 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos, bool reportProgres
                          "\"strings\" must hold only strings; element " + std::to_string(count) +
                              " starts with " + describeByte(p));
         const std::uint64_t bodyStart = p + 1;
-        std::uint64_t q = bodyStart;
-        bool plain = true;
-        for (;;) {
-            const void* hit = std::memchr(m_data + q, '"', m_size - q);
-            if (!hit)
-                return error("strings", std::int64_t(m_size),
-                             "the file is truncated: it ends at byte " + std::to_string(m_size) +
-                                 " inside string " + std::to_string(count) + " of \"strings\"");
-            const std::uint64_t h = std::uint64_t(static_cast<const char*>(hit) - m_data);
-            std::uint64_t backslashes = 0;
-            while (h - backslashes > bodyStart && m_data[h - backslashes - 1] == '\\')
-                ++backslashes;
-            if (backslashes)
-                plain = false;
-            q = h + 1;
-            if (backslashes % 2 == 0) {
-                q = h;
-                break;
-            }
-        }
+        bool escaped = false;
+        const std::uint64_t q = closingQuote(bodyStart, &escaped);
+        if (q == m_size)
+            return error("strings", std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " inside string " + std::to_string(count) + " of \"strings\"");
+        bool plain = !escaped;
         std::string_view body(m_data + bodyStart, q - bodyStart);
         if (plain) {
             for (char c : body)
