@@ -760,8 +760,7 @@ bool Analyzer::computeDominators() {
         std::uint32_t label;
     };
     static_assert(sizeof(Link) == sizeof(std::uint64_t));
-    // Fresh zero pages rather than memset: the pages are then faulted in during the DFS, between
-    // its cancellation checks.
+    // Fresh zero pages, mapped in by slices below (between cancellation checks) instead of memset.
     retained = PodArray<std::uint64_t>::zeroed(L);              // hosts the links
     m_a->dominated = PodArray<std::uint32_t>::uninitialized(L); // hosts vertex
     m_a->firstDominated = PodArray<std::uint32_t>::zeroed(L);   // hosts semi
@@ -935,8 +934,6 @@ bool Analyzer::computeDominators() {
             dom[v] = semi[u] < semi[v] ? u : p;
         }
         bucketHead[p] = 0;
-        if (aborted)
-            return false;
     }
     phase("dominators (semidominators)");
     dom[0] = dom[r] = r;

@@ -90,6 +90,12 @@ std::uint64_t countCommas(const char* p, const char* end) {
     return n;
 }
 
+// Position of a field name in a meta field list, or -1.
+int indexOf(const std::vector<std::string>& fields, std::string_view name) {
+    const auto it = std::find(fields.begin(), fields.end(), name);
+    return it == fields.end() ? -1 : int(it - fields.begin());
+}
+
 struct Section {
     std::string name;
     std::uint64_t begin = 0; // offset of the value's first byte
@@ -229,6 +235,11 @@ private:
     std::optional<Error> parseLocations(const Section& s);
     std::optional<Error> parseTraceTree(const Section& s);
     std::string describeByte(std::uint64_t pos) const;
+    void setItems(std::string_view section, std::uint64_t items) {
+        for (auto& info : m_snapshot->format.sections)
+            if (info.name == section)
+                info.items = items;
+    }
     const Section* section(std::string_view name) const {
         for (const auto& s : m_sections)
             if (s.name == name)
@@ -256,7 +267,7 @@ private:
     // Big files: the scan only counts the strings; they and the locations are parsed on their own
     // thread while the big arrays are.
     bool m_sideSections = false;
-    std::uint64_t m_stringCount = 0;
+    std::uint64_t m_stringCount = 0; // known after the scan, on both paths
 
     std::vector<Section> m_sections;
     std::shared_ptr<Snapshot> m_snapshot;
@@ -599,13 +610,13 @@ std::optional<Error> Loader::scanTopLevel() {
         if (key == "strings") {
             if (p >= m_size || m_data[p] != '[')
                 return error("strings", std::int64_t(p), "\"strings\" must be an array of strings");
-            const std::uint64_t stringsStart = p;
+            // walkStrings leaves `p` alone when it gives up
             if (m_threads > 1 && m_size >= m_options.sideSectionsFromBytes && walkStrings(p, m_stringCount)) {
                 m_sideSections = true;
             } else {
-                p = stringsStart;
                 if (auto e = parseStrings(p))
                     return e;
+                m_stringCount = m_snapshot->strings.size();
             }
         } else if (p < m_size && m_data[p] == '[') {
             std::uint64_t q2 = p + 1;
@@ -894,12 +905,6 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
         return e;
     if (auto e = requireList("edge_fields", s.format.edgeFields))
         return e;
-    auto indexOf = [](const std::vector<std::string>& v, std::string_view n) -> int {
-        for (std::size_t i = 0; i < v.size(); ++i)
-            if (v[i] == n)
-                return int(i);
-        return -1;
-    };
     auto typeList = [&](const char* key, const std::vector<std::string>& fields,
                         std::vector<std::string>& out) -> std::optional<Error> {
         simdjson::dom::array arr;
@@ -1091,10 +1096,10 @@ Expected<SnapshotPtr> Loader::parse() {
             info.known = std::find_if(std::begin(known), std::end(known),
                                       [&](const char* k) { return sec.name == k; }) != std::end(known);
             if (sec.name == "strings")
-                info.items = m_sideSections ? m_stringCount : m_snapshot->strings.size();
+                info.items = m_stringCount;
             m_snapshot->format.sections.push_back(std::move(info));
         }
-        if ((m_sideSections ? m_stringCount : m_snapshot->strings.size()) > 0xFFFFFFFEull)
+        if (m_stringCount > 0xFFFFFFFEull)
             return error("strings", -1, "the file has more strings than this program supports");
         if (auto e = parseBigArrays())
             return *e;
@@ -1252,7 +1257,7 @@ std::optional<Error> Loader::parseBigArrays() {
 
     // Exact division by F for multiples of F: q = v * ceil(2^40 / F) >> 40.
     const unsigned __int128 divMagic = ((static_cast<unsigned __int128>(1) << 40) + F - 1) / F;
-    const std::uint64_t stringCount = m_sideSections ? m_stringCount : s.strings.size();
+    const std::uint64_t stringCount = m_stringCount;
     const std::uint32_t nameField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
     std::mutex partialMutex;
@@ -1806,13 +1811,10 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
     Snapshot& s = *m_snapshot;
     const std::uint32_t F = m_nodeFieldCount;
     const auto& lf = s.format.locationFields;
-    auto indexOf = [&](std::string_view name) {
-        return std::size_t(std::find(lf.begin(), lf.end(), name) - lf.begin());
-    };
     const std::size_t w = lf.size();
-    const std::size_t fo = indexOf("object_index"), fs = indexOf("script_id"), fl = indexOf("line"),
-                      fc = indexOf("column");
-    if (fo == w || fs == w || fl == w || fc == w)
+    const int fo = indexOf(lf, "object_index"), fs = indexOf(lf, "script_id"), fl = indexOf(lf, "line"),
+              fc = indexOf(lf, "column");
+    if (fo < 0 || fs < 0 || fl < 0 || fc < 0)
         return error("locations", std::int64_t(sec.begin),
                      "meta.location_fields must name object_index, script_id, line and column");
     std::vector<Location>& out = s.locations;
@@ -1827,15 +1829,15 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
         if (++filled < w)
             return true;
         filled = 0;
-        const std::int64_t obj = record[fo];
+        const std::int64_t obj = record[std::size_t(fo)];
         if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.format.headerNodeCount) {
             bad = error("locations", std::int64_t(sec.begin),
                         "location " + std::to_string(out.size()) + " refers to node index " +
                             std::to_string(obj) + ", which is not a node");
             return false;
         }
-        out.push_back({std::uint32_t(obj / F), std::uint32_t(record[fs]), std::uint32_t(record[fl]),
-                       std::uint32_t(record[fc])});
+        out.push_back({std::uint32_t(obj / F), std::uint32_t(record[std::size_t(fs)]),
+                       std::uint32_t(record[std::size_t(fl)]), std::uint32_t(record[std::size_t(fc)])});
         return true;
     };
     if (auto e = forEachSmallNumber(sec, take))
@@ -1846,9 +1848,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
         return error("locations", std::int64_t(sec.begin),
                      "\"locations\" holds " + std::to_string(values) + " numbers, not a multiple of its " +
                          std::to_string(w) + " fields");
-    for (auto& info : s.format.sections)
-        if (info.name == "locations")
-            info.items = values;
+    setItems("locations", values);
 
     auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
     if (!std::is_sorted(out.begin(), out.end(), byNode)) {
@@ -1948,17 +1948,6 @@ std::optional<Error> Loader::parseTraceTree(const Section& sec) {
 std::optional<Error> Loader::parseSmallSections() {
     Snapshot& s = *m_snapshot;
     const std::uint32_t F = m_nodeFieldCount;
-    auto indexOf = [](const std::vector<std::string>& v, std::string_view n) -> int {
-        for (std::size_t i = 0; i < v.size(); ++i)
-            if (v[i] == n)
-                return int(i);
-        return -1;
-    };
-    auto setItems = [&](const std::string& name, std::uint64_t items) {
-        for (auto& info : s.format.sections)
-            if (info.name == name)
-                info.items = items;
-    };
     setItems("nodes", std::uint64_t(s.nodeCount) * F);
     setItems("edges", std::uint64_t(s.edgeCount) * m_edgeFieldCount);
     if (const Section* sec = section("locations"); sec && !s.format.locationFields.empty() && !m_sideSections)
