@@ -334,7 +334,9 @@ void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
         m_views.insert(doc, view);
         m_results->addWidget(view);
         addRecent(doc->path());
-        tryPendingComparison();
+        // Queued: the other views' Comparison pages learn of this document from the same signal,
+        // possibly after this slot; only then can they show it as a base.
+        QMetaObject::invokeMethod(this, &MainWindow::tryPendingComparison, Qt::QueuedConnection);
     }
     if (doc == currentDocument()) {
         updatePages();
