@@ -19,6 +19,9 @@ struct LoadOptions {
     /// Inputs at least this big (with more than one thread) read their strings and locations on a
     /// thread of their own while the big arrays are parsed.
     std::uint64_t sideSectionsFromBytes = std::uint64_t(256) << 20;
+    /// The nodes and edges arrays are cut into pieces of about this size, parsed by whichever
+    /// thread is free (with one thread: one piece).
+    std::uint64_t parsePieceBytes = std::uint64_t(16) << 20;
 };
 
 /// Per-stage wall time and peak resident memory, for `--timings` and the benchmark.

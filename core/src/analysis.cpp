@@ -455,6 +455,7 @@ private:
     std::vector<std::uint8_t> computeQueryable();
     void computeShallowSizes();
     void computeEssentialEdges();
+    void computeEssentialSlots();
     bool computeDominators();
     void buildDominatedLists();
     void computeClassNames();
@@ -466,8 +467,24 @@ private:
     const WorkContext& m_context;
     std::shared_ptr<Analysis> m_a;
     detail::EphemeronNames m_eph;
-    std::latch m_selfSizesReady{1};
-    std::latch m_ephReady{1}; // WeakMap edge names, built on the second thread
+    // A one-time signal from one thread to the other; giving it twice is harmless, so every exit
+    // path of the giving side can give it.
+    class Signal {
+    public:
+        void give() {
+            if (!m_given.exchange(true))
+                m_latch.count_down();
+        }
+        void wait() { m_latch.wait(); }
+
+    private:
+        std::latch m_latch{1};
+        std::atomic<bool> m_given{false};
+    };
+    Signal m_selfSizesReady;      // shallow sizes, built on the second thread
+    Signal m_ephReady;            // WeakMap edge names, built on the second thread
+    Signal m_essentialEdgesReady; // by edge, built on the main thread
+    Signal m_essentialSlotsReady; // by retainer slot, built on the second thread
     std::mutex m_timingMutex;
     // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
     template <typename Fn> auto timed(const char* name, Fn&& fn) {
@@ -632,7 +649,9 @@ void Analyzer::computeShallowSizes() {
     if (!m_a->hasUserRoots)
         return; // "expose internals" snapshots show real allocations
     constexpr std::uint32_t kUnvisited = 0xFFFFFFFFu, kMultiple = 0xFFFFFFFEu;
-    PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
+    PodArray<std::uint32_t> owners = std::move(m_scratch); // memory that is already mapped
+    if (owners.size() < N)
+        owners = PodArray<std::uint32_t>::uninitialized(N);
     std::vector<std::uint32_t> work;
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0x3FFFF) == 0 && stopped())
@@ -728,11 +747,16 @@ void Analyzer::computeEssentialEdges() {
             m_essential.set(e);
         }
     }
-    // The same bits by retainer slot, for the dominator pass's predecessor loop. Slots of a target
-    // are in decreasing (source, edge) order, so a cursor per target walking down from its end
-    // meets the edges in file order.
+}
+
+// The same bits by retainer slot, for the dominator pass's predecessor loop. Slots of a target are
+// in decreasing (source, edge) order, so a cursor per target walking down from its end meets the
+// edges in file order. Runs beside the dominator DFS, which needs only the bits by edge.
+void Analyzer::computeEssentialSlots() {
+    const Snapshot& s = m_s;
+    const std::uint32_t N = s.nodeCount;
     m_essentialSlot = BitSet(s.edgeCount);
-    m_scratch = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1); // reused by the dominator pass
+    m_scratch = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1); // reused by the shallow sizes
     std::uint32_t* cursor = m_scratch.data();
     std::memcpy(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4);
     for (std::uint32_t n = 0; n < N; ++n) {
@@ -767,15 +791,15 @@ bool Analyzer::computeDominators() {
     Link* link = reinterpret_cast<Link*>(retained.data());
     std::uint32_t* vertex = m_a->dominated.data();
     std::uint32_t* semi = m_a->firstDominated.data();
-    PodArray<std::uint32_t> parentStore = std::move(m_scratch); // memory that is already mapped
-    if (parentStore.size() != L)
-        parentStore = PodArray<std::uint32_t>::uninitialized(L);
+    PodArray<std::uint32_t> parentStore = PodArray<std::uint32_t>::zeroed(L);
     std::uint32_t* parent = parentStore.data();
     m_a->dominator = PodArray<std::uint32_t>::zeroed(L);
     std::uint32_t* dom = m_a->dominator.data();
-    std::memset(parent, 0, L * 4); // already mapped
-    for (auto [p, bytes] :
-         {std::pair<void*, std::size_t>{link, L * 8}, {vertex, L * 4}, {semi, L * 4}, {dom, L * 4}})
+    for (auto [p, bytes] : {std::pair<void*, std::size_t>{link, L * 8},
+                            {vertex, L * 4},
+                            {semi, L * 4},
+                            {dom, L * 4},
+                            {parent, L * 4}})
         if (!mapIn(p, bytes))
             return false;
     std::uint32_t n = 0;
@@ -824,6 +848,7 @@ bool Analyzer::computeDominators() {
         phaseStart = now;
     };
     dfs(r);
+    m_essentialSlotsReady.wait(); // for the rest of the pass
     if (stopped())
         return false;
     if (n < N) {
@@ -898,13 +923,26 @@ bool Analyzer::computeDominators() {
             return false;
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
-        if (i > 8) {
+        if (i > 16) {
             // The vertices come in DFS order, scattered in memory: fetch ahead what they will need.
-            const std::uint32_t ahead = vertex[i - 8] - 1;
-            __builtin_prefetch(&s.firstRetainer[ahead]);
-            __builtin_prefetch(&semi[ahead + 1]);
+            const std::uint32_t far = vertex[i - 16];
+            __builtin_prefetch(&parent[far]);
+            __builtin_prefetch(&s.firstRetainer[far - 1]);
+            const std::uint32_t ahead = vertex[i - 8];
+            __builtin_prefetch(&semi[ahead]);
+            __builtin_prefetch(&link[ahead]);
+            __builtin_prefetch(&bucketNext[ahead]);
+            __builtin_prefetch(&bucketHead[parent[ahead]]);
             const std::uint32_t near = vertex[i - 4] - 1;
             __builtin_prefetch(&s.retainerSource[s.firstRetainer[near]]);
+            // and the path-compression links of the first retainers of the vertex after next
+            const std::uint32_t next = vertex[i - 2] - 1;
+            for (std::uint32_t ri = s.firstRetainer[next], re = std::min(ri + 2, s.firstRetainer[next + 1]);
+                 ri < re; ++ri) {
+                const std::uint32_t v = s.retainerSource[ri] + 1;
+                __builtin_prefetch(&link[v]);
+                __builtin_prefetch(&semi[v]);
+            }
         }
         bool orphan = true;
         std::uint32_t semiW = semi[w];
@@ -1385,13 +1423,24 @@ Expected<AnalysisPtr> Analyzer::run() {
                 sideOutOfMemory = true;
                 m_stop = true;
             }
-            m_ephReady.count_down();
+            m_ephReady.give();
         };
         auto sideWork = [&] {
             buildWeakMapNames();
+            if (!sideOutOfMemory) {
+                m_essentialEdgesReady.wait();
+                try {
+                    if (!stopped())
+                        timed("essential slots", [&] { computeEssentialSlots(); });
+                } catch (const std::bad_alloc&) {
+                    sideOutOfMemory = true;
+                    m_stop = true;
+                }
+            }
+            m_essentialSlotsReady.give();
             if (sideOutOfMemory) {
                 m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
-                m_selfSizesReady.count_down();
+                m_selfSizesReady.give();
                 return;
             }
             try {
@@ -1401,7 +1450,7 @@ Expected<AnalysisPtr> Analyzer::run() {
                 m_stop = true;
                 m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
             }
-            m_selfSizesReady.count_down();
+            m_selfSizesReady.give();
             if (sideOutOfMemory)
                 return;
             try {
@@ -1412,11 +1461,23 @@ Expected<AnalysisPtr> Analyzer::run() {
             }
         };
 
+        const bool oneThread = threads <= 1;
         auto mainWork = [&] {
+            // however this ends (even by an exception), the other thread must not wait for it
+            struct GiveOnExit {
+                Signal& signal;
+                ~GiveOnExit() { signal.give(); }
+            } essentialEdgesGiven{m_essentialEdgesReady};
             timed("flags", [&] { computeFlags(); });
             m_ephReady.wait(); // built on the other thread
             if (!sideOutOfMemory)
                 timed("essential edges", [&] { computeEssentialEdges(); });
+            m_essentialEdgesReady.give();
+            if (oneThread) {
+                timed("essential slots", [&] { computeEssentialSlots(); });
+                m_scratch.release(); // the shallow sizes came first
+                m_essentialSlotsReady.give();
+            }
             if (!stopped())
                 dominatorsOk = timed("dominators", [&] { return computeDominators(); });
             else
@@ -1428,7 +1489,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             m_context.report("retained sizes", 3, 6);
             timed("dominator tree", [&] { buildDominatedLists(); });
         };
-        if (threads > 1) {
+        if (!oneThread) {
             std::jthread side(sideWork);
             mainWork();
         } else {
@@ -1437,7 +1498,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             if (sideOutOfMemory)
                 throw std::bad_alloc();
             computeShallowSizes();
-            m_selfSizesReady.count_down();
+            m_selfSizesReady.give();
             mainWork();
             if (dominatorsOk)
                 sideRest();

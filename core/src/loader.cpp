@@ -156,17 +156,24 @@ class FailureSlot {
 public:
     void set(std::uint64_t offset, std::string stage, std::string reason, bool cancelled = false) {
         std::lock_guard lock(m_mutex);
-        if (!m_failure || (cancelled && !m_failure->cancelled) || offset < m_failure->offset)
+        if (!m_failure || (cancelled && !m_failure->cancelled) || offset < m_failure->offset) {
             m_failure = ParseFailure{offset, std::move(stage), std::move(reason), cancelled};
+            m_firstOffset.store(cancelled ? 0 : offset, std::memory_order_relaxed);
+        }
         m_failed.store(true, std::memory_order_relaxed);
     }
     bool failed() const { return m_failed.load(std::memory_order_relaxed); }
+    /// Whether a failure (or a cancel) was recorded before byte `offset`: work past it is moot.
+    bool failedBefore(std::uint64_t offset) const {
+        return failed() && m_firstOffset.load(std::memory_order_relaxed) < offset;
+    }
     const std::optional<ParseFailure>& failure() const { return m_failure; }
 
 private:
     std::mutex m_mutex;
     std::optional<ParseFailure> m_failure;
     std::atomic<bool> m_failed{false};
+    std::atomic<std::uint64_t> m_firstOffset{~std::uint64_t(0)};
 };
 
 class Loader {
@@ -1141,7 +1148,12 @@ std::optional<Error> Loader::parseBigArrays() {
         const char* b = m_data + sec.begin + 1; // after '['
         const char* e = m_data + sec.end - 1;   // at ']'
         const std::uint64_t len = std::uint64_t(e - b);
-        const unsigned parts = len < (1u << 20) ? 1 : m_threads;
+        // Pieces of about parsePieceBytes, taken by whichever thread is free: the threads finish
+        // together even when the strings' thread slows one of them down.
+        const std::uint64_t pieceBytes = std::max<std::uint64_t>(1, m_options.parsePieceBytes);
+        const std::uint64_t least = m_threads > 1 && len >= (1u << 20) ? m_threads : 1;
+        const unsigned parts =
+            m_threads == 1 ? 1 : unsigned(std::clamp<std::uint64_t>(len / pieceBytes, least, 4096));
         const char* start = b;
         for (unsigned k = 1; k < parts; ++k) {
             const char* guess = b + len * k / parts;
@@ -1159,8 +1171,9 @@ std::optional<Error> Loader::parseBigArrays() {
     cut(1, edgesSec);
 
     // Phase 1: count values per piece (commas), so every piece knows where its values go.
-    detail::runParallel(m_threads, [&](unsigned t) {
-        for (std::size_t i = t; i < pieces.size(); i += m_threads) {
+    std::atomic<std::size_t> nextPiece{0};
+    detail::runParallel(m_threads, [&](unsigned) {
+        for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();) {
             // in slices, so that a cancel request is seen quickly
             constexpr std::size_t slice = 8u << 20;
             for (const char* from = pieces[i].begin; from < pieces[i].end; from += slice) {
@@ -1614,8 +1627,8 @@ std::optional<Error> Loader::parseBigArrays() {
                     failures.set(0, what, "cancelled", true);
                     return;
                 }
-                if (failures.failed())
-                    return;
+                if (failures.failedBefore(std::uint64_t(piece.begin - m_data)))
+                    return; // an earlier error wins; one later in the file cannot
                 if (thread == 0)
                     m_context.report("parsing", bytesDone.load(std::memory_order_relaxed), bytesTotal);
                 if (p - releasedUpTo > (32 << 20)) {
@@ -1629,9 +1642,9 @@ std::optional<Error> Loader::parseBigArrays() {
         while (localMaxName > prev && !maxNameId.compare_exchange_weak(prev, localMaxName)) {
         }
     };
-    // Balance bytes: piece i goes to thread i % threads; cuts are equal-sized, so this is even.
+    nextPiece = 0;
     detail::runParallel(m_threads, [&](unsigned t) {
-        for (std::size_t i = t; i < pieces.size(); i += m_threads)
+        for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();)
             parsePiece(pieces[i], t);
     });
     if (side.joinable())
@@ -1643,10 +1656,28 @@ std::optional<Error> Loader::parseBigArrays() {
     }
     if (sideError)
         return sideError;
+    // Where the value with global index `index` of the edges array starts (for an error message).
+    auto edgeValueOffset = [&](std::uint64_t index) -> std::uint64_t {
+        for (const Piece& piece : pieces) {
+            if (piece.array != 1 || index < piece.firstIndex || index > piece.firstIndex + piece.commas)
+                continue;
+            const char* q = piece.begin;
+            for (std::uint64_t k = index - piece.firstIndex;; --k) {
+                while (isWs(*q) || *q == ',')
+                    ++q;
+                if (k == 0)
+                    return std::uint64_t(q - m_data);
+                while (*q >= '0' && *q <= '9')
+                    ++q;
+            }
+        }
+        return edgesSec.begin;
+    };
+    std::sort(partialEdges.begin(), partialEdges.end()); // the first in the file is reported
     for (const std::uint64_t e : partialEdges) {
         const EdgeKind kind = s.edgeKinds[s.edgeType[e]];
         if (!edgeNameIsIndex(kind) && kind != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
-            return error("edges", std::int64_t(edgesSec.begin),
+            return error("edges", std::int64_t(edgeValueOffset(e * G + nameField)),
                          "edge " + std::to_string(e) + " is named by string " +
                              std::to_string(s.edgeNameOrIndex[e]) + ", but \"strings\" holds only " +
                              std::to_string(stringCount) + " strings");

@@ -297,6 +297,14 @@ TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     ASSERT_TRUE(beside.ok()) << beside.error().message();
     expectSameGraph(**beside, **plain);
 
+    // The big arrays cut into many small pieces (as files of gigabytes are) give the same result.
+    LoadOptions pieces;
+    pieces.threads = 2;
+    pieces.parsePieceBytes = 97; // an odd size: pieces end in the middle of records
+    auto cut = loadSnapshot(plainPath, pieces);
+    ASSERT_TRUE(cut.ok()) << cut.error().message();
+    expectSameGraph(**cut, **plain);
+
     auto mem = loadSnapshotFromMemory(json, "in-memory");
     ASSERT_TRUE(mem.ok()) << mem.error().message();
     EXPECT_EQ((*mem)->path, "in-memory");

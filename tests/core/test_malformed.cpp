@@ -93,6 +93,16 @@ TEST_P(MalformedFileTest, FailsWithItsOwnError) {
     EXPECT_EQ(besides.error().offset, e.offset) << besides.error().message();
     EXPECT_EQ(besides.error().reason, e.reason);
 
+    // So does a parse of the big arrays in many small pieces: the error first in the file wins.
+    LoadOptions pieces = options;
+    pieces.threads = 2;
+    pieces.parsePieceBytes = 5;
+    auto cut = loadSnapshot(path, pieces);
+    ASSERT_FALSE(cut.ok());
+    EXPECT_EQ(cut.error().stage, e.stage) << cut.error().message();
+    EXPECT_EQ(cut.error().offset, e.offset) << cut.error().message();
+    EXPECT_EQ(cut.error().reason, e.reason);
+
     // The same bytes from memory give the same answer, except what only a file can have.
     if (c.file.size() > 3 && c.file.compare(c.file.size() - 3, 3, ".gz") == 0 && c.stage == "gzip" &&
         c.reason.find("named .gz") != std::string::npos)
