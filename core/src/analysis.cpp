@@ -1358,10 +1358,8 @@ void Analyzer::computeStatistics() {
             arrays += total;
         }
     }
-    st.total = m_a->totalSize;
     st.nativeTotal = std::uint64_t(native);
     st.typedArrays = typed;
-    st.v8heapTotal = st.total - st.nativeTotal;
     st.code = code;
     st.jsArrays = arrays;
     st.strings = strings;
@@ -1395,6 +1393,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         std::vector<std::uint8_t> queryable;
         auto sideRest = [&] {
+            timed("statistics", [&] { computeStatistics(); }); // all but the totals
             queryable = timed("queryable", [&] { return computeQueryable(); });
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
             timed("distances", [&] {
@@ -1513,9 +1512,9 @@ Expected<AnalysisPtr> Analyzer::run() {
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
         m_context.report("classes", 4, 6);
-        timed("statistics", [&] { computeStatistics(); });
-        if (stopped())
-            return cancelledError(s);
+        // the rest of the statistics came from the second thread
+        m_a->statistics.total = m_a->totalSize;
+        m_a->statistics.v8heapTotal = m_a->totalSize - m_a->statistics.nativeTotal;
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
             timed("class retained sizes", [&] {
