@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -123,7 +124,11 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
     EphemeronNames out;
     out.suffixGroup.assign(s.strings.size(), kNone);
     out.tableId.assign(s.strings.size(), kNone);
-    std::unordered_map<std::string_view, std::uint32_t> groups;
+    struct Named {
+        std::uint32_t id;
+        std::uint32_t suffix; // where the part shared by the pair starts
+    };
+    std::vector<Named> named;
     for (std::uint32_t id = 0; id < s.strings.size(); ++id) {
         if ((id & 0xFFFF) == 0 && stopped && stopped())
             return out;
@@ -134,11 +139,35 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
         std::uint32_t table = 0;
         if (!parseEphemeronName(n, suffix, table))
             continue;
-        auto [it, inserted] = groups.emplace(n.substr(suffix), out.groupCount);
-        if (inserted)
-            ++out.groupCount;
-        out.suffixGroup[id] = it->second;
+        named.push_back({id, std::uint32_t(suffix)});
         out.tableId[id] = table;
+    }
+    // Groups by equal suffix in an open-addressing table: a WeakMap with a million entries has two
+    // million such names, too many for a node-based map to be quick.
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t named = kNone; // index into `named` of the group's first member
+    };
+    std::vector<Slot> table(std::bit_ceil(std::max<std::size_t>(16, named.size() * 2)));
+    const std::size_t mask = table.size() - 1;
+    auto suffixOf = [&](const Named& m) { return s.strings[m.id].substr(m.suffix); };
+    for (std::uint32_t i = 0; i < named.size(); ++i) {
+        if ((i & 0xFFFF) == 0 && stopped && stopped())
+            return out;
+        const std::string_view key = suffixOf(named[i]);
+        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+        for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+            Slot& slot = table[at];
+            if (slot.named == kNone) {
+                slot = {hash, i};
+                out.suffixGroup[named[i].id] = out.groupCount++;
+                break;
+            }
+            if (slot.hash == hash && suffixOf(named[slot.named]) == key) {
+                out.suffixGroup[named[i].id] = out.suffixGroup[named[slot.named].id];
+                break;
+            }
+        }
     }
     return out;
 }
