@@ -604,7 +604,7 @@ void Analyzer::computeFlags() {
     const std::uint32_t root = s.rootOrdinal;
     std::vector<std::uint32_t> stack;
     // pageObject: from the root's shortcut targets and "(Document DOM trees)", along non-weak edges.
-    std::vector<std::uint8_t> queued(N, 0);
+    // The flag is set when a node is queued, so it also says "already queued".
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
         const std::uint32_t t = s.edgeTo[e];
         const EdgeKind k = s.edgeKind(e);
@@ -614,8 +614,10 @@ void Analyzer::computeFlags() {
         } else if (k != EdgeKind::Shortcut) {
             continue;
         }
+        if (flags[t] & kFlagPageObject)
+            continue;
         stack.push_back(t);
-        queued[t] = 1;
+        flags[t] |= kFlagPageObject;
     }
     std::uint32_t steps = 0;
     while (!stack.empty()) {
@@ -623,13 +625,12 @@ void Analyzer::computeFlags() {
             return;
         const std::uint32_t n = stack.back();
         stack.pop_back();
-        flags[n] |= kFlagPageObject;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             const std::uint32_t t = s.edgeTo[e];
-            if (queued[t] || s.edgeKind(e) == EdgeKind::Weak)
+            if ((flags[t] & kFlagPageObject) || s.edgeKind(e) == EdgeKind::Weak)
                 continue;
             stack.push_back(t);
-            queued[t] = 1;
+            flags[t] |= kFlagPageObject;
         }
     }
 }
