@@ -485,6 +485,7 @@ private:
     void computeShallowSizes();
     void computeEssentialEdges();
     void computeEssentialSlots();
+    void prepareDominatorArrays();
     bool computeDominators();
     void buildDominatedLists();
     void computeClassNames();
@@ -510,10 +511,11 @@ private:
         std::latch m_latch{1};
         std::atomic<bool> m_given{false};
     };
-    Signal m_selfSizesReady;      // shallow sizes, built on the second thread
-    Signal m_ephReady;            // WeakMap edge names, built on the second thread
-    Signal m_essentialEdgesReady; // by edge, built on the main thread
-    Signal m_essentialSlotsReady; // by retainer slot, built on the second thread
+    Signal m_selfSizesReady;       // shallow sizes, built on the second thread
+    Signal m_ephReady;             // WeakMap edge names, built on the second thread
+    Signal m_essentialEdgesReady;  // by edge, built on the main thread
+    Signal m_essentialSlotsReady;  // by retainer slot, built on the second thread
+    Signal m_dominatorArraysReady; // mapped in on the second thread
     std::mutex m_timingMutex;
     // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
     template <typename Fn> auto timed(const char* name, Fn&& fn) {
@@ -535,6 +537,7 @@ private:
     BitSet m_essential;                     // per edge
     BitSet m_essentialSlot;                 // per retainer slot
     PodArray<std::uint32_t> m_scratch;      // node-sized memory handed from one pass to the next
+    PodArray<std::uint32_t> m_domParent, m_domBucketHead, m_domBucketNext; // for the dominator pass
     std::atomic<bool> m_stop{false};
 };
 
@@ -800,9 +803,39 @@ void Analyzer::computeEssentialSlots() {
     }
 }
 
+// The dominator pass's arrays: fresh zero pages, mapped in by slices (between cancellation checks)
+// instead of memset. Done on the second thread while it would otherwise wait for the main one:
+// the first touch of 440 MB is not free. Temporary arrays live in the storage of results that are
+// computed later, to keep peak memory low.
+void Analyzer::prepareDominatorArrays() {
+    const std::size_t L = std::size_t(m_s.nodeCount) + 1;
+    PodArray<std::uint64_t> links = PodArray<std::uint64_t>::zeroed(L);         // later the retained sizes
+    PodArray<std::uint32_t> vertex = PodArray<std::uint32_t>::uninitialized(L); // later `dominated`
+    PodArray<std::uint32_t> semi = PodArray<std::uint32_t>::zeroed(L);          // later `firstDominated`
+    PodArray<std::uint32_t> dom = PodArray<std::uint32_t>::zeroed(L);
+    PodArray<std::uint32_t> parent = PodArray<std::uint32_t>::zeroed(L);
+    PodArray<std::uint32_t> bucketHead = PodArray<std::uint32_t>::zeroed(L);
+    PodArray<std::uint32_t> bucketNext = PodArray<std::uint32_t>::zeroed(L);
+    for (auto [p, bytes] : {std::pair<void*, std::size_t>{links.data(), L * 8},
+                            {vertex.data(), L * 4},
+                            {semi.data(), L * 4},
+                            {dom.data(), L * 4},
+                            {parent.data(), L * 4},
+                            {bucketHead.data(), L * 4},
+                            {bucketNext.data(), L * 4}})
+        if (!mapIn(p, bytes))
+            return;
+    m_a->retainedSize = std::move(links);
+    m_a->dominated = std::move(vertex);
+    m_a->firstDominated = std::move(semi);
+    m_a->dominator = std::move(dom);
+    m_domParent = std::move(parent);
+    m_domBucketHead = std::move(bucketHead);
+    m_domBucketNext = std::move(bucketNext);
+}
+
 // Lengauer–Tarjan exactly as DevTools runs it (vertices 1..N, 0 = none), including how nodes that
-// the root does not reach are numbered; results are then bit-identical. Temporary arrays live in
-// the storage of results that are computed later, to keep peak memory low.
+// the root does not reach are numbered; results are then bit-identical.
 bool Analyzer::computeDominators() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
@@ -814,24 +847,15 @@ bool Analyzer::computeDominators() {
         std::uint32_t label;
     };
     static_assert(sizeof(Link) == sizeof(std::uint64_t));
-    // Fresh zero pages, mapped in by slices below (between cancellation checks) instead of memset.
-    retained = PodArray<std::uint64_t>::zeroed(L);              // hosts the links
-    m_a->dominated = PodArray<std::uint32_t>::uninitialized(L); // hosts vertex
-    m_a->firstDominated = PodArray<std::uint32_t>::zeroed(L);   // hosts semi
+    m_dominatorArraysReady.wait(); // usually prepared on the other thread
+    if (stopped() || retained.size() != L)
+        return false;
     Link* link = reinterpret_cast<Link*>(retained.data());
     std::uint32_t* vertex = m_a->dominated.data();
     std::uint32_t* semi = m_a->firstDominated.data();
-    PodArray<std::uint32_t> parentStore = PodArray<std::uint32_t>::zeroed(L);
+    PodArray<std::uint32_t> parentStore = std::move(m_domParent);
     std::uint32_t* parent = parentStore.data();
-    m_a->dominator = PodArray<std::uint32_t>::zeroed(L);
     std::uint32_t* dom = m_a->dominator.data();
-    for (auto [p, bytes] : {std::pair<void*, std::size_t>{link, L * 8},
-                            {vertex, L * 4},
-                            {semi, L * 4},
-                            {dom, L * 4},
-                            {parent, L * 4}})
-        if (!mapIn(p, bytes))
-            return false;
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
         for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
@@ -908,10 +932,8 @@ bool Analyzer::computeDominators() {
     for (std::size_t v = 0; v < L; ++v)
         link[v].ancestor = 0; // done being nextEdge
     // Buckets as singly linked lists: head per vertex, next per member.
-    PodArray<std::uint32_t> bucketHead = PodArray<std::uint32_t>::zeroed(L);
-    PodArray<std::uint32_t> bucketNext = PodArray<std::uint32_t>::zeroed(L);
-    if (!mapIn(bucketHead.data(), L * 4) || !mapIn(bucketNext.data(), L * 4))
-        return false;
+    PodArray<std::uint32_t> bucketHead = std::move(m_domBucketHead);
+    PodArray<std::uint32_t> bucketNext = std::move(m_domBucketNext);
     std::vector<std::uint32_t> compressStack;
     // Compressions can walk long ancestor chains and a node can have millions of retainers: cancel
     // requests are looked at per unit of work (vertex, retainer or ancestor step), not per vertex.
@@ -1457,6 +1479,16 @@ Expected<AnalysisPtr> Analyzer::run() {
         auto sideWork = [&] {
             buildWeakMapNames();
             if (!sideOutOfMemory) {
+                try {
+                    if (!stopped())
+                        timed("dominator arrays", [&] { prepareDominatorArrays(); });
+                } catch (const std::bad_alloc&) {
+                    sideOutOfMemory = true;
+                    m_stop = true;
+                }
+            }
+            m_dominatorArraysReady.give();
+            if (!sideOutOfMemory) {
                 m_essentialEdgesReady.wait();
                 try {
                     if (!stopped())
@@ -1506,6 +1538,9 @@ Expected<AnalysisPtr> Analyzer::run() {
                 timed("essential slots", [&] { computeEssentialSlots(); });
                 m_scratch.release(); // the shallow sizes came first
                 m_essentialSlotsReady.give();
+                if (!stopped())
+                    prepareDominatorArrays();
+                m_dominatorArraysReady.give();
             }
             if (!stopped())
                 dominatorsOk = timed("dominators", [&] { return computeDominators(); });
