@@ -791,7 +791,8 @@ void Analyzer::computeEssentialSlots() {
     m_essentialSlot = BitSet(s.edgeCount);
     m_scratch = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1); // reused by the shallow sizes
     std::uint32_t* cursor = m_scratch.data();
-    std::memcpy(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4);
+    if (!copyIn(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4))
+        return;
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0x3FFFF) == 0 && stopped())
             return;
@@ -1383,6 +1384,8 @@ void Analyzer::computeStatistics() {
     double native = s.extraNativeBytes;
     std::uint64_t typed = 0, code = 0, strings = 0, arrays = 0, system = 0;
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        if ((n & 0x3FFFF) == 0 && stopped())
+            return;
         const std::uint64_t size = self[n];
         const NodeKind k = s.kind(n);
         if (k == NodeKind::Hidden) {
@@ -1445,8 +1448,14 @@ Expected<AnalysisPtr> Analyzer::run() {
             m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         std::vector<std::uint8_t> queryable;
         auto sideRest = [&] {
+            if (stopped())
+                return;
             timed("statistics", [&] { computeStatistics(); }); // all but the totals
+            if (stopped())
+                return;
             queryable = timed("queryable", [&] { return computeQueryable(); });
+            if (stopped())
+                return;
             m_a->distance = PodArray<std::int32_t>::uninitialized(N);
             timed("distances", [&] {
                 detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(),

@@ -1644,8 +1644,17 @@ std::optional<Error> Loader::parseBigArrays() {
     };
     nextPiece = 0;
     detail::runParallel(m_threads, [&](unsigned t) {
-        for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();)
+        for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();) {
+            // A piece's first writes fault in fresh pages of every column: not after a cancel, and
+            // not past an error (later pieces start later in the file, and the first error wins).
+            if (m_context.stopRequested()) {
+                failures.set(0, "parsing", "cancelled", true);
+                return;
+            }
+            if (failures.failedBefore(std::uint64_t(pieces[i].begin - m_data)))
+                return;
             parsePiece(pieces[i], t);
+        }
     });
     if (side.joinable())
         side.join();
