@@ -10,6 +10,7 @@
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <latch>
 #include <map>
@@ -483,7 +484,8 @@ private:
     void computeFlags();
     std::vector<std::uint8_t> computeQueryable();
     void computeShallowSizes();
-    void computeEssentialEdges();
+    void prepareEssentialEdges();
+    void computeEssentialEdges(std::uint32_t from, std::uint32_t to, std::uint64_t* firstWordBits);
     void computeEssentialSlots();
     void prepareDominatorArrays();
     bool computeDominators();
@@ -513,7 +515,9 @@ private:
     };
     Signal m_selfSizesReady;       // shallow sizes, built on the second thread
     Signal m_ephReady;             // WeakMap edge names, built on the second thread
-    Signal m_essentialEdgesReady;  // by edge, built on the main thread
+    Signal m_essentialPrepared;    // what the per-edge test needs, gathered on the main thread
+    Signal m_essentialHalfDone;    // the second thread's half of the bits by edge
+    Signal m_essentialEdgesReady;  // all bits by edge
     Signal m_essentialSlotsReady;  // by retainer slot, built on the second thread
     Signal m_dominatorArraysReady; // mapped in on the second thread
     std::mutex m_timingMutex;
@@ -535,6 +539,10 @@ private:
     }
     PodArray<std::uint32_t> m_countedClass; // per node: its class when it counts in "All objects"
     BitSet m_essential;                     // per edge
+    BitSet m_pageObject, m_ephemeronName;   // for the per-edge test
+    bool m_anyPageObject = false;
+    std::uint32_t m_essentialSplit = 0;     // first node of the second thread's half
+    std::uint64_t m_essentialSplitBits = 0; // its bits in the word shared with the first half
     BitSet m_essentialSlot;                 // per retainer slot
     PodArray<std::uint32_t> m_scratch;      // node-sized memory handed from one pass to the next
     PodArray<std::uint32_t> m_domParent, m_domBucketHead, m_domBucketNext; // for the dominator pass
@@ -735,29 +743,43 @@ void Analyzer::computeShallowSizes() {
 
 // --- dominators ----------------------------------------------------------------------------------
 
-void Analyzer::computeEssentialEdges() {
+// What the per-edge test needs, gathered once before both threads run it on halves of the nodes.
+void Analyzer::prepareEssentialEdges() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
     m_essential = BitSet(s.edgeCount);
     const auto& flags = m_a->flags;
-    const std::uint32_t root = s.rootOrdinal;
-    // Small bit sets instead of byte arrays: the random lookups below then mostly hit the cache.
-    BitSet page(N);
-    bool anyPage = false;
+    // Small bit sets instead of byte arrays: the random lookups then mostly hit the cache.
+    m_pageObject = BitSet(N);
     for (std::uint32_t n = 0; n < N; ++n)
         if (flags[n] & kFlagPageObject) {
-            page.set(n);
-            anyPage = true;
+            m_pageObject.set(n);
+            m_anyPageObject = true;
         }
-    BitSet ephemeronName(s.strings.size());
+    m_ephemeronName = BitSet(s.strings.size());
     for (std::uint32_t id = 0; id < s.strings.size(); ++id)
         if (m_eph.isEphemeron(id))
-            ephemeronName.set(id);
+            m_ephemeronName.set(id);
+    // where the second thread's half starts: the node nearest to half of the edges
+    m_essentialSplit =
+        std::uint32_t(std::lower_bound(s.firstEdge.begin(), s.firstEdge.begin() + N, s.firstEdge[N] / 2) -
+                      s.firstEdge.begin());
+}
+
+// The essential bits of the edges of nodes [from, to). Bits of the word the range starts in go to
+// `firstWordBits` when it is given: the thread with the range before may be writing that word.
+void Analyzer::computeEssentialEdges(std::uint32_t from, std::uint32_t to, std::uint64_t* firstWordBits) {
+    const Snapshot& s = m_s;
+    const std::uint32_t root = s.rootOrdinal;
+    const BitSet& page = m_pageObject;
+    const BitSet& ephemeronName = m_ephemeronName;
+    const bool anyPage = m_anyPageObject;
     const std::uint8_t* types = s.edgeType.data();
     std::uint8_t kinds[256] = {};
     for (std::size_t t = 0; t < s.edgeKinds.size(); ++t)
         kinds[t] = std::uint8_t(s.edgeKinds[t]);
-    for (std::uint32_t n = 0; n < N; ++n) {
+    const std::uint64_t sharedWord = std::uint64_t(s.firstEdge[from]) >> 6;
+    for (std::uint32_t n = from; n < to; ++n) {
         if ((n & 0x3FFFF) == 0 && stopped())
             return;
         const bool sourcePage = anyPage && page.test(n);
@@ -777,7 +799,10 @@ void Analyzer::computeEssentialEdges() {
                 if (anyPage && !sourcePage && page.test(t))
                     continue;
             }
-            m_essential.set(e);
+            if (firstWordBits && (e >> 6) == sharedWord)
+                *firstWordBits |= 1ull << (e & 63);
+            else
+                m_essential.set(e);
         }
     }
 }
@@ -1474,7 +1499,7 @@ Expected<AnalysisPtr> Analyzer::run() {
                                                  &m_countedClass, [this] { return stopped(); });
                 });
         };
-        bool sideOutOfMemory = false;
+        std::atomic<bool> sideOutOfMemory{false}; // read by the main thread while the other may set it
         auto buildWeakMapNames = [&] {
             try {
                 timed("weakmap names",
@@ -1497,6 +1522,12 @@ Expected<AnalysisPtr> Analyzer::run() {
                 }
             }
             m_dominatorArraysReady.give();
+            if (!sideOutOfMemory) {
+                m_essentialPrepared.wait();
+                if (!stopped())
+                    computeEssentialEdges(m_essentialSplit, N, &m_essentialSplitBits);
+            }
+            m_essentialHalfDone.give();
             if (!sideOutOfMemory) {
                 m_essentialEdgesReady.wait();
                 try {
@@ -1535,13 +1566,32 @@ Expected<AnalysisPtr> Analyzer::run() {
         auto mainWork = [&] {
             // however this ends (even by an exception), the other thread must not wait for it
             struct GiveOnExit {
-                Signal& signal;
-                ~GiveOnExit() { signal.give(); }
-            } essentialEdgesGiven{m_essentialEdgesReady};
+                Signal& first;
+                Signal& second;
+                std::atomic<bool>& stop;
+                ~GiveOnExit() {
+                    if (std::uncaught_exceptions() > 0)
+                        stop = true; // what the signals guard may be missing
+                    first.give();
+                    second.give();
+                }
+            } essentialEdgesGiven{m_essentialPrepared, m_essentialEdgesReady, m_stop};
             timed("flags", [&] { computeFlags(); });
             m_ephReady.wait(); // built on the other thread
             if (!sideOutOfMemory)
-                timed("essential edges", [&] { computeEssentialEdges(); });
+                timed("essential edges", [&] {
+                    prepareEssentialEdges();
+                    if (oneThread) {
+                        computeEssentialEdges(0, N, nullptr);
+                        return;
+                    }
+                    m_essentialPrepared.give();
+                    computeEssentialEdges(0, m_essentialSplit, nullptr);
+                    m_essentialHalfDone.wait(); // the other half, on the other thread
+                    if (m_essentialSplitBits)
+                        m_essential.orWord(std::uint64_t(s.firstEdge[m_essentialSplit]) >> 6,
+                                           m_essentialSplitBits);
+                });
             m_essentialEdgesReady.give();
             if (oneThread) {
                 timed("essential slots", [&] { computeEssentialSlots(); });

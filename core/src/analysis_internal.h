@@ -21,6 +21,8 @@ public:
     explicit BitSet(std::size_t n) : m_words((n + 63) / 64, 0) {}
     void set(std::size_t i) { m_words[i >> 6] |= (1ull << (i & 63)); }
     bool test(std::size_t i) const { return (m_words[i >> 6] >> (i & 63)) & 1u; }
+    /// ORs a whole word of bits in (bits 64*word .. 64*word+63).
+    void orWord(std::size_t word, std::uint64_t bits) { m_words[word] |= bits; }
 
 private:
     std::vector<std::uint64_t> m_words;
