@@ -1510,17 +1510,21 @@ Expected<AnalysisPtr> Analyzer::run() {
             }
             m_ephReady.give();
         };
+        // One pass of the second thread, unless it ran out of memory or was stopped; running out of
+        // memory stops both threads.
+        auto sidePass = [&](const char* name, auto&& pass) {
+            if (sideOutOfMemory || stopped())
+                return;
+            try {
+                timed(name, pass);
+            } catch (const std::bad_alloc&) {
+                sideOutOfMemory = true;
+                m_stop = true;
+            }
+        };
         auto sideWork = [&] {
             buildWeakMapNames();
-            if (!sideOutOfMemory) {
-                try {
-                    if (!stopped())
-                        timed("dominator arrays", [&] { prepareDominatorArrays(); });
-                } catch (const std::bad_alloc&) {
-                    sideOutOfMemory = true;
-                    m_stop = true;
-                }
-            }
+            sidePass("dominator arrays", [&] { prepareDominatorArrays(); });
             m_dominatorArraysReady.give();
             if (!sideOutOfMemory) {
                 m_essentialPrepared.wait();
@@ -1528,29 +1532,12 @@ Expected<AnalysisPtr> Analyzer::run() {
                     computeEssentialEdges(m_essentialSplit, N, &m_essentialSplitBits);
             }
             m_essentialHalfDone.give();
-            if (!sideOutOfMemory) {
+            if (!sideOutOfMemory)
                 m_essentialEdgesReady.wait();
-                try {
-                    if (!stopped())
-                        timed("essential slots", [&] { computeEssentialSlots(); });
-                } catch (const std::bad_alloc&) {
-                    sideOutOfMemory = true;
-                    m_stop = true;
-                }
-            }
+            sidePass("essential slots", [&] { computeEssentialSlots(); });
             m_essentialSlotsReady.give();
-            if (sideOutOfMemory) {
-                m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
-                m_selfSizesReady.give();
-                return;
-            }
-            try {
-                timed("shallow sizes", [&] { computeShallowSizes(); });
-            } catch (const std::bad_alloc&) {
-                sideOutOfMemory = true;
-                m_stop = true;
-                m_a->selfSize = PodArray<std::uint32_t>::zeroed(N);
-            }
+            // after a failure the main thread stops before it reads the shallow sizes
+            sidePass("shallow sizes", [&] { computeShallowSizes(); });
             m_selfSizesReady.give();
             if (sideOutOfMemory)
                 return;
