@@ -7,6 +7,10 @@ with the file in the page cache, and prints the median of every stage and of pea
 
   bench/bench.py [--runs 5] [--cli build/app/cli/heapscope-cli] [--oracle DIR] FILE...
   bench/bench.py --diff BASE FILE      (the Comparison: both load and analyse, then compare)
+  bench/bench.py --against OTHER_CLI FILE   (A/B: OTHER_CLI and --cli in alternating runs)
+
+--against suits a machine whose speed drifts: both builds see the same conditions, and every
+analysis pass is compared as well as the stages.
 
 --oracle DIR runs DevTools' worker code (the oracle's summary.mjs --no-filters) once per file
 under /usr/bin/time for comparison.
@@ -45,8 +49,29 @@ def main():
     p.add_argument('--cli', default=os.path.join(os.path.dirname(__file__), '..', 'build', 'app', 'cli', 'heapscope-cli'))
     p.add_argument('--oracle')
     p.add_argument('--diff', action='store_true')
+    p.add_argument('--against', metavar='OTHER_CLI')
     p.add_argument('files', nargs='+')
     a = p.parse_args()
+    if a.against:
+        for f in a.files:
+            warm(f)
+            args = ['summary', f, '--json', '--top', '0', '--timings']
+            runs = {'A': [], 'B': []}
+            for _ in range(a.runs):
+                runs['A'].append(run_ours(a.against, args))
+                runs['B'].append(run_ours(a.cli, args))
+            print(f'{os.path.basename(f)}: A = {a.against}, B = {a.cli}, medians of {a.runs} alternating runs')
+            keys = ['scan', 'parse', 'index', 'load', 'analysis', 'total']
+            passes = sorted({k for r in runs['A'] + runs['B'] for k in r.get('analysis_passes', {})})
+            for key in keys + passes:
+                med = {}
+                for side in 'AB':
+                    vals = [r.get(key, r.get('analysis_passes', {}).get(key)) for r in runs[side]]
+                    vals = [v for v in vals if v is not None]
+                    med[side] = statistics.median(vals) if vals else None
+                cells = ''.join(f'{med[x]:10.3f}' if med[x] is not None else f'{"-":>10s}' for x in 'AB')
+                print(f'  {key:30s}{cells} s')
+        return
     if a.diff:
         for f in a.files:
             warm(f)
