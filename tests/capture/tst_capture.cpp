@@ -261,7 +261,8 @@ void TestCapture::twoSnapshotsShowTheLeak() {
 
     // Nothing but the two finished files.
     QCOMPARE(filesIn(dir.path()).size(), 2);
-    QVERIFY(countDelta(first, second, "LeakedRecord") > 0);
+    const qint64 delta = countDelta(first, second, "LeakedRecord");
+    QVERIFY2(delta > 0, qPrintable(u"LeakedRecord delta "_s + QString::number(delta)));
 }
 
 void TestCapture::captureHelperNamesLikeNode() {
@@ -335,7 +336,8 @@ void TestCapture::cliCapturesTwoSnapshots() {
     node.stop();
     QCOMPARE(filesIn(dir.path()).size(), 2);
     // Separate runs are separate sessions, whose object ids V8 does not keep; counts still compare.
-    QVERIFY(countDelta(first, second, "LeakedRecord") > 0);
+    const qint64 delta = countDelta(first, second, "LeakedRecord");
+    QVERIFY2(delta > 0, qPrintable(u"LeakedRecord delta "_s + QString::number(delta)));
 }
 
 void TestCapture::cliErrors() {
