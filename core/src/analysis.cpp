@@ -615,7 +615,10 @@ void Analyzer::computeFlags() {
     const std::uint32_t root = s.rootOrdinal;
     std::vector<std::uint32_t> stack;
     // pageObject: from the root's shortcut targets and "(Document DOM trees)", along non-weak edges.
-    // The flag is set when a node is queued, so it also says "already queued".
+    // Marked in a bit set when queued (it fits the cache where the flag bytes do not); the flags get
+    // the bit when the analysis ends.
+    BitSet& page = m_pageObject;
+    page = BitSet(N);
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
         const std::uint32_t t = s.edgeTo[e];
         const EdgeKind k = s.edgeKind(e);
@@ -625,10 +628,11 @@ void Analyzer::computeFlags() {
         } else if (k != EdgeKind::Shortcut) {
             continue;
         }
-        if (flags[t] & kFlagPageObject)
+        if (page.test(t))
             continue;
         stack.push_back(t);
-        flags[t] |= kFlagPageObject;
+        page.set(t);
+        m_anyPageObject = true;
     }
     std::uint32_t steps = 0;
     while (!stack.empty()) {
@@ -638,10 +642,10 @@ void Analyzer::computeFlags() {
         stack.pop_back();
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             const std::uint32_t t = s.edgeTo[e];
-            if ((flags[t] & kFlagPageObject) || s.edgeKind(e) == EdgeKind::Weak)
+            if (page.test(t) || s.edgeKind(e) == EdgeKind::Weak)
                 continue;
             stack.push_back(t);
-            flags[t] |= kFlagPageObject;
+            page.set(t);
         }
     }
 }
@@ -748,14 +752,8 @@ void Analyzer::prepareEssentialEdges() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
     m_essential = BitSet(s.edgeCount);
-    const auto& flags = m_a->flags;
-    // Small bit sets instead of byte arrays: the random lookups then mostly hit the cache.
-    m_pageObject = BitSet(N);
-    for (std::uint32_t n = 0; n < N; ++n)
-        if (flags[n] & kFlagPageObject) {
-            m_pageObject.set(n);
-            m_anyPageObject = true;
-        }
+    // Small bit sets instead of byte arrays: the random lookups then mostly hit the cache (the page
+    // objects are one already).
     m_ephemeronName = BitSet(s.strings.size());
     for (std::uint32_t id = 0; id < s.strings.size(); ++id)
         if (m_eph.isEphemeron(id))
@@ -1620,6 +1618,10 @@ Expected<AnalysisPtr> Analyzer::run() {
         for (std::uint32_t n = 0; n < N && n < queryable.size(); ++n)
             if (queryable[n])
                 m_a->flags[n] |= kFlagCanBeQueried;
+        if (m_anyPageObject)
+            for (std::uint32_t n = 0; n < N; ++n)
+                if (m_pageObject.test(n))
+                    m_a->flags[n] |= kFlagPageObject;
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
         m_context.report("classes", 4, 6);

@@ -251,7 +251,18 @@ TEST(GoldenThreads, OneThreadGivesTheSameAnalysis) {
         ASSERT_EQ((*one)->distance[n], two->distance[n]) << n;
         ASSERT_EQ((*one)->dominator[n], two->dominator[n]) << n;
         ASSERT_EQ((*one)->classInfo(n).key, two->classInfo(n).key) << n;
+        ASSERT_EQ((*one)->flags[n], two->flags[n]) << n;
     }
+    // Node's root has a shortcut edge to the global object: what that reaches is a page object.
+    const Snapshot& s = *two->snapshot;
+    std::size_t shortcuts = 0;
+    for (std::uint32_t e = s.firstEdge[s.rootOrdinal]; e < s.firstEdge[s.rootOrdinal + 1]; ++e)
+        if (s.edgeKind(e) == EdgeKind::Shortcut) {
+            ++shortcuts;
+            EXPECT_TRUE(two->flags[s.edgeTo[e]] & kFlagPageObject) << s.edgeTo[e];
+        }
+    EXPECT_GT(shortcuts, 0u);
+    EXPECT_FALSE(two->flags[s.rootOrdinal] & kFlagPageObject);
     ASSERT_EQ((*one)->allObjects.classes.size(), two->allObjects.classes.size());
     for (std::size_t i = 0; i < two->allObjects.classes.size(); ++i)
         EXPECT_EQ((*one)->allObjects.classes[i].retainedSize, two->allObjects.classes[i].retainedSize);
