@@ -1470,44 +1470,7 @@ Expected<AnalysisPtr> Analyzer::run() {
         const unsigned threads =
             m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
         std::vector<std::uint8_t> queryable;
-        auto sideRest = [&] {
-            if (stopped())
-                return;
-            timed("statistics", [&] { computeStatistics(); }); // all but the totals
-            if (stopped())
-                return;
-            queryable = timed("queryable", [&] { return computeQueryable(); });
-            if (stopped())
-                return;
-            m_a->distance = PodArray<std::int32_t>::uninitialized(N);
-            timed("distances", [&] {
-                detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(),
-                                         [this] { return stopped(); });
-            });
-            if (stopped())
-                return;
-            timed("class names", [&] { computeClassNames(); });
-            if (stopped())
-                return;
-            for (std::uint32_t n = 0; n < N; ++n)
-                m_a->unreachableCount += m_a->distance[n] == kNoDistance;
-            if (m_options.aggregateAll)
-                rows = timed("summary rows", [&] {
-                    return detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr,
-                                                 &m_countedClass, [this] { return stopped(); });
-                });
-        };
         std::atomic<bool> sideOutOfMemory{false}; // read by the main thread while the other may set it
-        auto buildWeakMapNames = [&] {
-            try {
-                timed("weakmap names",
-                      [&] { m_eph = detail::EphemeronNames::build(s, [this] { return stopped(); }); });
-            } catch (const std::bad_alloc&) {
-                sideOutOfMemory = true;
-                m_stop = true;
-            }
-            m_ephReady.give();
-        };
         // One pass of the second thread, unless it ran out of memory or was stopped; running out of
         // memory stops both threads.
         auto sidePass = [&](const char* name, auto&& pass) {
@@ -1519,6 +1482,35 @@ Expected<AnalysisPtr> Analyzer::run() {
                 sideOutOfMemory = true;
                 m_stop = true;
             }
+        };
+        auto sideRest = [&] {
+            sidePass("statistics", [&] { computeStatistics(); }); // all but the totals
+            sidePass("queryable", [&] { queryable = computeQueryable(); });
+            sidePass("distances", [&] {
+                m_a->distance = PodArray<std::int32_t>::uninitialized(N);
+                detail::computeDistances(s, m_eph, nullptr, m_a->distance.data(),
+                                         [this] { return stopped(); });
+            });
+            sidePass("class names", [&] { computeClassNames(); });
+            if (sideOutOfMemory || stopped())
+                return;
+            for (std::uint32_t n = 0; n < N; ++n)
+                m_a->unreachableCount += m_a->distance[n] == kNoDistance;
+            if (m_options.aggregateAll)
+                sidePass("summary rows", [&] {
+                    rows = detail::aggregateRows(*m_a, m_a->classOf.data(), m_a->classes.size(), nullptr,
+                                                 &m_countedClass, [this] { return stopped(); });
+                });
+        };
+        auto buildWeakMapNames = [&] {
+            try {
+                timed("weakmap names",
+                      [&] { m_eph = detail::EphemeronNames::build(s, [this] { return stopped(); }); });
+            } catch (const std::bad_alloc&) {
+                sideOutOfMemory = true;
+                m_stop = true;
+            }
+            m_ephReady.give();
         };
         auto sideWork = [&] {
             buildWeakMapNames();
@@ -1537,14 +1529,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             // after a failure the main thread stops before it reads the shallow sizes
             sidePass("shallow sizes", [&] { computeShallowSizes(); });
             m_selfSizesReady.give();
-            if (sideOutOfMemory)
-                return;
-            try {
-                sideRest();
-            } catch (const std::bad_alloc&) {
-                sideOutOfMemory = true;
-                m_stop = true;
-            }
+            sideRest();
         };
 
         const bool oneThread = threads <= 1;
