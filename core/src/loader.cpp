@@ -4,6 +4,7 @@
 // the edge and retainer indexes.
 #include "heapscope/loader.h"
 
+#include "number_blocks.h"
 #include "parallel.h"
 
 #include <simdjson.h>
@@ -1280,6 +1281,8 @@ std::optional<Error> Loader::parseBigArrays() {
         std::call_once(traceIdsAllocated, [&] { s.nodeTraceId = PodArray<std::uint32_t>::zeroed(N); });
     };
 
+    const bool useNumberBlocks = m_options.numberBlocks && detail::numberBlocksAvailable();
+    const char* const dataEnd = m_data + m_size;
     // Numbers are read a block at a time into a small buffer, then each field's column is filled
     // and checked in its own loop: the inner loops stay short and predictable.
     auto parsePiece = [&](const Piece& piece, unsigned thread) {
@@ -1337,7 +1340,29 @@ std::optional<Error> Loader::parseBigArrays() {
         // Reads up to `max` numbers into `out`; sets `done` at the piece's end and `bad` on an error.
         auto scan = [&](std::uint32_t* out, std::size_t max) -> std::size_t {
             std::size_t n = 0;
+            bool blocks = useNumberBlocks;
             while (n < max) {
+                // Regions that end right after a comma go 64 bytes at a time; anything unusual in
+                // one sends it to the byte loop below, which explains it.
+                if (blocks && max - n >= 256 && p - m_data >= 16) {
+                    const std::uint64_t bytes = std::min<std::uint64_t>(
+                        {std::uint64_t(end - p), 2 * (max - n - 4), 64u << 10,
+                         std::uint64_t(std::max<std::ptrdiff_t>(0, dataEnd - 128 - p))});
+                    const void* comma = bytes >= 256 ? ::memrchr(p, ',', bytes) : nullptr;
+                    if (comma) {
+                        const char* regionEnd = static_cast<const char*>(comma) + 1;
+                        const std::ptrdiff_t got = detail::readNumberBlocks(p, regionEnd, out + n);
+                        if (got > 0) {
+                            n += std::size_t(got);
+                            p = regionEnd;
+                            expectValue = true;
+                            continue;
+                        }
+                        blocks = false;
+                    } else {
+                        blocks = false;
+                    }
+                }
                 if (p >= end) {
                     if (expectValue)
                         bad = p; // "1,]": a separator with nothing after it

@@ -305,6 +305,13 @@ TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     ASSERT_TRUE(cut.ok()) << cut.error().message();
     expectSameGraph(**cut, **plain);
 
+    // Byte by byte instead of 64 bytes at a time: the same graph.
+    LoadOptions bytewise;
+    bytewise.numberBlocks = false;
+    auto slow = loadSnapshot(plainPath, bytewise);
+    ASSERT_TRUE(slow.ok()) << slow.error().message();
+    expectSameGraph(**slow, **plain);
+
     auto mem = loadSnapshotFromMemory(json, "in-memory");
     ASSERT_TRUE(mem.ok()) << mem.error().message();
     EXPECT_EQ((*mem)->path, "in-memory");
@@ -871,6 +878,57 @@ TEST(MiniSnapshot, ParallelParseAndRetainersMatchSingleThread) {
     auto spacedResult = loadText(spaced(json));
     ASSERT_TRUE(spacedResult.ok()) << spacedResult.error().message();
     expectSameGraph(s, **spacedResult);
+    LoadOptions bytewise;
+    bytewise.numberBlocks = false;
+    for (const std::string& text : {json, spaced(json)}) {
+        auto r = loadText(text, bytewise);
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        expectSameGraph(s, **r);
+    }
+}
+
+// The 64-byte reader hands anything unusual to the byte loop: every kind of damage anywhere in
+// the big arrays gives exactly the error (stage, offset, reason) the byte loop alone gives.
+TEST(MiniSnapshot, NumberBlocksAndByteLoopAgreeOnDamagedArrays) {
+    MiniSnapshot m = generatedGraph(3000, 13);
+    m.nodes[1234].id = 4000000000u; // ten digits in the middle of the array
+    m.nodes[1700].selfSize = 123456789;
+    const std::string json = m.json();
+    const std::size_t nodesAt = json.find("\"nodes\"");
+    const std::size_t edgesEnd = json.find(']', json.find("\"edges\""));
+    ASSERT_NE(nodesAt, std::string::npos);
+    ASSERT_NE(edgesEnd, std::string::npos);
+    const std::vector<std::string> damages = {
+        "x",  "-", ".", "e", " ", ",", ",,", "\n", "]", "9", "99999999999", "4294967296", "0000000000001",
+        "\t,"};
+    LoadOptions blocks;
+    blocks.threads = 1;
+    LoadOptions bytewise = blocks;
+    bytewise.numberBlocks = false;
+    std::mt19937 rng(5);
+    int failures = 0;
+    for (int i = 0; i < 400; ++i) {
+        std::string damaged = json;
+        const std::size_t at = nodesAt + 10 + rng() % (edgesEnd - nodesAt - 10);
+        const std::string& what = damages[rng() % damages.size()];
+        if (rng() % 2)
+            damaged.replace(at, 1, what);
+        else
+            damaged.insert(at, what);
+        SCOPED_TRACE("damage \"" + what + "\" at byte " + std::to_string(at));
+        auto a = loadText(damaged, blocks);
+        auto b = loadText(damaged, bytewise);
+        ASSERT_EQ(a.ok(), b.ok()) << (a.ok() ? b.error().message() : a.error().message());
+        if (a.ok()) {
+            expectSameGraph(**a, **b);
+            continue;
+        }
+        ++failures;
+        EXPECT_EQ(a.error().stage, b.error().stage);
+        EXPECT_EQ(a.error().offset, b.error().offset);
+        EXPECT_EQ(a.error().reason, b.error().reason);
+    }
+    EXPECT_GT(failures, 200); // most damage is an error
 }
 
 TEST(MiniSnapshot, ManyUnorderedLocationsAreSortedAndTheLastOfANodeWins) {

@@ -84,14 +84,17 @@ TEST_P(MalformedFileTest, FailsWithItsOwnError) {
     EXPECT_EQ(e.message().rfind(path + ": ", 0), 0u) << e.message();
 
     // The paths big files take find the same: the strings and locations read on a thread of
-    // their own, and the big arrays parsed in many small pieces (the error first in the file wins).
+    // their own, the big arrays parsed in many small pieces (the error first in the file wins), and
+    // the big arrays read byte by byte.
     LoadOptions side = options;
     side.threads = 2;
     side.sideSectionsFromBytes = 0;
     LoadOptions pieces = options;
     pieces.threads = 2;
     pieces.parsePieceBytes = 5;
-    for (const LoadOptions& other : {side, pieces}) {
+    LoadOptions bytewise = options;
+    bytewise.numberBlocks = false;
+    for (const LoadOptions& other : {side, pieces, bytewise}) {
         auto again = loadSnapshot(path, other);
         ASSERT_FALSE(again.ok());
         EXPECT_EQ(again.error().stage, e.stage) << again.error().message();
