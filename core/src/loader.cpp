@@ -1269,8 +1269,10 @@ std::optional<Error> Loader::parseBigArrays() {
     const std::uint32_t edgeTypeCount = std::uint32_t(s.edgeTypeNames.size());
     std::atomic<std::uint32_t> maxNameId{0};
 
-    // Exact division by F for multiples of F: q = v * ceil(2^40 / F) >> 40.
-    const unsigned __int128 divMagic = ((static_cast<unsigned __int128>(1) << 40) + F - 1) / F;
+    // Exact division by F for multiples of F below 2^32: q = v * ceil(2^k / F) >> k with
+    // k = 31 + ceil(log2 F), so that the multiplier and the product fit in 64 bits.
+    const unsigned divShift = 31 + unsigned(std::bit_width(F - 1));
+    const std::uint64_t divMagic = ((std::uint64_t(1) << divShift) + F - 1) / F;
     const std::uint64_t stringCount = m_stringCount;
     const std::uint32_t nameField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
@@ -1492,7 +1494,7 @@ std::optional<Error> Loader::parseBigArrays() {
                         s.edgeNameOrIndex[rec] = value;
                         break;
                     case EdgeRole::ToNode: {
-                        const std::uint64_t q = std::uint64_t((value * divMagic) >> 40);
+                        const std::uint64_t q = (value * divMagic) >> divShift;
                         if (q * F != value) {
                             fail(locate(from, pos), "edge " + std::to_string(rec) + " points to node index " +
                                                         std::to_string(value) +
@@ -1583,7 +1585,7 @@ std::optional<Error> Loader::parseBigArrays() {
                         } else if (role == EdgeRole::ToNode) {
                             for (std::size_t r = 0; r < full && ok; ++r) {
                                 const std::uint32_t value = v[r * fields + f];
-                                const std::uint64_t q = std::uint64_t((value * divMagic) >> 40);
+                                const std::uint64_t q = (value * divMagic) >> divShift;
                                 ok = q * F == value && q < N;
                                 s.edgeTo[record + r] = std::uint32_t(q);
                             }
@@ -1827,9 +1829,35 @@ template <class Take> std::optional<Error> Loader::forEachSmallNumber(const Sect
     if (*p == ']')
         return std::nullopt;
     std::uint32_t count = 0;
+    // Long runs of small non-negative numbers go 64 bytes at a time; a region with anything else
+    // (a negative number, one above 2^32) is read by the loop below.
+    const bool blocks = m_options.numberBlocks && detail::numberBlocksAvailable() && p - data >= 16;
+    const char* blocksFrom = p; // not before here: the region that starts here was refused
+    std::vector<std::uint32_t> region;
     for (;;) {
         if ((++count & 0xFFFFF) == 0 && m_context.stopRequested())
             return cancelled();
+        if (blocks && p >= blocksFrom) {
+            const std::uint64_t bytes = std::min<std::uint64_t>(
+                {std::uint64_t(end - p), 64u << 10,
+                 std::uint64_t(std::max<std::ptrdiff_t>(0, m_data + m_size - 128 - p))});
+            const void* comma = bytes >= 1024 ? ::memrchr(p, ',', bytes) : nullptr;
+            blocksFrom = comma ? static_cast<const char*>(comma) + 1 : end;
+            if (comma) {
+                region.resize(std::size_t(blocksFrom - p) / 2 + 4);
+                const std::ptrdiff_t got = detail::readNumberBlocks(p, blocksFrom, region.data());
+                if (got > 0) {
+                    for (std::ptrdiff_t i = 0; i < got; ++i)
+                        if (!take(std::int64_t(region[std::size_t(i)])))
+                            return std::nullopt;
+                    p = blocksFrom;
+                    count += std::uint32_t(got);
+                    if (m_context.stopRequested())
+                        return cancelled();
+                    continue;
+                }
+            }
+        }
         skipWs();
         bool neg = false;
         if (*p == '-') {

@@ -949,7 +949,9 @@ TEST(MiniSnapshot, ManyUnorderedLocationsAreSortedAndTheLastOfANodeWins) {
     LoadOptions beside;
     beside.threads = 2;
     beside.sideSectionsFromBytes = 0;
-    for (const LoadOptions& options : {inline_, beside}) {
+    LoadOptions bytewise = inline_;
+    bytewise.numberBlocks = false;
+    for (const LoadOptions& options : {inline_, beside, bytewise}) {
         auto r = loadText(json, options);
         ASSERT_TRUE(r.ok()) << r.error().message();
         const Snapshot& s = **r;
