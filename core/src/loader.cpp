@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cerrno>
@@ -72,6 +73,8 @@ inline bool isWs(char c) {
 
 // Counts commas in [p, end): the number of values before a position in a numeric array.
 std::uint64_t countCommas(const char* p, const char* end) {
+    if (detail::numberBlocksAvailable())
+        return detail::countCommasAvx2(p, end);
     std::uint64_t n = 0;
 #if defined(__SSE2__)
     const __m128i comma = _mm_set1_epi8(',');
@@ -1276,6 +1279,10 @@ std::optional<Error> Loader::parseBigArrays() {
     const std::uint64_t stringCount = m_stringCount;
     const std::uint32_t nameField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
+    // Edge types whose name_or_index is a string id (checked against the string count).
+    std::array<std::uint8_t, 256> stringNamed{};
+    for (std::size_t t = 0; t < s.edgeKinds.size() && t < stringNamed.size(); ++t)
+        stringNamed[t] = !edgeNameIsIndex(s.edgeKinds[t]) && s.edgeKinds[t] != EdgeKind::Unknown;
     std::mutex partialMutex;
     std::vector<std::uint64_t> partialEdges; // edges stored value by value: their names are checked last
     std::once_flag traceIdsAllocated;
@@ -1544,10 +1551,11 @@ std::optional<Error> Loader::parseBigArrays() {
                                 worst = std::max(worst, v[r * fields + f]);
                             ok = worst < limit;
                             if (ok) {
-                                std::uint8_t* col =
-                                    role == NodeRole::Type ? s.nodeType.data() : s.nodeDetachedness.data();
+                                std::uint8_t* const col =
+                                    (role == NodeRole::Type ? s.nodeType.data() : s.nodeDetachedness.data()) +
+                                    record;
                                 for (std::size_t r = 0; r < full; ++r)
-                                    col[record + r] = std::uint8_t(v[r * fields + f]);
+                                    col[r] = std::uint8_t(v[r * fields + f]);
                             }
                         } else if (role == NodeRole::TraceNodeId) {
                             std::uint32_t any = 0;
@@ -1555,16 +1563,19 @@ std::optional<Error> Loader::parseBigArrays() {
                                 any |= v[r * fields + f];
                             if (any) {
                                 ensureTraceIds();
+                                std::uint32_t* const col = s.nodeTraceId.data() + record;
                                 for (std::size_t r = 0; r < full; ++r)
-                                    s.nodeTraceId[record + r] = v[r * fields + f];
+                                    col[r] = v[r * fields + f];
                             }
                         } else if (role != NodeRole::Ignore) {
-                            std::uint32_t* col = role == NodeRole::Name       ? s.nodeName.data()
-                                                 : role == NodeRole::Id       ? s.nodeId.data()
-                                                 : role == NodeRole::SelfSize ? s.nodeSelfSize.data()
-                                                                              : s.firstEdge.data() + 1;
+                            std::uint32_t* const col =
+                                (role == NodeRole::Name       ? s.nodeName.data()
+                                 : role == NodeRole::Id       ? s.nodeId.data()
+                                 : role == NodeRole::SelfSize ? s.nodeSelfSize.data()
+                                                              : s.firstEdge.data() + 1) +
+                                record;
                             for (std::size_t r = 0; r < full; ++r)
-                                col[record + r] = v[r * fields + f];
+                                col[r] = v[r * fields + f];
                             if (role == NodeRole::Name)
                                 for (std::size_t r = 0; r < full; ++r)
                                     localMaxName = std::max(localMaxName, v[r * fields + f]);
@@ -1576,19 +1587,28 @@ std::optional<Error> Loader::parseBigArrays() {
                             for (std::size_t r = 0; r < full; ++r)
                                 worst = std::max(worst, v[r * fields + f]);
                             ok = worst < edgeTypeCount;
-                            if (ok)
+                            if (ok) {
+                                // local pointers and constants: a byte store may alias anything
+                                std::uint8_t* const col = s.edgeType.data() + record;
                                 for (std::size_t r = 0; r < full; ++r)
-                                    s.edgeType[record + r] = std::uint8_t(v[r * fields + f]);
-                        } else if (role == EdgeRole::NameOrIndex) {
-                            for (std::size_t r = 0; r < full; ++r)
-                                s.edgeNameOrIndex[record + r] = v[r * fields + f];
-                        } else if (role == EdgeRole::ToNode) {
-                            for (std::size_t r = 0; r < full && ok; ++r) {
-                                const std::uint32_t value = v[r * fields + f];
-                                const std::uint64_t q = (value * divMagic) >> divShift;
-                                ok = q * F == value && q < N;
-                                s.edgeTo[record + r] = std::uint32_t(q);
+                                    col[r] = std::uint8_t(v[r * fields + f]);
                             }
+                        } else if (role == EdgeRole::NameOrIndex) {
+                            std::uint32_t* const col = s.edgeNameOrIndex.data() + record;
+                            for (std::size_t r = 0; r < full; ++r)
+                                col[r] = v[r * fields + f];
+                        } else if (role == EdgeRole::ToNode) {
+                            std::uint32_t* const col = s.edgeTo.data() + record;
+                            const std::uint64_t magic = divMagic, fieldCount = F, nodeCount = N;
+                            const unsigned shift = divShift;
+                            std::uint32_t bad = 0;
+                            for (std::size_t r = 0; r < full; ++r) {
+                                const std::uint32_t value = v[r * fields + f];
+                                const std::uint64_t q = (value * magic) >> shift;
+                                bad |= std::uint32_t(q * fieldCount != value) | std::uint32_t(q >= nodeCount);
+                                col[r] = std::uint32_t(q);
+                            }
+                            ok = bad == 0;
                         }
                     }
                     if (!ok) {
@@ -1600,10 +1620,14 @@ std::optional<Error> Loader::parseBigArrays() {
                 }
                 if (!nodes && nameField < fields) {
                     // Names of string-named edges must exist (checked while the block is in cache).
-                    for (std::size_t r = 0; r < full; ++r) {
-                        const EdgeKind kind = s.edgeKinds[s.edgeType[record + r]];
-                        if (!edgeNameIsIndex(kind) && kind != EdgeKind::Unknown &&
-                            s.edgeNameOrIndex[record + r] >= stringCount) {
+                    const std::uint8_t* const types = s.edgeType.data() + record;
+                    const std::uint32_t* const names = s.edgeNameOrIndex.data() + record;
+                    const std::uint64_t strings = stringCount;
+                    std::uint32_t missing = 0;
+                    for (std::size_t r = 0; r < full; ++r)
+                        missing |= std::uint32_t(stringNamed[types[r]] & (names[r] >= strings));
+                    for (std::size_t r = 0; missing && r < full; ++r) {
+                        if (stringNamed[types[r]] && names[r] >= strings) {
                             fail(locate(from, k + r * fields + nameField),
                                  "edge " + std::to_string(record + r) + " is named by string " +
                                      std::to_string(s.edgeNameOrIndex[record + r]) +
@@ -1933,10 +1957,24 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
                      "meta.location_fields must name object_index, script_id, line and column");
     std::vector<Location>& out = s.locations;
     out.reserve((countCommas(m_data + sec.begin, m_data + sec.end) + 1) / w);
-    std::vector<std::int64_t> record(w);
+    std::vector<std::int64_t> recordStore(w);
+    std::int64_t* const record = recordStore.data();
     std::size_t filled = 0;
     std::uint64_t values = 0;
     std::optional<Error> bad;
+    // node index / F without a division instruction (exact for multiples of F below 2^32)
+    const unsigned divShift = 31 + unsigned(std::bit_width(F - 1));
+    const std::uint64_t divMagic = ((std::uint64_t(1) << divShift) + F - 1) / F;
+    const std::uint64_t nodeCount = s.format.headerNodeCount;
+    auto nodeOf = [&](std::int64_t index) -> std::optional<std::uint64_t> {
+        if (index < 0)
+            return std::nullopt;
+        const std::uint64_t q =
+            index <= 0xFFFFFFFFll ? (std::uint64_t(index) * divMagic) >> divShift : std::uint64_t(index) / F;
+        if (q * F != std::uint64_t(index) || q >= nodeCount)
+            return std::nullopt;
+        return q;
+    };
     auto take = [&](std::int64_t v) {
         ++values;
         record[filled] = v;
@@ -1944,13 +1982,14 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
             return true;
         filled = 0;
         const std::int64_t obj = record[std::size_t(fo)];
-        if (obj < 0 || obj % F != 0 || std::uint64_t(obj / F) >= s.format.headerNodeCount) {
+        const std::optional<std::uint64_t> node = nodeOf(obj);
+        if (!node) {
             bad = error("locations", std::int64_t(sec.begin),
                         "location " + std::to_string(out.size()) + " refers to node index " +
                             std::to_string(obj) + ", which is not a node");
             return false;
         }
-        out.push_back({std::uint32_t(obj / F), std::uint32_t(record[std::size_t(fs)]),
+        out.push_back({std::uint32_t(*node), std::uint32_t(record[std::size_t(fs)]),
                        std::uint32_t(record[std::size_t(fl)]), std::uint32_t(record[std::size_t(fc)])});
         return true;
     };

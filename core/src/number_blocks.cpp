@@ -192,6 +192,24 @@ HEAPSCOPE_AVX2 std::ptrdiff_t readAvx2(const char* p, const char* regionEnd, std
     return o - out;
 }
 
+HEAPSCOPE_AVX2 std::uint64_t countCommasWide(const char* p, const char* end) {
+    std::uint64_t n = 0;
+    const __m256i comma = _mm256_set1_epi8(',');
+    while (end - p >= 32) {
+        // at most 255 steps per round, so that the byte counters cannot overflow
+        __m256i counts = _mm256_setzero_si256();
+        for (int k = 0; k < 255 && end - p >= 32; ++k, p += 32)
+            counts = _mm256_sub_epi8(
+                counts, _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), comma));
+        const __m256i sums = _mm256_sad_epu8(counts, _mm256_setzero_si256());
+        n += std::uint64_t(_mm256_extract_epi64(sums, 0)) + std::uint64_t(_mm256_extract_epi64(sums, 1)) +
+             std::uint64_t(_mm256_extract_epi64(sums, 2)) + std::uint64_t(_mm256_extract_epi64(sums, 3));
+    }
+    for (; p < end; ++p)
+        n += *p == ',';
+    return n;
+}
+
 bool detectAvx2() {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
@@ -209,6 +227,10 @@ std::ptrdiff_t readNumberBlocks(const char* p, const char* regionEnd, std::uint3
     return readAvx2(p, regionEnd, out);
 }
 
+std::uint64_t countCommasAvx2(const char* p, const char* end) {
+    return countCommasWide(p, end);
+}
+
 #else
 
 bool numberBlocksAvailable() {
@@ -217,6 +239,13 @@ bool numberBlocksAvailable() {
 
 std::ptrdiff_t readNumberBlocks(const char*, const char*, std::uint32_t*) {
     return -1;
+}
+
+std::uint64_t countCommasAvx2(const char* p, const char* end) {
+    std::uint64_t n = 0;
+    for (; p < end; ++p)
+        n += *p == ',';
+    return n;
 }
 
 #endif

@@ -18,4 +18,7 @@ bool numberBlocksAvailable();
 // bytes after `regionEnd`; `out` must have room for (regionEnd - p) / 2 + 4 numbers.
 std::ptrdiff_t readNumberBlocks(const char* p, const char* regionEnd, std::uint32_t* out);
 
+// The number of commas in [p, end), 32 bytes at a time. Only when numberBlocksAvailable().
+std::uint64_t countCommasAvx2(const char* p, const char* end);
+
 } // namespace heapscope::detail
