@@ -1037,17 +1037,25 @@ bool Analyzer::computeDominators() {
             semiW = semi[r];
         semi[w] = semiW;
         const std::uint32_t b = vertex[semiW];
-        bucketNext[w] = bucketHead[b];
-        bucketHead[b] = w;
         const std::uint32_t p = parent[w];
-        link[w].ancestor = p; // link(parent, w)
-        for (std::uint32_t v = bucketHead[p]; v != 0; v = bucketNext[v]) {
-            if (tick()) // a bucket can hold millions of vertices
-                return false;
-            const std::uint32_t u = evaluate(v);
-            dom[v] = semi[u] < semi[v] ? u : p;
+        if (b == p) {
+            // Most vertices: the semidominator is the DFS parent. Put in p's bucket, w would be
+            // evaluated right below, just linked under the unlinked p: itself, so dom = p.
+            dom[w] = p;
+        } else {
+            bucketNext[w] = bucketHead[b];
+            bucketHead[b] = w;
         }
-        bucketHead[p] = 0;
+        link[w].ancestor = p; // link(parent, w)
+        if (const std::uint32_t first = bucketHead[p]; first != 0) {
+            for (std::uint32_t v = first; v != 0; v = bucketNext[v]) {
+                if (tick()) // a bucket can hold millions of vertices
+                    return false;
+                const std::uint32_t u = evaluate(v);
+                dom[v] = semi[u] < semi[v] ? u : p;
+            }
+            bucketHead[p] = 0;
+        }
     }
     phase("dominators (semidominators)");
     dom[0] = dom[r] = r;
