@@ -1356,7 +1356,7 @@ std::optional<Error> Loader::parseBigArrays() {
                 if (blocks && max - n >= 256 && p - m_data >= 16) {
                     const std::uint64_t bytes = std::min<std::uint64_t>(
                         {std::uint64_t(end - p), 2 * (max - n - 4), 64u << 10,
-                         std::uint64_t(std::max<std::ptrdiff_t>(0, dataEnd - 128 - p))});
+                         std::uint64_t(std::max<std::ptrdiff_t>(0, (dataEnd - p) - 128))});
                     const void* comma = bytes >= 256 ? ::memrchr(p, ',', bytes) : nullptr;
                     if (comma) {
                         const char* regionEnd = static_cast<const char*>(comma) + 1;
@@ -1367,10 +1367,8 @@ std::optional<Error> Loader::parseBigArrays() {
                             expectValue = true;
                             continue;
                         }
-                        blocks = false;
-                    } else {
-                        blocks = false;
                     }
+                    blocks = false; // for the rest of this call
                 }
                 if (p >= end) {
                     if (expectValue)
@@ -1885,7 +1883,7 @@ template <class Take> std::optional<Error> Loader::forEachSmallNumber(const Sect
         if (blocks && p >= blocksFrom) {
             const std::uint64_t bytes = std::min<std::uint64_t>(
                 {std::uint64_t(end - p), 64u << 10,
-                 std::uint64_t(std::max<std::ptrdiff_t>(0, m_data + m_size - 128 - p))});
+                 std::uint64_t(std::max<std::ptrdiff_t>(0, (m_data + m_size - p) - 128))});
             const void* comma = bytes >= 1024 ? ::memrchr(p, ',', bytes) : nullptr;
             blocksFrom = comma ? static_cast<const char*>(comma) + 1 : end;
             if (comma) {
