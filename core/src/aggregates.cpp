@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 namespace heapscope {
@@ -330,53 +332,130 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
 
 // Retained size without double counting: walk the dominator tree keeping the classes that are open
 // on the current path; a node counts only when no counted ancestor has its class.
+//
+// With two threads the tree is cut where its weight spreads out: down the heaviest child (by
+// retained size) while it holds most of its parent's weight, to a node X whose children are then
+// split in two runs of the list. The second thread walks the second run with the classes that are
+// open just below X (worked out along the path from the root); the first walks the rest of the
+// tree. A node's count depends only on the open classes of its ancestors, so the sums are exact.
 void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32_t>& countedClass,
                                    std::size_t classCount, Aggregates& rows,
-                                   const std::function<bool()>& stopped) {
+                                   const std::function<bool()>& stopped, unsigned threads) {
     const Snapshot& s = *a.snapshot;
     std::vector<std::uint32_t> rowOfClass(classCount, kNone);
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
         rowOfClass[rows.classes[r].classIndex] = r;
-    std::vector<std::uint64_t> retained(rows.classes.size(), 0);
-    std::vector<std::uint8_t> open(classCount, 0);
     const std::uint32_t* first = a.firstDominated.data();
     const std::uint32_t* dominated = a.dominated.data();
+    const std::uint32_t root = s.rootOrdinal;
+
+    // Where to cut: X and the first child slot of the second run (none: one walk).
+    std::uint32_t cutNode = kNone, cutSlot = 0;
+    std::vector<std::uint32_t> path; // root .. X
+    if (threads > 1) {
+        for (std::uint32_t n = root;;) {
+            path.push_back(n);
+            const std::uint32_t b = first[n], e = first[n + 1];
+            if (e - b == 0 || path.size() > (1u << 20))
+                break;
+            std::uint64_t total = 0, heaviest = 0;
+            std::uint32_t heaviestChild = kNone;
+            for (std::uint32_t i = b; i < e; ++i) {
+                const std::uint64_t w = a.retainedSize[dominated[i]];
+                total += w;
+                if (w > heaviest || heaviestChild == kNone) {
+                    heaviest = w;
+                    heaviestChild = dominated[i];
+                }
+            }
+            if (e - b == 1 || heaviest * 4 > total * 3) {
+                n = heaviestChild;
+                continue;
+            }
+            std::uint64_t sum = 0;
+            std::uint32_t slot = b;
+            while (slot < e - 1 && (sum + a.retainedSize[dominated[slot]]) * 2 <= total)
+                sum += a.retainedSize[dominated[slot++]];
+            if (slot == b)
+                ++slot; // both runs hold at least one child
+            cutNode = n;
+            cutSlot = slot;
+            break;
+        }
+    }
+
     struct Frame {
         std::uint32_t next; // next child slot
         std::uint32_t end;
         std::uint32_t openedClass; // kNone when this node opened nothing
     };
-    std::vector<Frame> stack;
-    auto enter = [&](std::uint32_t n) {
+    struct Walk {
+        std::vector<std::uint8_t> open;
+        std::vector<std::uint64_t> retained;
+        std::vector<Frame> stack;
+    };
+    auto opens = [&](std::uint32_t n, const std::vector<std::uint8_t>& open) {
         const std::uint32_t c = countedClass[n];
+        return c != kNone && !open[c];
+    };
+    // Enters n: counts it, opens its class over its children, and queues them (the part of X's
+    // children this walk owns).
+    auto enter = [&](Walk& w, std::uint32_t n) {
         std::uint32_t opened = kNone;
-        const std::uint32_t b = first[n], e = first[n + 1];
-        if (c != kNone && !open[c]) {
-            retained[rowOfClass[c]] += a.retainedSize[n];
-            if (b != e) {
-                open[c] = 1;
+        const std::uint32_t b = first[n];
+        const std::uint32_t e = n == cutNode ? cutSlot : first[n + 1];
+        if (opens(n, w.open)) {
+            const std::uint32_t c = countedClass[n];
+            w.retained[rowOfClass[c]] += a.retainedSize[n];
+            if (first[n + 1] != b) {
+                w.open[c] = 1;
                 opened = c;
             }
         }
         if (b != e || opened != kNone)
-            stack.push_back({b, e, opened});
+            w.stack.push_back({b, e, opened});
     };
-    enter(s.rootOrdinal);
-    std::uint32_t steps = 0;
-    while (!stack.empty()) {
-        if ((++steps & 0x3FFFF) == 0 && stopped && stopped())
-            return;
-        Frame& f = stack.back();
-        if (f.next < f.end) {
-            enter(dominated[f.next++]);
-            continue;
+    auto run = [&](Walk& w) {
+        std::uint32_t steps = 0;
+        while (!w.stack.empty()) {
+            if ((++steps & 0x3FFFF) == 0 && stopped && stopped())
+                return;
+            Frame& f = w.stack.back();
+            if (f.next < f.end) {
+                enter(w, dominated[f.next++]);
+                continue;
+            }
+            if (f.openedClass != kNone)
+                w.open[f.openedClass] = 0;
+            w.stack.pop_back();
         }
-        if (f.openedClass != kNone)
-            open[f.openedClass] = 0;
-        stack.pop_back();
+    };
+    Walk main{
+        std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
+    enter(main, root);
+    if (cutNode == kNone) {
+        run(main);
+    } else {
+        Walk side{
+            std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
+        for (const std::uint32_t n : path) // the classes open below X
+            if (opens(n, side.open))
+                side.open[countedClass[n]] = 1; // every node on the path has children
+        side.stack.push_back({cutSlot, first[cutNode + 1], kNone});
+        std::jthread second;
+        try {
+            second = std::jthread([&] { run(side); });
+        } catch (const std::system_error&) {
+            run(side); // no thread to be had: one after the other
+        }
+        run(main);
+        if (second.joinable())
+            second.join();
+        for (std::size_t r = 0; r < main.retained.size(); ++r)
+            main.retained[r] += side.retained[r];
     }
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
-        rows.classes[r].retainedSize = retained[r];
+        rows.classes[r].retainedSize = main.retained[r];
 }
 
 void detail::sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows) {

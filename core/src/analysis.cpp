@@ -1624,8 +1624,8 @@ Expected<AnalysisPtr> Analyzer::run() {
         m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
             timed("class retained sizes", [&] {
-                detail::addClassRetainedSizes(*m_a, m_countedClass, m_a->classes.size(), rows,
-                                              [this] { return stopped(); });
+                detail::addClassRetainedSizes(
+                    *m_a, m_countedClass, m_a->classes.size(), rows, [this] { return stopped(); }, threads);
             });
             if (stopped())
                 return cancelledError(s);

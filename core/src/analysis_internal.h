@@ -85,11 +85,11 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
 Aggregates aggregateRows(const Analysis& analysis, const std::uint32_t* classOf, std::size_t classCount,
                          const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass,
                          const std::function<bool()>& stopped = {});
-/// DevTools' class retained sizes (no double counting along dominator paths). Returns early, with
-/// partial sizes, when `stopped` says so.
+/// DevTools' class retained sizes (no double counting along dominator paths), on up to two
+/// threads. Returns early, with partial sizes, when `stopped` says so.
 void addClassRetainedSizes(const Analysis& analysis, const PodArray<std::uint32_t>& countedClass,
                            std::size_t classCount, Aggregates& rows,
-                           const std::function<bool()>& stopped = {});
+                           const std::function<bool()>& stopped = {}, unsigned threads = 1);
 /// Retained size descending, then name (UTF-16 order), then key.
 void sortRows(const std::vector<ClassInfo>& classes, Aggregates& rows);
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 
 using namespace heapscope;
 using namespace heapscope::test;
@@ -143,3 +144,32 @@ TEST(HostileGraphs, UnknownTypesEverywhere) {
 }
 
 } // namespace
+
+// Class retained sizes on two threads: the tree is cut below a path (root, A, X) and the second
+// thread must know that A's class is open there, or it counts B2 a second time.
+TEST(ClassRetainedSizes, TwoThreadsKnowTheClassesOpenAboveTheCut) {
+    MiniSnapshot m;
+    m.strings = {"", "Foo", "Bar", "Baz", "p", "q", "r"};
+    m.nodes = {{tSynthetic, 0, 1, 0, 1},  // root
+               {tObject, 1, 3, 10, 1},    // A: Foo
+               {tObject, 2, 5, 10, 3},    // X: Bar
+               {tObject, 1, 7, 100, 0},   // B1: Foo
+               {tObject, 1, 9, 100, 0},   // B2: Foo
+               {tObject, 3, 11, 100, 0}}; // C: Baz
+    m.edges = {{eElement, 1, 1}, {eProperty, 4, 2}, {eProperty, 4, 3}, {eProperty, 5, 4}, {eProperty, 6, 5}};
+    auto loaded = loadText(m.json());
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+    for (unsigned threads : {1u, 2u}) {
+        AnalysisOptions options;
+        options.threads = threads;
+        auto a = analyze(*loaded, options);
+        ASSERT_TRUE(a.ok()) << a.error().message();
+        std::map<std::string, std::uint64_t> retained;
+        for (const ClassAggregate& row : (*a)->allObjects.classes)
+            retained[(*a)->classes[row.classIndex].name] = row.retainedSize;
+        SCOPED_TRACE("threads " + std::to_string(threads));
+        EXPECT_EQ(retained["Foo"], 320u); // A only: B1 and B2 are below it
+        EXPECT_EQ(retained["Bar"], 310u);
+        EXPECT_EQ(retained["Baz"], 100u);
+    }
+}
