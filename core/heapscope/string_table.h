@@ -23,6 +23,11 @@ public:
     std::string_view operator[](std::uint32_t i) const { return get(StringId(i)); }
     /// Appends and returns its id.
     StringId add(std::string_view s);
+    /// Room for this many more strings of this many bytes in all (no copying while they are added).
+    void reserve(std::size_t strings, std::size_t bytes) {
+        m_offsets.reserve(m_offsets.size() + strings);
+        m_bytes.reserve(m_bytes.size() + bytes);
+    }
     std::size_t byteSize() const { return m_bytes.size(); }
     std::size_t memoryBytes() const {
         return m_bytes.capacity() + m_offsets.capacity() * sizeof(std::uint64_t);

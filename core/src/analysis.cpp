@@ -458,15 +458,7 @@ private:
     // passes that follow touch them at random, and a first touch can be slow (zeroing, or a
     // virtual machine's host handing out the memory).
     bool mapIn(void* data, std::size_t bytes) const {
-        auto* p = static_cast<volatile char*>(data);
-        constexpr std::size_t slice = 8u << 20;
-        for (std::size_t from = 0; from < bytes; from += slice) {
-            if (stopped())
-                return false;
-            for (std::size_t at = from; at < std::min(bytes, from + slice); at += 4096)
-                p[at] = 0;
-        }
-        return true;
+        return detail::mapInSlices(data, bytes, [this] { return stopped(); });
     }
     // memcpy in slices between cancellation checks (the destination is usually fresh memory)
     bool copyIn(void* to, const void* from, std::size_t bytes) const {

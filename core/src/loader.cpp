@@ -766,6 +766,9 @@ std::optional<Error> Loader::parseSideSections() {
     try {
         const Section* strings = section("strings");
         std::uint64_t p = strings->begin;
+        // Counted by the scan; unescaped they take at most the section's bytes. Reserved, the
+        // table is never copied while it grows (a copy of tens of MB could not be cancelled).
+        m_snapshot->strings.reserve(m_stringCount, strings->end - strings->begin);
         if (auto e = parseStrings(p, false))
             return e;
         if (m_snapshot->strings.size() != m_stringCount || p != strings->end)
@@ -1803,6 +1806,13 @@ std::optional<Error> Loader::buildIndexes() {
     for (unsigned t = 1; t < T; ++t)
         otherCounts.push_back(PodArray<std::uint32_t>::zeroed(N));
     auto countsOf = [&](unsigned t) { return t == 0 ? s.firstRetainer.data() : otherCounts[t - 1].data(); };
+    auto stopped = [&] { return m_context.stopRequested(); };
+    // The counts and the retainer slots are filled in random order: mapped in first, in slices
+    // between cancellation checks.
+    detail::runParallel(
+        T, [&](unsigned t) { detail::mapInSlices(countsOf(t), (std::size_t(N) + (t == 0)) * 4, stopped); });
+    if (m_context.stopRequested())
+        return cancelled();
     auto rangeOf = [&](unsigned t) { return T - 1 - t; };
     const std::uint32_t* const to = s.edgeTo.data();
     detail::runParallel(T, [&](unsigned t) {
@@ -1839,6 +1849,12 @@ std::optional<Error> Loader::buildIndexes() {
         return cancelled();
     s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
     std::uint32_t* const rSource = s.retainerSource.data();
+    detail::runParallel(T, [&](unsigned t) {
+        const std::size_t from = std::size_t(E) * t / T, to = std::size_t(E) * (t + 1) / T;
+        detail::mapInSlices(rSource + from, (to - from) * 4, stopped);
+    });
+    if (m_context.stopRequested())
+        return cancelled();
     detail::runParallel(T, [&](unsigned t) {
         std::uint32_t* const cursor = countsOf(t);
         const std::uint32_t lo = rangeBegin[rangeOf(t)], hi = rangeBegin[rangeOf(t) + 1];
@@ -2003,21 +2019,34 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
 
     auto byNode = [](const Location& a, const Location& b) { return a.node < b.node; };
     if (!std::is_sorted(out.begin(), out.end(), byNode)) {
-        std::vector<Location> other(out.size());
+        // The scatter below writes all over it: mapped in first, between cancellation checks.
+        PodArray<Location> other = PodArray<Location>::uninitialized(out.size());
+        if (!detail::mapInSlices(other.data(), out.size() * sizeof(Location),
+                                 [&] { return m_context.stopRequested(); }))
+            return cancelled();
+        Location* from = out.data();
+        Location* to = other.data();
+        const std::size_t count = out.size();
         const unsigned bits = unsigned(std::bit_width(s.format.headerNodeCount));
         for (unsigned shift = 0; shift < bits; shift += 16) {
-            if (m_context.stopRequested())
-                return cancelled();
             std::vector<std::uint32_t> start(1u << 16, 0);
-            for (const Location& l : out)
-                ++start[l.node >> shift & 0xFFFF];
+            for (std::size_t i = 0; i < count; ++i) {
+                if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
+                    return cancelled();
+                ++start[from[i].node >> shift & 0xFFFF];
+            }
             std::uint32_t running = 0;
             for (auto& c : start)
                 running += std::exchange(c, running);
-            for (const Location& l : out)
-                other[start[l.node >> shift & 0xFFFF]++] = l;
-            out.swap(other);
+            for (std::size_t i = 0; i < count; ++i) {
+                if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
+                    return cancelled();
+                to[start[from[i].node >> shift & 0xFFFF]++] = from[i];
+            }
+            std::swap(from, to);
         }
+        if (from != out.data())
+            std::memcpy(out.data(), from, count * sizeof(Location));
     }
     // A node listed twice keeps its last location, as DevTools' map does.
     std::size_t kept = 0;
