@@ -20,8 +20,13 @@ struct LoadOptions {
     /// thread of their own while the big arrays are parsed.
     std::uint64_t sideSectionsFromBytes = std::uint64_t(256) << 20;
     /// The nodes and edges arrays are cut into pieces of about this size, parsed by whichever
-    /// thread is free (with one thread: one piece).
-    std::uint64_t parsePieceBytes = std::uint64_t(16) << 20;
+    /// thread is free. Small enough that a piece read from the file stays in the CPU's cache
+    /// between its copy and its parse.
+    std::uint64_t parsePieceBytes = std::uint64_t(1) << 20;
+    /// Files: read the nodes and edges arrays with pread() into small buffers instead of through the
+    /// memory mapping (cheaper where mapping pages is costly, as on some virtual machines). Both
+    /// give the same graph and the same errors.
+    bool readBigArrays = true;
     /// Read the big arrays 64 bytes at a time where the CPU allows it (AVX2); off: byte by byte.
     /// Both give the same graph and the same errors.
     bool numberBlocks = true;

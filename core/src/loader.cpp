@@ -238,6 +238,8 @@ private:
     bool walkStrings(std::uint64_t& pos, std::uint64_t& count) const;
     std::uint64_t closingQuote(std::uint64_t bodyStart, bool* escaped = nullptr) const;
     std::optional<Error> parseSideSections();
+    std::optional<Error> cutBigArray(int array, const std::string& key, std::uint64_t open, std::uint64_t& p);
+    bool readAt(std::uint64_t offset, char* out, std::size_t bytes, std::string& why) const;
     std::optional<Error> parseBigArrays();
     std::optional<Error> buildIndexes();
     std::optional<Error> parseSmallSections();
@@ -282,6 +284,21 @@ private:
 
     std::vector<Section> m_sections;
     std::shared_ptr<Snapshot> m_snapshot;
+
+    // The nodes and edges arrays, cut by the scan into pieces that end at a comma (or the final
+    // ']'), each with the number of commas it holds.
+    struct Piece {
+        int array; // 0 nodes, 1 edges
+        const char* begin;
+        const char* end; // the terminator (',' or ']')
+        std::uint64_t commas = 0;
+        std::uint64_t firstIndex = 0;
+    };
+    std::vector<Piece> m_pieces;
+    // Files: the big arrays are read with pread() into small reused buffers instead of through the
+    // mapping. Mapping a page of a file costs more than copying it on some virtual machines, and the
+    // arrays are nearly the whole file; the mapping still serves the small sections and messages.
+    bool m_readBigArrays = false;
 
     // header facts
     std::vector<NodeRole> m_nodeRoles;
@@ -363,9 +380,10 @@ Expected<SnapshotPtr> Loader::loadFile() {
         m_data = static_cast<const char*>(m_map);
         m_size = m_mapSize;
         m_fromFile = true;
+        m_readBigArrays = m_options.readBigArrays;
         // The top-level scan reads the whole file once on one thread; map the second half in on
         // another thread meanwhile (the page faults are most of the scan's cost).
-        if (m_threads > 1 && m_mapSize > (64u << 20)) {
+        if (!m_readBigArrays && m_threads > 1 && m_mapSize > (64u << 20)) {
             char* half = static_cast<char*>(m_map) + (m_mapSize / 2 & ~std::size_t(4095));
             const std::size_t length = m_mapSize - std::size_t(half - static_cast<char*>(m_map));
             m_prefetch = std::jthread([half, length, this] {
@@ -636,21 +654,8 @@ std::optional<Error> Loader::scanTopLevel() {
             const bool numericStart = q2 < m_size && ((m_data[q2] >= '0' && m_data[q2] <= '9') ||
                                                       m_data[q2] == '-' || m_data[q2] == ']');
             if (numericStart && bigNumeric) {
-                // Integer arrays hold no brackets: the first ']' ends them (the parser checks every byte
-                // later). Searched in slices so that a cancel request is seen within milliseconds.
-                const void* close = nullptr;
-                for (std::uint64_t from = q2; from < m_size && !close; from += (16u << 20)) {
-                    if (m_context.stopRequested())
-                        return cancelled();
-                    close =
-                        std::memchr(m_data + from, ']', std::min<std::uint64_t>(16u << 20, m_size - from));
-                }
-                if (!close)
-                    return error(key, std::int64_t(m_size),
-                                 "the file is truncated: it ends at byte " + std::to_string(m_size) +
-                                     " inside the \"" + key + "\" array (which starts at byte " +
-                                     std::to_string(p) + ")");
-                p = std::uint64_t(static_cast<const char*>(close) - m_data) + 1;
+                if (auto e = cutBigArray(key == "nodes" ? 0 : 1, key, p, p))
+                    return e;
                 sec.numeric = true;
             } else {
                 sec.numeric = numericStart;
@@ -1130,6 +1135,76 @@ Expected<SnapshotPtr> Loader::parse() {
     }
 }
 
+// Reads `bytes` bytes at `offset` of the file; false (with why) when the file cannot be read or
+// ends early (it changed while it was read).
+bool Loader::readAt(std::uint64_t offset, char* out, std::size_t bytes, std::string& why) const {
+    while (bytes > 0) {
+        const ssize_t got = ::pread(m_fd, out, bytes, off_t(offset));
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            why = "the file cannot be read at byte " + std::to_string(offset) + ": " + std::strerror(errno);
+            return false;
+        }
+        if (got == 0) {
+            why = "the file changed while it was read: it ends at byte " + std::to_string(offset);
+            return false;
+        }
+        out += got;
+        offset += std::uint64_t(got);
+        bytes -= std::size_t(got);
+    }
+    return true;
+}
+
+// Finds the end of the integer array whose '[' is at `open` (integer arrays hold no brackets: the
+// first ']' ends it; the parser checks every byte later) and cuts it into pieces of about
+// parsePieceBytes that end at a comma, counting the commas of each, so that every piece knows
+// where its values go. Each chunk after the first starts a new piece after its first comma. Sets
+// `p` past the ']'.
+std::optional<Error> Loader::cutBigArray(int array, const std::string& key, std::uint64_t open,
+                                         std::uint64_t& p) {
+    const std::uint64_t chunk = std::max<std::uint64_t>(1, m_options.parsePieceBytes);
+    std::vector<char> buffer(m_readBigArrays ? std::size_t(std::min(chunk, m_size)) : 0);
+    std::uint64_t pieceStart = open + 1;
+    std::uint64_t commas = 0;
+    for (std::uint64_t from = open + 1;; from += chunk) {
+        if (from >= m_size)
+            return error(key, std::int64_t(m_size),
+                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
+                             " inside the \"" + key + "\" array (which starts at byte " +
+                             std::to_string(open) + ")");
+        if (((from - open) & ((64u << 20) - 1)) < chunk && m_context.stopRequested())
+            return cancelled();
+        const std::size_t n = std::size_t(std::min(chunk, m_size - from));
+        const char* bytes = m_data + from;
+        if (m_readBigArrays) {
+            std::string why;
+            if (!readAt(from, buffer.data(), n, why))
+                return error(key, std::int64_t(from), why);
+            bytes = buffer.data();
+        }
+        const void* close = std::memchr(bytes, ']', n);
+        const std::size_t limit = close ? std::size_t(static_cast<const char*>(close) - bytes) : n;
+        std::size_t counted = 0;
+        if (from != open + 1) {
+            if (const void* comma = std::memchr(bytes, ',', limit)) {
+                const std::size_t k = std::size_t(static_cast<const char*>(comma) - bytes);
+                m_pieces.push_back({array, m_data + pieceStart, m_data + from + k, commas});
+                pieceStart = from + k + 1;
+                commas = 0;
+                counted = k + 1;
+            }
+        }
+        commas += countCommas(bytes + counted, bytes + limit);
+        if (close) {
+            m_pieces.push_back({array, m_data + pieceStart, m_data + from + limit, commas});
+            p = from + limit + 1;
+            return std::nullopt;
+        }
+    }
+}
+
 // Parses the nodes and edges arrays on all threads straight into the snapshot's columns.
 std::optional<Error> Loader::parseBigArrays() {
     Snapshot& s = *m_snapshot;
@@ -1142,57 +1217,7 @@ std::optional<Error> Loader::parseBigArrays() {
     if (m_sideSections)
         side = std::jthread([this, &sideError] { sideError = parseSideSections(); });
 
-    // Pieces: each array cut into m_threads parts at commas; a piece ends at a ',' or the final ']'.
-    struct Piece {
-        int array; // 0 nodes, 1 edges
-        const char* begin;
-        const char* end; // the terminator (',' or ']')
-        std::uint64_t commas = 0;
-        std::uint64_t firstIndex = 0;
-    };
-    std::vector<Piece> pieces;
-    auto cut = [&](int array, const Section& sec) {
-        const char* b = m_data + sec.begin + 1; // after '['
-        const char* e = m_data + sec.end - 1;   // at ']'
-        const std::uint64_t len = std::uint64_t(e - b);
-        // Pieces of about parsePieceBytes, taken by whichever thread is free: the threads finish
-        // together even when the strings' thread slows one of them down.
-        const std::uint64_t pieceBytes = std::max<std::uint64_t>(1, m_options.parsePieceBytes);
-        const std::uint64_t least = m_threads > 1 && len >= (1u << 20) ? m_threads : 1;
-        const unsigned parts =
-            m_threads == 1 ? 1 : unsigned(std::clamp<std::uint64_t>(len / pieceBytes, least, 4096));
-        const char* start = b;
-        for (unsigned k = 1; k < parts; ++k) {
-            const char* guess = b + len * k / parts;
-            if (guess < start)
-                guess = start;
-            const void* comma = std::memchr(guess, ',', std::size_t(e - guess));
-            if (!comma)
-                break;
-            pieces.push_back({array, start, static_cast<const char*>(comma)});
-            start = static_cast<const char*>(comma) + 1;
-        }
-        pieces.push_back({array, start, e});
-    };
-    cut(0, nodesSec);
-    cut(1, edgesSec);
-
-    // Phase 1: count values per piece (commas), so every piece knows where its values go.
-    std::atomic<std::size_t> nextPiece{0};
-    detail::runParallel(m_threads, [&](unsigned) {
-        for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();) {
-            // in slices, so that a cancel request is seen quickly
-            constexpr std::size_t slice = 8u << 20;
-            for (const char* from = pieces[i].begin; from < pieces[i].end; from += slice) {
-                if (m_context.stopRequested())
-                    return;
-                const char* to = pieces[i].end - from > std::ptrdiff_t(slice) ? from + slice : pieces[i].end;
-                pieces[i].commas += countCommas(from, to);
-            }
-        }
-    });
-    if (m_context.stopRequested())
-        return cancelled();
+    std::vector<Piece>& pieces = m_pieces; // cut by the scan
     std::uint64_t totals[2] = {0, 0};
     bool emptyArray[2] = {false, false};
     for (int a = 0; a < 2; ++a) {
@@ -1294,29 +1319,58 @@ std::optional<Error> Loader::parseBigArrays() {
     };
 
     const bool useNumberBlocks = m_options.numberBlocks && detail::numberBlocksAvailable();
-    const char* const dataEnd = m_data + m_size;
+    // What each thread reuses from piece to piece.
+    struct Scratch {
+        std::vector<std::uint32_t> values; // numbers of a block of records
+        std::vector<char> text;            // a piece read from the file, with room around it
+    };
+    // Room before and after a piece read from the file: the 64-byte reader loads up to 15 bytes
+    // before a number and needs 128 bytes after a region.
+    constexpr std::uint64_t kRoomBefore = 64, kRoomAfter = 256;
     // Numbers are read a block at a time into a small buffer, then each field's column is filled
     // and checked in its own loop: the inner loops stay short and predictable.
-    auto parsePiece = [&](const Piece& piece, unsigned thread) {
+    auto parsePiece = [&](const Piece& piece, unsigned thread, Scratch& scratch) {
         if (emptyArray[piece.array])
             return;
         const bool nodes = piece.array == 0;
         const std::uint64_t fields = nodes ? F : G;
         const char* what = nodes ? "nodes" : "edges";
+        // The piece's bytes: [lo, hi) is readable and starts at file offset loOffset.
         const char* p = piece.begin;
-        const char* const end = piece.end;
+        const char* end = piece.end;
+        const char* lo = m_data;
+        const char* hi = m_data + m_size;
+        std::uint64_t loOffset = 0;
+        if (m_readBigArrays) {
+            const std::uint64_t begin = std::uint64_t(piece.begin - m_data),
+                                terminator = std::uint64_t(piece.end - m_data);
+            loOffset = begin - std::min(begin, kRoomBefore);
+            const std::uint64_t until = std::min(m_size, terminator + 1 + kRoomAfter);
+            scratch.text.resize(std::size_t(until - loOffset));
+            std::string why;
+            if (!readAt(loOffset, scratch.text.data(), scratch.text.size(), why)) {
+                failures.set(begin, what, why);
+                return;
+            }
+            lo = scratch.text.data();
+            hi = lo + scratch.text.size();
+            p = lo + (begin - loOffset);
+            end = lo + (terminator - loOffset);
+        }
+        auto offsetOf = [&](const char* at) { return loOffset + std::uint64_t(at - lo); };
         const char* releasedUpTo = p;
         std::uint64_t index = piece.firstIndex; // global number index of the next value
         std::uint32_t localMaxName = 0;
         constexpr std::size_t kRecords = 4096;
-        std::vector<std::uint32_t> buf(kRecords * fields);
+        std::vector<std::uint32_t>& buf = scratch.values;
+        buf.resize(kRecords * fields);
         const char* bad = nullptr;       // where the input went wrong
         const char* badNumber = nullptr; // the number just before it, when the problem follows a number
         bool done = false;
         bool expectValue = piece.firstIndex != 0; // a piece after the first starts after a comma
 
         auto fail = [&](const char* at, std::string reason) {
-            failures.set(std::uint64_t(at - m_data), what, std::move(reason));
+            failures.set(offsetOf(at), what, std::move(reason));
         };
         // Explains a malformed number or separator at `at`.
         auto badInput = [&](const char* at) {
@@ -1326,7 +1380,7 @@ std::optional<Error> Loader::parseBigArrays() {
                     fail(badNumber, std::string("a number in \"") + what + "\" is not an integer");
                 else
                     fail(at, std::string("expected ',' between the numbers of \"") + what + "\", found " +
-                                 describeByte(std::uint64_t(at - m_data)));
+                                 describeByte(offsetOf(at)));
                 return;
             }
             if (*at == '-')
@@ -1345,8 +1399,8 @@ std::optional<Error> Loader::parseBigArrays() {
             else if (*at == ',' || *at == ']')
                 reason = std::string("a value is missing in \"") + what + "\" (two separators in a row)";
             else
-                reason = std::string("expected a number in \"") + what + "\", found " +
-                         describeByte(std::uint64_t(at - m_data));
+                reason =
+                    std::string("expected a number in \"") + what + "\", found " + describeByte(offsetOf(at));
             fail(at, std::move(reason));
         };
         // Reads up to `max` numbers into `out`; sets `done` at the piece's end and `bad` on an error.
@@ -1356,10 +1410,10 @@ std::optional<Error> Loader::parseBigArrays() {
             while (n < max) {
                 // Regions that end right after a comma go 64 bytes at a time; anything unusual in
                 // one sends it to the byte loop below, which explains it.
-                if (blocks && max - n >= 256 && p - m_data >= 16) {
-                    const std::uint64_t bytes = std::min<std::uint64_t>(
-                        {std::uint64_t(end - p), 2 * (max - n - 4), 64u << 10,
-                         std::uint64_t(std::max<std::ptrdiff_t>(0, (dataEnd - p) - 128))});
+                if (blocks && max - n >= 256 && p - lo >= 16) {
+                    const std::uint64_t bytes =
+                        std::min<std::uint64_t>({std::uint64_t(end - p), 2 * (max - n - 4), 64u << 10,
+                                                 std::uint64_t(std::max<std::ptrdiff_t>(0, (hi - p) - 128))});
                     const void* comma = bytes >= 256 ? ::memrchr(p, ',', bytes) : nullptr;
                     if (comma) {
                         const char* regionEnd = static_cast<const char*>(comma) + 1;
@@ -1683,19 +1737,21 @@ std::optional<Error> Loader::parseBigArrays() {
                     return; // an earlier error wins; one later in the file cannot
                 if (thread == 0)
                     m_context.report("parsing", bytesDone.load(std::memory_order_relaxed), bytesTotal);
-                if (p - releasedUpTo > (32 << 20)) {
+                if (!m_readBigArrays && p - releasedUpTo > (32 << 20)) {
                     releasePages(releasedUpTo, p - 4096);
                     releasedUpTo = p - 4096;
                 }
             }
         }
-        releasePages(releasedUpTo, end);
+        if (!m_readBigArrays)
+            releasePages(releasedUpTo, end);
         std::uint32_t prev = maxNameId.load();
         while (localMaxName > prev && !maxNameId.compare_exchange_weak(prev, localMaxName)) {
         }
     };
-    nextPiece = 0;
+    std::atomic<std::size_t> nextPiece{0};
     detail::runParallel(m_threads, [&](unsigned t) {
+        Scratch scratch;
         for (std::size_t i; (i = nextPiece.fetch_add(1)) < pieces.size();) {
             // A piece's first writes fault in fresh pages of every column: not after a cancel, and
             // not past an error (later pieces start later in the file, and the first error wins).
@@ -1705,7 +1761,7 @@ std::optional<Error> Loader::parseBigArrays() {
             }
             if (failures.failedBefore(std::uint64_t(pieces[i].begin - m_data)))
                 return;
-            parsePiece(pieces[i], t);
+            parsePiece(pieces[i], t, scratch);
         }
     });
     if (side.joinable())

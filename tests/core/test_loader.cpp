@@ -305,6 +305,17 @@ TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     ASSERT_TRUE(cut.ok()) << cut.error().message();
     expectSameGraph(**cut, **plain);
 
+    // The big arrays through the memory mapping instead of pread(): the same graph.
+    for (const std::uint64_t pieceBytes : {std::uint64_t(97), std::uint64_t(16) << 20}) {
+        LoadOptions mapped;
+        mapped.threads = 2;
+        mapped.readBigArrays = false;
+        mapped.parsePieceBytes = pieceBytes;
+        auto viaMap = loadSnapshot(plainPath, mapped);
+        ASSERT_TRUE(viaMap.ok()) << viaMap.error().message();
+        expectSameGraph(**viaMap, **plain);
+    }
+
     // Byte by byte instead of 64 bytes at a time: the same graph.
     LoadOptions bytewise;
     bytewise.numberBlocks = false;

@@ -94,7 +94,11 @@ TEST_P(MalformedFileTest, FailsWithItsOwnError) {
     pieces.parsePieceBytes = 5;
     LoadOptions bytewise = options;
     bytewise.numberBlocks = false;
-    for (const LoadOptions& other : {side, pieces, bytewise}) {
+    LoadOptions mapped = options; // the big arrays through the mapping instead of pread()
+    mapped.threads = 2;
+    mapped.readBigArrays = false;
+    mapped.parsePieceBytes = 7;
+    for (const LoadOptions& other : {side, pieces, bytewise, mapped}) {
         auto again = loadSnapshot(path, other);
         ASSERT_FALSE(again.ok());
         EXPECT_EQ(again.error().stage, e.stage) << again.error().message();
