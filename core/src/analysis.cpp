@@ -6,6 +6,7 @@
 #include "parallel.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -505,7 +506,7 @@ private:
         std::latch m_latch{1};
         std::atomic<bool> m_given{false};
     };
-    Signal m_selfSizesReady;       // shallow sizes, built on the second thread
+    Signal m_selfSizesReady;       // shallow sizes, built on the main thread beside the other's work
     Signal m_ephReady;             // WeakMap edge names, built on the second thread
     Signal m_essentialPrepared;    // what the per-edge test needs, gathered on the main thread
     Signal m_essentialHalfDone;    // the second thread's half of the bits by edge
@@ -536,7 +537,6 @@ private:
     std::uint32_t m_essentialSplit = 0;     // first node of the second thread's half
     std::uint64_t m_essentialSplitBits = 0; // its bits in the word shared with the first half
     BitSet m_essentialSlot;                 // per retainer slot
-    PodArray<std::uint32_t> m_scratch;      // node-sized memory handed from one pass to the next
     PodArray<std::uint32_t> m_domParent, m_domBucketHead, m_domBucketNext; // for the dominator pass
     std::atomic<bool> m_stop{false};
 };
@@ -686,10 +686,10 @@ void Analyzer::computeShallowSizes() {
     if (!m_a->hasUserRoots)
         return; // "expose internals" snapshots show real allocations
     constexpr std::uint32_t kUnvisited = 0xFFFFFFFFu, kMultiple = 0xFFFFFFFEu;
-    PodArray<std::uint32_t> owners = std::move(m_scratch); // memory that is already mapped
-    if (owners.size() < N)
-        owners = PodArray<std::uint32_t>::uninitialized(N);
-    std::vector<std::uint32_t> work;
+    PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
+    // Only these nodes can get an owner; every other node owns itself. A bit set of them fits the
+    // cache, so the edges to other nodes (most of them) never touch the owners array.
+    BitSet ownable(N);
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0x3FFFF) == 0 && stopped())
             return;
@@ -697,30 +697,38 @@ void Analyzer::computeShallowSizes() {
         if (k == NodeKind::Hidden || k == NodeKind::Array ||
             (k == NodeKind::Native && s.name(n) == "system / ExternalStringData")) {
             owners[n] = kUnvisited;
+            ownable.set(n);
         } else {
             owners[n] = n;
-            work.push_back(n);
         }
     }
+    // Every other node, last first, hands itself down to the ownable nodes it reaches through them
+    // (depth first); a node reached from two owners has none.
+    std::vector<std::uint32_t> work;
     std::uint32_t steps = 0;
-    while (!work.empty()) {
-        if ((++steps & 0x3FFFF) == 0 && stopped())
-            return;
-        const std::uint32_t id = work.back();
-        work.pop_back();
-        const std::uint32_t owner = owners[id];
-        for (std::uint32_t e = s.firstEdge[id], ee = s.firstEdge[id + 1]; e < ee; ++e) {
-            if (s.edgeKind(e) == EdgeKind::Weak)
-                continue;
-            const std::uint32_t child = s.edgeTo[e];
-            const std::uint32_t cur = owners[child];
-            if (cur == kUnvisited) {
-                owners[child] = owner;
-                work.push_back(child);
-            } else if (cur == child || cur == owner || cur == kMultiple) {
-            } else {
-                owners[child] = kMultiple;
-                work.push_back(child);
+    for (std::uint32_t top = N; top-- > 0;) {
+        if (ownable.test(top))
+            continue;
+        work.push_back(top);
+        while (!work.empty()) {
+            if ((++steps & 0x3FFFF) == 0 && stopped())
+                return;
+            const std::uint32_t id = work.back();
+            work.pop_back();
+            const std::uint32_t owner = owners[id];
+            for (std::uint32_t e = s.firstEdge[id], ee = s.firstEdge[id + 1]; e < ee; ++e) {
+                const std::uint32_t child = s.edgeTo[e];
+                if (!ownable.test(child) || s.edgeKind(e) == EdgeKind::Weak)
+                    continue;
+                const std::uint32_t cur = owners[child];
+                if (cur == kUnvisited) {
+                    owners[child] = owner;
+                    work.push_back(child);
+                } else if (cur == owner || cur == kMultiple) {
+                } else {
+                    owners[child] = kMultiple;
+                    work.push_back(child);
+                }
             }
         }
     }
@@ -804,8 +812,8 @@ void Analyzer::computeEssentialSlots() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
     m_essentialSlot = BitSet(s.edgeCount);
-    m_scratch = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1); // reused by the shallow sizes
-    std::uint32_t* cursor = m_scratch.data();
+    PodArray<std::uint32_t> cursors = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1);
+    std::uint32_t* cursor = cursors.data();
     if (!copyIn(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4))
         return;
     for (std::uint32_t n = 0; n < N; ++n) {
@@ -1526,9 +1534,7 @@ Expected<AnalysisPtr> Analyzer::run() {
                 m_essentialEdgesReady.wait();
             sidePass("essential slots", [&] { computeEssentialSlots(); });
             m_essentialSlotsReady.give();
-            // after a failure the main thread stops before it reads the shallow sizes
-            sidePass("shallow sizes", [&] { computeShallowSizes(); });
-            m_selfSizesReady.give();
+            m_selfSizesReady.wait(); // the statistics use them
             sideRest();
         };
 
@@ -1536,16 +1542,15 @@ Expected<AnalysisPtr> Analyzer::run() {
         auto mainWork = [&] {
             // however this ends (even by an exception), the other thread must not wait for it
             struct GiveOnExit {
-                Signal& first;
-                Signal& second;
+                std::array<Signal*, 3> signals;
                 std::atomic<bool>& stop;
                 ~GiveOnExit() {
                     if (std::uncaught_exceptions() > 0)
                         stop = true; // what the signals guard may be missing
-                    first.give();
-                    second.give();
+                    for (Signal* signal : signals)
+                        signal->give();
                 }
-            } essentialEdgesGiven{m_essentialPrepared, m_essentialEdgesReady, m_stop};
+            } signalsGiven{{&m_essentialPrepared, &m_essentialEdgesReady, &m_selfSizesReady}, m_stop};
             timed("flags", [&] { computeFlags(); });
             m_ephReady.wait(); // built on the other thread
             if (!sideOutOfMemory)
@@ -1557,15 +1562,23 @@ Expected<AnalysisPtr> Analyzer::run() {
                     }
                     m_essentialPrepared.give();
                     computeEssentialEdges(0, m_essentialSplit, nullptr);
-                    m_essentialHalfDone.wait(); // the other half, on the other thread
-                    if (m_essentialSplitBits)
-                        m_essential.orWord(std::uint64_t(s.firstEdge[m_essentialSplit]) >> 6,
-                                           m_essentialSplitBits);
                 });
+            if (!oneThread) {
+                // while the other thread maps the dominator pass's arrays in and does its half
+                if (!sideOutOfMemory && !stopped())
+                    timed("shallow sizes", [&] { computeShallowSizes(); });
+                m_selfSizesReady.give();
+                if (!sideOutOfMemory)
+                    timed("essential edges (other half)", [&] {
+                        m_essentialHalfDone.wait();
+                        if (m_essentialSplitBits)
+                            m_essential.orWord(std::uint64_t(s.firstEdge[m_essentialSplit]) >> 6,
+                                               m_essentialSplitBits);
+                    });
+            }
             m_essentialEdgesReady.give();
             if (oneThread) {
                 timed("essential slots", [&] { computeEssentialSlots(); });
-                m_scratch.release(); // the shallow sizes came first
                 m_essentialSlotsReady.give();
                 if (!stopped())
                     prepareDominatorArrays();
