@@ -501,6 +501,7 @@ private:
                 m_latch.count_down();
         }
         void wait() { m_latch.wait(); }
+        bool given() const { return m_given.load(); }
 
     private:
         std::latch m_latch{1};
@@ -1492,7 +1493,6 @@ Expected<AnalysisPtr> Analyzer::run() {
             }
         };
         auto sideRest = [&] {
-            sidePass("statistics", [&] { computeStatistics(); }); // all but the totals
             sidePass("queryable", [&] { queryable = computeQueryable(); });
             sidePass("distances", [&] {
                 m_a->distance = PodArray<std::int32_t>::uninitialized(N);
@@ -1500,6 +1500,8 @@ Expected<AnalysisPtr> Analyzer::run() {
                                          [this] { return stopped(); });
             });
             sidePass("class names", [&] { computeClassNames(); });
+            m_selfSizesReady.wait();                              // from the main thread
+            sidePass("statistics", [&] { computeStatistics(); }); // all but the totals
             if (sideOutOfMemory || stopped())
                 return;
             for (std::uint32_t n = 0; n < N; ++n)
@@ -1534,7 +1536,6 @@ Expected<AnalysisPtr> Analyzer::run() {
                 m_essentialEdgesReady.wait();
             sidePass("essential slots", [&] { computeEssentialSlots(); });
             m_essentialSlotsReady.give();
-            m_selfSizesReady.wait(); // the statistics use them
             sideRest();
         };
 
@@ -1563,11 +1564,20 @@ Expected<AnalysisPtr> Analyzer::run() {
                     m_essentialPrepared.give();
                     computeEssentialEdges(0, m_essentialSplit, nullptr);
                 });
-            if (!oneThread) {
-                // while the other thread maps the dominator pass's arrays in and does its half
+            auto shallowSizes = [&] {
                 if (!sideOutOfMemory && !stopped())
                     timed("shallow sizes", [&] { computeShallowSizes(); });
                 m_selfSizesReady.give();
+            };
+            // The shallow sizes fill the wait when the other thread has not done its half yet (the
+            // first touch of the dominator pass's arrays can be slow); otherwise they come after
+            // the bits are handed over, beside that thread's work on them.
+            bool shallowSizesDone = false;
+            if (!oneThread && !m_essentialHalfDone.given()) {
+                shallowSizes();
+                shallowSizesDone = true;
+            }
+            if (!oneThread) {
                 if (!sideOutOfMemory)
                     timed("essential edges (other half)", [&] {
                         m_essentialHalfDone.wait();
@@ -1577,6 +1587,8 @@ Expected<AnalysisPtr> Analyzer::run() {
                     });
             }
             m_essentialEdgesReady.give();
+            if (!oneThread && !shallowSizesDone)
+                shallowSizes();
             if (oneThread) {
                 timed("essential slots", [&] { computeEssentialSlots(); });
                 m_essentialSlotsReady.give();
