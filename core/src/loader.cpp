@@ -1160,49 +1160,89 @@ bool Loader::readAt(std::uint64_t offset, char* out, std::size_t bytes, std::str
 // Finds the end of the integer array whose '[' is at `open` (integer arrays hold no brackets: the
 // first ']' ends it; the parser checks every byte later) and cuts it into pieces of about
 // parsePieceBytes that end at a comma, counting the commas of each, so that every piece knows
-// where its values go. Each chunk after the first starts a new piece after its first comma. Sets
-// `p` past the ']'.
+// where its values go. Each chunk after the first starts a new piece after its first comma. The
+// chunks are read and summed up on every thread, then joined in order. Sets `p` past the ']'.
 std::optional<Error> Loader::cutBigArray(int array, const std::string& key, std::uint64_t open,
                                          std::uint64_t& p) {
-    const std::uint64_t chunk = std::max<std::uint64_t>(1, m_options.parsePieceBytes);
-    std::vector<char> buffer(m_readBigArrays ? std::size_t(std::min(chunk, m_size)) : 0);
-    std::uint64_t pieceStart = open + 1;
-    std::uint64_t commas = 0;
-    for (std::uint64_t from = open + 1;; from += chunk) {
-        if (from >= m_size)
-            return error(key, std::int64_t(m_size),
-                         "the file is truncated: it ends at byte " + std::to_string(m_size) +
-                             " inside the \"" + key + "\" array (which starts at byte " +
-                             std::to_string(open) + ")");
-        if (((from - open) & ((64u << 20) - 1)) < chunk && m_context.stopRequested())
-            return cancelled();
-        const std::size_t n = std::size_t(std::min(chunk, m_size - from));
-        const char* bytes = m_data + from;
-        if (m_readBigArrays) {
-            std::string why;
-            if (!readAt(from, buffer.data(), n, why))
-                return error(key, std::int64_t(from), why);
-            bytes = buffer.data();
-        }
-        const void* close = std::memchr(bytes, ']', n);
-        const std::size_t limit = close ? std::size_t(static_cast<const char*>(close) - bytes) : n;
-        std::size_t counted = 0;
-        if (from != open + 1) {
-            if (const void* comma = std::memchr(bytes, ',', limit)) {
-                const std::size_t k = std::size_t(static_cast<const char*>(comma) - bytes);
-                m_pieces.push_back({array, m_data + pieceStart, m_data + from + k, commas});
-                pieceStart = from + k + 1;
-                commas = 0;
-                counted = k + 1;
+    const std::uint64_t first = open + 1;
+    if (first >= m_size)
+        return error(key, std::int64_t(m_size),
+                     "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"" +
+                         key + "\" array (which starts at byte " + std::to_string(open) + ")");
+    // at most 2^20 chunks
+    const std::uint64_t chunk =
+        std::max({std::uint64_t(1), m_options.parsePieceBytes, (m_size - first) >> 20});
+    const std::uint64_t chunkCount = (m_size - first + chunk - 1) / chunk;
+    constexpr std::uint64_t kNoPos = ~std::uint64_t(0);
+    struct Summary {
+        bool done = false;
+        std::uint64_t commas = 0;          // before the ']' when there is one
+        std::uint64_t firstComma = kNoPos; // before the ']'
+        std::uint64_t close = kNoPos;
+        std::string readError;
+    };
+    std::vector<Summary> summaries(chunkCount);
+    std::atomic<std::uint64_t> next{0};
+    std::atomic<std::uint64_t> closeChunk{kNoPos}; // the first chunk known to hold a ']'
+    std::atomic<bool> readFailed{false};
+    detail::runParallel(m_threads, [&](unsigned) {
+        std::vector<char> buffer(m_readBigArrays ? std::size_t(std::min(chunk, m_size - first)) : 0);
+        for (std::uint64_t k; (k = next.fetch_add(1)) < chunkCount;) {
+            if (k > closeChunk.load() || readFailed.load() || m_context.stopRequested())
+                return;
+            const std::uint64_t from = first + k * chunk;
+            const std::size_t n = std::size_t(std::min(chunk, m_size - from));
+            Summary& sum = summaries[k];
+            const char* bytes = m_data + from;
+            if (m_readBigArrays) {
+                if (!readAt(from, buffer.data(), n, sum.readError)) {
+                    sum.done = true;
+                    readFailed = true;
+                    return;
+                }
+                bytes = buffer.data();
             }
+            const void* close = std::memchr(bytes, ']', n);
+            const std::size_t limit = close ? std::size_t(static_cast<const char*>(close) - bytes) : n;
+            if (const void* comma = std::memchr(bytes, ',', limit))
+                sum.firstComma = std::uint64_t(static_cast<const char*>(comma) - bytes);
+            sum.commas = countCommas(bytes, bytes + limit);
+            if (close) {
+                sum.close = limit;
+                for (std::uint64_t seen = closeChunk.load();
+                     k < seen && !closeChunk.compare_exchange_weak(seen, k);) {
+                }
+            }
+            sum.done = true;
         }
-        commas += countCommas(bytes + counted, bytes + limit);
-        if (close) {
-            m_pieces.push_back({array, m_data + pieceStart, m_data + from + limit, commas});
-            p = from + limit + 1;
+    });
+    if (m_context.stopRequested())
+        return cancelled();
+    std::uint64_t pieceStart = first;
+    std::uint64_t commas = 0;
+    for (std::uint64_t k = 0; k < chunkCount; ++k) {
+        const Summary& sum = summaries[k];
+        const std::uint64_t from = first + k * chunk;
+        if (!sum.readError.empty())
+            return error(key, std::int64_t(from), sum.readError);
+        if (!sum.done)
+            return cancelled(); // not reached: every chunk up to the first ']' is summed up
+        if (k > 0 && sum.firstComma != kNoPos) {
+            m_pieces.push_back({array, m_data + pieceStart, m_data + from + sum.firstComma, commas});
+            pieceStart = from + sum.firstComma + 1;
+            commas = sum.commas - 1;
+        } else {
+            commas += sum.commas;
+        }
+        if (sum.close != kNoPos) {
+            m_pieces.push_back({array, m_data + pieceStart, m_data + from + sum.close, commas});
+            p = from + sum.close + 1;
             return std::nullopt;
         }
     }
+    return error(key, std::int64_t(m_size),
+                 "the file is truncated: it ends at byte " + std::to_string(m_size) + " inside the \"" + key +
+                     "\" array (which starts at byte " + std::to_string(open) + ")");
 }
 
 // Parses the nodes and edges arrays on all threads straight into the snapshot's columns.
