@@ -18,7 +18,7 @@ struct LoadOptions {
     bool checkMemory = true;
     /// Inputs at least this big (with more than one thread) read their strings and locations on a
     /// thread of their own while the big arrays are parsed.
-    std::uint64_t sideSectionsFromBytes = std::uint64_t(256) << 20;
+    std::uint64_t sideSectionsFromBytes = std::uint64_t(16) << 20;
     /// The nodes and edges arrays are cut into pieces of about this size, parsed by whichever
     /// thread is free. Small enough that a piece read from the file stays in the CPU's cache
     /// between its copy and its parse.
