@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,8 @@ struct ClassAggregate {
     std::int32_t distance = 0; ///< minimum over instances (may be kNoDistance)
     std::uint64_t selfSize = 0;
     std::uint64_t retainedSize = 0;
-    std::vector<std::uint32_t> instances; ///< node ordinals, increasing
+    /// node ordinals, increasing: a view into the owning Aggregates' instancePool
+    std::span<const std::uint32_t> instances;
 };
 
 /// The Summary for one filter: rows sorted by retained size descending, then name.
@@ -75,6 +77,9 @@ struct Aggregates {
     std::vector<ClassAggregate> classes;
     std::uint64_t objectCount = 0;
     std::uint64_t selfSize = 0;
+    /// Every row's instances, one run per row (one block: millions of small lists would each
+    /// cost a first touch of their pages).
+    PodArray<std::uint32_t> instancePool;
 };
 
 /// The Statistics perspective, with the oracle's field names.

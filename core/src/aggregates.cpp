@@ -302,6 +302,13 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
         if (countedClass)
             (*countedClass)[n] = c ? classOf[n] : kNone;
     }
+    std::size_t total = 0;
+    for (const std::uint32_t c : counts)
+        total += c;
+    out.instancePool = PodArray<std::uint32_t>::uninitialized(total);
+    std::uint32_t* const pool = out.instancePool.data();
+    std::vector<std::size_t> fill; // per row: where its next instance goes
+    std::size_t used = 0;
     for (std::uint32_t n = 0; n < N; ++n) {
         if (stopNow(n))
             return out;
@@ -314,14 +321,16 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
             ClassAggregate agg;
             agg.classIndex = c;
             agg.distance = distance[n];
-            agg.instances.reserve(counts[c]);
-            out.classes.push_back(std::move(agg));
+            agg.instances = std::span<const std::uint32_t>(pool + used, counts[c]);
+            out.classes.push_back(agg);
+            fill.push_back(used);
+            used += counts[c];
         }
         ClassAggregate& agg = out.classes[row];
         ++agg.count;
         agg.distance = std::min(agg.distance, distance[n]);
         agg.selfSize += selfSize[n];
-        agg.instances.push_back(n);
+        pool[fill[row]++] = n;
     }
     for (const auto& c : out.classes) {
         out.objectCount += c.count;

@@ -206,11 +206,16 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
             return;
         std::fill(dist + from, dist + std::min(N, from + (1u << 21)), kNoDistance);
     }
-    std::vector<std::uint32_t> queue;
-    queue.reserve(N);
+    // Every node is queued at most once per phase, the root's targets once per edge. A PodArray:
+    // big ones get huge pages.
+    const std::uint32_t root = s.rootOrdinal;
+    PodArray<std::uint32_t> queueStore =
+        PodArray<std::uint32_t>::uninitialized(std::size_t(N) + s.firstEdge[root + 1] - s.firstEdge[root]);
+    std::uint32_t* const queue = queueStore.data();
+    std::size_t queued = 0;
     std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
     auto bfs = [&]() {
-        for (std::size_t head = 0; head < queue.size(); ++head) {
+        for (std::size_t head = 0; head < queued; ++head) {
             if ((head & 0x3FFFF) == 0 && stopped && stopped())
                 return;
             const std::uint32_t n = queue[head];
@@ -244,23 +249,22 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
                     }
                 }
                 dist[t] = d;
-                queue.push_back(t);
+                queue[queued++] = t;
             }
         }
     };
-    const std::uint32_t root = s.rootOrdinal;
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
         const std::uint32_t t = s.edgeTo[e];
-        if (isUserRoot(s, t)) {
+        if (isUserRoot(s, t)) { // queued once per edge, as DevTools does
             dist[t] = 1;
-            queue.push_back(t);
+            queue[queued++] = t;
         }
     }
-    const bool hadUserRoots = !queue.empty();
+    const bool hadUserRoots = queued != 0;
     bfs();
-    queue.clear();
+    queued = 0;
     dist[root] = hadUserRoots ? kBaseSystemDistance : 0;
-    queue.push_back(root);
+    queue[queued++] = root;
     bfs();
 }
 
@@ -1738,8 +1742,7 @@ std::uint64_t Analysis::memoryBytes() const {
     std::uint64_t b = selfSize.bytes() + distance.bytes() + dominator.bytes() + retainedSize.bytes() +
                       firstDominated.bytes() + dominated.bytes() + classOf.bytes() + flags.bytes() +
                       detachedness.bytes();
-    for (const auto& c : allObjects.classes)
-        b += c.instances.capacity() * 4;
+    b += allObjects.instancePool.bytes();
     return b;
 }
 

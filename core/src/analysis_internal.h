@@ -18,14 +18,15 @@ inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 class BitSet {
 public:
     BitSet() = default;
-    explicit BitSet(std::size_t n) : m_words((n + 63) / 64, 0) {}
+    // in a PodArray: big ones get huge pages (a first touch of a page is costly on some machines)
+    explicit BitSet(std::size_t n) : m_words(PodArray<std::uint64_t>::zeroed((n + 63) / 64)) {}
     void set(std::size_t i) { m_words[i >> 6] |= (1ull << (i & 63)); }
     bool test(std::size_t i) const { return (m_words[i >> 6] >> (i & 63)) & 1u; }
     /// ORs a whole word of bits in (bits 64*word .. 64*word+63).
     void orWord(std::size_t word, std::uint64_t bits) { m_words[word] |= bits; }
 
 private:
-    std::vector<std::uint64_t> m_words;
+    PodArray<std::uint64_t> m_words;
 };
 
 /// WeakMap ephemeron edge names: "<n> / part of key (k @1) -> value (v @2) pair in WeakMap (table @3)".
