@@ -26,6 +26,19 @@ struct TrimOnDestroy {
 };
 } // namespace detail
 
+/// A std::vector allocator whose large blocks come from allocateBlock (huge pages): for vectors
+/// of millions of records, where a page fault per 4 KiB would cost more than filling them.
+template <typename T> struct BlockAllocator {
+    using value_type = T;
+    BlockAllocator() = default;
+    template <typename U> BlockAllocator(const BlockAllocator<U>&) {}
+    T* allocate(std::size_t n) {
+        return static_cast<T*>(detail::allocateBlock(n ? n * sizeof(T) : 1, false));
+    }
+    void deallocate(T* p, std::size_t n) { detail::freeBlock(p, n ? n * sizeof(T) : 1); }
+    template <typename U> bool operator==(const BlockAllocator<U>&) const { return true; }
+};
+
 /// Unlike std::vector, resizing does not touch memory: a fresh array is either uninitialised
 /// (`uninitialized`) or zero (`zeroed`), and a 500 MB column costs nothing until written.
 template <typename T> class PodArray {

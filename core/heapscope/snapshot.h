@@ -194,7 +194,7 @@ public:
     StringTable strings;
 
     // --- small sections ---
-    std::vector<Location> locations; ///< sorted by node ordinal
+    std::vector<Location, BlockAllocator<Location>> locations; ///< sorted by node ordinal
     std::vector<TraceFunctionInfo> traceFunctionInfos;
     std::vector<TraceNode> traceTree;
     std::vector<Sample> samples;

@@ -2065,7 +2065,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
     if (fo < 0 || fs < 0 || fl < 0 || fc < 0)
         return error("locations", std::int64_t(sec.begin),
                      "meta.location_fields must name object_index, script_id, line and column");
-    std::vector<Location>& out = s.locations;
+    auto& out = s.locations;
     out.reserve((countCommas(m_data + sec.begin, m_data + sec.end) + 1) / w);
     std::vector<std::int64_t> recordStore(w);
     std::int64_t* const record = recordStore.data();
