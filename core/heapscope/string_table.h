@@ -34,8 +34,9 @@ public:
     }
 
 private:
-    std::string m_bytes;
-    std::vector<std::uint64_t> m_offsets{0};
+    // big blocks on huge pages: tens of MB of small pages would each cost a fault while filling
+    std::vector<char, BlockAllocator<char>> m_bytes;
+    std::vector<std::uint64_t, BlockAllocator<std::uint64_t>> m_offsets{0};
 };
 
 namespace text {

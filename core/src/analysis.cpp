@@ -130,7 +130,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
         std::uint32_t id;
         std::uint32_t suffix; // where the part shared by the pair starts
     };
-    std::vector<Named> named;
+    std::vector<Named, BlockAllocator<Named>> named;
     for (std::uint32_t id = 0; id < s.strings.size(); ++id) {
         if ((id & 0xFFFF) == 0 && stopped && stopped())
             return out;
@@ -150,7 +150,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
         std::uint64_t hash = 0;
         std::uint32_t named = kNone; // index into `named` of the group's first member
     };
-    std::vector<Slot> table(std::bit_ceil(std::max<std::size_t>(16, named.size() * 2)));
+    std::vector<Slot, BlockAllocator<Slot>> table(std::bit_ceil(std::max<std::size_t>(16, named.size() * 2)));
     const std::size_t mask = table.size() - 1;
     auto suffixOf = [&](const Named& m) { return s.strings[m.id].substr(m.suffix); };
     for (std::uint32_t i = 0; i < named.size(); ++i) {
@@ -479,7 +479,7 @@ private:
     bool stopped() const { return m_context.stopRequested() || m_stop.load(std::memory_order_relaxed); }
     void propagateDomState();
     void computeFlags();
-    std::vector<std::uint8_t> computeQueryable();
+    PodArray<std::uint8_t> computeQueryable();
     void computeShallowSizes();
     void prepareEssentialEdges();
     void computeEssentialEdges(std::uint32_t from, std::uint32_t to, std::uint64_t* firstWordBits);
@@ -560,7 +560,7 @@ void Analyzer::propagateDomState() {
         return;
     }
     std::memcpy(det.data(), s.nodeDetachedness.data(), N);
-    std::vector<std::uint8_t> visited(N, 0);
+    PodArray<std::uint8_t> visited = PodArray<std::uint8_t>::zeroed(N); // huge pages
     std::vector<std::uint32_t> attached, detached;
     auto process = [&](std::uint32_t n, std::uint8_t state) {
         if (visited[n])
@@ -649,9 +649,9 @@ void Analyzer::computeFlags() {
 
 // canBeQueried: DFS from the user roots (non-synthetic root children) along user-visible edges.
 // Runs beside the dominator pass, so it fills its own array; merged into the flags afterwards.
-std::vector<std::uint8_t> Analyzer::computeQueryable() {
+PodArray<std::uint8_t> Analyzer::computeQueryable() {
     const Snapshot& s = m_s;
-    std::vector<std::uint8_t> queryable(s.nodeCount, 0);
+    PodArray<std::uint8_t> queryable = PodArray<std::uint8_t>::zeroed(s.nodeCount); // huge pages
     const std::uint32_t root = s.rootOrdinal;
     std::vector<std::uint32_t> stack;
     for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
@@ -1482,7 +1482,7 @@ Expected<AnalysisPtr> Analyzer::run() {
         Aggregates rows;
         const unsigned threads =
             m_options.threads ? m_options.threads : std::max(1u, std::thread::hardware_concurrency());
-        std::vector<std::uint8_t> queryable;
+        PodArray<std::uint8_t> queryable;
         std::atomic<bool> sideOutOfMemory{false}; // read by the main thread while the other may set it
         // One pass of the second thread, unless it ran out of memory or was stopped; running out of
         // memory stops both threads.

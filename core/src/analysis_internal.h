@@ -33,8 +33,8 @@ private:
 /// For every string id used as an internal edge name: the group of its suffix (after the leading
 /// number) and the table id, or kNone when the name does not have that form.
 struct EphemeronNames {
-    std::vector<std::uint32_t> suffixGroup; ///< per string id
-    std::vector<std::uint32_t> tableId;     ///< per string id
+    std::vector<std::uint32_t, BlockAllocator<std::uint32_t>> suffixGroup; ///< per string id
+    std::vector<std::uint32_t, BlockAllocator<std::uint32_t>> tableId;     ///< per string id
     std::uint32_t groupCount = 0;
     static EphemeronNames build(const Snapshot& s, const std::function<bool()>& stopped = {});
     bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNone; }

@@ -6,7 +6,7 @@
 namespace heapscope {
 
 StringId StringTable::add(std::string_view s) {
-    m_bytes.append(s);
+    m_bytes.insert(m_bytes.end(), s.begin(), s.end());
     m_offsets.push_back(m_bytes.size());
     return StringId(std::uint32_t(m_offsets.size() - 2));
 }
