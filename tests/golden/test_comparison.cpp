@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The Comparison against DevTools' own (tests/data/*.diff.json), for three snapshots of one process.
+// The Comparison against DevTools' own (tests/data/*.diff.json), for three snapshots of one Node.js 20
+// process and for pairs written by Node.js 26, Deno 2 and Bun 1.
 #include "golden_util.h"
 
 #include "heapscope/comparison.h"
@@ -21,6 +22,11 @@ const Pair kPairs[] = {
     {"leak2-A-node20.heapsnapshot.gz", "leak2-B-node20.heapsnapshot.gz", "leak2-A_leak2-B.diff.json"},
     {"leak2-B-node20.heapsnapshot.gz", "leak2-C-node20.heapsnapshot.gz", "leak2-B_leak2-C.diff.json"},
     {"leak2-A-node20.heapsnapshot.gz", "leak2-C-node20.heapsnapshot.gz", "leak2-A_leak2-C.diff.json"},
+    {"mixed-pair-node26-A.heapsnapshot.gz", "mixed-pair-node26-B.heapsnapshot.gz",
+     "mixed-pair-node26.diff.json"},
+    {"mixed-pair-deno2-A.heapsnapshot.gz", "mixed-pair-deno2-B.heapsnapshot.gz",
+     "mixed-pair-deno2.diff.json"},
+    {"mixed-pair-bun1-A.heapsnapshot.gz", "mixed-pair-bun1-B.heapsnapshot.gz", "mixed-pair-bun1.diff.json"},
 };
 
 class GoldenDiff : public ::testing::TestWithParam<Pair> {};

@@ -25,6 +25,15 @@ const Fixture kFixtures[] = {
     {"alloc-timeline-node20.heaptimeline.gz", "alloc-timeline-node20.summary.json"},
     {"dom-alloc-timeline-chromium.heaptimeline.gz", "dom-alloc-timeline-chromium.summary.json"},
     {"leak2-C-node20.heapsnapshot.gz", "leak2-C-node20.summary.json"},
+    {"mixed-node18.heapsnapshot.gz", "mixed-node18.summary.json"},
+    {"mixed-node22.heapsnapshot.gz", "mixed-node22.summary.json"},
+    {"mixed-node24.heapsnapshot.gz", "mixed-node24.summary.json"},
+    {"mixed-pair-node26-B.heapsnapshot.gz", "mixed-pair-node26-B.summary.json"},
+    {"mixed-pair-deno2-B.heapsnapshot.gz", "mixed-pair-deno2-B.summary.json"},
+    {"mixed-bun1.heapsnapshot.gz", "mixed-bun1.summary.json"},
+    {"mixed-timeline-node12.heaptimeline.gz", "mixed-timeline-node12.summary.json"},
+    {"mixed-timeline-node26.heaptimeline.gz", "mixed-timeline-node26.summary.json"},
+    {"mixed-timeline-deno2.heaptimeline.gz", "mixed-timeline-deno2.summary.json"},
 };
 
 class Golden : public ::testing::TestWithParam<Fixture> {};
