@@ -24,6 +24,7 @@ const Fixture kFixtures[] = {
     {"alloc-node20.heapsnapshot.gz", "alloc-node20.summary.json"},
     {"alloc-timeline-node20.heaptimeline.gz", "alloc-timeline-node20.summary.json"},
     {"dom-alloc-timeline-chromium.heaptimeline.gz", "dom-alloc-timeline-chromium.summary.json"},
+    {"dom-detached-chromium.heapsnapshot.gz", "dom-detached-chromium.summary.json"},
     {"leak2-C-node20.heapsnapshot.gz", "leak2-C-node20.summary.json"},
     {"mixed-node18.heapsnapshot.gz", "mixed-node18.summary.json"},
     {"mixed-node22.heapsnapshot.gz", "mixed-node22.summary.json"},
