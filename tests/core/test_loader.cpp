@@ -169,6 +169,16 @@ const Fixture kFixtures[] = {
     {"alloc-node20.heapsnapshot.gz", "alloc-node20.summary.json"},
     {"alloc-timeline-node20.heaptimeline.gz", "alloc-timeline-node20.summary.json"},
     {"dom-alloc-timeline-chromium.heaptimeline.gz", "dom-alloc-timeline-chromium.summary.json"},
+    {"dom-detached-chromium.heapsnapshot.gz", "dom-detached-chromium.summary.json"},
+    {"mixed-node18.heapsnapshot.gz", "mixed-node18.summary.json"},
+    {"mixed-node22.heapsnapshot.gz", "mixed-node22.summary.json"},
+    {"mixed-node24.heapsnapshot.gz", "mixed-node24.summary.json"},
+    {"mixed-pair-node26-B.heapsnapshot.gz", "mixed-pair-node26-B.summary.json"},
+    {"mixed-pair-deno2-B.heapsnapshot.gz", "mixed-pair-deno2-B.summary.json"},
+    {"mixed-bun1.heapsnapshot.gz", "mixed-bun1.summary.json"},
+    {"mixed-timeline-node12.heaptimeline.gz", "mixed-timeline-node12.summary.json"},
+    {"mixed-timeline-node26.heaptimeline.gz", "mixed-timeline-node26.summary.json"},
+    {"mixed-timeline-deno2.heaptimeline.gz", "mixed-timeline-deno2.summary.json"},
 };
 
 class FixtureTest : public ::testing::TestWithParam<Fixture> {};
@@ -209,8 +219,13 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
     EXPECT_TRUE(std::find(s.edgeKinds.begin(), s.edgeKinds.end(), EdgeKind::Unknown) == s.edgeKinds.end());
     EXPECT_TRUE(s.format.gzip);
     EXPECT_EQ(s.format.compressedSize, std::filesystem::file_size(path));
-    EXPECT_TRUE(s.hasDetachedness);
-    EXPECT_TRUE(s.hasTraceNodeId);
+    // Node 12 writes no detachedness; Node 24 and later and Deno write no trace_node_id.
+    const auto fields = stringArray(meta["node_fields"]);
+    const auto has = [&](std::string_view name) {
+        return std::find(fields.begin(), fields.end(), name) != fields.end();
+    };
+    EXPECT_EQ(s.hasDetachedness, has("detachedness"));
+    EXPECT_EQ(s.hasTraceNodeId, has("trace_node_id"));
 
     ASSERT_EQ(s.firstEdge.size(), std::size_t(s.nodeCount) + 1);
     EXPECT_EQ(s.firstEdge[0], 0u);
