@@ -1347,6 +1347,8 @@ std::optional<Error> Loader::parseBigArrays() {
     const std::uint64_t stringCount = m_stringCount;
     const std::uint32_t nameField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
+    const std::uint32_t edgeTypeField = std::uint32_t(
+        std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::Type) - m_edgeRoles.begin());
     // Edge types whose name_or_index is a string id (checked against the string count).
     std::array<std::uint8_t, 256> stringNamed{};
     for (std::size_t t = 0; t < s.edgeKinds.size() && t < stringNamed.size(); ++t)
@@ -1632,10 +1634,36 @@ std::optional<Error> Loader::parseBigArrays() {
                     ++record;
                 }
             }
+            // A block that failed a column check is gone through again record by record, in file
+            // order, so that the error reported is the first in the file (the column loops meet
+            // them out of order). Every error of a record is offered; the earliest is kept.
+            auto firstErrorInOrder = [&](const std::uint32_t* v, std::size_t full) -> bool {
+                for (std::size_t r = 0; r < full; ++r) {
+                    bool recordOk = true, typeOk = true;
+                    for (std::uint32_t f = 0; f < fields; ++f) {
+                        const bool fine = one(v[r * fields + f], record + r, f, k + r * fields + f);
+                        recordOk = recordOk && fine;
+                        if (f == edgeTypeField)
+                            typeOk = fine;
+                    }
+                    if (!nodes && nameField < fields && edgeTypeField < fields && typeOk &&
+                        stringNamed[s.edgeType[record + r]] && s.edgeNameOrIndex[record + r] >= stringCount) {
+                        fail(locate(from, k + r * fields + nameField),
+                             "edge " + std::to_string(record + r) + " is named by string " +
+                                 std::to_string(s.edgeNameOrIndex[record + r]) +
+                                 ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
+                        recordOk = false;
+                    }
+                    if (!recordOk)
+                        return false;
+                }
+                return true;
+            };
             const std::size_t full = (count - k) / fields;
             if (full) {
                 const std::uint32_t* v = values + k;
-                for (std::uint32_t f = 0; f < fields; ++f) {
+                bool blockOk = true;
+                for (std::uint32_t f = 0; f < fields && blockOk; ++f) {
                     bool ok = true;
                     if (nodes) {
                         const NodeRole role = m_nodeRoles[f];
@@ -1706,14 +1734,9 @@ std::optional<Error> Loader::parseBigArrays() {
                             ok = bad == 0;
                         }
                     }
-                    if (!ok) {
-                        // Find the exact culprit with the value-by-value path (it reports it).
-                        for (std::size_t r = 0; r < full; ++r)
-                            if (!one(v[r * fields + f], record + r, f, k + r * fields + f))
-                                return false;
-                    }
+                    blockOk = ok;
                 }
-                if (!nodes && nameField < fields) {
+                if (blockOk && !nodes && nameField < fields) {
                     // Names of string-named edges must exist (checked while the block is in cache).
                     const std::uint8_t* const types = s.edgeType.data() + record;
                     const std::uint32_t* const names = s.edgeNameOrIndex.data() + record;
@@ -1721,17 +1744,10 @@ std::optional<Error> Loader::parseBigArrays() {
                     std::uint32_t missing = 0;
                     for (std::size_t r = 0; r < full; ++r)
                         missing |= std::uint32_t(stringNamed[types[r]] & (names[r] >= strings));
-                    for (std::size_t r = 0; missing && r < full; ++r) {
-                        if (stringNamed[types[r]] && names[r] >= strings) {
-                            fail(locate(from, k + r * fields + nameField),
-                                 "edge " + std::to_string(record + r) + " is named by string " +
-                                     std::to_string(s.edgeNameOrIndex[record + r]) +
-                                     ", but \"strings\" holds only " + std::to_string(stringCount) +
-                                     " strings");
-                            return false;
-                        }
-                    }
+                    blockOk = missing == 0;
                 }
+                if (!blockOk && !firstErrorInOrder(v, full))
+                    return false;
                 record += full;
                 k += full * fields;
             }
@@ -1806,13 +1822,9 @@ std::optional<Error> Loader::parseBigArrays() {
     });
     if (side.joinable())
         side.join();
-    if (const auto& f = failures.failure()) {
-        if (f->cancelled)
-            return cancelled();
-        return error(f->stage, std::int64_t(f->offset), f->reason);
-    }
-    if (sideError)
-        return sideError;
+    const auto& failure = failures.failure();
+    if (failure && failure->cancelled)
+        return cancelled();
     // Where the value with global index `index` of the edges array starts (for an error message).
     auto edgeValueOffset = [&](std::uint64_t index) -> std::uint64_t {
         for (const Piece& piece : pieces) {
@@ -1830,15 +1842,28 @@ std::optional<Error> Loader::parseBigArrays() {
         }
         return edgesSec.begin;
     };
-    std::sort(partialEdges.begin(), partialEdges.end()); // the first in the file is reported
+    // The names of edges split between pieces, checked now that both halves are stored. With a
+    // parse error at byte X, every value before X was stored (pieces stop only at their own error
+    // or when they start past one), so an edge whose type and name come before X is checked too:
+    // the first error in the file is reported, whatever the cut.
+    const std::uint64_t parsedUpTo = failure ? failure->offset : ~std::uint64_t(0);
+    std::sort(partialEdges.begin(), partialEdges.end());
     for (const std::uint64_t e : partialEdges) {
-        const EdgeKind kind = s.edgeKinds[s.edgeType[e]];
-        if (!edgeNameIsIndex(kind) && kind != EdgeKind::Unknown && s.edgeNameOrIndex[e] >= stringCount)
-            return error("edges", std::int64_t(edgeValueOffset(e * G + nameField)),
-                         "edge " + std::to_string(e) + " is named by string " +
-                             std::to_string(s.edgeNameOrIndex[e]) + ", but \"strings\" holds only " +
-                             std::to_string(stringCount) + " strings");
+        // (past an error the columns may hold anything: stringNamed has room for any type byte)
+        if (!stringNamed[s.edgeType[e]] || s.edgeNameOrIndex[e] < stringCount)
+            continue;
+        if (failure && (edgeValueOffset(e * G + edgeTypeField) >= parsedUpTo ||
+                        edgeValueOffset(e * G + nameField) >= parsedUpTo))
+            break; // this edge and the later ones come after the parse error
+        return error("edges", std::int64_t(edgeValueOffset(e * G + nameField)),
+                     "edge " + std::to_string(e) + " is named by string " +
+                         std::to_string(s.edgeNameOrIndex[e]) + ", but \"strings\" holds only " +
+                         std::to_string(stringCount) + " strings");
     }
+    if (failure)
+        return error(failure->stage, std::int64_t(failure->offset), failure->reason);
+    if (sideError)
+        return sideError;
     if (maxNameId.load() >= s.strings.size())
         return error("nodes", std::int64_t(nodesSec.begin),
                      "a node name refers to string " + std::to_string(maxNameId.load()) +

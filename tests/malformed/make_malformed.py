@@ -313,6 +313,25 @@ def main():
             "edge 2 has type 7, but meta.edge_types lists only 7 types", lambda t: nth_number(t, "edges", 6))
     variant("edge-name-over-2-32", lambda x: raw_edge_value(x, 7, "99999999999"), "edges",
             "a number in \"edges\" is larger than 4294967295", lambda t: nth_number(t, "edges", 7))
+    def edge_values(snap, changes):
+        flat = [str(v) for e in snap.edges for (i, v) in enumerate(e) for v in [v * F if i == 2 else v]]
+        for index, text in changes.items():
+            flat[index] = text
+        snap.raw["edges"] = "[" + ",".join(flat) + "]"
+
+    # Two errors: the first in the file wins however the edges are cut into pieces (an edge split
+    # between pieces has its name checked after the others).
+    variant("two-errors-edge-name-then-big-number",
+            lambda x: edge_values(x, {16: "99", 20: "99999999999"}), "edges",
+            "edge 5 is named by string 99, but \"strings\" holds only 10 strings",
+            lambda t: nth_number(t, "edges", 16))
+    # Column-wise checks meet errors out of file order: the first in the file must still win.
+    variant("two-errors-edge-name-then-bad-type", lambda x: edge_values(x, {4: "99", 15: "7"}), "edges",
+            "edge 1 is named by string 99, but \"strings\" holds only 10 strings",
+            lambda t: nth_number(t, "edges", 4))
+    variant("two-errors-detachedness-then-bad-type",
+            lambda x: (x.nodes[0].__setitem__(6, 3), x.nodes[2].__setitem__(0, 16)), "nodes",
+            "node 0 has detachedness 3 (0, 1 or 2 expected)", lambda t: nth_number(t, "nodes", 6))
     # "...,7,]": the commas promise one more value than is written
     variant("trailing-comma-in-edges", lambda x: x.raw.update(
         edges=numbers([v for e in x.edges for (i, v) in enumerate(e) for v in [v * F if i == 2 else v]][:-1]
