@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The loader against real fixtures (checked with the DevTools oracle's numbers), miniature
 // snapshots for every format variant, malformed inputs and cancellation.
+#include "../real_snapshots.h"
 #include "test_util.h"
 
 #include "heapscope/loader.h"
@@ -157,41 +158,19 @@ std::vector<std::string> stringArray(simdjson::dom::element e) {
 // ---------------------------------------------------------------------------------------------
 // Real fixtures against the oracle
 
-struct Fixture {
-    const char* file;
-    const char* summary;
-};
-const Fixture kFixtures[] = {
-    {"tiny-node20.heapsnapshot.gz", "tiny-node20.summary.json"},
-    {"leak-A-node20.heapsnapshot.gz", "leak-A-node20.summary.json"},
-    {"leak-B-node20.heapsnapshot.gz", "leak-B-node20.summary.json"},
-    {"strings-node20.heapsnapshot.gz", "strings-node20.summary.json"},
-    {"alloc-node20.heapsnapshot.gz", "alloc-node20.summary.json"},
-    {"alloc-timeline-node20.heaptimeline.gz", "alloc-timeline-node20.summary.json"},
-    {"dom-alloc-timeline-chromium.heaptimeline.gz", "dom-alloc-timeline-chromium.summary.json"},
-    {"dom-detached-chromium.heapsnapshot.gz", "dom-detached-chromium.summary.json"},
-    {"mixed-node18.heapsnapshot.gz", "mixed-node18.summary.json"},
-    {"mixed-node22.heapsnapshot.gz", "mixed-node22.summary.json"},
-    {"mixed-node24.heapsnapshot.gz", "mixed-node24.summary.json"},
-    {"mixed-pair-node26-B.heapsnapshot.gz", "mixed-pair-node26-B.summary.json"},
-    {"mixed-pair-deno2-B.heapsnapshot.gz", "mixed-pair-deno2-B.summary.json"},
-    {"mixed-bun1.heapsnapshot.gz", "mixed-bun1.summary.json"},
-    {"mixed-timeline-node12.heaptimeline.gz", "mixed-timeline-node12.summary.json"},
-    {"mixed-timeline-node26.heaptimeline.gz", "mixed-timeline-node26.summary.json"},
-    {"mixed-timeline-deno2.heaptimeline.gz", "mixed-timeline-deno2.summary.json"},
-};
+using Fixture = RealSnapshot;
 
 class FixtureTest : public ::testing::TestWithParam<Fixture> {};
 
 TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
     const Fixture& f = GetParam();
-    const std::string path = dataPath(f.file);
+    const std::string path = dataPath(f.snapshot);
     auto r = loadSnapshot(path);
     ASSERT_TRUE(r.ok()) << r.error().message();
     const Snapshot& s = **r;
 
     simdjson::dom::parser parser;
-    simdjson::dom::element oracle = parser.load(dataPath(f.summary));
+    simdjson::dom::element oracle = parser.load(dataPath(f.oracle));
     simdjson::dom::element totals = oracle["totals"];
     simdjson::dom::element meta = oracle["meta"];
 
@@ -278,10 +257,10 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
 
 TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     const Fixture& f = GetParam();
-    const std::string gzPath = dataPath(f.file);
+    const std::string gzPath = dataPath(f.snapshot);
     const std::string json = gunzip(readFile(gzPath));
     TempDir dir;
-    std::string plainName = f.file;
+    std::string plainName = f.snapshot;
     plainName.resize(plainName.size() - 3);
     const std::string plainPath = dir.file(plainName);
     writeFile(plainPath, json);
@@ -344,9 +323,9 @@ TEST_P(FixtureTest, GzipAndPlainGiveIdenticalGraphs) {
     expectSameGraph(**mem, **plain);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(kFixtures),
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(kRealSnapshots),
                          [](const ::testing::TestParamInfo<Fixture>& info) {
-                             std::string n = info.param.file;
+                             std::string n = info.param.snapshot;
                              n = n.substr(0, n.find('.'));
                              std::replace(n.begin(), n.end(), '-', '_');
                              return n;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Golden tests: every number of the Summary, its filters, the Statistics and per-node samples must
 // equal what DevTools' own code computes for the same file (tests/data/*.summary.json).
+#include "../real_snapshots.h"
 #include "golden_util.h"
 
 #include "heapscope/format.h"
@@ -11,31 +12,7 @@
 namespace heapscope::test {
 namespace {
 
-struct Fixture {
-    const char* snapshot;
-    const char* oracle;
-};
-
-const Fixture kFixtures[] = {
-    {"tiny-node20.heapsnapshot.gz", "tiny-node20.summary.json"},
-    {"leak-A-node20.heapsnapshot.gz", "leak-A-node20.summary.json"},
-    {"leak-B-node20.heapsnapshot.gz", "leak-B-node20.summary.json"},
-    {"strings-node20.heapsnapshot.gz", "strings-node20.summary.json"},
-    {"alloc-node20.heapsnapshot.gz", "alloc-node20.summary.json"},
-    {"alloc-timeline-node20.heaptimeline.gz", "alloc-timeline-node20.summary.json"},
-    {"dom-alloc-timeline-chromium.heaptimeline.gz", "dom-alloc-timeline-chromium.summary.json"},
-    {"dom-detached-chromium.heapsnapshot.gz", "dom-detached-chromium.summary.json"},
-    {"leak2-C-node20.heapsnapshot.gz", "leak2-C-node20.summary.json"},
-    {"mixed-node18.heapsnapshot.gz", "mixed-node18.summary.json"},
-    {"mixed-node22.heapsnapshot.gz", "mixed-node22.summary.json"},
-    {"mixed-node24.heapsnapshot.gz", "mixed-node24.summary.json"},
-    {"mixed-pair-node26-B.heapsnapshot.gz", "mixed-pair-node26-B.summary.json"},
-    {"mixed-pair-deno2-B.heapsnapshot.gz", "mixed-pair-deno2-B.summary.json"},
-    {"mixed-bun1.heapsnapshot.gz", "mixed-bun1.summary.json"},
-    {"mixed-timeline-node12.heaptimeline.gz", "mixed-timeline-node12.summary.json"},
-    {"mixed-timeline-node26.heaptimeline.gz", "mixed-timeline-node26.summary.json"},
-    {"mixed-timeline-deno2.heaptimeline.gz", "mixed-timeline-deno2.summary.json"},
-};
+using Fixture = RealSnapshot;
 
 class Golden : public ::testing::TestWithParam<Fixture> {};
 
@@ -179,7 +156,7 @@ TEST_P(Golden, NodeSamples) {
     EXPECT_GT(checked, 200u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, ::testing::ValuesIn(kFixtures), [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, ::testing::ValuesIn(kRealSnapshots), [](const auto& info) {
     std::string name = info.param.snapshot;
     name = name.substr(0, name.find('.'));
     for (char& c : name)
