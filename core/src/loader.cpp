@@ -1349,6 +1349,11 @@ std::optional<Error> Loader::parseBigArrays() {
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::NameOrIndex) - m_edgeRoles.begin());
     const std::uint32_t edgeTypeField = std::uint32_t(
         std::find(m_edgeRoles.begin(), m_edgeRoles.end(), EdgeRole::Type) - m_edgeRoles.begin());
+    auto missingNameReason = [&](std::uint64_t edge) {
+        return "edge " + std::to_string(edge) + " is named by string " +
+               std::to_string(s.edgeNameOrIndex[edge]) + ", but \"strings\" holds only " +
+               std::to_string(m_stringCount) + " strings";
+    };
     // Edge types whose name_or_index is a string id (checked against the string count).
     std::array<std::uint8_t, 256> stringNamed{};
     for (std::size_t t = 0; t < s.edgeKinds.size() && t < stringNamed.size(); ++t)
@@ -1648,10 +1653,7 @@ std::optional<Error> Loader::parseBigArrays() {
                     }
                     if (!nodes && nameField < fields && edgeTypeField < fields && typeOk &&
                         stringNamed[s.edgeType[record + r]] && s.edgeNameOrIndex[record + r] >= stringCount) {
-                        fail(locate(from, k + r * fields + nameField),
-                             "edge " + std::to_string(record + r) + " is named by string " +
-                                 std::to_string(s.edgeNameOrIndex[record + r]) +
-                                 ", but \"strings\" holds only " + std::to_string(stringCount) + " strings");
+                        fail(locate(from, k + r * fields + nameField), missingNameReason(record + r));
                         recordOk = false;
                     }
                     if (!recordOk)
@@ -1855,10 +1857,7 @@ std::optional<Error> Loader::parseBigArrays() {
         if (failure && (edgeValueOffset(e * G + edgeTypeField) >= parsedUpTo ||
                         edgeValueOffset(e * G + nameField) >= parsedUpTo))
             break; // this edge and the later ones come after the parse error
-        return error("edges", std::int64_t(edgeValueOffset(e * G + nameField)),
-                     "edge " + std::to_string(e) + " is named by string " +
-                         std::to_string(s.edgeNameOrIndex[e]) + ", but \"strings\" holds only " +
-                         std::to_string(stringCount) + " strings");
+        return error("edges", std::int64_t(edgeValueOffset(e * G + nameField)), missingNameReason(e));
     }
     if (failure)
         return error(failure->stage, std::int64_t(failure->offset), failure->reason);

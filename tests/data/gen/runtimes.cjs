@@ -2,18 +2,16 @@
 // Makes the mixed-* golden snapshots: one workload (classes, closures, Map/Set/WeakMap/WeakSet,
 // cons and sliced strings, lone surrogates, typed arrays, BigInt, Proxy, private fields...) run by
 // Node.js 12 to 26, Deno and Bun, each writing its own heap snapshot. CommonJS so that Node 12 runs it.
-//   node runtimes.cjs OUT.heapsnapshot v8            v8.writeHeapSnapshot (Node, Deno)
-//   bun runtimes.cjs OUT.heapsnapshot bun            Bun.generateHeapSnapshot('v8')
-//   node runtimes.cjs OUT.heaptimeline timeline      allocation tracking through node:inspector
-//   node runtimes.cjs OUT.heapsnapshot inspector     HeapProfiler.takeHeapSnapshot through node:inspector
-//   node runtimes.cjs OUT pair | bun runtimes.cjs OUT bun-pair
-//                                                    OUT-A.heapsnapshot, then growth and garbage,
+//   RUNTIME runtimes.cjs OUT.heapsnapshot            one snapshot (v8.writeHeapSnapshot; in Bun,
+//                                                    Bun.generateHeapSnapshot('v8'))
+//   RUNTIME runtimes.cjs OUT pair                    OUT-A.heapsnapshot, then growth and garbage,
 //                                                    then OUT-B.heapsnapshot (for the Comparison)
+//   node runtimes.cjs OUT.heaptimeline timeline      allocation tracking through node:inspector
 // The expected numbers (mixed-*.summary.json) are DevTools' own, from its heap snapshot worker.
 'use strict';
 const fs = require('fs');
 const out = process.argv[2];
-const mode = process.argv[3] || 'v8';
+const mode = process.argv[3] || 'snapshot';
 
 let session = null;
 const chunks = [];
@@ -59,10 +57,10 @@ globalThis.__keep = keep;
 let garbage = []; for (let i = 0; i < 10000; ++i) garbage.push({ g: i }); garbage = null; // unreachable if no GC before
 
 function write(file) {
-  if (mode === 'bun-pair') fs.writeFileSync(file, Bun.generateHeapSnapshot('v8'));
+  if (typeof Bun !== 'undefined') fs.writeFileSync(file, Bun.generateHeapSnapshot('v8'));
   else require('v8').writeHeapSnapshot(file);
 }
-if (mode === 'pair' || mode === 'bun-pair') {
+if (mode === 'pair') {
   write(out + '-A.heapsnapshot');
   // Growth: new shapes and a longer Map; deleted: half the first shapes and every closure.
   for (let i = 0; i < 700; ++i) keep.shapes.push(new Shape('later-' + i));
@@ -71,21 +69,8 @@ if (mode === 'pair' || mode === 'bun-pair') {
   keep.closures.length = 0;
   keep.strings.push(new Array(50).fill('grown').join('/'));
   write(out + '-B.heapsnapshot');
-} else if (mode === 'v8') {
-  require('v8').writeHeapSnapshot(out);
-} else if (mode === 'bun') {
-  fs.writeFileSync(out, Bun.generateHeapSnapshot('v8'));
 } else if (mode === 'timeline') {
   post('HeapProfiler.stopTrackingHeapObjects', { reportProgress: false }, () => { fs.writeFileSync(out, chunks.join('')); session.disconnect(); });
-} else if (mode === 'inspector') {
-  const inspector = require('inspector');
-  const session = new inspector.Session();
-  session.connect();
-  const chunks = [];
-  session.on('HeapProfiler.addHeapSnapshotChunk', (msg) => chunks.push(msg.params.chunk));
-  session.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, (err) => {
-    if (err) throw err;
-    fs.writeFileSync(out, chunks.join(''));
-    session.disconnect();
-  });
+} else {
+  write(out);
 }
