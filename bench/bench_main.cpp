@@ -32,10 +32,10 @@ int cancelBench(const std::string& path) {
     for (int delayMs :
          {0, 20, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 4000}) {
         StopFlag stop;
-        std::atomic<const char*> stage{"-"};
+        std::atomic<int> stage{-1};
         WorkContext ctx;
         ctx.stop = &stop;
-        ctx.progress = [&](const char* s, std::uint64_t, std::uint64_t) { stage.store(s); };
+        ctx.progress = [&](Stage s, std::uint64_t, std::uint64_t) { stage.store(int(s)); };
         std::atomic<bool> finished{false};
         std::string result;
         Clock::time_point stoppedAt;
@@ -52,7 +52,8 @@ int cancelBench(const std::string& path) {
         });
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         const auto requested = Clock::now();
-        const std::string at = stage.load();
+        const int atStage = stage.load();
+        const std::string at = atStage < 0 ? "-" : std::string(stageName(Stage(atStage)));
         stop.requestStop();
         worker.join();
         double latency = std::chrono::duration<double, std::milli>(stoppedAt - requested).count();

@@ -9,56 +9,12 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
-#include <cstring>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// Rough share of the total time each stage takes on a large file (measured on a 1 GB snapshot),
-// so one bar moves at an even pace through loading and analysis.
-struct StageWeight {
-    const char* name;
-    double weight;
-    const char* title;
-};
-constexpr StageWeight kStages[] = {
-    {"reading", 0.04, QT_TRANSLATE_NOOP("SnapshotDocument", "Reading")},
-    {"parsing", 0.36, QT_TRANSLATE_NOOP("SnapshotDocument", "Parsing")},
-    {"indexing", 0.10, QT_TRANSLATE_NOOP("SnapshotDocument", "Indexing")},
-    {"distances", 0.08, QT_TRANSLATE_NOOP("SnapshotDocument", "Distances")},
-    {"dominators", 0.22, QT_TRANSLATE_NOOP("SnapshotDocument", "Dominators")},
-    {"retained sizes", 0.06, QT_TRANSLATE_NOOP("SnapshotDocument", "Retained sizes")},
-    {"classes", 0.08, QT_TRANSLATE_NOOP("SnapshotDocument", "Classes")},
-    {"aggregates", 0.06, QT_TRANSLATE_NOOP("SnapshotDocument", "Aggregates")},
-};
 constexpr int kProgressScale = 10000;
-
-// Overall fraction for (stage, done/total); unknown stages keep the position of the last known one.
-double overallFraction(const char* stage, std::uint64_t done, std::uint64_t total, int& lastStage) {
-    int idx = -1;
-    for (int i = 0; i < int(std::size(kStages)); ++i) {
-        if (std::strcmp(kStages[i].name, stage) == 0) {
-            idx = i;
-            break;
-        }
-    }
-    if (idx < 0)
-        idx = lastStage < 0 ? 0 : lastStage;
-    lastStage = idx;
-    double before = 0;
-    for (int i = 0; i < idx; ++i)
-        before += kStages[i].weight;
-    const double inStage = total ? std::min(1.0, double(done) / double(total)) : 0.0;
-    return std::min(1.0, before + kStages[idx].weight * inStage);
-}
-
-QString stageTitle(const char* stage) {
-    for (const auto& s : kStages)
-        if (std::strcmp(s.name, stage) == 0)
-            return QCoreApplication::translate("SnapshotDocument", s.title);
-    return QString::fromUtf8(stage);
-}
 
 } // namespace
 
@@ -115,11 +71,10 @@ void SnapshotDocument::load() {
     connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, generation, watcher](int value) {
         if (generation != m_generation || m_state != State::Loading)
             return;
-        const QString text = watcher->progressText();
-        const qsizetype nl = text.indexOf(u'\n');
-        m_stage = nl < 0 ? text : text.left(nl);
-        m_progressText = nl < 0 ? text : text.mid(nl + 1);
+        // The label shows the bar's own number: the fraction of the whole open, not of the stage.
+        m_stage = watcher->progressText();
         m_fraction = double(value) / kProgressScale;
+        m_progressText = m_stage + u" · "_s + QString::number(int(m_fraction * 100)) + u" %"_s;
         Q_EMIT progress(m_stage, m_fraction, m_progressText);
         Q_EMIT stateChanged();
     });
@@ -137,11 +92,10 @@ void SnapshotDocument::load() {
     QFuture<std::shared_ptr<Result>> future =
         QtConcurrent::run([path, stop](QPromise<std::shared_ptr<Result>>& promise) {
             promise.setProgressRange(0, kProgressScale);
-            int lastStage = -1;
             auto lastReport = std::chrono::steady_clock::now() - std::chrono::seconds(1);
             heapscope::WorkContext context;
             context.stop = stop.get();
-            context.progress = [&](const char* stage, std::uint64_t done, std::uint64_t total) {
+            context.progress = [&](heapscope::Stage stage, std::uint64_t done, std::uint64_t total) {
                 // The promise may be canceled from the GUI thread too (QFuture::cancel()).
                 if (promise.isCanceled())
                     stop->requestStop();
@@ -149,11 +103,10 @@ void SnapshotDocument::load() {
                 if (now - lastReport < std::chrono::milliseconds(40) && done < total)
                     return;
                 lastReport = now;
-                const double f = overallFraction(stage, done, total, lastStage);
-                QString detail = stageTitle(stage);
-                if (total > 0)
-                    detail += u" · "_s + QString::number(int(100.0 * double(done) / double(total))) + u" %"_s;
-                promise.setProgressValueAndText(int(f * kProgressScale), stageTitle(stage) + u'\n' + detail);
+                const std::string_view title = heapscope::stageTitle(stage);
+                promise.setProgressValueAndText(
+                    int(heapscope::jobFraction(stage, done, total) * kProgressScale),
+                    QString::fromUtf8(title.data(), qsizetype(title.size())));
             };
 
             auto result = std::make_shared<Result>();

@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include "heapscope/progress.h"
+
 namespace heapscope {
 
 /// A typed index: a node ordinal can never be passed where a string id is expected.
@@ -58,9 +60,9 @@ private:
     std::variant<T, Error> m_data;
 };
 
-/// Long work reports progress per stage: done and total are in the stage's own unit (bytes, nodes).
-/// Called from the thread that runs the work, at most every few milliseconds.
-using ProgressFn = std::function<void(const char* stage, std::uint64_t done, std::uint64_t total)>;
+/// Long work reports progress per stage: done and total are in the stage's own unit (see Stage).
+/// Called from the threads that run the work, one call at a time, at most every few milliseconds.
+using ProgressFn = std::function<void(Stage stage, std::uint64_t done, std::uint64_t total)>;
 
 /// Cooperative cancellation shared between the caller and the work; cheap to poll.
 class StopFlag {
@@ -78,7 +80,7 @@ struct WorkContext {
     ProgressFn progress;
     const StopFlag* stop = nullptr;
     bool stopRequested() const { return stop && stop->stopRequested(); }
-    void report(const char* stage, std::uint64_t done, std::uint64_t total) const {
+    void report(Stage stage, std::uint64_t done, std::uint64_t total) const {
         if (progress)
             progress(stage, done, total);
     }

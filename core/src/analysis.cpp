@@ -519,6 +519,39 @@ private:
     Signal m_essentialSlotsReady;  // by retainer slot, built on the second thread
     Signal m_dominatorArraysReady; // mapped in on the second thread
     std::mutex m_timingMutex;
+    // Progress of the analysis in 1/1000: the passes on the main thread's path, by their usual share
+    // of its time on a large file; the dominator pass also reports from inside. Both threads report,
+    // one call at a time.
+    std::mutex m_progressMutex;
+    std::uint64_t m_progressDone = 0;
+    static constexpr std::uint64_t kProgressTotal = 1000;
+    // Where the analysis stands when a pass on the main thread's path ends (the passes of the other
+    // thread run beside them and do not move the bar).
+    static std::uint64_t progressAfter(std::string_view pass) {
+        static constexpr std::pair<std::string_view, std::uint64_t> kEnds[] = {
+            {"DOM state", 40},
+            {"flags", 160},
+            {"essential edges", 260},
+            {"shallow sizes", 360},
+            {"dominators", 910},
+            {"dominator tree", 950},
+            {"class retained sizes", 1000}};
+        for (const auto& [name, end] : kEnds)
+            if (name == pass)
+                return end;
+        return 0;
+    }
+    // Reports the analysis at `done` of 1000 (never backwards).
+    void reportProgress(std::uint64_t done) {
+        std::lock_guard lock(m_progressMutex);
+        m_progressDone = std::clamp(done, m_progressDone, kProgressTotal);
+        m_context.report(Stage::Analysis, m_progressDone, kProgressTotal);
+    }
+    // Within the dominator pass: `fraction` of it done.
+    void reportDominatorProgress(double fraction) {
+        const std::uint64_t begin = progressAfter("shallow sizes");
+        reportProgress(begin + std::uint64_t(fraction * double(progressAfter("dominators") - begin)));
+    }
     // Runs one pass and records its wall time (both threads record; the bundle keeps them in order).
     template <typename Fn> auto timed(const char* name, Fn&& fn) {
         const auto start = std::chrono::steady_clock::now();
@@ -529,8 +562,12 @@ private:
             ~Record() {
                 const double secs =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                std::lock_guard lock(self->m_timingMutex);
-                self->m_a->passTimings.emplace_back(name, secs);
+                {
+                    std::lock_guard lock(self->m_timingMutex);
+                    self->m_a->passTimings.emplace_back(name, secs);
+                }
+                if (const std::uint64_t end = progressAfter(name))
+                    self->reportProgress(end);
             }
         } record{this, name, start};
         return fn();
@@ -958,6 +995,7 @@ bool Analyzer::computeDominators() {
     if (stopped())
         return false;
     phase("dominators (DFS)");
+    reportDominatorProgress(0.3);
     for (std::size_t v = 0; v < L; ++v)
         link[v].ancestor = 0; // done being nextEdge
     // Buckets as singly linked lists: head per vertex, next per member.
@@ -1002,6 +1040,8 @@ bool Analyzer::computeDominators() {
     for (std::uint32_t i = n; i >= 2; --i) {
         if (tick())
             return false;
+        if ((i & 0x3FFFF) == 0)
+            reportDominatorProgress(0.3 + 0.65 * double(n - i) / double(n));
         const std::uint32_t w = vertex[i];
         const std::uint32_t wo = w - 1;
         if (i > 16) {
@@ -1464,7 +1504,7 @@ Expected<AnalysisPtr> Analyzer::run() {
     const Snapshot& s = m_s;
     const std::uint32_t N = s.nodeCount;
     try {
-        m_context.report("analysis", 0, 6);
+        reportProgress(0);
         timed("DOM state", [&] { propagateDomState(); });
         {
             const std::uint32_t root = s.rootOrdinal;
@@ -1474,7 +1514,6 @@ Expected<AnalysisPtr> Analyzer::run() {
         }
         if (stopped())
             return cancelledError(s);
-        m_context.report("dominators", 1, 6);
         // Two lines of work that meet at the end: the dominator tree here; shallow sizes, distances,
         // class names and the Summary's rows on a second thread. Retained sizes wait for the
         // shallow sizes.
@@ -1608,7 +1647,6 @@ Expected<AnalysisPtr> Analyzer::run() {
                 m_stop = true;
                 return;
             }
-            m_context.report("retained sizes", 3, 6);
             timed("dominator tree", [&] { buildDominatedLists(); });
         };
         if (!oneThread) {
@@ -1638,11 +1676,9 @@ Expected<AnalysisPtr> Analyzer::run() {
                     m_a->flags[n] |= kFlagPageObject;
         m_a->reachableCount = N - m_a->unreachableCount;
         m_a->totalSize = m_a->retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
-        m_context.report("classes", 4, 6);
         // the rest of the statistics came from the second thread
         m_a->statistics.total = m_a->totalSize;
         m_a->statistics.v8heapTotal = m_a->totalSize - m_a->statistics.nativeTotal;
-        m_context.report("aggregates", 5, 6);
         if (m_options.aggregateAll) {
             timed("class retained sizes", [&] {
                 detail::addClassRetainedSizes(
@@ -1654,7 +1690,7 @@ Expected<AnalysisPtr> Analyzer::run() {
             detail::sortRows(m_a->classes, rows);
             m_a->allObjects = std::move(rows);
         }
-        m_context.report("aggregates", 6, 6);
+        reportProgress(kProgressTotal);
         return AnalysisPtr(std::move(m_a));
     } catch (const std::bad_alloc&) {
         Error e;

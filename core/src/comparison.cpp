@@ -57,7 +57,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         e.cancelled = true;
         return e;
     };
-    context.report("comparison", 0, 4);
+    context.report(Stage::Comparison, 0, 4);
     // The base classified with the current snapshot's interface definitions.
     if (sameInterfaces(base->interfaces, current->interfaces)) {
         result->baseClassOf = PodArray<std::uint32_t>::uninitialized(bs.nodeCount);
@@ -67,12 +67,12 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
                                  stopped)) {
         return cancelled();
     }
-    context.report("comparison", 1, 4);
+    context.report(Stage::Comparison, 1, 4);
     const Aggregates baseAgg =
         detail::aggregateWith(*base, result->baseClassOf.data(), result->baseClasses, nullptr);
     if (stopped())
         return cancelled();
-    context.report("comparison", 2, 4);
+    context.report(Stage::Comparison, 2, 4);
     auto baseInstances = instancesById(*base, result->baseClassOf.data(), result->baseClasses.size());
     auto currentInstances = instancesById(*current, current->classOf.data(), current->classes.size());
     std::vector<std::uint64_t> baseRetained(result->baseClasses.size(), 0);
@@ -162,7 +162,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         diffClass(nullptr, &currentInstances[cc], d);
         finish(std::move(d));
     }
-    context.report("comparison", 3, 4);
+    context.report(Stage::Comparison, 3, 4);
     std::sort(result->classes.begin(), result->classes.end(), [](const ClassDiff& a, const ClassDiff& b) {
         if (a.sizeDelta() != b.sizeDelta())
             return a.sizeDelta() > b.sizeDelta();
@@ -197,7 +197,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
     if (isOlder(cs, bs))
         result->warnings.push_back(
             "the base snapshot was taken after the other one (its object ids are newer)");
-    context.report("comparison", 4, 4);
+    context.report(Stage::Comparison, 4, 4);
     return ComparisonPtr(std::move(result));
 }
 

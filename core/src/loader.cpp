@@ -482,7 +482,7 @@ std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t s
         }
         const auto now = std::chrono::steady_clock::now();
         if (now - lastReport > std::chrono::milliseconds(30)) {
-            m_context.report("reading", consumed, size);
+            m_context.report(Stage::Reading, consumed, size);
             lastReport = now;
         }
     }
@@ -862,7 +862,7 @@ std::optional<Error> Loader::parseStrings(std::uint64_t& pos, bool reportProgres
                 return cancelled();
             const auto now = std::chrono::steady_clock::now();
             if (reportProgress && now - lastReport > std::chrono::milliseconds(30)) {
-                m_context.report("parsing", p, m_size);
+                m_context.report(Stage::Parsing, p, m_size);
                 lastReport = now;
             }
         }
@@ -1071,7 +1071,7 @@ Expected<SnapshotPtr> Loader::parse() {
         m_snapshot->fileSize = m_size;
         m_snapshot->format.gzip = m_compressedSize != 0;
         m_snapshot->format.compressedSize = m_compressedSize;
-        m_context.report("reading", 0, m_size);
+        m_context.report(Stage::Reading, 0, m_size);
         auto scanned = scanTopLevel();
         if (m_prefetch.joinable())
             m_prefetch.join();
@@ -1123,12 +1123,13 @@ Expected<SnapshotPtr> Loader::parse() {
         if (auto e = parseBigArrays())
             return *e;
         endStage("parse");
+        m_context.report(Stage::Indexing, 0, 1);
         if (auto e = buildIndexes())
             return *e;
         if (auto e = parseSmallSections())
             return *e;
         endStage("index");
-        m_context.report("indexing", 1, 1);
+        m_context.report(Stage::Indexing, 1, 1);
         return SnapshotPtr(std::move(m_snapshot));
     } catch (const std::bad_alloc&) {
         return error("memory", -1, "there is not enough memory to load this snapshot");
@@ -1794,7 +1795,7 @@ std::optional<Error> Loader::parseBigArrays() {
                 if (failures.failedBefore(std::uint64_t(piece.begin - m_data)))
                     return; // an earlier error wins; one later in the file cannot
                 if (thread == 0)
-                    m_context.report("parsing", bytesDone.load(std::memory_order_relaxed), bytesTotal);
+                    m_context.report(Stage::Parsing, bytesDone.load(std::memory_order_relaxed), bytesTotal);
                 if (!m_readBigArrays && p - releasedUpTo > (32 << 20)) {
                     releasePages(releasedUpTo, p - 4096);
                     releasedUpTo = p - 4096;
@@ -1867,7 +1868,7 @@ std::optional<Error> Loader::parseBigArrays() {
         return error("nodes", std::int64_t(nodesSec.begin),
                      "a node name refers to string " + std::to_string(maxNameId.load()) +
                          ", but \"strings\" holds only " + std::to_string(s.strings.size()) + " strings");
-    m_context.report("parsing", bytesTotal, bytesTotal);
+    m_context.report(Stage::Parsing, bytesTotal, bytesTotal);
     return std::nullopt;
 }
 

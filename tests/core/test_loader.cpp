@@ -4,6 +4,7 @@
 #include "../real_snapshots.h"
 #include "test_util.h"
 
+#include "heapscope/analysis.h"
 #include "heapscope/loader.h"
 #include "heapscope/snapshot.h"
 
@@ -1621,13 +1622,13 @@ TEST(Cancellation, StopBeforeLoadingPlainFile) {
 
 TEST(Cancellation, StopFromProgressCallbackInEveryStage) {
     const std::string json = gunzip(readFile(dataPath("leak-B-node20.heapsnapshot.gz")));
-    for (const char* stage : {"reading", "parsing"}) {
-        SCOPED_TRACE(stage);
+    for (Stage stage : {Stage::Reading, Stage::Parsing, Stage::Indexing}) {
+        SCOPED_TRACE(stageName(stage));
         StopFlag stop;
         WorkContext ctx;
         ctx.stop = &stop;
-        ctx.progress = [&](const char* s, std::uint64_t, std::uint64_t) {
-            if (std::string_view(s) == stage)
+        ctx.progress = [&](Stage s, std::uint64_t, std::uint64_t) {
+            if (s == stage)
                 stop.requestStop();
         };
         auto r = loadSnapshotFromMemory(json, "leak-B", {}, ctx);
@@ -1664,9 +1665,9 @@ TEST(Progress, StagesInOrderAndBounded) {
     std::vector<std::string> stages;
     bool bounded = true;
     WorkContext ctx;
-    ctx.progress = [&](const char* s, std::uint64_t done, std::uint64_t total) {
-        if (stages.empty() || stages.back() != s)
-            stages.emplace_back(s);
+    ctx.progress = [&](Stage s, std::uint64_t done, std::uint64_t total) {
+        if (stages.empty() || stages.back() != stageName(s))
+            stages.emplace_back(stageName(s));
         bounded = bounded && done <= total;
     };
     LoadTimings timings;
@@ -1679,6 +1680,44 @@ TEST(Progress, StagesInOrderAndBounded) {
         EXPECT_GE(st.seconds, 0.0);
         EXPECT_GT(st.peakRssBytes, 0u);
     }
+}
+
+} // namespace
+
+namespace {
+
+TEST(Progress, AnalysisMovesForwardToTheEnd) {
+    auto snapshot = loadSnapshot(dataPath("leak-A-node20.heapsnapshot.gz"));
+    ASSERT_TRUE(snapshot.ok()) << snapshot.error().message();
+    std::vector<std::uint64_t> done;
+    bool onlyAnalysis = true;
+    WorkContext ctx;
+    ctx.progress = [&](Stage s, std::uint64_t d, std::uint64_t total) {
+        onlyAnalysis = onlyAnalysis && s == Stage::Analysis && total == 1000;
+        done.push_back(d);
+    };
+    auto analysis = analyze(*snapshot, {}, ctx);
+    ASSERT_TRUE(analysis.ok()) << analysis.error().message();
+    EXPECT_TRUE(onlyAnalysis);
+    ASSERT_GE(done.size(), 5u); // the passes move the bar, not only the start and the end
+    EXPECT_EQ(done.front(), 0u);
+    EXPECT_EQ(done.back(), 1000u);
+    EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
+}
+
+TEST(Progress, OneBarThroughTheOpen) {
+    // The stages of opening a snapshot follow one another on one bar from 0 to 1.
+    double last = 0;
+    for (Stage stage : {Stage::Reading, Stage::Parsing, Stage::Indexing, Stage::Analysis}) {
+        SCOPED_TRACE(stageName(stage));
+        EXPECT_DOUBLE_EQ(jobFraction(stage, 0, 100), last);
+        EXPECT_LT(jobFraction(stage, 50, 100), jobFraction(stage, 100, 100));
+        last = jobFraction(stage, 100, 100);
+    }
+    EXPECT_DOUBLE_EQ(last, 1.0);
+    // A job of its own fills its own bar.
+    EXPECT_DOUBLE_EQ(jobFraction(Stage::Comparison, 1, 4), 0.25);
+    EXPECT_EQ(stageTitle(Stage::Parsing), "Parsing");
 }
 
 } // namespace
