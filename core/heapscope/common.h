@@ -29,6 +29,19 @@ using EdgeOrdinal = StrongIndex<struct EdgeOrdinalTag>;
 /// Index into a snapshot's string table.
 using StringId = StrongIndex<struct StringIdTag>;
 
+/// "No value" for a 32-bit index: all bits set, which no real node, edge or string can have (the
+/// loader refuses counts above 0xFFFFFFFE). One name per kind of index, so that a reader knows what
+/// is missing; all are the same value.
+inline constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
+/// No node ordinal.
+inline constexpr std::uint32_t kNoNode = kNoIndex;
+/// No edge ordinal.
+inline constexpr std::uint32_t kNoEdge = kNoIndex;
+/// No string id.
+inline constexpr std::uint32_t kNoString = kNoIndex;
+/// No trace tree node (the parent of a top trace node).
+inline constexpr std::uint32_t kNoTraceNode = kNoIndex;
+
 /// What went wrong, where. Every failure of the core library is reported as one of these.
 struct Error {
     std::string file;         ///< the input file, as given
@@ -40,6 +53,10 @@ struct Error {
     /// "FILE: REASON (stage S, at byte N)".
     std::string message() const;
 };
+
+/// The error of work stopped on request: `cancelled` set, no offset. `reason` says what stopped
+/// ("the analysis was cancelled"); `stage` may be empty.
+Error cancelledError(std::string file, std::string stage, std::string reason);
 
 /// A value or an Error; the core API never throws across its boundary.
 template <typename T> class Expected {

@@ -20,4 +20,13 @@ std::string Error::message() const {
     return m;
 }
 
+Error cancelledError(std::string file, std::string stage, std::string reason) {
+    Error e;
+    e.file = std::move(file);
+    e.stage = std::move(stage);
+    e.reason = std::move(reason);
+    e.cancelled = true;
+    return e;
+}
+
 } // namespace heapscope
