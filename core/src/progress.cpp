@@ -45,6 +45,8 @@ double jobFraction(Stage stage, std::uint64_t done, std::uint64_t total) {
     const StageInfo& current = info(stage);
     if (current.openWeight == 0.0)
         return inStage;
+    if (stage == Stage::Analysis && inStage == 1.0)
+        return 1.0; // the open is done; no rounding short of it
     double before = 0;
     for (int i = 0; i < int(stage); ++i)
         before += kStages[i].openWeight;
