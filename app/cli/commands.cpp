@@ -6,6 +6,7 @@
 #endif
 #include "heapscope/analysis.h"
 #include "heapscope/comparison.h"
+#include "heapscope/csv.h"
 #include "heapscope/format.h"
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
@@ -247,19 +248,6 @@ std::optional<NodeFilter> parseFilter(const std::string& text) {
     return std::nullopt;
 }
 
-std::string csvField(std::string_view s) {
-    std::string u = text::toUtf8(s);
-    if (u.find_first_of(",\"\n\r") == std::string::npos)
-        return u;
-    std::string out = "\"";
-    for (char c : u) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 // Pads a UTF-8 string to a display width (counting code points).
 std::string pad(const std::string& s, std::size_t width, bool right = false) {
     std::size_t cps = 0;
@@ -382,14 +370,21 @@ int cmdSummary(const std::vector<std::string>& argv) {
         w.endObject();
         std::printf("%s\n", w.str().c_str());
     } else if (args->has("--csv")) {
-        std::printf("key,name,count,distance,self_size,retained_size\n");
+        csv::Writer w;
+        for (const char* title : {"key", "name", "count", "distance", "self_size", "retained_size"})
+            w.text(title);
+        w.endRow();
         for (std::size_t i = 0; i < count; ++i) {
             const auto& c = rows->classes[i];
-            std::printf("%s,%s,%u,%d,%llu,%llu\n", csvField(a.classes[c.classIndex].key).c_str(),
-                        csvField(a.classes[c.classIndex].name).c_str(), c.count, c.distance,
-                        static_cast<unsigned long long>(c.selfSize),
-                        static_cast<unsigned long long>(c.retainedSize));
+            w.text(a.classes[c.classIndex].key)
+                .text(a.classes[c.classIndex].name)
+                .number(c.count)
+                .number(c.distance)
+                .number(c.selfSize)
+                .number(c.retainedSize)
+                .endRow();
         }
+        std::fputs(w.str().c_str(), stdout);
     } else {
         std::printf("%s: %s objects, %s total (%s classes)\n", a.snapshot->path.c_str(),
                     format::grouped(rows->objectCount).c_str(), format::bytesAdaptive(a.totalSize).c_str(),
@@ -559,21 +554,31 @@ int cmdDiff(const std::vector<std::string>& argv) {
         w.endObject();
         std::printf("%s\n", w.str().c_str());
     } else if (args->has("--csv")) {
-        std::printf(
-            "key,name,new_count,deleted_count,delta,alloc_size,freed_size,size_delta,base_count,count,"
-            "survived_count,survived_size,base_retained_size,retained_size,retained_delta%s\n",
-            ids ? ",new_ids,deleted_ids" : "");
+        csv::Writer w;
+        for (const char* title : {"key", "name", "new_count", "deleted_count", "delta", "alloc_size",
+                                  "freed_size", "size_delta", "base_count", "count", "survived_count",
+                                  "survived_size", "base_retained_size", "retained_size", "retained_delta"})
+            w.text(title);
+        if (ids)
+            w.text("new_ids").text("deleted_ids");
+        w.endRow();
         for (std::size_t i = 0; i < count; ++i) {
             const ClassDiff& d = c.classes[i];
-            std::printf("%s,%s,%u,%u,%lld,%llu,%llu,%lld,%u,%u,%u,%llu,%llu,%llu,%lld",
-                        csvField(d.key).c_str(), csvField(d.name).c_str(), d.newCount, d.deletedCount,
-                        static_cast<long long>(d.delta()), static_cast<unsigned long long>(d.allocSize),
-                        static_cast<unsigned long long>(d.freedSize), static_cast<long long>(d.sizeDelta()),
-                        d.baseCount, d.currentCount, d.survivedCount,
-                        static_cast<unsigned long long>(d.survivedSize),
-                        static_cast<unsigned long long>(d.baseRetained),
-                        static_cast<unsigned long long>(d.currentRetained),
-                        static_cast<long long>(d.retainedDelta()));
+            w.text(d.key)
+                .text(d.name)
+                .number(d.newCount)
+                .number(d.deletedCount)
+                .number(d.delta())
+                .number(d.allocSize)
+                .number(d.freedSize)
+                .number(d.sizeDelta())
+                .number(d.baseCount)
+                .number(d.currentCount)
+                .number(d.survivedCount)
+                .number(d.survivedSize)
+                .number(d.baseRetained)
+                .number(d.currentRetained)
+                .number(d.retainedDelta());
             if (ids) {
                 auto join = [](const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
                     std::string out;
@@ -581,11 +586,11 @@ int cmdDiff(const std::vector<std::string>& argv) {
                         out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[n]);
                     return out;
                 };
-                std::printf(",%s,%s", join(*c.current->snapshot, d.newNodes).c_str(),
-                            join(*c.base->snapshot, d.deletedNodes).c_str());
+                w.text(join(*c.current->snapshot, d.newNodes)).text(join(*c.base->snapshot, d.deletedNodes));
             }
-            std::printf("\n");
+            w.endRow();
         }
+        std::fputs(w.str().c_str(), stdout);
     } else {
         std::printf("%s compared with %s: %s new, %s deleted, size %s\n", c.current->snapshot->path.c_str(),
                     c.base->snapshot->path.c_str(), format::grouped(c.totals.newCount).c_str(),

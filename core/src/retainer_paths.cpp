@@ -8,6 +8,7 @@
 #include "heapscope/json_writer.h"
 
 #include <algorithm>
+#include <map>
 #include <queue>
 #include <unordered_map>
 
@@ -26,7 +27,46 @@ struct State {
     std::uint32_t targetCount;
 };
 
+Error cancelledError(const Snapshot& s) {
+    Error e;
+    e.file = s.path;
+    e.stage = "paths";
+    e.reason = "the search was cancelled";
+    e.cancelled = true;
+    return e;
+}
+
+/// What makes a path a different way of holding the objects: its nodes, with every run of context
+/// hops (see isContextHop) replaced by one marker.
+std::vector<std::uint32_t> pathSignature(const Analysis& a, const RetainerPath& path) {
+    std::vector<std::uint32_t> out;
+    out.reserve(path.hops.size());
+    for (const PathHop& hop : path.hops) {
+        if (!isContextHop(a, hop.node))
+            out.push_back(hop.node);
+        else if (out.empty() || out.back() != kNone)
+            out.push_back(kNone);
+    }
+    return out;
+}
+
 } // namespace
+
+bool isContextHop(const Analysis& a, std::uint32_t node) {
+    const Snapshot& s = *a.snapshot;
+    switch (s.kind(node)) {
+    case NodeKind::Hidden:
+    case NodeKind::Object: {
+        const std::string_view name = s.name(node);
+        return name.starts_with("system / ") && name.ends_with("Context");
+    }
+    case NodeKind::Closure:
+        // V8 records a location for every function that has a script; built-ins have none.
+        return !s.locations.empty() && s.location(node) == nullptr;
+    default:
+        return false;
+    }
+}
 
 Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<std::uint32_t>& targetList,
                                           const PathOptions& options, const WorkContext& context) {
@@ -58,6 +98,8 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         std::vector<std::uint32_t> queue{s.rootOrdinal};
         hops[s.rootOrdinal] = 0;
         for (std::size_t head = 0; head < queue.size(); ++head) {
+            if ((head & 0xFFFF) == 0 && context.stopRequested())
+                return cancelledError(s);
             const std::uint32_t n = queue[head];
             for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
                 const std::uint32_t t = s.edgeTo[e];
@@ -68,14 +110,8 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
             }
         }
     }
-    if (context.stopRequested()) {
-        Error e;
-        e.file = s.path;
-        e.stage = "paths";
-        e.reason = "the search was cancelled";
-        e.cancelled = true;
-        return e;
-    }
+    if (context.stopRequested())
+        return cancelledError(s);
 
     std::vector<State> states;
     using Entry = std::pair<std::uint64_t, std::uint32_t>; // (f << 32 | sequence) and state index
@@ -177,6 +213,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     }
 
     std::uint64_t expansions = 0;
+    std::map<std::vector<std::uint32_t>, std::size_t> signatures; // of the paths kept -> their index
     while (!open.empty() && out.paths.size() < options.maxPaths) {
         const std::uint32_t index = open.top().second;
         open.pop();
@@ -198,6 +235,14 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                 prevCount = states[i].edgeCount;
                 path.hops.push_back(hop);
             }
+            if (options.mergeContextVariants) {
+                auto [it, isNew] = signatures.try_emplace(pathSignature(a, path), out.paths.size());
+                if (!isNew) {
+                    ++out.paths[it->second].mergedCount;
+                    ++out.mergedPaths;
+                    continue;
+                }
+            }
             out.paths.push_back(std::move(path));
             continue;
         }
@@ -205,9 +250,10 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
             out.searchCutShort = true;
             break;
         }
-        if ((expansions & 0xFFFF) == 0 && context.stopRequested()) {
-            out.searchCutShort = true;
-            break;
+        if ((expansions & 0xFFFF) == 0) {
+            if (context.stopRequested())
+                return cancelledError(s);
+            context.report(Stage::PathSearch, expansions, options.maxExpansions);
         }
         expand(index);
     }
@@ -253,7 +299,21 @@ std::vector<std::string> notes(const RetainerPaths& p, std::size_t found) {
         n.push_back("Some paths were longer than the length limit and are not shown.");
     if (found == 0 && !p.unreachable && !p.searchCutShort && !p.longerPathsSkipped)
         n.push_back("No retaining path was found.");
+    if (p.mergedPaths > 0)
+        n.push_back(format::grouped(p.mergedPaths) +
+                    (p.mergedPaths == 1 ? " more path was" : " more paths were") +
+                    " merged into the ones shown: they differ from them only in the system contexts or "
+                    "built-in functions they pass through.");
     return n;
+}
+
+/// ", 2 variants merged" after a path's title.
+std::string mergedSuffix(const RetainerPath& path) {
+    if (path.mergedCount == 0)
+        return {};
+    return ", " + format::grouped(path.mergedCount) +
+           (path.mergedCount == 1 ? " variant merged" : " variants merged") +
+           " (other system contexts or built-in functions)";
 }
 
 std::string markdownEscape(const std::string& s) {
@@ -282,7 +342,7 @@ std::string formatPathsText(const Analysis& a, const RetainerPaths& p) {
                std::to_string(path.hops.size()) + (path.hops.size() == 1 ? " hop" : " hops");
         if (path.targetCount > 1)
             out += ", holding " + format::grouped(path.targetCount) + " of the objects";
-        out += ":\n";
+        out += mergedSuffix(path) + ":\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
             out += "  ";
@@ -307,7 +367,8 @@ std::string formatPathsMarkdown(const Analysis& a, const RetainerPaths& p) {
                std::to_string(path.hops.size()) + (path.hops.size() == 1 ? " hop" : " hops");
         if (path.targetCount > 1)
             out += ", holding " + format::grouped(path.targetCount) + " of the objects";
-        out += ")\n\n| # | Edge | Object | Shallow | Retained | Distance |\n|---:|---|---|---:|---:|---:|\n";
+        out += markdownEscape(mergedSuffix(path)) +
+               ")\n\n| # | Edge | Object | Shallow | Retained | Distance |\n|---:|---|---|---:|---:|---:|\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
             out += "| " + std::to_string(h + 1) + " | " +
@@ -346,11 +407,13 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
     w.field("search_cut_short", p.searchCutShort);
     w.field("longer_paths_skipped", p.longerPathsSkipped);
     w.field("unreachable", p.unreachable);
+    w.field("merged_paths", std::uint64_t(p.mergedPaths));
     w.key("paths").beginArray();
     for (const RetainerPath& path : p.paths) {
         w.beginObject();
         w.field("length", std::uint64_t(path.hops.size()));
         w.field("target_count", std::uint64_t(path.targetCount));
+        w.field("merged_count", std::uint64_t(path.mergedCount));
         w.key("hops").beginArray();
         for (const PathHop& hop : path.hops) {
             w.beginObject();
