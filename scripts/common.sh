@@ -21,8 +21,8 @@ HEAPSCOPE_DEB_PACKAGES=(
     libqt6gui6 fonts-dejavu-core
     # core: JSON parser, gzip
     libsimdjson-dev zlib1g-dev
-    # tests
-    libgtest-dev googletest xvfb xauth
+    # tests, and the format check (clang-format 14, as .clang-format expects)
+    libgtest-dev googletest xvfb xauth clang-format
     # icons, desktop integration and the .deb (packaging test)
     imagemagick desktop-file-utils appstream shared-mime-info dpkg-dev file
 )
@@ -63,6 +63,20 @@ heapscope_configure() {
         rm -rf "$cache" "$HEAPSCOPE_BUILD_DIR/CMakeFiles"
     fi
     (cd "$HEAPSCOPE_ROOT" && cmake --preset "$preset" -B "$HEAPSCOPE_BUILD_DIR")
+}
+
+# The project's own C++ files (not build/ or third-party code) that clang-format would change, one
+# per line, relative to the repository.
+heapscope_unformatted_files() {
+    if ! command -v clang-format >/dev/null; then
+        echo "format: clang-format is not installed" >&2
+        return 1
+    fi
+    # shellcheck disable=SC2016 # the inner shell expands $f
+    (cd "$HEAPSCOPE_ROOT" && find core app ui capture tests bench fuzz -type f \( -name '*.cpp' -o -name '*.h' \) -print0 \
+        | xargs -0 -n 16 -P "$HEAPSCOPE_JOBS" sh -c \
+            'for f; do clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"; done' sh \
+        | LC_ALL=C sort)
 }
 
 # Builds the given targets (`all` for everything) in build/.
