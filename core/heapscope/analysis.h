@@ -148,8 +148,12 @@ public:
     // --- per-node presentation (DevTools' rules) ---
     /// Raw name including a "Detached " prefix added by DOM propagation.
     std::string rawName(std::uint32_t node) const;
-    /// True when DOM propagation renamed this node to "Detached " + its name.
-    bool isRenamedDetached(std::uint32_t node) const;
+    /// True when DOM propagation renamed this node to "Detached " + its name. (Inline: the class
+    /// names and the statistics ask for every node.)
+    bool isRenamedDetached(std::uint32_t node) const {
+        return snapshot->hasDetachedness && detachedness[node] == 2 &&
+               snapshot->kind(node) == NodeKind::Native;
+    }
     /// DevTools' node name(): cons strings flattened, plain objects as {a, b, …}.
     std::string displayName(std::uint32_t node) const;
     const ClassInfo& classInfo(std::uint32_t node) const { return classes[classOf[node]]; }
@@ -168,7 +172,8 @@ private:
 
 using AnalysisPtr = std::shared_ptr<const Analysis>;
 
-/// Runs every pass. Progress stages: "distances", "dominators", "retained sizes", "classes", "aggregates".
+/// Runs every pass (the pass graph in core/src/analysis/pass_graph.cpp) on up to two threads.
+/// Reports Stage::Analysis in 1/1000 as the passes end (and from inside the dominator pass).
 Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& options = {},
                               const WorkContext& context = {});
 

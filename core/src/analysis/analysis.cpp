@@ -59,10 +59,6 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
 
 // --- Analysis members ----------------------------------------------------------------------------
 
-bool Analysis::isRenamedDetached(std::uint32_t node) const {
-    return snapshot->hasDetachedness && detachedness[node] == 2 && snapshot->kind(node) == NodeKind::Native;
-}
-
 std::string Analysis::rawName(std::uint32_t node) const {
     if (isRenamedDetached(node))
         return "Detached " + std::string(snapshot->name(node));

@@ -28,8 +28,9 @@ void prepare(AnalysisWork& w) {
                       s.firstEdge.begin());
 }
 
-// The essential bits of the edges of nodes [from, to). Bits of the word the range starts in go to
-// `firstWordBits` when it is given: the thread with the range before may be writing that word.
+// The essential bits of the edges of nodes [from, to). With `kSharesFirstWord`, bits of the word the
+// range starts in go to `firstWordBits`: the thread with the range before may be writing that word.
+template <bool kSharesFirstWord>
 void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::uint64_t* firstWordBits) {
     const Snapshot& s = w.s;
     const std::uint32_t root = s.rootOrdinal;
@@ -61,7 +62,7 @@ void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::ui
                 if (anyPage && !sourcePage && page.test(t))
                     continue;
             }
-            if (firstWordBits && (e >> 6) == sharedWord)
+            if (kSharesFirstWord && (e >> 6) == sharedWord)
                 *firstWordBits |= 1ull << (e & 63);
             else
                 w.essential.byEdge.set(e);
@@ -76,12 +77,12 @@ void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::ui
 void runEssentialEdges(AnalysisWork& w, PassContext& pass) {
     prepare(w);
     pass.publish(Artefact::EssentialFilter);
-    computeRange(w, 0, w.essential.split, nullptr);
+    computeRange<false>(w, 0, w.essential.split, nullptr);
 }
 
 // The other thread's half (untimed: it runs beside the main thread's half).
 void runEssentialEdgesSecondHalf(AnalysisWork& w, PassContext&) {
-    computeRange(w, w.essential.split, w.s.nodeCount, &w.essential.splitWordBits);
+    computeRange<true>(w, w.essential.split, w.s.nodeCount, &w.essential.splitWordBits);
 }
 
 // The bits of the word both halves wrote in.
