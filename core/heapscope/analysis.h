@@ -185,7 +185,10 @@ struct RetainerDistances {
     std::vector<std::int32_t> distance;
     std::vector<bool> ignoredEdge; ///< per edge ordinal; empty when none
 };
-RetainerDistances computeRetainerDistances(const Analysis& analysis,
-                                           const std::vector<std::uint32_t>& ignoredNodes);
+/// A long call (a BFS over the whole graph): reports Stage::PathSearch in steps and returns a
+/// cancelled error when `context` asks it to stop.
+Expected<RetainerDistances> computeRetainerDistances(const Analysis& analysis,
+                                                     const std::vector<std::uint32_t>& ignoredNodes,
+                                                     const WorkContext& context = {});
 
 } // namespace heapscope

@@ -132,7 +132,7 @@ private Q_SLOTS:
         const auto a = m_miniA->snapshot->findNodeById(7);
         std::set<std::uint32_t> ignored{*a};
         model.setIgnored(ignored, std::make_shared<const heapscope::RetainerDistances>(
-                                      heapscope::computeRetainerDistances(*m_miniA, {*a})));
+                                      heapscope::computeRetainerDistances(*m_miniA, {*a}).value()));
         fetchEverything(&model);
         model.setObject({});
         QCOMPARE(model.rowCount(), 0);
@@ -304,9 +304,10 @@ private Q_SLOTS:
         const QModelIndex root = model.index(0, 0);
         const std::uint32_t first = model.objectAt(model.index(0, 0, root)).node;
         std::set<std::uint32_t> ignored{first};
-        auto distances =
-            std::make_shared<const heapscope::RetainerDistances>(heapscope::computeRetainerDistances(
-                *m_tiny, std::vector<std::uint32_t>(ignored.begin(), ignored.end())));
+        auto distances = std::make_shared<const heapscope::RetainerDistances>(
+            heapscope::computeRetainerDistances(*m_tiny,
+                                                std::vector<std::uint32_t>(ignored.begin(), ignored.end()))
+                .value());
         model.setIgnored(ignored, distances);
         const QModelIndex root2 = model.index(0, 0);
         bool sawIgnored = false;

@@ -150,7 +150,8 @@ void RetainersPane::applyIgnored(std::set<std::uint32_t> nodes) {
         Q_EMIT ignoredChanged();
     });
     watcher->setFuture(QtConcurrent::run([analysis, list] {
+        // no stop flag here: the computation always runs to its end
         return std::make_shared<const heapscope::RetainerDistances>(
-            heapscope::computeRetainerDistances(*analysis, list));
+            std::move(*heapscope::computeRetainerDistances(*analysis, list)));
     }));
 }

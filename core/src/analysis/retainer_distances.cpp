@@ -11,9 +11,21 @@ namespace heapscope {
 
 using detail::kNone;
 
-RetainerDistances computeRetainerDistances(const Analysis& a,
-                                           const std::vector<std::uint32_t>& ignoredNodes) {
+namespace {
+// Steps of the progress (Stage::PathSearch): the WeakMap names, the BFS, the WeakMap halves, the
+// distances.
+constexpr std::uint64_t kSteps = 4;
+} // namespace
+
+Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
+                                                     const std::vector<std::uint32_t>& ignoredNodes,
+                                                     const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
+    const auto stopped = [&context] { return context.stopRequested(); };
+    const auto cancelled = [&s] {
+        return cancelledError(s.path, "distances",
+                              "the distances without the ignored retainers were cancelled");
+    };
     RetainerDistances out;
     const std::uint32_t N = s.nodeCount;
     if (ignoredNodes.empty()) {
@@ -23,17 +35,26 @@ RetainerDistances computeRetainerDistances(const Analysis& a,
                 d = kBaseUnreachableDistance; // max(0, -5) + 200,000,000
         return out;
     }
+    context.report(Stage::PathSearch, 0, kSteps);
     std::vector<bool> ignored(N, false);
     for (std::uint32_t n : ignoredNodes)
         if (n < N)
             ignored[n] = true;
-    const auto eph = detail::EphemeronNames::build(s);
+    const auto eph = detail::EphemeronNames::build(s, stopped);
+    if (stopped())
+        return cancelled();
+    context.report(Stage::PathSearch, 1, kSteps);
     std::vector<std::int32_t> dist(N);
-    detail::computeDistances(s, eph, &ignored, dist.data());
+    detail::computeDistances(s, eph, &ignored, dist.data(), stopped);
+    if (stopped())
+        return cancelled();
+    context.report(Stage::PathSearch, 2, kSteps);
     // WeakMap halves: a value retained through an unreachable key or table cannot be retained by
     // the other half alone.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> unreachablePairs; // (target, suffix group)
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0x3FFFF) == 0 && stopped())
+            return cancelled();
         if (dist[n] != kNoDistance)
             continue;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
@@ -47,7 +68,10 @@ RetainerDistances computeRetainerDistances(const Analysis& a,
     if (!unreachablePairs.empty()) {
         out.ignoredEdge.assign(s.edgeCount, false);
         std::sort(unreachablePairs.begin(), unreachablePairs.end());
+        std::size_t done = 0;
         for (const auto& [target, group] : unreachablePairs) {
+            if ((++done & 0xFFFF) == 0 && stopped())
+                return cancelled();
             for (std::uint32_t r = s.firstRetainer[target], re = s.firstRetainer[target + 1]; r < re; ++r) {
                 const std::uint32_t e = s.retainerEdge[r];
                 if (s.edgeKind(e) == EdgeKind::Internal && eph.suffixGroup[s.edgeNameOrIndex[e]] == group)
@@ -55,10 +79,12 @@ RetainerDistances computeRetainerDistances(const Analysis& a,
             }
         }
     }
+    context.report(Stage::PathSearch, 3, kSteps);
     out.distance.resize(N);
     for (std::uint32_t n = 0; n < N; ++n)
         out.distance[n] =
             dist[n] == kNoDistance ? std::max(0, a.distance[n]) + kBaseUnreachableDistance : dist[n];
+    context.report(Stage::PathSearch, kSteps, kSteps);
     return out;
 }
 
