@@ -47,7 +47,7 @@ void checkInvariants(const Snapshot& s) {
     for (const auto& l : s.locations)
         check(l.node < N && s.location(l.node) == &l);
     for (const auto& t : s.traceTree)
-        check(t.parent == 0xFFFFFFFFu || t.parent < s.traceTree.size());
+        check(t.parent == kNoTraceNode || t.parent < s.traceTree.size());
     for (const auto& f : s.traceFunctionInfos)
         check(f.name.value < s.strings.size() && f.scriptName.value < s.strings.size());
 }

@@ -72,7 +72,7 @@ struct TraceNode {
     std::uint32_t functionInfoIndex;
     std::uint32_t count;
     std::uint32_t size;
-    std::uint32_t parent; ///< index into Snapshot::traceTree, UINT32_MAX for a top node
+    std::uint32_t parent; ///< index into Snapshot::traceTree, kNoTraceNode for a top node
 };
 
 struct Sample {

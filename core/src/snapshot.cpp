@@ -90,7 +90,7 @@ std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
     for (std::uint32_t e = s.firstEdge[source], ee = s.firstEdge[source + 1]; e < ee; ++e)
         if (s.edgeTo[e] == target && wanted-- == 0)
             return e;
-    return 0xFFFFFFFFu; // unreachable for a consistent snapshot
+    return kNoEdge; // unreachable for a consistent snapshot
 }
 
 std::uint64_t Snapshot::memoryBytes() const {

@@ -762,7 +762,7 @@ TEST(MiniSnapshot, TraceFunctionsTreeAndSamples) {
     EXPECT_EQ(s.traceFunctionInfos[0].column, 5u);
     EXPECT_EQ(s.traceFunctionInfos[1].scriptName.value, 9u);
     ASSERT_EQ(s.traceTree.size(), 4u);
-    const std::uint32_t none = 0xFFFFFFFFu;
+    const std::uint32_t none = kNoTraceNode; // a top node has no parent
     EXPECT_EQ(s.traceTree[0].id, 1u);
     EXPECT_EQ(s.traceTree[0].parent, none);
     EXPECT_EQ(s.traceTree[0].count, 5u);
