@@ -12,7 +12,10 @@
 
 namespace heapscope::detail {
 
-inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+/// The all-bits-set "no value" (kNoIndex); where the kind is known, the named ones of common.h.
+inline constexpr std::uint32_t kNone = kNoIndex;
+/// No WeakMap pair group (EphemeronNames::suffixGroup).
+inline constexpr std::uint32_t kNoGroup = kNoIndex;
 
 /// A bit per item.
 class BitSet {
@@ -31,13 +34,13 @@ private:
 
 /// WeakMap ephemeron edge names: "<n> / part of key (k @1) -> value (v @2) pair in WeakMap (table @3)".
 /// For every string id used as an internal edge name: the group of its suffix (after the leading
-/// number) and the table id, or kNone when the name does not have that form.
+/// number) and the table id, or kNoGroup and kNoIndex when the name does not have that form.
 struct EphemeronNames {
     std::vector<std::uint32_t, BlockAllocator<std::uint32_t>> suffixGroup; ///< per string id
     std::vector<std::uint32_t, BlockAllocator<std::uint32_t>> tableId;     ///< per string id
     std::uint32_t groupCount = 0;
     static EphemeronNames build(const Snapshot& s, const std::function<bool()>& stopped = {});
-    bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNone; }
+    bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNoGroup; }
 };
 
 /// DevTools' JS edge name(): element/hidden indexes as decimal text, shortcut names that start with
@@ -69,9 +72,9 @@ private:
     void prepare();
     const Snapshot& m_s;
     bool m_prepared = false;
-    std::uint32_t m_firstName = kNone, m_secondName = kNone; // string ids of "first" / "second"
-    std::vector<std::uint32_t> m_capped;                     // per node; kNone = not computed
-    std::vector<std::uint64_t> m_children;                   // per node: first | second << 32; ~0 = unknown
+    std::uint32_t m_firstName = kNoString, m_secondName = kNoString; // string ids of "first" / "second"
+    std::vector<std::uint32_t> m_capped;                             // per node; kNoIndex = not computed
+    std::vector<std::uint64_t> m_children; // per node: first | second << 32; ~0 = unknown
     std::unordered_map<std::uint32_t, std::string> m_names;
 };
 

@@ -70,7 +70,7 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
                         continue;
                 } else if (ek == EdgeKind::Internal) {
                     const std::uint32_t g = eph.suffixGroup[s.edgeNameOrIndex[e]];
-                    if (g != kNone) {
+                    if (g != kNoGroup) {
                         if (!pending[g]) {
                             pending[g] = 1;
                             continue;

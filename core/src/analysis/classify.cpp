@@ -132,9 +132,9 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
         }
         return name;
     };
-    std::vector<std::uint32_t> nameOfType(s.nodeTypeNames.size(), kNone);
-    std::vector<std::uint32_t> nameOfString(s.strings.size(), kNone);
-    std::vector<std::uint32_t> nameOfInterface(interfaces.size(), kNone);
+    std::vector<std::uint32_t> nameOfType(s.nodeTypeNames.size(), kNoIndex);
+    std::vector<std::uint32_t> nameOfString(s.strings.size(), kNoIndex);
+    std::vector<std::uint32_t> nameOfInterface(interfaces.size(), kNoIndex);
     const std::uint32_t objectName = internName("Object");
     std::vector<std::uint32_t> classOfName;
     std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t> located;
@@ -154,7 +154,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             if (m < 0) {
                 nameId = objectName;
             } else {
-                if (nameOfInterface[std::size_t(m)] == kNone)
+                if (nameOfInterface[std::size_t(m)] == kNoIndex)
                     nameOfInterface[std::size_t(m)] = internName(interfaces[std::size_t(m)].name);
                 nameId = nameOfInterface[std::size_t(m)];
             }
@@ -163,13 +163,13 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
                 nameId = internName(trimTag("Detached " + std::string(s.name(n))));
             } else {
                 std::uint32_t& cached = nameOfString[s.nodeName[n]];
-                if (cached == kNone)
+                if (cached == kNoIndex)
                     cached = internName(trimTag(std::string(s.name(n))));
                 nameId = cached;
             }
         } else {
             std::uint32_t& cached = nameOfType[s.nodeType[n]];
-            if (cached == kNone) {
+            if (cached == kNoIndex) {
                 std::string t;
                 switch (k) {
                 case NodeKind::Hidden:
@@ -209,9 +209,9 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             }
         }
         if (nameId >= classOfName.size())
-            classOfName.resize(names.size(), kNone);
+            classOfName.resize(names.size(), kNoIndex);
         std::uint32_t& cls = classOfName[nameId];
-        if (cls == kNone)
+        if (cls == kNoIndex)
             cls = internClass(names[nameId], "," + names[nameId]);
         classOf[n] = cls;
     }

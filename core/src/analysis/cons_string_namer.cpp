@@ -7,19 +7,23 @@
 
 namespace heapscope::detail {
 
+namespace {
+constexpr std::uint32_t kNotComputed = kNoIndex; // a length not computed yet
+} // namespace
+
 void ConsStringNamer::prepare() {
     if (m_prepared)
         return;
     m_prepared = true;
-    for (std::uint32_t i = 0; i < m_s.strings.size() && (m_firstName == kNone || m_secondName == kNone);
-         ++i) {
+    for (std::uint32_t i = 0;
+         i < m_s.strings.size() && (m_firstName == kNoString || m_secondName == kNoString); ++i) {
         const std::string_view t = m_s.strings[i];
-        if (t == "first" && m_firstName == kNone)
+        if (t == "first" && m_firstName == kNoString)
             m_firstName = i;
-        else if (t == "second" && m_secondName == kNone)
+        else if (t == "second" && m_secondName == kNoString)
             m_secondName = i;
     }
-    m_capped.assign(m_s.nodeCount, kNone);
+    m_capped.assign(m_s.nodeCount, kNotComputed);
     m_children.assign(m_s.nodeCount, ~0ull);
 }
 
@@ -42,8 +46,8 @@ void ConsStringNamer::children(std::uint32_t node, std::uint32_t& first, std::ui
         // names are deduplicated by V8, but compare the text when another producer repeats them
         if (id != m_firstName && id != m_secondName) {
             const std::string_view t = m_s.strings[id];
-            id = t == "first" ? m_firstName : t == "second" ? m_secondName : kNone;
-            if (id == kNone)
+            id = t == "first" ? m_firstName : t == "second" ? m_secondName : kNoString;
+            if (id == kNoString)
                 continue;
         }
         if (id == m_firstName)
@@ -59,17 +63,17 @@ std::uint32_t ConsStringNamer::cappedLength(std::uint32_t node) {
     if (m_s.kind(node) != NodeKind::ConsString)
         return std::uint32_t(std::min<std::size_t>(text::utf16Length(m_s.name(node)), cap));
     prepare();
-    if (m_capped[node] != kNone)
+    if (m_capped[node] != kNotComputed)
         return m_capped[node];
     // Iterative post-order over the cons DAG; a node still in progress counts as 0 (only malformed
     // input has cycles).
-    constexpr std::uint32_t kInProgress = kNone - 1;
+    constexpr std::uint32_t kInProgress = kNotComputed - 1;
     std::vector<std::pair<std::uint32_t, bool>> stack{{node, false}};
     auto len = [&](std::uint32_t c) -> std::uint64_t {
         if (m_s.kind(c) != NodeKind::ConsString)
             return text::utf16Length(m_s.name(c));
         const std::uint32_t v = m_capped[c];
-        return (v == kNone || v == kInProgress) ? 0 : v;
+        return (v == kNotComputed || v == kInProgress) ? 0 : v;
     };
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
@@ -77,12 +81,12 @@ std::uint32_t ConsStringNamer::cappedLength(std::uint32_t node) {
         std::uint32_t a = 0, b = 0;
         children(n, a, b);
         if (!expanded) {
-            if (m_capped[n] != kNone)
+            if (m_capped[n] != kNotComputed)
                 continue;
             m_capped[n] = kInProgress;
             stack.push_back({n, true});
             for (std::uint32_t c : {a, b})
-                if (m_s.kind(c) == NodeKind::ConsString && m_capped[c] == kNone)
+                if (m_s.kind(c) == NodeKind::ConsString && m_capped[c] == kNotComputed)
                     stack.push_back({c, false});
             continue;
         }

@@ -9,7 +9,7 @@
 
 namespace heapscope {
 
-using detail::kNone;
+using detail::kNoGroup;
 
 namespace {
 // Steps of the progress (Stage::PathSearch): the WeakMap names, the BFS, the WeakMap halves, the
@@ -61,7 +61,7 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
             if (s.edgeKind(e) != EdgeKind::Internal)
                 continue;
             const std::uint32_t g = eph.suffixGroup[s.edgeNameOrIndex[e]];
-            if (g != kNone)
+            if (g != kNoGroup)
                 unreachablePairs.emplace_back(s.edgeTo[e], g);
         }
     }

@@ -65,8 +65,8 @@ bool parseEphemeronName(std::string_view n, std::size_t& suffixStart, std::uint3
 EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool()>& stopped) {
     // Every string that has the form gets a group; only internal edges ever consult it.
     EphemeronNames out;
-    out.suffixGroup.assign(s.strings.size(), kNone);
-    out.tableId.assign(s.strings.size(), kNone);
+    out.suffixGroup.assign(s.strings.size(), kNoGroup);
+    out.tableId.assign(s.strings.size(), kNoIndex);
     struct Named {
         std::uint32_t id;
         std::uint32_t suffix; // where the part shared by the pair starts
@@ -89,7 +89,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
     // million such names, too many for a node-based map to be quick.
     struct Slot {
         std::uint64_t hash = 0;
-        std::uint32_t named = kNone; // index into `named` of the group's first member
+        std::uint32_t named = kNoIndex; // index into `named` of the group's first member
     };
     std::vector<Slot, BlockAllocator<Slot>> table(std::bit_ceil(std::max<std::size_t>(16, named.size() * 2)));
     const std::size_t mask = table.size() - 1;
@@ -101,7 +101,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
         const std::uint64_t hash = std::hash<std::string_view>{}(key);
         for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
             Slot& slot = table[at];
-            if (slot.named == kNone) {
+            if (slot.named == kNoIndex) {
                 slot = {hash, i};
                 out.suffixGroup[named[i].id] = out.groupCount++;
                 break;
