@@ -313,7 +313,7 @@ bool BigArrayParser::PieceParser::storeOne(std::uint32_t value, std::uint64_t re
             if (q * F != value) {
                 fail(locate(from, pos), "edge " + std::to_string(rec) + " points to node index " +
                                             std::to_string(value) + ", which is not a multiple of the " +
-                                            std::to_string(F) + " node fieldsPerRecord");
+                                            std::to_string(F) + " node fields");
                 return false;
             }
             if (q >= N) {
