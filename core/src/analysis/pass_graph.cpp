@@ -130,6 +130,20 @@ constexpr int totalWeight() {
 }
 static_assert(totalWeight() == 1000, "the passes' weights are shares of 1000");
 
+// Every pass comes after the passes that produce what it reads or awaits (the lanes, being in this
+// order too, then never wait for each other in a circle), and a pass that fills a wait awaits
+// nothing (it must not wait itself).
+constexpr bool inDependencyOrder() {
+    Artefacts made = 0;
+    for (const Pass& pass : kPasses) {
+        if (!hasAll(made, pass.reads | pass.awaits) || (pass.fillsWaits && pass.awaits != 0))
+            return false;
+        made |= pass.produces;
+    }
+    return true;
+}
+static_assert(inDependencyOrder(), "a pass reads what no pass before it produces");
+
 } // namespace
 
 std::span<const Pass> analysisPasses() {

@@ -9,8 +9,6 @@
 #include <exception>
 #include <mutex>
 #include <new>
-#include <stdexcept>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -36,7 +34,6 @@ public:
             else
                 lanes[m_oneThread ? 0 : std::size_t(pass.lane)].push_back(i);
         }
-        checkOrder();
         reportProgress();
         if (m_oneThread) {
             runLane(lanes[0]);
@@ -81,19 +78,6 @@ public:
     }
 
 private:
-    // The list must be a dependency order (the one thread's order), and a pass that fills a wait
-    // must not wait itself: then neither thread can wait for the other forever.
-    void checkOrder() const {
-        Artefacts made = m_ready;
-        for (std::size_t i = 0; i < m_passes.size(); ++i) {
-            const Pass& pass = m_passes[i];
-            if (!hasAll(made, pass.reads | pass.awaits) || (pass.fillsWaits && pass.awaits != 0))
-                throw std::logic_error(std::string("analysis pass graph: \"") + pass.name +
-                                       "\" is out of order");
-            made |= pass.produces;
-        }
-    }
-
     void runLane(std::vector<std::size_t> todo) {
         while (!todo.empty()) {
             const std::size_t at = next(todo);

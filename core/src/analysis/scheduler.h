@@ -32,10 +32,11 @@ private:
 
 enum class PassesEnd { Finished, Stopped, OutOfMemory };
 
-/// Runs every pass once its inputs are ready: with two threads, each runs its lane's passes in
-/// order (a pass marked fillsWaits may run early while the next one waits); a thread with nothing
-/// ready waits. Stops all passes when one runs out of memory or a stop is requested. Rethrows any
-/// other exception of a pass.
+/// Runs every pass once its inputs are ready (`passes` in a dependency order: pass_graph.cpp checks
+/// its table when it compiles). With two threads, each runs its lane's passes in order (a pass
+/// marked fillsWaits may run early while the next one waits); a thread with nothing ready waits.
+/// Stops all passes when one runs out of memory or a stop is requested. Rethrows any other
+/// exception of a pass.
 PassesEnd runPasses(std::span<const Pass> passes, AnalysisWork& work);
 
 } // namespace heapscope::detail
