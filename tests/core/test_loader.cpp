@@ -1157,8 +1157,11 @@ TEST(Malformed, ToNodeNotAMultipleOfFieldCount) {
     MiniSnapshot m = standardMini();
     m.edges[3] = {eProperty, 4, 8, true};
     const std::string json = m.json();
-    expectError(loadText(json), "edges", numberOffset(json, "edges", 3 * 3 + 2),
-                "edge 3 points to node index 8, which is not a multiple of the 7 node fields");
+    const auto r = loadText(json);
+    const std::string reason = "edge 3 points to node index 8, which is not a multiple of the 7 node fields";
+    expectError(r, "edges", numberOffset(json, "edges", 3 * 3 + 2), reason);
+    if (!r.ok())
+        EXPECT_EQ(r.error().reason, reason); // the whole reason, not only its start
 }
 
 TEST(Malformed, ToNodePastTheEnd) {
