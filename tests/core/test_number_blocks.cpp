@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The 64-byte number reader against a plain reading of the same rules, on random text.
-#include "number_blocks.h"
+#include "load/number_blocks.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 // byte or per string are inline: they must stay in their callers' loops.
 #pragma once
 
-#include "../number_blocks.h"
+#include "number_blocks.h"
 
 #include <cstdint>
 #include <cstring>
