@@ -26,6 +26,7 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListView>
@@ -47,50 +48,7 @@ namespace {
 
 constexpr int kMaxRecent = 10;
 const QString kRecentKey = u"recentFiles"_s;
-
-/// Sidebar rows: the name, a grey subtitle (size, nodes, load time, or the load state) and a thin
-/// progress line while loading.
-class SidebarDelegate : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-        const QFontMetrics fm(option.font);
-        return {200, fm.height() * 2 + 14};
-    }
-    void paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-        QStyleOptionViewItem opt = option;
-        initStyleOption(&opt, index);
-        const QString name = opt.text;
-        opt.text.clear();
-        QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
-        style->drawControl(QStyle::CE_ItemViewItem, &opt, p, opt.widget);
-        const QRect r =
-            style->subElementRect(QStyle::SE_ItemViewItemText, &opt, opt.widget).adjusted(2, 4, -4, -4);
-        const bool selected = opt.state & QStyle::State_Selected;
-        const QColor text = opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
-        QColor sub = text;
-        sub.setAlphaF(0.65f);
-        const QFontMetrics fm(opt.font);
-        p->save();
-        QFont bold = opt.font;
-        bold.setBold(true);
-        p->setFont(bold);
-        p->setPen(text);
-        p->drawText(QRect(r.left(), r.top(), r.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                    QFontMetrics(bold).elidedText(name, Qt::ElideMiddle, r.width()));
-        p->setFont(opt.font);
-        p->setPen(sub);
-        const QString subtitle = index.data(SnapshotListModel::SubtitleRole).toString();
-        p->drawText(QRect(r.left(), r.top() + fm.height() + 2, r.width(), fm.height()),
-                    Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(subtitle, Qt::ElideRight, r.width()));
-        if (index.data(SnapshotListModel::StateRole).toInt() == int(SnapshotDocument::State::Loading)) {
-            const double f = index.data(SnapshotListModel::FractionRole).toDouble();
-            p->fillRect(QRect(r.left(), r.bottom() + 1, int(r.width() * f), 2),
-                        opt.palette.color(QPalette::Highlight));
-        }
-        p->restore();
-    }
-};
+const QString kSidebarWidthKey = u"window/sidebarWidth"_s;
 
 } // namespace
 
@@ -104,7 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_sidebar = new QListView(this);
     m_sidebar->setObjectName(u"snapshotList"_s);
     m_sidebar->setModel(m_listModel);
-    m_sidebar->setItemDelegate(new SidebarDelegate(m_sidebar));
+    m_sidebar->setItemDelegate(new SnapshotListDelegate(m_sidebar));
     m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
     m_sidebar->setMinimumWidth(180);
     m_sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -132,11 +90,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_stack->addWidget(m_results);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(u"sidebarSplitter"_s);
     splitter->addWidget(m_sidebar);
     splitter->addWidget(m_stack);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({220, 1200});
+    splitter->setCollapsible(0, false);
+    // The sidebar keeps the width the user dragged it to, also in the next session.
+    splitter->setSizes({QSettings().value(kSidebarWidthKey, 220).toInt(), 1200});
+    connect(splitter, &QSplitter::splitterMoved, this,
+            [this] { QSettings().setValue(kSidebarWidthKey, m_sidebar->width()); });
     setCentralWidget(splitter);
 
     m_statusTotals = new QLabel(this);
@@ -213,12 +176,19 @@ void MainWindow::createMenus() {
     m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportTable->setToolTip(tr("Save the rows the current view shows as CSV, JSON or Markdown"));
     m_exportTable->setEnabled(false);
+    // Line edits take Ctrl+E (end of line) before the shortcut is looked up; see eventFilter().
+    qApp->installEventFilter(this);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     // Taking snapshots of running processes: Connect to process…, Send signal…, Watch folder…
     file->addSeparator();
     auto* capture = new heapscope::captureui::CaptureActions(this);
     file->addActions(capture->actions());
     connect(capture, &heapscope::captureui::CaptureActions::snapshotReady, this, &MainWindow::openCaptured);
+    connect(m_start, &StartPage::connectRequested, capture->connectAction(), &QAction::trigger);
+    connect(m_start, &StartPage::sendSignalRequested, capture->signalAction(), &QAction::trigger);
+    connect(m_start, &StartPage::watchFolderRequested, capture->watchAction(), &QAction::trigger);
+#else
+    m_start->setCaptureAvailable(false);
 #endif
     file->addSeparator();
     QAction* close = file->addAction(tr("&Close Snapshot"), this, &MainWindow::closeCurrent);
@@ -317,14 +287,18 @@ void MainWindow::updateStatus() {
         return;
     }
     const auto a = doc->analysis();
-    m_statusTotals->setText(tr("Total %1 · %2 objects · %3 classes · %4 s")
+    // Every node of the snapshot; the Summary's "Listed" count leaves out the ones without a size.
+    m_statusTotals->setText(tr("Snapshot: %1 · %2 objects in all (every node) · %3 classes · loaded in %4 s")
                                 .arg(TextUtil::bytesAdaptive(a->totalSize),
                                      TextUtil::grouped(a->snapshot->nodeCount),
                                      TextUtil::grouped(a->allObjects.classes.size()),
                                      QString::number(doc->loadSeconds(), 'f', 2)));
     m_statusTotals->setToolTip(
-        tr("Total size %1\n%2 edges\n%3 reachable, %4 unreachable objects")
-            .arg(TextUtil::exactBytes(a->totalSize), TextUtil::grouped(a->snapshot->edgeCount),
+        tr("Total size %1\n%2 nodes in the snapshot, the roots and zero-size nodes included (the "
+           "Summary lists %3 of them: those with a size of their own)\n%4 edges\n%5 reachable, %6 "
+           "unreachable objects")
+            .arg(TextUtil::exactBytes(a->totalSize), TextUtil::grouped(a->snapshot->nodeCount),
+                 TextUtil::grouped(a->allObjects.objectCount), TextUtil::grouped(a->snapshot->edgeCount),
                  TextUtil::grouped(a->reachableCount), TextUtil::grouped(a->unreachableCount)));
 }
 
@@ -548,6 +522,21 @@ void MainWindow::updateRecentMenu() {
         });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    // Export Table works wherever the focus is in this window: a focused line edit (the class
+    // filter, Find @id) would otherwise claim Ctrl+E for itself.
+    if (event->type() == QEvent::ShortcutOverride && m_exportTable && m_exportTable->isEnabled()) {
+        auto* widget = qobject_cast<QWidget*>(watched);
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (widget && widget->window() == this &&
+            QKeySequence(key->keyCombination()) == m_exportTable->shortcut()) {
+            event->ignore();
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

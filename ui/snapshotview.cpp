@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotview.h"
 
+#include "models/modelroles.h"
 #include "pages/comparisonpage.h"
 #include "pages/containmentpage.h"
 #include "pages/dominatorspage.h"
@@ -61,6 +62,22 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
         ensurePage(tab);
         // Statistics has no objects; the pane would only take room.
         m_retainers->setVisible(tab != StatisticsPerspective);
+        // The pane follows the perspective: the object selected there, or none (never the object
+        // of the tab left behind).
+        QList<QTreeView*> tables;
+        if (tab == SummaryPerspective)
+            tables = {m_summary->view()};
+        else if (tab == ComparisonPerspective)
+            tables = {m_comparison->view()};
+        else if (tab == ContainmentPerspective && m_containment)
+            tables = {m_containment->view()};
+        else if (tab == DominatorsPerspective && m_dominators)
+            tables = {m_dominators->view(), m_dominators->topView()};
+        ObjectRef object;
+        for (QTreeView* table : std::as_const(tables))
+            if (!object.isValid() && table->currentIndex().isValid())
+                object = table->currentIndex().data(ModelRoles::ObjectRefRole).value<ObjectRef>();
+        m_retainers->setObject(object);
     });
 }
 

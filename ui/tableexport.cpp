@@ -4,6 +4,8 @@
 #include "models/heaptreemodel.h"
 #include "models/modelroles.h"
 
+#include <heapscope/csv.h>
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -90,36 +92,94 @@ QVariant exactValue(const QModelIndex& cell) {
     return isNumber(sort) ? sort : QVariant();
 }
 
-QString numberText(const QVariant& v) {
-    if (v.typeId() == QMetaType::Double || v.typeId() == QMetaType::Float)
-        return QString::number(v.toDouble(), 'g', 17);
-    return v.toString();
+/// Text cells that stand for "no value" (DevTools' "−" distance of unreachable objects).
+bool isNoValue(const QString& display) {
+    return display == QStringView(u"\u2212") || display == QStringView(u"-");
 }
 
-QString csvField(const QString& s) {
-    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n') && !s.contains(u'\r') &&
-        s.trimmed() == s)
-        return s;
-    QString q = s;
-    q.replace(u'"', u"\"\""_s);
-    return u'"' + q + u'"';
-}
-
-QByteArray toCsv(const Table& t) {
-    QString out = u"depth"_s;
-    for (const QString& title : t.titles)
-        out += u',' + csvField(title);
-    out += u'\n';
-    for (const Table::Row& row : t.rows) {
-        out += QString::number(row.depth);
-        for (int c : t.columns) {
-            const QModelIndex cell = row.index.siblingAtColumn(c);
-            const QVariant number = exactValue(cell);
-            out += u',' + (number.isValid() ? numberText(number) : csvField(cell.data().toString()));
-        }
-        out += u'\n';
+void writeNumber(heapscope::csv::Writer& w, const QVariant& v) {
+    switch (v.typeId()) {
+    case QMetaType::Double:
+    case QMetaType::Float:
+        w.number(v.toDouble());
+        break;
+    case QMetaType::ULongLong:
+    case QMetaType::ULong:
+    case QMetaType::UInt:
+    case QMetaType::UShort:
+        w.number(v.toULongLong());
+        break;
+    default:
+        w.number(v.toLongLong());
+        break;
     }
-    return out.toUtf8();
+}
+
+void writeText(heapscope::csv::Writer& w, const QString& text) {
+    const QByteArray utf8 = text.toUtf8();
+    w.text(std::string_view(utf8.constData(), std::size_t(utf8.size())));
+}
+
+/// One column per value: the object column becomes the edge name, the plain name, the object id
+/// and (class rows) the object count; numbers are written as numbers, without units or grouping.
+QByteArray toCsv(const Table& t) {
+    const bool splitName = !t.columns.isEmpty() && t.columns.first() == 0;
+    bool hasEdge = false, hasId = false, hasCount = false;
+    if (splitName) {
+        for (const Table::Row& row : t.rows) {
+            hasEdge = hasEdge || !row.index.data(ModelRoles::EdgeNameRole).toString().isEmpty();
+            hasId = hasId || !row.index.data(ModelRoles::IdRole).toString().isEmpty();
+            hasCount = hasCount || row.index.data(ModelRoles::CountValueRole).isValid();
+        }
+    }
+    heapscope::csv::Writer w;
+    w.text("depth");
+    for (int i = 0; i < t.columns.size(); ++i) {
+        if (i == 0 && splitName) {
+            if (hasEdge)
+                writeText(w, QCoreApplication::translate("TableExport", "Edge"));
+            writeText(w, t.titles[i]);
+            if (hasId)
+                writeText(w, QCoreApplication::translate("TableExport", "Id"));
+            if (hasCount)
+                writeText(w, QCoreApplication::translate("TableExport", "Count"));
+            continue;
+        }
+        writeText(w, t.titles[i]);
+    }
+    w.endRow();
+    for (const Table::Row& row : t.rows) {
+        w.number(row.depth);
+        for (int i = 0; i < t.columns.size(); ++i) {
+            const QModelIndex cell = row.index.siblingAtColumn(t.columns[i]);
+            if (i == 0 && splitName) {
+                if (hasEdge)
+                    writeText(w, cell.data(ModelRoles::EdgeNameRole).toString());
+                const QVariant label = cell.data(ModelRoles::LabelRole);
+                writeText(w, label.isValid() ? label.toString() : cell.data().toString());
+                if (hasId) {
+                    bool ok = false;
+                    const qulonglong id = cell.data(ModelRoles::IdRole).toString().mid(1).toULongLong(&ok);
+                    ok ? void(w.number(id)) : void(w.empty());
+                }
+                if (hasCount) {
+                    const QVariant count = cell.data(ModelRoles::CountValueRole);
+                    count.isValid() ? writeNumber(w, count) : void(w.empty());
+                }
+                continue;
+            }
+            const QString display = cell.data().toString();
+            const QVariant number = exactValue(cell);
+            if (isNoValue(display))
+                w.empty();
+            else if (number.isValid())
+                writeNumber(w, number);
+            else
+                writeText(w, display);
+        }
+        w.endRow();
+    }
+    return QByteArray::fromStdString(w.take());
 }
 
 QByteArray toJson(const Table& t) {

@@ -180,7 +180,8 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(TableExport::exportView(&view, TableExport::Format::Csv))
                                       .split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 1 + int(a->allObjects.classes.size()) + shown);
-        QCOMPARE(lines[0], u"depth,Constructor,Distance,Shallow Size,Retained Size"_s);
+        // One column per value: the name, the object id and the class's object count apart.
+        QCOMPARE(lines[0], u"depth,Constructor,Id,Count,Distance,Shallow Size,Retained Size"_s);
         // The first class row: exact bytes, not "12.3 kB".
         const heapscope::ClassAggregate& c = a->allObjects.classes[0];
         QVERIFY(lines[1].startsWith(u"0,"_s));

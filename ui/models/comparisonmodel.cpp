@@ -246,12 +246,14 @@ QVariant ComparisonModel::rowData(const Row& row, int column, int role, bool cyc
     const bool isInstance = row.kind == RowKind::Object;
     switch (column) {
     case NewColumn:
-        if (role == Qt::DisplayRole && isInstance && row.side == CurrentSide)
-            return kBullet;
-        break;
     case DeletedColumn:
-        if (role == Qt::DisplayRole && isInstance && row.side == BaseSide)
-            return kBullet;
+        // An instance row is one new (or deleted) object: a bullet on screen, 1 in exports.
+        if (isInstance && row.side == (column == NewColumn ? CurrentSide : BaseSide)) {
+            if (role == Qt::DisplayRole)
+                return kBullet;
+            if (role == ModelRoles::SortRole)
+                return qlonglong(1);
+        }
         break;
     case AllocColumn:
         if (row.side == CurrentSide)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "dominatorsmodel.h"
 
+#include "modelroles.h"
+#include "textutil.h"
+
 #include <vector>
 
 DominatorsModel::DominatorsModel(QObject* parent)
@@ -28,6 +31,28 @@ void DominatorsModel::populate(const Row* owner, std::vector<Row>& children) con
     children.reserve(a.firstDominated[n + 1] - a.firstDominated[n]);
     for (std::uint32_t i = a.firstDominated[n]; i < a.firstDominated[n + 1]; ++i)
         children.push_back({RowKind::Object, 0, a.dominated[i]});
+}
+
+QVariant DominatorsModel::rowData(const Row& row, int column, int role, bool cycle) const {
+    if (m_analysis && column == ObjectColumn && row.kind == RowKind::Object &&
+        row.value == m_analysis->snapshot->rootOrdinal && m_analysis->snapshot->name(row.value).empty()) {
+        static const QString kRoot = QStringLiteral("(root)");
+        switch (role) {
+        case Qt::DisplayRole:
+            return QString(kRoot + u' ' + TextUtil::idText(*m_analysis, row.value));
+        case ModelRoles::LabelRole:
+        case ModelRoles::SortRole:
+            return kRoot;
+        case Qt::ToolTipRole:
+            return tr("The snapshot's root: it dominates every object, and its children are the objects no "
+                      "other object alone keeps alive.");
+        }
+    }
+    return ObjectTreeModel::rowData(row, column, role, cycle);
+}
+
+bool DominatorsModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && ObjectTreeModel::canFetchMore(parent);
 }
 
 bool DominatorsModel::mayHaveChildren(const Row& row) const {

@@ -12,12 +12,18 @@ public:
     explicit DominatorsModel(QObject* parent = nullptr);
     void setAnalysis(heapscope::AnalysisPtr analysis);
 
+    /// Children come a batch at a time through the "More…" row: the view does not pull in further
+    /// batches by itself when a row opens (the root has thousands of small children).
+    bool canFetchMore(const QModelIndex& parent) const override;
+
     /// Loads the dominator chain of `node` from the root and returns its row (the caller expands
     /// the ancestors in its view).
     QModelIndex revealNode(std::uint32_t node);
 
 protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;
+    /// The root (unnamed in the file) is "(root)", as DevTools names it.
+    QVariant rowData(const Row& row, int column, int role, bool cycle) const override;
     bool mayHaveChildren(const Row& row) const override;
     bool detectsCycles() const override { return false; } // a tree
 };

@@ -21,5 +21,6 @@ enum Role : int {
     DeltaRole,                     ///< signed value a delta bar draws
     DeltaMaxRole,                  ///< largest magnitude in that column (bar scale)
     DetachedRole,                  ///< bool: detached DOM node
+    CountValueRole,                ///< the number of objects of a class row (exports write it)
 };
 }

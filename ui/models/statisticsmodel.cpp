@@ -7,6 +7,8 @@
 #include <QBrush>
 #include <QPixmap>
 
+#include <cmath>
+
 StatisticsModel::StatisticsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void StatisticsModel::setAnalysis(heapscope::AnalysisPtr analysis) {
@@ -67,8 +69,18 @@ QVariant StatisticsModel::data(const QModelIndex& index, int role) const {
     case ColorRole:
         return c.color;
     case BytesRole:
-    case ModelRoles::SortRole:
         return qulonglong(c.bytes);
+    case ModelRoles::SortRole:
+        // The exact value of each cell, as exports write it: a name, bytes, a percentage.
+        switch (index.column()) {
+        case CategoryColumn:
+            return c.name;
+        case SizeColumn:
+            return qulonglong(c.bytes);
+        case PercentColumn:
+            return m_total ? std::round(double(c.bytes) * 10000.0 / double(m_total)) / 100.0 : 0.0;
+        }
+        return {};
     }
     return {};
 }

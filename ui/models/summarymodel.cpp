@@ -82,6 +82,8 @@ QVariant SummaryModel::classRowData(const Row& row, ColumnType column, int role)
             return name;
         case ModelRoles::CountRole:
             return c.count > 1 ? QString(u"×"_s + TextUtil::grouped(c.count)) : QString();
+        case ModelRoles::CountValueRole:
+            return qulonglong(c.count);
         case Qt::ToolTipRole:
             return tr("%1\n%2 objects\nClass key: %3")
                 .arg(name, TextUtil::grouped(c.count),

@@ -53,11 +53,21 @@ RetainersPane::RetainersPane(Navigator* navigator, QWidget* parent)
                             [this, object] { ignoreRetainer(object.node); });
     });
 
+    m_empty = new QLabel(tr("Select an object to see what keeps it alive: the chain of references from "
+                            "the GC roots that stops it from being collected."),
+                         this);
+    m_empty->setObjectName(u"retainersEmpty"_s);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setMargin(12);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addLayout(bar);
-    layout->addWidget(m_view);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_empty, 1);
+    m_view->hide();
 
     connect(m_weak, &QCheckBox::toggled, this, [this](bool on) {
         m_model->setShowWeak(on);
@@ -80,6 +90,8 @@ void RetainersPane::setObject(const ObjectRef& object) {
                            .left(200),
                        TextUtil::idText(*object.analysis, object.node))
             : tr("<b>Retainers</b>"));
+    m_view->setVisible(object.isValid());
+    m_empty->setVisible(!object.isValid());
     expandFirstChain();
 }
 

@@ -26,6 +26,8 @@ public:
     ObjectRef currentObject() const;
     RetainersModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    /// What the pane says while no object is selected.
+    QLabel* emptyText() const { return m_empty; }
 
     /// DevTools' auto-expansion: the first retainer chain, up to 20 levels, while the distance is > 1.
     void expandFirstChain();
@@ -44,6 +46,7 @@ private:
     RetainersModel* m_model;
     QTreeView* m_view;
     QLabel* m_title;
+    QLabel* m_empty;
     QCheckBox* m_weak;
     QPushButton* m_restore;
     quint64 m_ignoreGeneration = 0;

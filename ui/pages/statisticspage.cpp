@@ -36,7 +36,9 @@ StatisticsPage::StatisticsPage(heapscope::AnalysisPtr analysis, QWidget* parent)
     m_total->setFont(f);
 
     const std::uint64_t total = m_model->total();
-    m_total->setText(tr("Total: %1 (%2)").arg(TextUtil::sizeKB(total), TextUtil::exactBytes(total)));
+    // One number in the heading; the exact byte count is in the tooltip.
+    m_total->setText(tr("Total: %1").arg(TextUtil::bytesAdaptive(total)));
+    m_total->setToolTip(tr("%1 bytes").arg(TextUtil::grouped(total)));
     QList<ChartSlice> slices;
     for (const auto& c : m_model->categories())
         slices.append({c.name, double(c.bytes), c.color});

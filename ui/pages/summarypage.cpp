@@ -7,15 +7,20 @@
 #include "textutil.h"
 #include "widgets/viewsetup.h"
 
+#include <heapscope/format.h>
+
 #include <QComboBox>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -26,6 +31,38 @@ struct FilterChoice {
     quint32 minId = 0, maxId = 0;
     bool range = false;
 };
+
+/// Whether two snapshots come from one process: its object ids then name the same objects in both.
+/// The core's Comparison makes the same check; ids sampled from `a` are looked up in `b`.
+bool sameProcess(const heapscope::SnapshotPtr& a, const heapscope::SnapshotPtr& b) {
+    struct Known {
+        std::weak_ptr<const heapscope::Snapshot> a, b;
+        bool same;
+    };
+    static std::vector<Known> known; // a few pairs per session; dead entries are replaced
+    for (const Known& k : known)
+        if (k.a.lock() == a && k.b.lock() == b)
+            return k.same;
+    std::unordered_map<std::uint32_t, std::uint32_t> sample; // id -> ordinal in a
+    const std::uint32_t step = std::max<std::uint32_t>(1, a->nodeCount / 4000);
+    for (std::uint32_t n = 0; n < a->nodeCount; n += step)
+        if (a->nodeId[n] & 1u) // embedder objects have even ids
+            sample.emplace(a->nodeId[n], n);
+    std::uint64_t matched = 0, differing = 0;
+    for (std::uint32_t n = 0; n < b->nodeCount; ++n) {
+        const auto it = sample.find(b->nodeId[n]);
+        if (it == sample.end())
+            continue;
+        ++matched;
+        if (a->typeName(it->second) != b->typeName(n) || a->name(it->second) != b->name(n))
+            ++differing;
+    }
+    const bool same = matched > 0 && differing * 4 <= matched;
+    std::erase_if(known, [](const Known& k) { return k.a.expired() || k.b.expired(); });
+    known.push_back({a, b, same});
+    return same;
+}
+
 } // namespace
 Q_DECLARE_METATYPE(FilterChoice)
 
@@ -63,10 +100,32 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
     m_model->setSummary(m_analysis);
     ViewSetup::setupTreeView(m_view, m_model, navigator);
 
+    // Find @id never changes the filter by itself: it says when the filter hides the object.
+    m_findNotice = new QWidget(this);
+    m_findNotice->setObjectName(u"findHiddenNotice"_s);
+    m_findNoticeText = new QLabel(m_findNotice);
+    m_findNoticeText->setWordWrap(true);
+    auto* showAll = new QPushButton(tr("Show All Objects"), m_findNotice);
+    showAll->setObjectName(u"findShowAllObjects"_s);
+    auto* dismiss = new QPushButton(tr("Dismiss"), m_findNotice);
+    auto* notice = new QHBoxLayout(m_findNotice);
+    notice->setContentsMargins(6, 2, 6, 2);
+    notice->addWidget(m_findNoticeText, 1);
+    notice->addWidget(showAll);
+    notice->addWidget(dismiss);
+    m_findNotice->hide();
+    connect(dismiss, &QPushButton::clicked, m_findNotice, &QWidget::hide);
+    connect(showAll, &QPushButton::clicked, this, [this] {
+        m_findNotice->hide();
+        if (revealNode(m_hiddenNode))
+            m_view->setFocus();
+    });
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addLayout(bar);
+    layout->addWidget(m_findNotice);
     layout->addWidget(m_view);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -94,8 +153,9 @@ void SummaryPage::rebuildFilterMenu() {
     // DevTools: one entry per heap snapshot in the list, ranges of object ids between them.
     QList<SnapshotDocument*> snapshots;
     for (SnapshotDocument* doc : m_session->documents())
-        if (doc->isReady() && !doc->isTimeline())
-            snapshots.append(doc);
+        if (doc->isReady() && !doc->isTimeline() &&
+            (doc == m_document || sameProcess(doc->analysis()->snapshot, m_analysis->snapshot)))
+            snapshots.append(doc); // ids of another process say nothing about this one's allocations
     if (snapshots.size() > 1) {
         for (int k = 0; k < snapshots.size(); ++k) {
             FilterChoice c;
@@ -174,8 +234,13 @@ void SummaryPage::updateTotals() {
         m_totals->clear();
         return;
     }
-    m_totals->setText(
-        tr("%1 objects (%2)").arg(TextUtil::grouped(a->objectCount), TextUtil::bytesAdaptive(a->selfSize)));
+    // Not the status bar's count: that one is every node of the snapshot.
+    m_totals->setText(tr("Listed: %1 objects (%2)")
+                          .arg(TextUtil::grouped(a->objectCount), TextUtil::bytesAdaptive(a->selfSize)));
+    m_totals->setToolTip(
+        tr("The objects the Summary lists: those the filter lets through that have a size of their own "
+           "(shallow size above 0). The status bar counts every node of the snapshot, the roots and "
+           "zero-size nodes included."));
 }
 
 bool SummaryPage::revealNode(std::uint32_t node) {
@@ -212,11 +277,30 @@ bool SummaryPage::findById(const QString& text) {
         Q_EMIT m_navigator->statusMessage(tr("No object @%1 in %2.").arg(id).arg(m_document->displayName()));
         return false;
     }
-    if (!revealNode(*node)) {
-        Q_EMIT m_navigator->statusMessage(
-            tr("Object @%1 is not listed in the Summary (it has no size).").arg(id));
+    m_findNotice->hide();
+    const QModelIndex idx = m_model->revealNode(*node);
+    if (!idx.isValid()) {
+        const bool filtered = m_filterCombo->currentIndex() != 0 || !m_model->classFilter().isEmpty();
+        if (m_analysis->selfSize[*node] == 0 || !filtered) {
+            Q_EMIT m_navigator->statusMessage(
+                tr("Object @%1 is not listed in the Summary (it has no size).").arg(id));
+            return false;
+        }
+        m_hiddenNode = *node;
+        const QString what = m_model->classFilter().isEmpty()
+                                 ? tr("the filter “%1”").arg(m_filterCombo->currentText())
+                                 : tr("the class filter “%1”").arg(m_model->classFilter());
+        m_findNoticeText->setText(
+            tr("%1 @%2 is hidden by %3.")
+                .arg(TextUtil::toQString(heapscope::format::nodeLabel(*m_analysis, *node)).left(120),
+                     QString::number(id), what));
+        m_findNotice->show();
+        Q_EMIT m_navigator->statusMessage(tr("Object @%1 is hidden by the filter.").arg(id));
         return false;
     }
+    m_view->expand(idx.parent());
+    m_view->setCurrentIndex(idx);
+    m_view->scrollTo(idx, QAbstractItemView::PositionAtCenter);
     m_view->setFocus();
     return true;
 }

@@ -34,8 +34,11 @@ public:
     bool revealNode(std::uint32_t node);
     /// Ctrl+F: focus the "@id" box.
     void focusFind();
-    /// Finds an object by id ("@123") and reveals it; false when there is none in the Summary.
+    /// Finds an object by id ("@123") and reveals it; false when there is none in the Summary. An
+    /// object the filter hides is not revealed: a notice says so and offers to show all objects.
     bool findById(const QString& text);
+    /// The notice shown when Find @id hits an object the current filter hides.
+    QWidget* findNotice() const { return m_findNotice; }
     /// True while a filter's Summary is being computed.
     bool isBusy() const { return m_busy; }
 
@@ -59,6 +62,9 @@ private:
     QComboBox* m_filterCombo;
     QLineEdit* m_find;
     QLabel* m_totals;
+    QWidget* m_findNotice;
+    QLabel* m_findNoticeText;
+    std::uint32_t m_hiddenNode = 0; ///< the object the notice is about
     quint64 m_filterGeneration = 0;
     bool m_busy = false;
 };

@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
+#include <QSettings>
 #include <QTimer>
 #include <QTreeView>
 
@@ -74,6 +75,81 @@ void setupTreeView(QTreeView* view, HeapTreeModel* model, Navigator* navigator,
                      });
 }
 
+namespace {
+
+constexpr double kNameShare = 0.4; ///< the least part of the width the name column keeps
+
+/// Gives the name column (0, stretching) the spare width: the other columns keep their default or
+/// user-chosen widths (remembered per view under its object name), and give up width
+/// proportionally when the view is too narrow for the name column to keep kNameShare of it.
+class ColumnFitter : public QObject {
+public:
+    ColumnFitter(QTreeView* view, QList<int> desired)
+        : QObject(view), m_view(view), m_desired(std::move(desired)) {
+        setObjectName(u"columnFitter"_s);
+        const QVariantList saved = QSettings().value(settingsKey()).toList();
+        if (saved.size() == m_desired.size())
+            for (int c = 1; c < m_desired.size(); ++c)
+                m_desired[c] = std::max(m_desired[c] / 4, saved[c].toInt());
+        view->viewport()->installEventFilter(this);
+        connect(view->header(), &QHeaderView::sectionResized, this, [this](int section, int, int size) {
+            if (m_applying || section <= 0 || section >= m_desired.size())
+                return;
+            m_desired[section] = size; // the user dragged it
+            QVariantList widths;
+            for (int w : std::as_const(m_desired))
+                widths << w;
+            QSettings().setValue(settingsKey(), widths);
+        });
+        apply();
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Resize)
+            apply();
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QString settingsKey() const { return u"columns/"_s + m_view->objectName(); }
+
+    void apply() {
+        QHeaderView* header = m_view->header();
+        const int available = m_view->viewport()->width();
+        const int budget = int(available * (1.0 - kNameShare));
+        const int least = QFontMetrics(header->font()).horizontalAdvance(u"99.9 kB"_s) + 12;
+        auto widthAt = [&](int c, double scale) {
+            return std::max(std::min(least, m_desired[c]), int(m_desired[c] * scale));
+        };
+        auto total = [&](double scale) {
+            int sum = 0;
+            for (int c = 1; c < m_desired.size(); ++c)
+                sum += m_view->isColumnHidden(c) ? 0 : widthAt(c, scale);
+            return sum;
+        };
+        // The largest scale (at most 1) at which the other columns leave the name its share.
+        double scale = 1.0;
+        if (available > 0 && total(1.0) > budget) {
+            double lo = 0.0, hi = 1.0;
+            for (int i = 0; i < 20; ++i) {
+                const double mid = (lo + hi) / 2;
+                (total(mid) <= budget ? lo : hi) = mid;
+            }
+            scale = lo;
+        }
+        m_applying = true;
+        for (int c = 1; c < m_desired.size() && c < header->count(); ++c)
+            header->resizeSection(c, widthAt(c, scale));
+        m_applying = false;
+    }
+
+    QTreeView* m_view;
+    QList<int> m_desired; ///< per column; [0] unused (the name column stretches)
+    bool m_applying = false;
+};
+
+} // namespace
+
 void setDefaultColumnWidths(QTreeView* view) {
     QHeaderView* header = view->header();
     const int columns = view->model() ? view->model()->columnCount() : 0;
@@ -81,14 +157,16 @@ void setDefaultColumnWidths(QTreeView* view) {
     header->setSectionResizeMode(QHeaderView::Interactive);
     if (columns > 0)
         header->setSectionResizeMode(0, QHeaderView::Stretch);
+    QList<int> desired(columns, 0);
     for (int c = 1; c < columns; ++c) {
         const QString title = view->model()->headerData(c, Qt::Horizontal).toString();
         const bool isSize = view->model()->headerData(c, Qt::Horizontal, Qt::InitialSortOrderRole).toInt() ==
                             Qt::DescendingOrder;
-        header->resizeSection(
-            c, std::max(fm.horizontalAdvance(title) + 36,
-                        fm.horizontalAdvance(isSize ? u"12,345 kB  100 %"_s : u"99999"_s) + 24));
+        desired[c] = std::max(fm.horizontalAdvance(title) + 36,
+                              fm.horizontalAdvance(isSize ? u"12,345 kB  100 %"_s : u"99999"_s) + 24);
     }
+    delete view->findChild<QObject*>(u"columnFitter"_s, Qt::FindDirectChildrenOnly);
+    new ColumnFitter(view, desired);
 }
 
 QLineEdit* createFilterEdit(QWidget* parent, const QString& placeholder,
