@@ -33,7 +33,9 @@ RetainerPathsDialog::RetainerPathsDialog(const QString& what, const QString& fil
     m_maxPaths->setObjectName(u"maxPaths"_s);
     m_maxPaths->setRange(1, 1000);
     m_maxPaths->setValue(5);
-    m_maxPaths->setToolTip(tr("Paths that differ only in their last hops count once"));
+    m_maxPaths->setToolTip(tr("Paths that differ only in their last hops, or only in the system contexts or "
+                              "built-in functions they pass through, count once (the file says how many "
+                              "were merged)"));
     m_format = new QComboBox(this);
     m_format->setObjectName(u"pathFormat"_s);
     m_format->addItem(tr("Plain text"), Text);
