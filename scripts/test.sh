@@ -7,7 +7,7 @@
 #
 # Environment:
 #   HEAPSCOPE_JOBS=N          parallel compile jobs (default: the number of cores)
-#   HEAPSCOPE_TEST_JOBS=N     parallel tests (default 1: some tests measure time)
+#   HEAPSCOPE_TEST_JOBS=N     parallel tests (default 1)
 #   HEAPSCOPE_INSTALL_TEST=1  also install the .deb, try it and remove it (packaging/install-test.sh;
 #                             needs root or sudo, and changes the machine while it runs)
 set -euo pipefail

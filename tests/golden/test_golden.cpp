@@ -6,7 +6,6 @@
 
 #include "heapscope/format.h"
 
-#include <chrono>
 #include <map>
 
 namespace heapscope::test {
@@ -76,13 +75,12 @@ TEST_P(Golden, NamedFilters) {
         ASSERT_TRUE(named) << name;
         NodeFilter filter;
         filter.named = named;
-        const auto start = std::chrono::steady_clock::now();
         auto agg = a->aggregate(filter);
         ASSERT_TRUE(agg) << agg.error().message();
         bool skipped = false;
         if (!f.value["skipped"].get_bool().get(skipped) && skipped) {
-            // DevTools' own filter does not finish on deep cons-string chains; ours must, and quickly.
-            EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30.0);
+            // DevTools' own filter does not finish on deep cons-string chains; ours must, and quickly
+            // (how quickly is checked under the `slow` label, test_timing.cpp).
             continue;
         }
         simdjson::dom::object classes;
