@@ -5,6 +5,10 @@
 // filter, the Dominators root, the Statistics total, CSV exports of every view and Ctrl+E.
 #include "testutil.h"
 
+#ifndef Q_MOC_RUN
+#include <heapscope/csv.h>
+#endif
+
 #include "mainwindow.h"
 #include "models/comparisonmodel.h"
 #include "models/dominatorsmodel.h"
@@ -41,6 +45,7 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
@@ -584,6 +589,27 @@ private Q_SLOTS:
         const QList<QStringList> stats = parseCsv(TableExport::exportView(legend, TableExport::Format::Csv));
         QCOMPARE(stats[1][1], u"Code"_s);
         QCOMPARE(stats[1][2].toULongLong(), a->statistics.code);
+    }
+
+    void csvQuotingAgreesWithTheCli() {
+        // The app and heapscope-cli write CSV through the same writer: blanks at either end are
+        // kept by quoting, inner ones are not quoted.
+        QStandardItemModel model(0, 2);
+        model.setHorizontalHeaderLabels({u"Name"_s, u"Size"_s});
+        for (const QString& name : {u" padded"_s, u"trailing "_s, u"inner space"_s, u"a,b"_s}) {
+            auto* size = new QStandardItem(u"1 kB"_s);
+            size->setData(qulonglong(1000), ModelRoles::SortRole);
+            model.appendRow({new QStandardItem(name), size});
+        }
+        QTreeView view;
+        view.setModel(&model);
+        const QString csv = QString::fromUtf8(TableExport::exportView(&view, TableExport::Format::Csv));
+        QString expected = u"depth,Name,Size\n"_s;
+        for (const char* name : {" padded", "trailing ", "inner space", "a,b"})
+            expected += u"0,"_s + QString::fromStdString(heapscope::csv::field(name)) + u",1000\n"_s;
+        QCOMPARE(csv, expected);
+        QVERIFY(csv.contains(u"0,\" padded\",1000"_s));
+        QVERIFY(csv.contains(u"0,inner space,1000"_s));
     }
 
     void ctrlEExportsFromAnyFocus() {
