@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Checks the formatting of the C++ files, builds everything with the tests (Release, in build/) and
-# runs every test but the `slow` ones: unit, golden, cli, ui (offscreen), capture and packaging.
-# Installs missing Debian 12 packages first. Exits non-zero when anything fails; unformatted files
-# are listed first and fail the run at the end, after the tests. Safe to run again.
+# Checks the formatting of the C++ files, builds everything with the tests (Release, warnings as
+# errors, in build/) and runs every test but the `slow` ones: unit, golden, cli, ui (offscreen),
+# capture and packaging. Installs missing Debian 12 packages first. Exits non-zero when anything
+# fails; unformatted files are listed first and fail the run at the end, after the tests. Safe to
+# run again.
 #
 # Environment:
 #   HEAPSCOPE_JOBS=N          parallel compile jobs (default: the number of cores)

@@ -168,7 +168,7 @@ TEST(Distances, LegacyDescriptorArrayValueSlotsAreSkipped) {
     const auto d = g.node(tArray, "(map descriptors)", 1);
     std::vector<std::uint32_t> slots;
     for (std::uint64_t i = 0; i < 8; ++i)
-        slots.push_back(g.node(tObject, "S" + std::to_string(i), 1));
+        slots.push_back(g.node(tObject, std::string("S").append(std::to_string(i)), 1));
     g.element(root, map, 1);
     g.edge(map, eInternal, "instance_descriptors", d);
     for (std::uint64_t i = 0; i < 8; ++i)

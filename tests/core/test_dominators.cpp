@@ -416,7 +416,8 @@ GraphBuilder randomGraph(std::mt19937& rng) {
                                           tArray,  tHidden, tCode,   tSynthetic};
     for (std::uint32_t i = 1; i < n; ++i) {
         const std::uint64_t type = types[pick(std::size(types))];
-        std::string name = "N" + std::to_string(pick(4));
+        std::string name = "N";
+        name += std::to_string(pick(4));
         if (type == tSynthetic)
             name = pick(4) == 0 ? "(Document DOM trees)" : "(GC roots)";
         g.node(type, name, type == tSynthetic ? 0 : 1 + pick(100));
