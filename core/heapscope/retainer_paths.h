@@ -20,11 +20,11 @@ struct PathOptions {
     bool mergeContextVariants = true;
 };
 
-/// One hop of a path: the edge from the previous hop's node (none for the first hop) to `node`.
+/// One hop of a path: the edge from the previous hop's node (kNoEdge for the first hop) to `node`.
 /// Parallel edges between the same two nodes are merged: `edge` is the first, `edgeCount` how many.
 struct PathHop {
     std::uint32_t node = 0;
-    std::uint32_t edge = 0xFFFFFFFFu;
+    std::uint32_t edge = kNoEdge;
     std::uint32_t edgeCount = 0;
 };
 

@@ -12,7 +12,8 @@
 
 namespace heapscope::detail {
 
-/// The all-bits-set "no value" (kNoIndex); where the kind is known, the named ones of common.h.
+/// Older alias of kNoIndex, still used by aggregates.cpp: new code uses kNoNode, kNoEdge, kNoString
+/// or kNoIndex (common.h), whichever names what is missing.
 inline constexpr std::uint32_t kNone = kNoIndex;
 /// No WeakMap pair group (EphemeronNames::suffixGroup).
 inline constexpr std::uint32_t kNoGroup = kNoIndex;
@@ -85,7 +86,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
               const std::function<bool()>& stopped);
 
 /// Summary rows without retained sizes; `countedClass` (optional) receives per node its class if it
-/// counts (non-zero size, passes the mask), else kNone.
+/// counts (non-zero size, passes the mask), else kNoIndex.
 Aggregates aggregateRows(const Analysis& analysis, const std::uint32_t* classOf, std::size_t classCount,
                          const std::vector<bool>* mask, PodArray<std::uint32_t>* countedClass,
                          const std::function<bool()>& stopped = {});

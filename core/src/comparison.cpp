@@ -49,14 +49,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
     const Snapshot& bs = *base->snapshot;
     const Snapshot& cs = *current->snapshot;
     auto stopped = [&] { return context.stopRequested(); };
-    auto cancelled = [&] {
-        Error e;
-        e.file = cs.path;
-        e.stage = "comparison";
-        e.reason = "the comparison was cancelled";
-        e.cancelled = true;
-        return e;
-    };
+    auto cancelled = [&] { return cancelledError(cs.path, "comparison", "the comparison was cancelled"); };
     context.report(Stage::Comparison, 0, 4);
     // The base classified with the current snapshot's interface definitions.
     if (sameInterfaces(base->interfaces, current->interfaces)) {

@@ -14,38 +14,27 @@
 
 namespace heapscope {
 
-using detail::kNone;
-
 namespace {
 
 struct State {
     std::uint32_t node;
-    std::uint32_t parent; // state closer to the targets, kNone for a target
+    std::uint32_t parent; // state closer to the targets, kNoIndex for a target
     std::uint32_t edge;   // edge from `node` to the parent's node
     std::uint32_t edgeCount;
     std::uint32_t g; // hops from the targets
     std::uint32_t targetCount;
 };
 
-Error cancelledError(const Snapshot& s) {
-    Error e;
-    e.file = s.path;
-    e.stage = "paths";
-    e.reason = "the search was cancelled";
-    e.cancelled = true;
-    return e;
-}
-
 /// What makes a path a different way of holding the objects: its nodes, with every run of context
-/// hops (see isContextHop) replaced by one marker.
+/// hops (see isContextHop) replaced by one marker (kNoNode).
 std::vector<std::uint32_t> pathSignature(const Analysis& a, const RetainerPath& path) {
     std::vector<std::uint32_t> out;
     out.reserve(path.hops.size());
     for (const PathHop& hop : path.hops) {
         if (!isContextHop(a, hop.node))
             out.push_back(hop.node);
-        else if (out.empty() || out.back() != kNone)
-            out.push_back(kNone);
+        else if (out.empty() || out.back() != kNoNode)
+            out.push_back(kNoNode);
     }
     return out;
 }
@@ -90,6 +79,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         if (n < N)
             ignored[n] = true;
     auto allowed = [&](std::uint32_t e) { return options.includeWeak || s.edgeKind(e) != EdgeKind::Weak; };
+    auto cancelled = [&] { return cancelledError(s.path, "paths", "the search was cancelled"); };
 
     // Exact hops from the root over the edges a path may use: the search's heuristic.
     constexpr std::uint32_t kFar = 0xFFFFFFFFu;
@@ -99,7 +89,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         hops[s.rootOrdinal] = 0;
         for (std::size_t head = 0; head < queue.size(); ++head) {
             if ((head & 0xFFFF) == 0 && context.stopRequested())
-                return cancelledError(s);
+                return cancelled();
             const std::uint32_t n = queue[head];
             for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
                 const std::uint32_t t = s.edgeTo[e];
@@ -111,7 +101,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         }
     }
     if (context.stopRequested())
-        return cancelledError(s);
+        return cancelled();
 
     std::vector<State> states;
     using Entry = std::pair<std::uint64_t, std::uint32_t>; // (f << 32 | sequence) and state index
@@ -125,7 +115,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         open.push({(f << 32) | sequence++, std::uint32_t(states.size() - 1)});
     };
     auto onChain = [&](std::uint32_t stateIndex, std::uint32_t node) {
-        for (std::uint32_t i = stateIndex; i != kNone; i = states[i].parent)
+        for (std::uint32_t i = stateIndex; i != kNoIndex; i = states[i].parent)
             if (states[i].node == node)
                 return true;
         return false;
@@ -134,7 +124,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     std::vector<std::uint32_t> between;
     auto allowedEdges = [&](std::uint32_t u, std::uint32_t v) {
         s.edgesBetween(u, v, between);
-        std::pair<std::uint32_t, std::uint32_t> result{kNone, 0};
+        std::pair<std::uint32_t, std::uint32_t> result{kNoEdge, 0};
         for (std::uint32_t e : between)
             if (allowed(e)) {
                 result.first = std::min(result.first, e);
@@ -165,7 +155,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     };
 
     if (out.targets.size() == 1) {
-        push({out.targets[0], kNone, kNone, 0, 0, 1});
+        push({out.targets[0], kNoIndex, kNoEdge, 0, 0, 1});
     } else {
         // A set: the first step merges every target a retainer holds, so that objects retained the
         // same way make one path.
@@ -173,8 +163,8 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         for (std::uint32_t t : out.targets)
             isTarget[t] = true;
         struct Holder {
-            std::uint32_t firstTarget = kNone;
-            std::uint32_t firstEdge = kNone;
+            std::uint32_t firstTarget = kNoNode;
+            std::uint32_t firstEdge = kNoEdge;
             std::uint32_t edges = 0;
             std::uint32_t targets = 0;
         };
@@ -196,7 +186,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                 if (inserted)
                     order.push_back(u);
                 Holder& h = it->second;
-                if (h.firstTarget == kNone || firstEdge < h.firstEdge) {
+                if (h.firstTarget == kNoNode || firstEdge < h.firstEdge) {
                     h.firstTarget = t;
                     h.firstEdge = firstEdge;
                 }
@@ -206,7 +196,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         }
         for (std::uint32_t u : order) {
             const Holder& h = holders[u];
-            states.push_back({h.firstTarget, kNone, kNone, 0, 0, 1});
+            states.push_back({h.firstTarget, kNoIndex, kNoEdge, 0, 0, 1});
             const std::uint32_t leaf = std::uint32_t(states.size() - 1);
             push({u, leaf, h.firstEdge, h.edges, 1, h.targets});
         }
@@ -223,7 +213,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
             path.targetCount = cur.targetCount;
             std::uint32_t prevEdge = cur.edge, prevCount = cur.edgeCount;
             bool first = true;
-            for (std::uint32_t i = cur.parent; i != kNone; i = states[i].parent) {
+            for (std::uint32_t i = cur.parent; i != kNoIndex; i = states[i].parent) {
                 PathHop hop;
                 hop.node = states[i].node;
                 if (!first) {
@@ -252,7 +242,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         }
         if ((expansions & 0xFFFF) == 0) {
             if (context.stopRequested())
-                return cancelledError(s);
+                return cancelled();
             context.report(Stage::PathSearch, expansions, options.maxExpansions);
         }
         expand(index);
@@ -417,7 +407,7 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
         w.key("hops").beginArray();
         for (const PathHop& hop : path.hops) {
             w.beginObject();
-            if (hop.edge == kNone) {
+            if (hop.edge == kNoEdge) {
                 w.key("edge_type").null();
                 w.key("edge_name").null();
                 w.key("edge_label").null();
