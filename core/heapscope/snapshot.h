@@ -3,10 +3,12 @@
 #pragma once
 
 #include "heapscope/common.h"
+#include "heapscope/facts.h"
 #include "heapscope/pod_array.h"
 #include "heapscope/string_table.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -215,16 +217,26 @@ public:
     }
     /// The retainer slot range's target for a slot (binary search).
     std::uint32_t retainerTarget(std::size_t slot) const;
+    /// The edge of retainer slot `slot` of `target` (as retainerEdge[slot], without the search for
+    /// the target): O(that retainer's edge count).
+    std::uint32_t retainerEdgeOf(std::uint32_t target, std::size_t slot) const;
     /// Edges from `source` to `target`, in file order.
     void edgesBetween(std::uint32_t source, std::uint32_t target, std::vector<std::uint32_t>& out) const;
     /// Node ordinal of the node with this id, or nullopt. O(log N) after the first call builds an index.
     std::optional<std::uint32_t> findNodeById(std::uint32_t id) const;
     /// Largest odd node id (DevTools' "max JS object id").
-    std::uint32_t maxJsObjectId() const;
+    std::uint32_t maxJsObjectId() const { return facts().maxJsObjectId; }
+    /// Which snapshot is older, whether it is a timeline: computed on the first call (the app makes
+    /// that call on its loading thread), then kept.
+    const SnapshotFacts& facts() const;
     /// Bytes held by this snapshot in memory.
     std::uint64_t memoryBytes() const;
 
     mutable std::shared_ptr<const PodArray<std::uint32_t>> m_ordinalsById; // lazily built id index
+
+private:
+    mutable std::once_flag m_factsOnce;
+    mutable SnapshotFacts m_facts;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -55,22 +55,23 @@ std::optional<NamedFilter> namedFilterFromKey(std::string_view key) {
 namespace {
 
 Error cancelled(const Analysis& a) {
-    Error e;
-    e.file = a.snapshot->path;
-    e.stage = "filter";
-    e.reason = "the computation was cancelled";
-    e.cancelled = true;
-    return e;
+    return cancelledError(a.snapshot->path, "filter", "the computation was cancelled");
 }
 
 // The "retained by X" template: nodes reachable in the main analysis but not once X is blocked.
-template <typename Block> std::vector<bool> retainedByFilter(const Analysis& a, Block block) {
+// Every filter polls `stopped` every kPollMask + 1 nodes and then returns an empty mask.
+constexpr std::uint32_t kPollMask = 0xFFFF;
+
+template <typename Block>
+std::vector<bool> retainedByFilter(const Analysis& a, const WorkContext& context, Block block) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> reached(N, false);
     std::vector<std::uint32_t> queue{s.rootOrdinal};
     reached[s.rootOrdinal] = true;
     for (std::size_t head = 0; head < queue.size(); ++head) {
+        if ((head & kPollMask) == 0 && context.stopRequested())
+            return {};
         const std::uint32_t n = queue[head];
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
             if (s.edgeKind(e) == EdgeKind::Weak)
@@ -114,7 +115,7 @@ std::optional<std::string_view> valueText(const Snapshot& s, std::uint32_t node,
     return s.name(v);
 }
 
-std::vector<bool> duplicatedStrings(const Analysis& a) {
+std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> pass(N, false);
@@ -123,6 +124,8 @@ std::vector<bool> duplicatedStrings(const Analysis& a) {
     std::unordered_map<std::string, std::vector<std::tuple<std::uint32_t, std::string, std::string>>>
         truncated;
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & kPollMask) == 0 && context.stopRequested())
+            return {};
         const NodeKind k = s.kind(n);
         if (k != NodeKind::String && k != NodeKind::ConsString)
             continue;
@@ -186,11 +189,13 @@ std::vector<bool> duplicatedStrings(const Analysis& a) {
     return pass;
 }
 
-std::vector<bool> eventHandlersFilter(const Analysis& a) {
+std::vector<bool> eventHandlersFilter(const Analysis& a, const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> handler(N, false);
     for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & kPollMask) == 0 && context.stopRequested())
+            return {};
         if (s.name(n) != "V8EventListener" || a.isRenamedDetached(n))
             continue;
         const std::uint32_t callback = edgeTarget(s, n, "1");
@@ -212,7 +217,7 @@ std::vector<bool> eventHandlersFilter(const Analysis& a) {
         if (!found)
             handler[callback] = true;
     }
-    return retainedByFilter(a,
+    return retainedByFilter(a, context,
                             [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return bool(handler[t]); });
 }
 
@@ -225,14 +230,15 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
     if (filter.named) {
         switch (*filter.named) {
         case NamedFilter::DuplicatedStrings:
-            pass = duplicatedStrings(*this);
+            pass = duplicatedStrings(*this, context);
             break;
         case NamedFilter::RetainedByDetachedDom:
-            pass = retainedByFilter(
-                *this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return detachedness[t] == 2; });
+            pass = retainedByFilter(*this, context, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+                return detachedness[t] == 2;
+            });
             break;
         case NamedFilter::RetainedByContexts:
-            pass = retainedByFilter(*this, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+            pass = retainedByFilter(*this, context, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
                 if (isRenamedDetached(t))
                     return false;
                 const std::string_view n = s.name(t);
@@ -240,7 +246,7 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
             });
             break;
         case NamedFilter::RetainedByConsole:
-            pass = retainedByFilter(*this, [&](std::uint32_t from, std::uint32_t e, std::uint32_t) {
+            pass = retainedByFilter(*this, context, [&](std::uint32_t from, std::uint32_t e, std::uint32_t) {
                 if (s.kind(from) != NodeKind::Synthetic)
                     return false;
                 const auto name = s.edgeNameString(e);
@@ -250,7 +256,7 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
             });
             break;
         case NamedFilter::RetainedByEventHandlers:
-            pass = eventHandlersFilter(*this);
+            pass = eventHandlersFilter(*this, context);
             break;
         }
     } else {
@@ -268,14 +274,25 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
 }
 
 Expected<Aggregates> Analysis::aggregate(const NodeFilter& filter, const WorkContext& context) const {
-    if (filter.isAll())
-        return detail::aggregateWith(*this, classOf.data(), classes, nullptr);
-    auto m = filterMask(filter, context);
-    if (!m)
-        return m.error();
-    if (context.stopRequested())
+    std::optional<std::vector<bool>> mask;
+    if (!filter.isAll()) {
+        auto m = filterMask(filter, context);
+        if (!m)
+            return m.error();
+        mask = std::move(*m);
+    }
+    // detail::aggregateWith() without a stop flag: these steps return early when stopped.
+    const std::function<bool()> stopped = [&] { return context.stopRequested(); };
+    PodArray<std::uint32_t> counted;
+    Aggregates rows = detail::aggregateRows(*this, classOf.data(), classes.size(), mask ? &*mask : nullptr,
+                                            &counted, stopped);
+    if (stopped())
         return cancelled(*this);
-    return detail::aggregateWith(*this, classOf.data(), classes, &*m);
+    detail::addClassRetainedSizes(*this, counted, classes.size(), rows, stopped);
+    if (stopped())
+        return cancelled(*this);
+    detail::sortRows(classes, rows);
+    return rows;
 }
 
 Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf, std::size_t classCount,

@@ -50,12 +50,9 @@ std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
     return *it;
 }
 
-std::uint32_t Snapshot::maxJsObjectId() const {
-    std::uint32_t best = 0;
-    for (std::uint32_t i = 0; i < nodeCount; ++i)
-        if ((nodeId[i] & 1u) && nodeId[i] > best)
-            best = nodeId[i];
-    return best;
+const SnapshotFacts& Snapshot::facts() const {
+    std::call_once(m_factsOnce, [this] { m_facts = computeFacts(*this); });
+    return m_facts;
 }
 
 std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
@@ -75,11 +72,14 @@ std::size_t RetainerEdges::size() const {
     return m_s->retainerSource.size();
 }
 
+std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
+    return m_s->retainerEdgeOf(m_s->retainerTarget(slot), slot);
+}
+
 // A target's retainers from one source are adjacent and in decreasing edge order, so the k-th slot
 // of such a group is the (m-1-k)-th of the m edges from that source to the target.
-std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
-    const Snapshot& s = *m_s;
-    const std::uint32_t target = s.retainerTarget(slot);
+std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t target, std::size_t slot) const {
+    const Snapshot& s = *this;
     const std::uint32_t source = s.retainerSource[slot];
     std::size_t begin = slot, end = slot + 1;
     while (begin > s.firstRetainer[target] && s.retainerSource[begin - 1] == source)
