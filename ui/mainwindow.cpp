@@ -124,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &SnapshotSession::documentAdded, this,
             [this](SnapshotDocument* doc) { selectDocument(doc); });
     connect(m_session, &SnapshotSession::documentChanged, this, &MainWindow::onDocumentChanged);
+    connect(m_session, &SnapshotSession::comparisonWanted, this, &MainWindow::showComparison);
     connect(m_session, &SnapshotSession::documentAboutToBeRemoved, this, [this](SnapshotDocument* doc) {
         if (SnapshotView* view = m_views.take(doc))
             delete view; // drops the models' references to the snapshot
@@ -308,9 +309,6 @@ void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
         m_views.insert(doc, view);
         m_results->addWidget(view);
         addRecent(doc->path());
-        // Queued: the other views' Comparison pages learn of this document from the same signal,
-        // possibly after this slot; only then can they show it as a base.
-        QMetaObject::invokeMethod(this, &MainWindow::tryPendingComparison, Qt::QueuedConnection);
     }
     if (doc == currentDocument()) {
         updatePages();
@@ -319,16 +317,14 @@ void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
 }
 
 void MainWindow::openFiles(const QStringList& paths) {
-    QList<QPointer<SnapshotDocument>> opened;
+    QList<SnapshotDocument*> opened;
     for (const QString& path : paths) {
         if (path.isEmpty())
             continue;
         opened.append(m_session->open(QFileInfo(path).absoluteFilePath()));
     }
-    if (opened.size() >= 2) {
-        m_pendingComparison = opened;
-        tryPendingComparison();
-    }
+    if (opened.size() >= 2)
+        m_session->compareWhenLoaded(opened);
 }
 
 void MainWindow::openCaptured(const QString& path, const QString& previousPath) {
@@ -340,34 +336,16 @@ void MainWindow::openCaptured(const QString& path, const QString& previousPath) 
         if (!previousAbsolute.isEmpty() && doc->path() == previousAbsolute)
             previous = doc;
     SnapshotDocument* doc = m_session->open(QFileInfo(path).absoluteFilePath());
-    if (previous) {
-        m_pendingComparison = {previous, doc};
-        tryPendingComparison();
-    }
+    if (previous)
+        m_session->compareWhenLoaded({previous, doc});
 }
 
-void MainWindow::tryPendingComparison() {
-    if (m_pendingComparison.size() < 2)
-        return;
-    for (const auto& doc : m_pendingComparison) {
-        if (!doc || (!doc->isReady() && !doc->isLoading())) {
-            m_pendingComparison.clear(); // one failed or was closed: nothing to compare
-            return;
-        }
-        if (!doc->isReady())
-            return;
-    }
-    // The newest snapshot (largest object ids) against the one taken just before it.
-    SnapshotDocument* current = m_pendingComparison.first();
-    for (const auto& doc : m_pendingComparison)
-        if (doc->maxJsObjectId() > current->maxJsObjectId())
-            current = doc;
-    m_pendingComparison.clear();
+void MainWindow::showComparison(SnapshotDocument* base, SnapshotDocument* current) {
     selectDocument(current);
     SnapshotView* view = viewFor(current);
     if (!view)
         return;
-    if (SnapshotDocument* base = m_session->defaultBase(current))
+    if (base)
         view->comparisonPage()->setBase(base);
     view->showPerspective(SnapshotView::ComparisonPerspective);
 }
@@ -411,10 +389,10 @@ bool MainWindow::openExample() {
         }
         paths = copies;
     }
-    QList<QPointer<SnapshotDocument>> opened;
+    QList<SnapshotDocument*> opened;
     for (const QString& p : paths)
         opened.append(m_session->open(p));
-    m_pendingComparison = opened;
+    m_session->compareWhenLoaded(opened);
     return true;
 }
 
@@ -437,15 +415,8 @@ void MainWindow::closeCurrent() {
 }
 
 std::vector<std::uint32_t> MainWindow::ignoredRetainers(const heapscope::Analysis* analysis) const {
-    QList<SnapshotView*> views = m_views.values();
-    if (SnapshotView* current = currentView())
-        views.prepend(current);
-    for (SnapshotView* view : std::as_const(views)) {
-        const RetainersModel* model = view->retainersPane()->model();
-        if (model->analysis().get() == analysis)
-            return {model->ignored().begin(), model->ignored().end()};
-    }
-    return {};
+    const IgnoredRetainers ignored = m_session->ignoredRetainers(analysis);
+    return {ignored.nodes.begin(), ignored.nodes.end()};
 }
 
 bool MainWindow::exportTable(const QString& path, TableExport::Format format) {

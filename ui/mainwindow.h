@@ -60,8 +60,8 @@ public:
     void selectDocument(SnapshotDocument* doc);
 
     RetainerPathActions* retainerPathActions() const { return m_pathActions; }
-    /// The retainers ignored in a Retainers pane showing objects of `analysis` (the current view's
-    /// pane first); they are left out of retainer path searches.
+    /// The retainers ignored in the snapshot of `analysis` (the session keeps them); they are left
+    /// out of retainer path searches.
     std::vector<std::uint32_t> ignoredRetainers(const heapscope::Analysis* analysis) const;
     /// Writes the current view's table (see SnapshotView::currentTable) to `path`. Shows a message
     /// box and returns false when the file cannot be written.
@@ -87,7 +87,7 @@ private:
     void updateRecentMenu();
     void addRecent(const QString& path);
     void onDocumentChanged(SnapshotDocument* doc);
-    void tryPendingComparison();
+    void showComparison(SnapshotDocument* base, SnapshotDocument* current);
     void openCaptured(const QString& path, const QString& previousPath);
     SnapshotView* routeTo(const heapscope::Analysis* analysis);
     bool writeTable(QTreeView* table, const QString& path, TableExport::Format format);
@@ -101,7 +101,6 @@ private:
     LoadingPage* m_loading;
     QStackedWidget* m_results;
     QHash<const SnapshotDocument*, SnapshotView*> m_views;
-    QList<QPointer<SnapshotDocument>> m_pendingComparison;
     QLabel* m_statusTotals;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportTable = nullptr;

@@ -2,6 +2,7 @@
 #include "retainerpathactions.h"
 
 #include "exportutil.h"
+#include "jobs/backgroundjob.h"
 #include "navigator.h"
 #include "textutil.h"
 
@@ -9,42 +10,50 @@
 
 #include <QClipboard>
 #include <QDir>
-#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QWidget>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
 RetainerPathActions::RetainerPathActions(QWidget* window, Navigator* navigator, QObject* parent)
-    : QObject(parent), m_window(window), m_navigator(navigator) {}
+    : QObject(parent), m_window(window), m_navigator(navigator), m_copyJob(new BackgroundJob(this)) {}
 
-QFuture<RetainerPathActions::Result> RetainerPathActions::run(heapscope::AnalysisPtr analysis,
-                                                              std::vector<std::uint32_t> targets,
-                                                              heapscope::PathOptions options,
-                                                              RetainerPathsDialog::Format format) {
-    return QtConcurrent::run([analysis = std::move(analysis), targets = std::move(targets),
-                              options = std::move(options), format]() {
-        Result result;
-        auto paths = heapscope::findRetainerPaths(*analysis, targets, options);
-        if (!paths) {
-            result.error = QString::fromStdString(paths.error().message());
-            return result;
-        }
-        result.pathCount = paths->paths.size();
-        switch (format) {
-        case RetainerPathsDialog::Text:
-            result.text = heapscope::formatPathsText(*analysis, *paths);
-            break;
-        case RetainerPathsDialog::Markdown:
-            result.text = heapscope::formatPathsMarkdown(*analysis, *paths);
-            break;
-        case RetainerPathsDialog::Json:
-            result.text = heapscope::formatPathsJson(*analysis, *paths);
-            break;
-        }
+RetainerPathActions::Result RetainerPathActions::search(const heapscope::Analysis& analysis,
+                                                        const std::vector<std::uint32_t>& targets,
+                                                        const heapscope::PathOptions& options,
+                                                        RetainerPathsDialog::Format format,
+                                                        const JobContext& job) {
+    Result result;
+    auto paths = heapscope::findRetainerPaths(analysis, targets, options, job.work());
+    if (!paths) {
+        result.error = QString::fromStdString(paths.error().message());
         return result;
-    });
+    }
+    result.pathCount = paths->paths.size();
+    switch (format) {
+    case RetainerPathsDialog::Text:
+        result.text = heapscope::formatPathsText(analysis, *paths);
+        break;
+    case RetainerPathsDialog::Markdown:
+        result.text = heapscope::formatPathsMarkdown(analysis, *paths);
+        break;
+    case RetainerPathsDialog::Json:
+        result.text = heapscope::formatPathsJson(analysis, *paths);
+        break;
+    }
+    return result;
+}
+
+void RetainerPathActions::cancel() {
+    for (BackgroundJob* job : findChildren<BackgroundJob*>(Qt::FindDirectChildrenOnly))
+        job->cancel();
+}
+
+bool RetainerPathActions::isSearching() const {
+    for (const BackgroundJob* job : findChildren<BackgroundJob*>(Qt::FindDirectChildrenOnly))
+        if (job->isRunning())
+            return true;
+    return false;
 }
 
 void RetainerPathActions::copyPath(const ObjectRef& object) {
@@ -56,31 +65,28 @@ void RetainerPathActions::copyPath(const ObjectRef& object) {
         options.ignoredNodes = m_ignored(object.analysis.get());
     const QString id = TextUtil::idText(*object.analysis, object.node);
     Q_EMIT m_navigator->statusMessage(tr("Finding the retainer path of %1…").arg(id));
-    const quint64 generation = ++m_copyGeneration;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, id] {
-        watcher->deleteLater();
-        if (generation != m_copyGeneration)
-            return; // a newer copy was asked for; the clipboard is for that one
-        const Result result = watcher->result();
-        if (!result.error.isEmpty()) {
-            Q_EMIT m_navigator->statusMessage(result.error);
-            Q_EMIT failed(result.error);
-            return;
-        }
-        if (result.pathCount == 0) {
-            const QString message =
-                tr("No retainer path leads to %1 (only weak or ignored retainers).").arg(id);
-            Q_EMIT m_navigator->statusMessage(message);
-            Q_EMIT failed(message);
-            return;
-        }
-        const QString text = QString::fromStdString(result.text);
-        QGuiApplication::clipboard()->setText(text);
-        Q_EMIT m_navigator->statusMessage(tr("Copied the retainer path of %1.").arg(id));
-        Q_EMIT pathCopied(text);
-    });
-    watcher->setFuture(run(object.analysis, {object.node}, std::move(options), RetainerPathsDialog::Text));
+    m_copyJob->start(
+        [analysis = object.analysis, node = object.node, options = std::move(options)](JobContext& job) {
+            return search(*analysis, {node}, options, RetainerPathsDialog::Text, job);
+        },
+        [this, id](Result result) {
+            if (!result.error.isEmpty()) {
+                Q_EMIT m_navigator->statusMessage(result.error);
+                Q_EMIT failed(result.error);
+                return;
+            }
+            if (result.pathCount == 0) {
+                const QString message =
+                    tr("No retainer path leads to %1 (only weak or ignored retainers).").arg(id);
+                Q_EMIT m_navigator->statusMessage(message);
+                Q_EMIT failed(message);
+                return;
+            }
+            const QString text = QString::fromStdString(result.text);
+            QGuiApplication::clipboard()->setText(text);
+            Q_EMIT m_navigator->statusMessage(tr("Copied the retainer path of %1.").arg(id));
+            Q_EMIT pathCopied(text);
+        });
 }
 
 void RetainerPathActions::exportPaths(const heapscope::AnalysisPtr& analysis,
@@ -104,12 +110,15 @@ void RetainerPathActions::exportPaths(const heapscope::AnalysisPtr& analysis,
         const QString path = dialog->filePath();
         ExportUtil::setLastDirectory(path);
         Q_EMIT m_navigator->statusMessage(tr("Finding the retainer paths of %1…").arg(what));
-        auto* watcher = new QFutureWatcher<Result>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
-            watcher->deleteLater();
-            writeExport(path, watcher->result());
+        // Each export has a job of its own: a second one does not stop the first.
+        auto* job = new BackgroundJob(this);
+        connect(job, &BackgroundJob::runningChanged, job, [job](bool running) {
+            if (!running)
+                job->deleteLater();
         });
-        watcher->setFuture(run(analysis, targets, std::move(options), dialog->format()));
+        job->start([analysis, targets, options = std::move(options), format = dialog->format()](
+                       JobContext& context) { return search(*analysis, targets, options, format, context); },
+                   [this, path](Result result) { writeExport(path, result); });
     });
     dialog->open();
 }

@@ -10,7 +10,6 @@
 #include <heapscope/retainer_paths.h>
 #endif
 
-#include <QFuture>
 #include <QObject>
 #include <QPointer>
 
@@ -18,6 +17,8 @@
 #include <string>
 #include <vector>
 
+class BackgroundJob;
+class JobContext;
 class Navigator;
 class QWidget;
 
@@ -45,9 +46,13 @@ public:
                      const QString& what);
     /// The export dialog while it is open.
     RetainerPathsDialog* dialog() const { return m_dialog; }
-    /// Runs the search and the formatting off the calling thread.
-    static QFuture<Result> run(heapscope::AnalysisPtr analysis, std::vector<std::uint32_t> targets,
-                               heapscope::PathOptions options, RetainerPathsDialog::Format format);
+    /// Stops the searches still running (their results are dropped).
+    void cancel();
+    bool isSearching() const;
+    /// The search and the formatting, as run on the pool (stops when `job` asks).
+    static Result search(const heapscope::Analysis& analysis, const std::vector<std::uint32_t>& targets,
+                         const heapscope::PathOptions& options, RetainerPathsDialog::Format format,
+                         const JobContext& job);
 
 Q_SIGNALS:
     void pathCopied(const QString& text);
@@ -61,5 +66,5 @@ private:
     Navigator* m_navigator;
     IgnoredProvider m_ignored;
     QPointer<RetainerPathsDialog> m_dialog;
-    quint64 m_copyGeneration = 0;
+    BackgroundJob* m_copyJob; ///< a newer copy replaces an older one (the clipboard is for it)
 };

@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotdocument.h"
 
+#include "jobs/backgroundjob.h"
+
 #include <heapscope/loader.h>
 
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-constexpr int kProgressScale = 10000;
-
-} // namespace
 
 struct SnapshotDocument::Result {
     heapscope::SnapshotPtr snapshot;
@@ -26,16 +20,23 @@ struct SnapshotDocument::Result {
 };
 
 SnapshotDocument::SnapshotDocument(const QString& path, QObject* parent)
-    : QObject(parent), m_path(path), m_displayName(QFileInfo(path).fileName()) {}
-
-SnapshotDocument::~SnapshotDocument() {
-    // The worker keeps its own references; it stops at its next poll and its result goes nowhere
-    // (the watcher dies with us). No signals from a dying object.
-    if (m_stop)
-        m_stop->requestStop();
-    if (m_watcher)
-        m_watcher->future().cancel();
+    : QObject(parent), m_path(path), m_displayName(QFileInfo(path).fileName()),
+      m_job(new BackgroundJob(this)) {
+    connect(m_job, &BackgroundJob::progress, this, [this](double fraction, const QString& stage) {
+        if (m_state != State::Loading)
+            return;
+        // The label shows the bar's own number: the fraction of the whole open, not of the stage.
+        m_stage = stage;
+        m_fraction = fraction;
+        m_progressText = m_stage + u" · "_s + QString::number(int(m_fraction * 100)) + u" %"_s;
+        Q_EMIT progress(m_stage, m_fraction, m_progressText);
+        Q_EMIT stateChanged();
+    });
 }
+
+// The job dies with us: the worker keeps its own references, stops at its next poll and its result
+// goes nowhere. No signals from a dying object.
+SnapshotDocument::~SnapshotDocument() = default;
 
 void SnapshotDocument::setDisplayName(const QString& name) {
     m_displayName = name;
@@ -47,16 +48,11 @@ std::uint32_t SnapshotDocument::maxJsObjectId() const {
 }
 
 bool SnapshotDocument::isTimeline() const {
-    QString p = m_path;
-    if (p.endsWith(u".gz"_s, Qt::CaseInsensitive))
-        p.chop(3);
-    return p.endsWith(u".heaptimeline"_s, Qt::CaseInsensitive);
+    return m_snapshot && m_snapshot->facts().isTimeline;
 }
 
 void SnapshotDocument::load() {
     cancel();
-    const quint64 generation = ++m_generation;
-    m_stop = std::make_shared<heapscope::StopFlag>();
     m_snapshot.reset();
     m_analysis.reset();
     m_error.clear();
@@ -66,94 +62,56 @@ void SnapshotDocument::load() {
     m_fraction = 0;
     m_clock.start();
 
-    auto* watcher = new QFutureWatcher<std::shared_ptr<Result>>(this);
-    m_watcher = watcher;
-    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, generation, watcher](int value) {
-        if (generation != m_generation || m_state != State::Loading)
-            return;
-        // The label shows the bar's own number: the fraction of the whole open, not of the stage.
-        m_stage = watcher->progressText();
-        m_fraction = double(value) / kProgressScale;
-        m_progressText = m_stage + u" · "_s + QString::number(int(m_fraction * 100)) + u" %"_s;
-        Q_EMIT progress(m_stage, m_fraction, m_progressText);
-        Q_EMIT stateChanged();
-    });
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, generation, watcher] {
-        watcher->deleteLater();
-        if (m_watcher == watcher)
-            m_watcher = nullptr;
-        if (watcher->future().resultCount() == 0)
-            return;
-        deliver(generation, watcher->future().result());
-    });
-
-    const std::string path = m_path.toStdString();
-    const auto stop = m_stop;
-    QFuture<std::shared_ptr<Result>> future =
-        QtConcurrent::run([path, stop](QPromise<std::shared_ptr<Result>>& promise) {
-            promise.setProgressRange(0, kProgressScale);
+    m_job->start(
+        [path = m_path.toStdString()](JobContext& job) {
             auto lastReport = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-            heapscope::WorkContext context;
-            context.stop = stop.get();
+            heapscope::WorkContext context = job.work();
             context.progress = [&](heapscope::Stage stage, std::uint64_t done, std::uint64_t total) {
-                // The promise may be canceled from the GUI thread too (QFuture::cancel()).
-                if (promise.isCanceled())
-                    stop->requestStop();
                 const auto now = std::chrono::steady_clock::now();
                 if (now - lastReport < std::chrono::milliseconds(40) && done < total)
                     return;
                 lastReport = now;
                 const std::string_view title = heapscope::stageTitle(stage);
-                promise.setProgressValueAndText(
-                    int(heapscope::jobFraction(stage, done, total) * kProgressScale),
-                    QString::fromUtf8(title.data(), qsizetype(title.size())));
+                job.setProgress(heapscope::jobFraction(stage, done, total),
+                                QString::fromUtf8(title.data(), qsizetype(title.size())));
             };
 
             auto result = std::make_shared<Result>();
             auto snapshot = heapscope::loadSnapshot(path, {}, context);
             if (!snapshot) {
-                result->canceled = snapshot.error().cancelled || stop->stopRequested();
+                result->canceled = snapshot.error().cancelled || job.stopRequested();
                 result->error = QString::fromStdString(snapshot.error().message());
-                promise.addResult(result);
-                return;
+                return result;
             }
             result->snapshot = *snapshot;
+            (*snapshot)->facts(); // here, not on the GUI thread when a menu first asks
             auto analysis = heapscope::analyze(*snapshot, {}, context);
             if (!analysis) {
-                result->canceled = analysis.error().cancelled || stop->stopRequested();
+                result->canceled = analysis.error().cancelled || job.stopRequested();
                 result->error = QString::fromStdString(analysis.error().message());
                 result->snapshot.reset();
-                promise.addResult(result);
-                return;
+                return result;
             }
             result->analysis = *analysis;
-            promise.addResult(result);
-        });
-    watcher->setFuture(future);
+            return result;
+        },
+        [this](std::shared_ptr<Result> result) { deliver(result); });
     Q_EMIT started();
     Q_EMIT stateChanged();
 }
 
 void SnapshotDocument::cancel() {
-    if (m_stop)
-        m_stop->requestStop();
     if (m_state != State::Loading)
         return;
-    ++m_generation; // whatever still arrives is stale now
-    if (m_watcher) {
-        m_watcher->disconnect(this);
-        m_watcher->future().cancel();
-        m_watcher->deleteLater();
-        m_watcher = nullptr;
-    }
+    m_job->cancel(); // whatever still arrives is stale now
     m_state = State::Canceled;
     m_error = tr("Loading was canceled.");
     Q_EMIT canceled();
     Q_EMIT stateChanged();
 }
 
-void SnapshotDocument::deliver(quint64 generation, const std::shared_ptr<Result>& result) {
-    if (generation != m_generation || !result)
+void SnapshotDocument::deliver(const std::shared_ptr<Result>& result) {
+    if (!result)
         return;
     m_loadSeconds = double(m_clock.nsecsElapsed()) / 1e9;
     if (result->canceled) {

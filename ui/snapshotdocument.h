@@ -9,11 +9,12 @@
 #endif
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
 #include <memory>
+
+class BackgroundJob;
 
 /// The loader facade for one file. `load()` runs loadSnapshot() and analyze() on the thread pool
 /// and reports `started`, `progress(stage, fraction, text)`, then exactly one of `finished`,
@@ -47,7 +48,8 @@ public:
     QString progressText() const { return m_progressText; }
     /// Largest odd object id (for "Objects allocated between" filters and the Comparison's base).
     std::uint32_t maxJsObjectId() const;
-    /// Heap timelines have no Comparison in DevTools; we follow that.
+    /// Heap timelines have no Comparison in DevTools; we follow that (core decides what a timeline
+    /// is: heapscope::SnapshotFacts).
     bool isTimeline() const;
 
 public Q_SLOTS:
@@ -65,7 +67,7 @@ Q_SIGNALS:
 
 private:
     struct Result;
-    void deliver(quint64 generation, const std::shared_ptr<Result>& result);
+    void deliver(const std::shared_ptr<Result>& result);
 
     QString m_path;
     QString m_displayName;
@@ -77,8 +79,6 @@ private:
     QString m_progressText;
     double m_fraction = 0;
     double m_loadSeconds = 0;
-    quint64 m_generation = 0;
-    std::shared_ptr<heapscope::StopFlag> m_stop;
-    QFutureWatcher<std::shared_ptr<Result>>* m_watcher = nullptr;
+    BackgroundJob* m_job; ///< the load and analysis; a newer load() or cancel() drops its result
     QElapsedTimer m_clock;
 };

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotsession.h"
 
-#include <QFutureWatcher>
+#include "jobs/backgroundjob.h"
+
+#ifndef Q_MOC_RUN
+#include <heapscope/facts.h>
+#endif
+
 #include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 
 SnapshotSession::SnapshotSession(QObject* parent) : QObject(parent) {}
 
@@ -23,7 +27,12 @@ SnapshotDocument* SnapshotSession::open(const QString& path, const QString& disp
     if (!displayName.isEmpty())
         doc->setDisplayName(displayName);
     m_documents.append(doc);
-    connect(doc, &SnapshotDocument::stateChanged, this, [this, doc] { Q_EMIT documentChanged(doc); });
+    connect(doc, &SnapshotDocument::stateChanged, this, [this, doc] {
+        Q_EMIT documentChanged(doc);
+        if (!m_pendingComparison.isEmpty())
+            // Queued: views learn of the ready document from documentChanged too, maybe after us.
+            QMetaObject::invokeMethod(this, &SnapshotSession::tryPendingComparison, Qt::QueuedConnection);
+    });
     Q_EMIT documentAdded(doc);
     doc->load();
     return doc;
@@ -41,6 +50,9 @@ void SnapshotSession::close(SnapshotDocument* doc) {
         else
             ++it;
     }
+    if (a)
+        dropComparisonJobs(a);
+    m_userState.erase(doc);
     delete doc;
     Q_EMIT documentRemoved();
 }
@@ -53,17 +65,20 @@ QList<SnapshotDocument*> SnapshotSession::comparableWith(const SnapshotDocument*
     return out;
 }
 
+bool SnapshotSession::takenBefore(const SnapshotDocument* a, const SnapshotDocument* b) {
+    if (!a || !b || !a->isReady() || !b->isReady())
+        return false;
+    return heapscope::takenBefore(a->snapshot()->facts(), b->snapshot()->facts());
+}
+
 SnapshotDocument* SnapshotSession::defaultBase(const SnapshotDocument* current) const {
     const auto candidates = comparableWith(current);
     if (candidates.isEmpty() || !current || !current->isReady())
         return candidates.value(0);
-    const std::uint32_t currentMax = current->maxJsObjectId();
     SnapshotDocument* best = nullptr;
-    for (SnapshotDocument* doc : candidates) {
-        const std::uint32_t m = doc->maxJsObjectId();
-        if (m < currentMax && (!best || m > best->maxJsObjectId()))
+    for (SnapshotDocument* doc : candidates)
+        if (takenBefore(doc, current) && (!best || takenBefore(best, doc)))
             best = doc;
-    }
     return best ? best : candidates.first();
 }
 
@@ -75,6 +90,13 @@ heapscope::ComparisonPtr SnapshotSession::comparison(const SnapshotDocument* bas
     return it == m_comparisons.end() ? nullptr : it->second;
 }
 
+bool SnapshotSession::isComparing(const SnapshotDocument* base, const SnapshotDocument* current) const {
+    if (!base || !current)
+        return false;
+    auto it = m_comparisonJobs.find({base->analysis().get(), current->analysis().get()});
+    return it != m_comparisonJobs.end() && it->second->isRunning();
+}
+
 void SnapshotSession::requestComparison(SnapshotDocument* base, SnapshotDocument* current) {
     if (!base || !current || !base->isReady() || !current->isReady())
         return;
@@ -83,28 +105,106 @@ void SnapshotSession::requestComparison(SnapshotDocument* base, SnapshotDocument
         Q_EMIT comparisonReady(base, current, it->second);
         return;
     }
-    if (m_pending[key])
+    // The current snapshot's page shows one base at a time: a comparison with another is not
+    // wanted any more.
+    for (const auto& [other, job] : m_comparisonJobs)
+        if (other.second == key.second && other != key && job->isRunning())
+            if (SnapshotDocument* otherBase = documentForAnalysis(other.first))
+                cancelComparison(otherBase, current);
+    BackgroundJob*& job = m_comparisonJobs[key];
+    if (job && job->isRunning())
         return;
-    m_pending[key] = true;
-    auto baseAnalysis = base->analysis();
-    auto currentAnalysis = current->analysis();
-    auto* watcher = new QFutureWatcher<heapscope::Expected<heapscope::ComparisonPtr>>(this);
+    if (!job)
+        job = new BackgroundJob(this);
     QPointer<SnapshotDocument> basePtr(base), currentPtr(current);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, key, basePtr, currentPtr] {
-        watcher->deleteLater();
-        m_pending.erase(key);
-        // Either side may have been closed (or reloaded) meanwhile: then the result is stale.
-        if (!basePtr || !currentPtr || basePtr->analysis().get() != key.first ||
-            currentPtr->analysis().get() != key.second)
-            return;
-        const auto result = watcher->future().result();
-        if (!result) {
-            Q_EMIT comparisonFailed(basePtr, currentPtr, QString::fromStdString(result.error().message()));
+    job->start(
+        [baseAnalysis = base->analysis(), currentAnalysis = current->analysis()](JobContext& context) {
+            return heapscope::compare(baseAnalysis, currentAnalysis, context.work());
+        },
+        [this, key, basePtr, currentPtr](heapscope::Expected<heapscope::ComparisonPtr> result) {
+            // Either side may have been closed (or reloaded) meanwhile: then the result is stale.
+            if (!basePtr || !currentPtr || basePtr->analysis().get() != key.first ||
+                currentPtr->analysis().get() != key.second)
+                return;
+            if (!result) {
+                if (result.error().cancelled)
+                    Q_EMIT comparisonCanceled(basePtr, currentPtr);
+                else
+                    Q_EMIT comparisonFailed(basePtr, currentPtr,
+                                            QString::fromStdString(result.error().message()));
+                return;
+            }
+            m_comparisons[key] = *result;
+            Q_EMIT comparisonReady(basePtr, currentPtr, *result);
+        });
+}
+
+void SnapshotSession::cancelComparison(SnapshotDocument* base, SnapshotDocument* current) {
+    if (!base || !current)
+        return;
+    auto it = m_comparisonJobs.find({base->analysis().get(), current->analysis().get()});
+    if (it == m_comparisonJobs.end() || !it->second->isRunning())
+        return;
+    it->second->cancel();
+    Q_EMIT comparisonCanceled(base, current);
+}
+
+void SnapshotSession::dropComparisonJobs(const heapscope::Analysis* analysis) {
+    for (auto it = m_comparisonJobs.begin(); it != m_comparisonJobs.end();) {
+        if (it->first.first == analysis || it->first.second == analysis) {
+            delete it->second; // stops the work; its result goes nowhere
+            it = m_comparisonJobs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void SnapshotSession::compareWhenLoaded(const QList<SnapshotDocument*>& docs) {
+    m_pendingComparison.clear();
+    for (SnapshotDocument* doc : docs)
+        m_pendingComparison.append(doc);
+    tryPendingComparison();
+}
+
+void SnapshotSession::tryPendingComparison() {
+    if (m_pendingComparison.size() < 2) {
+        m_pendingComparison.clear();
+        return;
+    }
+    for (const auto& doc : std::as_const(m_pendingComparison)) {
+        if (!doc || (!doc->isReady() && !doc->isLoading())) {
+            m_pendingComparison.clear(); // one failed or was closed: nothing to compare
             return;
         }
-        m_comparisons[key] = *result;
-        Q_EMIT comparisonReady(basePtr, currentPtr, *result);
-    });
-    watcher->setFuture(QtConcurrent::run(
-        [baseAnalysis, currentAnalysis] { return heapscope::compare(baseAnalysis, currentAnalysis); }));
+        if (!doc->isReady())
+            return;
+    }
+    // The newest snapshot against the one taken just before it.
+    SnapshotDocument* current = m_pendingComparison.first();
+    for (const auto& doc : std::as_const(m_pendingComparison))
+        if (takenBefore(current, doc))
+            current = doc;
+    m_pendingComparison.clear();
+    Q_EMIT comparisonWanted(defaultBase(current), current);
+}
+
+IgnoredRetainers SnapshotSession::ignoredRetainers(const heapscope::Analysis* analysis) const {
+    const SnapshotDocument* doc = analysis ? documentForAnalysis(analysis) : nullptr;
+    auto it = doc ? m_userState.find(doc) : m_userState.end();
+    if (it == m_userState.end() || it->second.analysis.lock().get() != analysis)
+        return {};
+    return it->second.ignored;
+}
+
+void SnapshotSession::setIgnoredRetainers(const heapscope::Analysis* analysis, IgnoredRetainers ignored) {
+    SnapshotDocument* doc = analysis ? documentForAnalysis(analysis) : nullptr;
+    if (!doc)
+        return;
+    UserState& state = m_userState[doc];
+    state.analysis = doc->analysis();
+    state.ignored = std::move(ignored);
+    if (state.ignored.empty())
+        state.ignored.distances.reset();
+    Q_EMIT ignoredRetainersChanged(analysis);
 }

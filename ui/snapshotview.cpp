@@ -45,6 +45,7 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
                           tr("The dominator tree: which object alone keeps which alive"));
 
     m_retainers = new RetainersPane(navigator, this);
+    m_retainers->setSession(session);
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(m_retainers);

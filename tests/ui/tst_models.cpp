@@ -488,6 +488,135 @@ private Q_SLOTS:
         }
     }
 
+    // A big level ordered on the pool: a busy row first, then exactly the rows of the ordering done
+    // here; a sort keeps the rows until the new order is there.
+    void backgroundOrderingMatchesTheSynchronousOne() {
+        auto current = TestUtil::analysisOf("leak-B-node20.heapsnapshot.gz");
+        SummaryModel async, sync;
+        async.setBackgroundFrom(1000);
+        async.setSummary(current);
+        sync.setBatchSize(1 << 30); // every row, for comparing far down
+        sync.setBackgroundFrom(std::size_t(1) << 40);
+        sync.setSummary(current);
+        const auto& biggest =
+            *std::max_element(current->allObjects.classes.begin(), current->allObjects.classes.end(),
+                              [](const auto& a, const auto& b) { return a.count < b.count; });
+        QVERIFY(biggest.count > 10000);
+        QSignalSpy ordering(&async, &HeapTreeModel::orderingChanged);
+        const QPersistentModelIndex cls = async.classIndex(biggest.classIndex);
+        QCOMPARE(async.rowCount(cls), 1); // the busy row
+        QVERIFY(async.isBusyRow(async.index(0, 0, cls)));
+        QVERIFY(async.isOrdering());
+        QVERIFY(!async.canFetchMore(cls));
+        QVERIFY(!async.index(0, 0, cls).data().toString().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!async.isOrdering(), 30000);
+        QCOMPARE(ordering.count(), 2);
+        auto compareRows = [&](int rows) {
+            const QModelIndex f = sync.classIndex(biggest.classIndex);
+            QCOMPARE(loadedRows(&async, cls), std::min(rows, int(biggest.count)));
+            for (int r = 0; r < loadedRows(&async, cls); ++r)
+                QCOMPARE(async.objectAt(async.index(r, 0, cls)).node,
+                         sync.objectAt(sync.index(r, 0, f)).node);
+        };
+        QVERIFY(!async.isBusyRow(async.index(0, 0, cls)));
+        compareRows(async.batchSize());
+        QVERIFY(async.isMoreRow(async.index(async.batchSize(), 0, cls)));
+        // The rest is ordered on the pool too; paging then costs only the rows shown.
+        async.fetchMore(cls);
+        const QModelIndex f = sync.classIndex(biggest.classIndex);
+        sync.fetchMore(f);
+        compareRows(2 * async.batchSize());
+
+        for (int column = 0; column < SummaryModel::ColumnCount; ++column) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                const QPersistentModelIndex selected = async.index(3, 0, cls);
+                const std::uint32_t node = async.objectAt(selected).node;
+                async.sort(column, order);
+                sync.sort(column, order);
+                if (async.isOrdering()) {
+                    // The old rows stay, and no batch loads, until the new order is there.
+                    QCOMPARE(async.objectAt(selected).node, node);
+                    QVERIFY(!async.canFetchMore(cls));
+                }
+                QTRY_VERIFY_WITH_TIMEOUT(!async.isOrdering(), 30000);
+                QVERIFY(cls.isValid());
+                // A persistent index follows its object (or goes, when it left the loaded rows).
+                QVERIFY(!selected.isValid() || async.objectAt(selected).node == node);
+                compareRows(2 * async.batchSize());
+            }
+        }
+
+        // Reveal while a level is still being ordered: finished on the spot.
+        async.sort(SummaryModel::ShallowColumn, Qt::DescendingOrder);
+        sync.sort(SummaryModel::ShallowColumn, Qt::DescendingOrder);
+        const int far = int(biggest.count) * 2 / 3;
+        const std::uint32_t farNode =
+            sync.objectAt(sync.index(far, 0, sync.classIndex(biggest.classIndex))).node;
+        const QModelIndex revealed = async.revealNode(farNode);
+        QCOMPARE(revealed.row(), far);
+        QVERIFY(!async.isOrdering());
+
+        // A reset while ordering drops the work; the new level orders again.
+        async.setSummary(current);
+        const QModelIndex again = async.classIndex(biggest.classIndex);
+        QCOMPARE(async.rowCount(again), 1);
+        async.setSummary(current);
+        QVERIFY(!async.isOrdering());
+    }
+
+    // Every level ordered on the pool, under the model tester: busy rows, their replacement by the
+    // rows, layout changes of sorts that finish later, resets while ordering.
+    void testerBackgroundOrdering() {
+        SummaryModel model;
+        model.setBackgroundFrom(1);
+        model.setBatchSize(1);
+        watch(&model);
+        model.setSummary(m_miniA);
+        for (int round = 0; round < 3; ++round) {
+            fetchEverything(&model);
+            QTRY_VERIFY(!model.isOrdering());
+            fetchEverything(&model);
+            QTRY_VERIFY(!model.isOrdering());
+        }
+        for (int column = 0; column < SummaryModel::ColumnCount; ++column) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                model.sort(column, order);
+                QTRY_VERIFY(!model.isOrdering());
+                fetchEverything(&model);
+                QTRY_VERIFY(!model.isOrdering());
+            }
+        }
+        fetchEverything(&model);
+        model.setClassFilter(QStringLiteral("foo")); // a reset, maybe while ordering
+        fetchEverything(&model);
+        QTRY_VERIFY(!model.isOrdering());
+        model.setClassFilter({});
+    }
+
+    void retainerRowsCarryTheirEdge() {
+        RetainersModel model;
+        watch(&model);
+        const heapscope::Snapshot& s = *m_tiny->snapshot;
+        std::uint32_t node = 0;
+        for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+            if (s.firstRetainer[n + 1] - s.firstRetainer[n] > 2 && m_tiny->distance[n] > 2 &&
+                m_tiny->distance[n] < 100)
+                node = n;
+        QVERIFY(node);
+        model.setShowWeak(true);
+        model.setObject({m_tiny, node});
+        const QModelIndex root = model.index(0, 0);
+        QCOMPARE(model.rowCount(root), int(s.firstRetainer[node + 1] - s.firstRetainer[node]));
+        for (int r = 0; r < model.rowCount(root); ++r) {
+            const HeapTreeModel::Row row = model.rowAt(model.index(r, 0, root));
+            QCOMPARE(row.kind, HeapTreeModel::RowKind::Retainer);
+            QCOMPARE(row.edge, s.retainerEdge[row.value]);
+            QCOMPARE(s.edgeTo[row.edge], node);
+            QCOMPARE(model.index(r, 0, root).data(ModelRoles::EdgeNameRole).toString(),
+                     QString::fromStdString(heapscope::format::edgeName(s, row.edge)));
+        }
+    }
+
     void sortingABigLevelIsFast() {
         // A wall-clock bound: it runs under the `slow` label only (tests/ui/CMakeLists.txt).
         if (qEnvironmentVariableIsEmpty("HEAPSCOPE_TIMING_TESTS"))

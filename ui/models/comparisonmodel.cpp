@@ -65,6 +65,7 @@ void ComparisonModel::reset() {
 }
 
 void ComparisonModel::setComparison(heapscope::ComparisonPtr comparison) {
+    stopBackgroundOrdering(); // workers read the comparison for their sort keys
     m_comparison = std::move(comparison);
     reset();
 }
@@ -79,6 +80,7 @@ void ComparisonModel::setClassFilter(const QString& text) {
 void ComparisonModel::setOrderByMagnitude(bool on) {
     if (on == m_byMagnitude)
         return;
+    stopBackgroundOrdering(); // workers read it for their sort keys
     m_byMagnitude = on;
     sort(sortColumn(), sortOrder());
 }

@@ -50,6 +50,7 @@ protected:
     QVariant rowData(const Row& row, int column, int role, bool cycle) const override;
     SortKey sortKey(const Row& row, int column) const override;
     bool isNameColumn(int column) const override { return column == ConstructorColumn; }
+    std::shared_ptr<const void> sortKeyOwner() const override { return m_comparison; }
 
 private:
     void reset();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "heaptreemodel.h"
 
+#include "jobs/backgroundjob.h"
 #include "modelroles.h"
 #include "textutil.h"
 
@@ -13,22 +14,11 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
-#include <charconv>
 #include <numeric>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-int compareNames(const std::string_view a, std::int64_t an, const std::string_view b, std::int64_t bn) {
-    const bool aNum = an >= 0, bNum = bn >= 0;
-    if (aNum != bNum)
-        return aNum ? 1 : -1;
-    if (aNum)
-        return an < bn ? -1 : (an > bn ? 1 : 0);
-    const int c = a.compare(b);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
 
 QColor greyText() {
     return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
@@ -38,9 +28,13 @@ QColor greyText() {
 
 HeapTreeModel::HeapTreeModel(QObject* parent) : QAbstractItemModel(parent) {
     m_levels.emplace_back(); // an empty top level until the subclass has data
+    // Whatever a subclass changes inside a reset must not be read by a worker meanwhile.
+    connect(this, &QAbstractItemModel::modelAboutToBeReset, this, &HeapTreeModel::stopBackgroundOrdering);
 }
 
-HeapTreeModel::~HeapTreeModel() = default;
+HeapTreeModel::~HeapTreeModel() {
+    stopBackgroundOrdering();
+}
 
 void HeapTreeModel::rebuild() {
     m_levels.clear();
@@ -82,13 +76,22 @@ std::uint32_t HeapTreeModel::levelFor(const QModelIndex& parent) const {
     populate(&owner, level.items);
     level.order.resize(level.items.size());
     std::iota(level.order.begin(), level.order.end(), 0u);
-    level.fetched = std::uint32_t(std::min<std::size_t>(level.items.size(), std::size_t(m_batchSize)));
-    sortLevel(level, level.fetched);
-    level.moreRow = level.fetched < level.items.size();
+    const bool background = level.items.size() >= m_backgroundFrom;
+    if (background) {
+        // One busy row until the first batch is ordered on the pool.
+        level.busy = true;
+        level.moreRow = true;
+    } else {
+        level.fetched = std::uint32_t(std::min<std::size_t>(level.items.size(), std::size_t(m_batchSize)));
+        sortLevel(level, level.fetched);
+        level.moreRow = level.fetched < level.items.size();
+    }
     const auto id = std::uint32_t(m_levels.size());
     m_levels.push_back(std::move(level)); // deque: `p` stays valid
     p.childLevels.push_back(id);
     m_childLevel.emplace(key, id);
+    if (background)
+        startOrdering(id);
     return id;
 }
 
@@ -157,7 +160,7 @@ bool HeapTreeModel::canFetchMore(const QModelIndex& parent) const {
     if (parent.isValid() && parent.column() != 0)
         return false;
     const std::uint32_t l = levelFor(parent);
-    return l != kNoLevel && m_levels[l].moreRow;
+    return l != kNoLevel && m_levels[l].moreRow && !m_levels[l].busy && !m_levels[l].reordering;
 }
 
 void HeapTreeModel::fetchMore(const QModelIndex& parent) {
@@ -169,6 +172,8 @@ void HeapTreeModel::fetchMore(const QModelIndex& parent) {
 
 void HeapTreeModel::fetchTo(std::uint32_t l, const QModelIndex& parent, std::uint32_t rows) {
     Level& level = m_levels[l];
+    if (level.busy || level.reordering)
+        return; // the rows come with the order
     rows = std::min<std::uint32_t>(rows, std::uint32_t(level.items.size()));
     if (rows <= level.fetched)
         return;
@@ -225,6 +230,7 @@ QModelIndex HeapTreeModel::revealChild(const QModelIndex& parent,
     const std::uint32_t l = levelFor(parent);
     if (l == kNoLevel)
         return {};
+    settleLevel(l, parent);
     Level& level = m_levels[l];
     for (std::size_t row = 0; row < level.sorted; ++row) {
         if (!accept(level.items[level.order[row]]))
@@ -234,7 +240,7 @@ QModelIndex HeapTreeModel::revealChild(const QModelIndex& parent,
     }
     // Not among the ordered rows: the first match in the unsorted rest is the smallest one, and its
     // row is the number of rows that sort before it.
-    const SortLess less = sortLess();
+    const heapscope::ObjectOrder less = sortLess();
     std::optional<SortEntry> best;
     for (std::size_t row = level.sorted; row < level.order.size(); ++row) {
         const std::uint32_t pos = level.order[row];
@@ -269,6 +275,15 @@ QVariant HeapTreeModel::data(const QModelIndex& index, int role) const {
         if (l >= m_levels.size() || index.column() != 0)
             return {};
         const Level& level = m_levels[l];
+        if (level.busy) {
+            switch (role) {
+            case Qt::DisplayRole:
+                return tr("Sorting %1 rows…").arg(TextUtil::grouped(level.items.size()));
+            case Qt::ForegroundRole:
+                return QBrush(greyText());
+            }
+            return {};
+        }
         // The text must not change as batches load (the row only moves down), so it names the total.
         switch (role) {
         case Qt::DisplayRole:
@@ -302,27 +317,8 @@ Qt::ItemFlags HeapTreeModel::flags(const QModelIndex& index) const {
     return f;
 }
 
-HeapTreeModel::SortLess HeapTreeModel::sortLess() const {
+heapscope::ObjectOrder HeapTreeModel::sortLess() const {
     return {m_sortOrder == Qt::DescendingOrder, isNameColumn(m_sortColumn)};
-}
-
-bool HeapTreeModel::SortLess::operator()(const SortEntry& a, const SortEntry& b) const {
-    if (a.key.last != b.key.last)
-        return b.key.last;
-    if (byName) {
-        const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
-        if (c != 0)
-            return desc ? c > 0 : c < 0;
-    } else {
-        if (a.key.number != b.key.number)
-            return desc ? a.key.number > b.key.number : a.key.number < b.key.number;
-        const int c = compareNames(a.key.text, a.key.textNumber, b.key.text, b.key.textNumber);
-        if (c != 0)
-            return c < 0;
-    }
-    if (a.key.tie != b.key.tie)
-        return a.key.tie < b.key.tie;
-    return a.pos < b.pos;
 }
 
 void HeapTreeModel::sortLevel(Level& level, std::size_t rows) const {
@@ -332,6 +328,37 @@ void HeapTreeModel::sortLevel(Level& level, std::size_t rows) const {
     extendSorted(level, std::max<std::size_t>(rows, kSortAhead));
 }
 
+bool HeapTreeModel::computeKeys(const Level& level, int column, const std::uint32_t* positions,
+                                std::size_t count, SortEntry* out, const heapscope::StopFlag* stop,
+                                QThreadPool* pool) const {
+    const Row* items = level.items.data();
+    auto run = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            if ((i & 4095) == 0 && stop && stop->stopRequested())
+                return;
+            const std::uint32_t pos = positions[i];
+            out[i] = {sortKey(items[pos], column), pos};
+        }
+    };
+    // The keys of millions of rows take most of the time; sortKey() only reads the immutable
+    // analysis, so the pool's threads share the work while this thread waits (or works along).
+    constexpr std::size_t kParallelFrom = 100'000;
+    const std::size_t chunks =
+        count < kParallelFrom ? 1 : std::size_t(std::clamp(QThread::idealThreadCount(), 1, 16));
+    if (chunks == 1) {
+        run(0, count);
+    } else {
+        std::vector<std::size_t> starts(chunks);
+        std::iota(starts.begin(), starts.end(), std::size_t(0));
+        auto chunk = [&](std::size_t c) { run(count * c / chunks, count * (c + 1) / chunks); };
+        if (pool)
+            QtConcurrent::blockingMap(pool, starts, chunk);
+        else
+            QtConcurrent::blockingMap(starts, chunk);
+    }
+    return !(stop && stop->stopRequested());
+}
+
 void HeapTreeModel::extendSorted(Level& level, std::size_t rows) const {
     const std::size_t n = level.items.size();
     rows = std::min(rows, n);
@@ -339,37 +366,8 @@ void HeapTreeModel::extendSorted(Level& level, std::size_t rows) const {
         return;
     const std::size_t from = level.sorted;
     std::vector<SortEntry> entries(n - from);
-    auto computeKeys = [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const std::uint32_t pos = level.order[from + i];
-            entries[i] = {sortKey(level.items[pos], m_sortColumn), pos};
-        }
-    };
-    // The keys of millions of rows take most of the time; sortKey() only reads the immutable
-    // analysis, so the pool's threads share the work while this thread waits.
-    constexpr std::size_t kParallelFrom = 100'000;
-    const std::size_t chunks =
-        entries.size() < kParallelFrom ? 1 : std::size_t(std::clamp(QThread::idealThreadCount(), 1, 16));
-    if (chunks == 1) {
-        computeKeys(0, entries.size());
-    } else {
-        std::vector<std::size_t> starts(chunks);
-        std::iota(starts.begin(), starts.end(), std::size_t(0));
-        QtConcurrent::blockingMap(starts, [&](std::size_t c) {
-            computeKeys(entries.size() * c / chunks, entries.size() * (c + 1) / chunks);
-        });
-    }
-    const SortLess less = sortLess();
-    const std::size_t k = rows - from;
-    if (k * 4 >= entries.size()) {
-        std::sort(entries.begin(), entries.end(), less);
-        level.sorted = std::uint32_t(n);
-    } else {
-        // The k first rows: a selection in O(n), then a sort of those k only.
-        std::nth_element(entries.begin(), entries.begin() + std::ptrdiff_t(k), entries.end(), less);
-        std::sort(entries.begin(), entries.begin() + std::ptrdiff_t(k), less);
-        level.sorted = std::uint32_t(rows);
-    }
+    computeKeys(level, m_sortColumn, level.order.data() + from, entries.size(), entries.data(), nullptr);
+    level.sorted = std::uint32_t(from + heapscope::orderFirst(entries, rows - from, sortLess()));
     for (std::size_t i = 0; i < entries.size(); ++i)
         level.order[from + i] = entries[i].pos;
 }
@@ -378,6 +376,7 @@ void HeapTreeModel::killLevel(std::uint32_t l) {
     Level& level = m_levels[l];
     if (level.dead)
         return;
+    dropOrderingJob(l);
     level.dead = true;
     m_childLevel.erase((std::uint64_t(level.parentLevel) << 32) | level.parentPos);
     for (std::uint32_t c : level.childLevels)
@@ -388,14 +387,41 @@ void HeapTreeModel::killLevel(std::uint32_t l) {
     level.sorted = 0;
     level.fetched = 0;
     level.moreRow = false;
+    level.busy = false;
+    level.reordering = false;
+}
+
+QModelIndex HeapTreeModel::ownerIndex(std::uint32_t l) const {
+    if (l == 0)
+        return {};
+    const Level& level = m_levels[l];
+    return createIndex(level.rowInParent, 0, quintptr(level.parentLevel));
 }
 
 void HeapTreeModel::sort(int column, Qt::SortOrder order) {
     if (column < 0 || column >= columnCount())
         return;
+    stopBackgroundOrdering(); // every order on its way is for the old column
+    relayout([&] {
+        m_sortColumn = column;
+        m_sortOrder = order;
+        for (std::uint32_t l = 0; l < m_levels.size(); ++l) {
+            Level& level = m_levels[l];
+            if (level.dead)
+                continue;
+            if (l != 0 && level.items.size() >= m_backgroundFrom) {
+                // Keeps its rows (or its busy row) until the new order is there.
+                level.reordering = !level.busy;
+                startOrdering(l);
+            } else {
+                sortLevel(level, level.fetched);
+            }
+        }
+    });
+}
+
+void HeapTreeModel::relayout(const std::function<void()>& reorder) {
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    m_sortColumn = column;
-    m_sortOrder = order;
 
     // Remember where every persistent index points in source terms.
     const QModelIndexList before = persistentIndexList();
@@ -413,9 +439,7 @@ void HeapTreeModel::sort(int column, Qt::SortOrder order) {
         saved.push_back({l, more ? -1 : std::int64_t(level.order[std::size_t(idx.row())]), idx.column()});
     }
 
-    for (Level& level : m_levels)
-        if (!level.dead)
-            sortLevel(level, level.fetched);
+    reorder();
 
     // Inverse permutations, only where needed.
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> inverses;
@@ -467,6 +491,165 @@ void HeapTreeModel::sort(int column, Qt::SortOrder order) {
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
+// ---- ordering big levels on the pool ----
+
+bool HeapTreeModel::isOrdering() const {
+    return m_ordering;
+}
+
+bool HeapTreeModel::isBusyRow(const QModelIndex& index) const {
+    if (!index.isValid() || index.model() != this)
+        return false;
+    const auto l = std::uint32_t(index.internalId());
+    return l < m_levels.size() && m_levels[l].busy && index.row() == 0;
+}
+
+void HeapTreeModel::updateOrdering() {
+    bool ordering = false;
+    for (const auto& [l, job] : m_orderJobs)
+        ordering = ordering || (l < m_levels.size() && (m_levels[l].busy || m_levels[l].reordering));
+    if (ordering == m_ordering)
+        return;
+    m_ordering = ordering;
+    Q_EMIT orderingChanged(ordering);
+}
+
+void HeapTreeModel::startOrdering(std::uint32_t l) const {
+    auto* self = const_cast<HeapTreeModel*>(this);
+    BackgroundJob*& job = m_orderJobs[l];
+    if (!job)
+        job = new BackgroundJob(self);
+    // Its address stays (a deque), and nothing changes its rows while it is ordered.
+    const Level* level = &m_levels[l];
+    // The worker reads this model (sortKey) under the keys lock, then only its own entries; their
+    // texts point into what sortKeyOwner() keeps alive.
+    const std::size_t rows = std::max<std::size_t>({level->fetched, std::size_t(m_batchSize), kSortAhead});
+    job->start(
+        [self, level, column = m_sortColumn, rows, lock = m_keysLock, owner = sortKeyOwner(),
+         less = sortLess()](JobContext& context) {
+            OrderResult result;
+            result.owner = owner;
+            std::vector<SortEntry> entries;
+            {
+                std::lock_guard guard(*lock);
+                if (context.stopRequested())
+                    return result;
+                entries.resize(level->items.size());
+                if (!self->computeKeys(*level, column, level->order.data(), entries.size(), entries.data(),
+                                       context.work().stop, BackgroundJob::pool()))
+                    return result;
+            }
+            result.sorted = std::uint32_t(heapscope::orderFirst(entries, rows, less, context.work()));
+            result.order.resize(entries.size());
+            for (std::size_t i = 0; i < entries.size(); ++i)
+                result.order[i] = entries[i].pos;
+            result.rest.assign(entries.begin() + result.sorted, entries.end());
+            return result;
+        },
+        [self, l](OrderResult result) { self->installOrder(l, std::move(result)); });
+    self->updateOrdering();
+}
+
+void HeapTreeModel::installOrder(std::uint32_t l, OrderResult result) {
+    if (l >= m_levels.size() || m_levels[l].dead || result.order.size() != m_levels[l].items.size())
+        return;
+    Level& level = m_levels[l];
+    if (level.busy) {
+        level.order = std::move(result.order);
+        level.sorted = result.sorted;
+        level.busy = false;
+        const QModelIndex parent = ownerIndex(l);
+        // The busy row becomes the "more" row below the first batch (or goes).
+        Q_EMIT dataChanged(index(0, 0, parent), index(0, columnCount(parent) - 1, parent));
+        fetchTo(l, parent, std::uint32_t(m_batchSize));
+    } else if (level.reordering) {
+        relayout([&] {
+            level.order = std::move(result.order);
+            level.sorted = result.sorted;
+            level.reordering = false;
+        });
+    } else {
+        return;
+    }
+    updateOrdering();
+    if (result.rest.empty())
+        return;
+    // The rest in order too, on the pool: paging through the level then costs only the rows shown.
+    // The order is a strict total one, so this agrees with any rows ordered here meanwhile.
+    const std::uint32_t from = result.sorted;
+    m_orderJobs[l]->start(
+        [rest = std::move(result.rest), owner = std::move(result.owner),
+         less = sortLess()](JobContext& context) mutable {
+            std::vector<std::uint32_t> positions;
+            if (!heapscope::orderAll(rest, less, context.work()))
+                return positions; // stopped: dropped anyway
+            positions.resize(rest.size());
+            for (std::size_t i = 0; i < rest.size(); ++i)
+                positions[i] = rest[i].pos;
+            return positions;
+        },
+        [this, l, from](std::vector<std::uint32_t> positions) {
+            if (l >= m_levels.size())
+                return;
+            Level& level = m_levels[l];
+            if (level.dead || level.busy || level.reordering || from + positions.size() != level.order.size())
+                return;
+            std::copy(positions.begin(), positions.end(), level.order.begin() + from);
+            level.sorted = std::uint32_t(level.order.size());
+        });
+}
+
+void HeapTreeModel::settleLevel(std::uint32_t l, const QModelIndex& parent) {
+    Level& level = m_levels[l];
+    if (!level.busy && !level.reordering)
+        return;
+    dropOrderingJob(l);
+    if (level.busy) {
+        sortLevel(level, std::size_t(m_batchSize));
+        level.busy = false;
+        Q_EMIT dataChanged(index(0, 0, parent), index(0, columnCount(parent) - 1, parent));
+        fetchTo(l, parent, std::uint32_t(m_batchSize));
+    } else {
+        relayout([&] {
+            sortLevel(level, level.fetched);
+            level.reordering = false;
+        });
+    }
+    updateOrdering();
+}
+
+void HeapTreeModel::dropOrderingJob(std::uint32_t l) {
+    auto it = m_orderJobs.find(l);
+    if (it == m_orderJobs.end())
+        return;
+    BackgroundJob* job = it->second;
+    m_orderJobs.erase(it);
+    job->cancel();
+    {
+        std::lock_guard guard(*m_keysLock); // its worker no longer reads this model
+    }
+    job->deleteLater();
+    updateOrdering();
+}
+
+void HeapTreeModel::stopBackgroundOrdering() {
+    if (m_orderJobs.empty())
+        return;
+    for (auto& [l, job] : m_orderJobs) {
+        job->cancel();
+        job->deleteLater();
+        if (l < m_levels.size()) {
+            // A busy level stays busy (sort() orders it again; a reset drops it).
+            m_levels[l].reordering = false;
+        }
+    }
+    m_orderJobs.clear();
+    {
+        std::lock_guard guard(*m_keysLock); // no worker reads this model any more
+    }
+    updateOrdering();
+}
+
 // ---- helpers shared by the subclasses ----
 
 std::optional<std::uint32_t> HeapTreeModel::nodeOf(const Row& row) const {
@@ -511,7 +694,7 @@ QVariant HeapTreeModel::objectColumnData(const Row& row, int role, bool cycle) c
         return {};
     const heapscope::Snapshot& s = *a->snapshot;
     const bool hasEdge = row.kind == RowKind::Edge || row.kind == RowKind::Retainer;
-    const std::uint32_t edge = row.kind == RowKind::Retainer ? s.retainerEdge[row.value] : row.value;
+    const std::uint32_t edge = row.kind == RowKind::Retainer ? row.edge : row.value;
     switch (role) {
     case Qt::DisplayRole: {
         QString text;
@@ -557,32 +740,13 @@ QVariant HeapTreeModel::objectColumnData(const Row& row, int role, bool cycle) c
 }
 
 HeapTreeModel::SortKey HeapTreeModel::objectSortKey(const Row& row) const {
-    SortKey key;
     const heapscope::Analysis* a = analysisForSide(row.side);
     const auto node = nodeOf(row);
     if (!a || !node)
-        return key;
-    const heapscope::Snapshot& s = *a->snapshot;
-    if (row.kind == RowKind::Edge) {
-        if (heapscope::edgeNameIsIndex(s.edgeKind(row.value))) {
-            key.textNumber = s.edgeNameOrIndex[row.value];
-        } else {
-            key.text = s.strings[s.edgeNameOrIndex[row.value]];
-            // Shortcut names that start with digits count as numbers, as in DevTools.
-            if (s.edgeKind(row.value) == heapscope::EdgeKind::Shortcut) {
-                std::uint32_t v = 0;
-                auto [p, ec] = std::from_chars(key.text.data(), key.text.data() + key.text.size(), v);
-                if (ec == std::errc() && p != key.text.data())
-                    key.textNumber = v;
-            }
-            key.last = key.text == "__proto__";
-        }
-        key.tie = row.value;
-    } else {
-        key.text = s.name(*node); // a view into the string table; rawName() builds a string
-        key.tie = s.nodeId[*node];
-    }
-    return key;
+        return {};
+    // Views into the string table: rawName() would build a string per row.
+    return row.kind == RowKind::Edge ? heapscope::edgeOrderKey(*a->snapshot, row.value)
+                                     : heapscope::nodeOrderKey(*a->snapshot, *node);
 }
 
 QVariant HeapTreeModel::sizeCellData(std::uint64_t bytes, std::uint64_t total, int role) const {

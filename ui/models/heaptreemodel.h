@@ -4,14 +4,24 @@
 
 #include "objectref.h"
 
+// moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
+#ifndef Q_MOC_RUN
+#include <heapscope/ordering.h>
+#endif
+
 #include <QAbstractItemModel>
 
 #include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+class BackgroundJob;
+class QThreadPool;
 
 /// A read-only tree over the immutable analysis bundles, for graphs with millions of nodes.
 ///
@@ -24,14 +34,22 @@
 /// (`fetchMore`), with a trailing "N more…" row that loads the next batch when activated. Only the
 /// rows revealed so far need an order, so a level is sorted partially (selection, then a sort of
 /// that prefix) and extended as more rows load: a class with millions of instances sorts in O(n).
+///
+/// Levels of `backgroundFrom()` rows or more (a class with millions of instances) are ordered on the
+/// thread pool: a newly expanded one shows a single busy row until its first rows are ordered, and a
+/// re-sorted one keeps its rows until the new order is ready (then one layout change). The rest of
+/// such a level is sorted completely afterwards, still off the GUI thread, so paging through it
+/// costs only the rows shown.
 class HeapTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum class RowKind : std::uint8_t { Class, Object, Edge, Retainer, More };
+    static constexpr std::uint32_t kNoEdge = 0xFFFFFFFFu;
     struct Row {
         RowKind kind = RowKind::Object;
-        std::uint8_t side = 0;   ///< which analysis the row belongs to (Comparison: 0 current, 1 base)
-        std::uint32_t value = 0; ///< class row, node ordinal, edge ordinal or retainer slot
+        std::uint8_t side = 0;        ///< which analysis the row belongs to (Comparison: 0 current, 1 base)
+        std::uint32_t value = 0;      ///< class row, node ordinal, edge ordinal or retainer slot
+        std::uint32_t edge = kNoEdge; ///< a retainer row's edge (found once, when its level is made)
     };
 
     explicit HeapTreeModel(QObject* parent = nullptr);
@@ -52,6 +70,13 @@ public:
     /// Children revealed per fetchMore (DevTools: 100, Comparison 50).
     void setBatchSize(int n) { m_batchSize = std::max(1, n); }
     int batchSize() const { return m_batchSize; }
+    /// Child levels with at least this many rows are ordered on the thread pool.
+    void setBackgroundFrom(std::size_t rows) { m_backgroundFrom = std::max<std::size_t>(1, rows); }
+    std::size_t backgroundFrom() const { return m_backgroundFrom; }
+    /// True while some level is being ordered in the background.
+    bool isOrdering() const;
+    /// True for the row a level shows while its first rows are being ordered.
+    bool isBusyRow(const QModelIndex& index) const;
 
     bool isMoreRow(const QModelIndex& index) const;
     /// The heap object a row shows (the target of an edge row, the retaining object of a retainer row).
@@ -66,17 +91,13 @@ public:
     /// True when the row's object already appears among its ancestors (drawn greyed, not expandable).
     bool isCycle(const QModelIndex& index) const;
 
+Q_SIGNALS:
+    /// Background ordering started (true) or every level is ordered (false).
+    void orderingChanged(bool ordering);
+
 protected:
-    /// How a row compares when sorting a level. Numeric columns compare `number` first (in the chosen
-    /// direction), then the text ascending, then `tie`; name columns compare the text in the chosen
-    /// direction, then `tie`. Names that are numbers (element indexes) sort after string names.
-    struct SortKey {
-        double number = 0;
-        std::string_view text;
-        std::int64_t textNumber = -1; ///< >= 0 when the name is this integer
-        std::uint64_t tie = 0;
-        bool last = false; ///< "__proto__" edges stay last whatever the direction
-    };
+    /// How a row compares when sorting a level: DevTools' ordering, in core (heapscope/ordering.h).
+    using SortKey = heapscope::OrderKey;
 
     /// The rows of the top level (owner null) or the children of `owner`, in source order.
     virtual void populate(const Row* owner, std::vector<Row>& children) const = 0;
@@ -91,6 +112,13 @@ protected:
     virtual bool isNameColumn(int column) const { return column == 0; }
     virtual bool detectsCycles() const { return true; }
     virtual int topLevelBatch() const { return INT_MAX; }
+    /// What the sort keys' texts point into (kept alive while a level is ordered in the background).
+    virtual std::shared_ptr<const void> sortKeyOwner() const { return analysisPtrForSide(0); }
+
+    /// Stops ordering levels in the background and waits until no worker reads this model any more
+    /// (a few milliseconds at most). Subclasses call it before they change what sortKey() reads;
+    /// beginResetModel() and sort() call it too.
+    void stopBackgroundOrdering();
 
     /// The node a row shows, if any.
     std::optional<std::uint32_t> nodeOf(const Row& row) const;
@@ -115,17 +143,16 @@ protected:
 private:
     static constexpr std::uint32_t kNoLevel = 0xffffffffu;
     static constexpr std::size_t kSortAhead = 4096; ///< rows a partial sort orders at least
-    struct SortEntry {
-        SortKey key;
-        std::uint32_t pos = 0;
-    };
+    using SortEntry = heapscope::OrderEntry;
     /// The row order for the current sort column and direction (a strict total order).
-    struct SortLess {
-        bool desc = false;
-        bool byName = false;
-        bool operator()(const SortEntry& a, const SortEntry& b) const;
+    heapscope::ObjectOrder sortLess() const;
+    /// A level's order as computed off the GUI thread.
+    struct OrderResult {
+        std::vector<std::uint32_t> order;  ///< row -> source position, every row
+        std::uint32_t sorted = 0;          ///< order[0, sorted) is final
+        std::vector<SortEntry> rest;       ///< the other rows' keys, for the complete sort after
+        std::shared_ptr<const void> owner; ///< what the keys' texts point into
     };
-    SortLess sortLess() const;
     struct Level {
         Row owner;
         std::uint32_t parentLevel = kNoLevel;
@@ -137,6 +164,8 @@ private:
         std::uint32_t fetched = 0;
         bool moreRow = false;
         bool dead = false;
+        bool busy = false;       ///< its first rows are being ordered: one busy row, nothing else
+        bool reordering = false; ///< a new order is on its way: no fetching until it is there
         std::vector<std::uint32_t> childLevels;
     };
 
@@ -146,12 +175,32 @@ private:
     void sortLevel(Level& level, std::size_t rows) const;
     /// Makes at least the first `rows` rows final, keeping those already sorted.
     void extendSorted(Level& level, std::size_t rows) const;
+    /// Sort keys of `count` rows (by source position) into `out`, on the pool's threads for many
+    /// rows; false when `stop` was raised.
+    bool computeKeys(const Level& level, int column, const std::uint32_t* positions, std::size_t count,
+                     SortEntry* out, const heapscope::StopFlag* stop, QThreadPool* pool = nullptr) const;
     void killLevel(std::uint32_t level);
     void fetchTo(std::uint32_t level, const QModelIndex& parent, std::uint32_t rows);
+    QModelIndex ownerIndex(std::uint32_t level) const;
+    /// Runs `reorder` (which changes the order of some levels) inside one layout change, keeping
+    /// persistent indexes and expansions on their rows.
+    void relayout(const std::function<void()>& reorder);
+    /// Orders a level on the pool (its busy row, or its rows kept until the new order is there).
+    void startOrdering(std::uint32_t level) const;
+    void installOrder(std::uint32_t level, OrderResult result);
+    /// Finishes a level's background ordering on this thread now (revealChild needs its rows).
+    void settleLevel(std::uint32_t level, const QModelIndex& parent);
+    void dropOrderingJob(std::uint32_t level);
+    void updateOrdering();
 
     mutable std::deque<Level> m_levels; // 0 is the top level; ids never move
     mutable std::unordered_map<std::uint64_t, std::uint32_t> m_childLevel; // (level, source pos) -> level
+    mutable std::unordered_map<std::uint32_t, BackgroundJob*> m_orderJobs; // level -> its ordering
+    /// Held by a worker while it reads this model (the keys); stopBackgroundOrdering() waits for it.
+    std::shared_ptr<std::mutex> m_keysLock = std::make_shared<std::mutex>();
     int m_sortColumn = 0;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     int m_batchSize = 100;
+    std::size_t m_backgroundFrom = 100'000;
+    bool m_ordering = false;
 };

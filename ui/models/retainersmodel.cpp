@@ -20,11 +20,20 @@ void RetainersModel::reset() {
 }
 
 void RetainersModel::setObject(const ObjectRef& object) {
+    stopBackgroundOrdering(); // workers read the distances for their sort keys
     if (object.analysis != m_object.analysis) {
         m_ignored.clear();
         m_distances.reset();
     }
     m_object = object.isValid() ? object : ObjectRef{};
+    reset();
+}
+
+void RetainersModel::setObject(const ObjectRef& object, const IgnoredRetainers& ignored) {
+    stopBackgroundOrdering();
+    m_object = object.isValid() ? object : ObjectRef{};
+    m_ignored = ignored.nodes;
+    m_distances = m_ignored.empty() ? nullptr : ignored.distances;
     reset();
 }
 
@@ -37,16 +46,17 @@ void RetainersModel::setShowWeak(bool show) {
 
 void RetainersModel::setIgnored(std::set<std::uint32_t> nodes,
                                 std::shared_ptr<const heapscope::RetainerDistances> distances) {
+    stopBackgroundOrdering();
     m_ignored = std::move(nodes);
     m_distances = m_ignored.empty() ? nullptr : std::move(distances);
     reset();
 }
 
-bool RetainersModel::acceptRetainer(std::uint32_t slot) const {
+bool RetainersModel::acceptRetainer(std::uint32_t slot, std::uint32_t edge) const {
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     if (s.retainerSource[slot] == s.rootOrdinal)
         return false;
-    return m_showWeak || s.edgeKind(s.retainerEdge[slot]) != heapscope::EdgeKind::Weak;
+    return m_showWeak || s.edgeKind(edge) != heapscope::EdgeKind::Weak;
 }
 
 void RetainersModel::populate(const Row* owner, std::vector<Row>& children) const {
@@ -60,9 +70,12 @@ void RetainersModel::populate(const Row* owner, std::vector<Row>& children) cons
     if (!node)
         return;
     const heapscope::Snapshot& s = *m_analysis->snapshot;
-    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot)
-        if (acceptRetainer(slot))
-            children.push_back({RowKind::Retainer, 0, slot});
+    // The edge of each row found once here, not per cell.
+    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot) {
+        const std::uint32_t edge = s.retainerEdgeOf(*node, slot);
+        if (acceptRetainer(slot, edge))
+            children.push_back({RowKind::Retainer, 0, slot, edge});
+    }
 }
 
 bool RetainersModel::mayHaveChildren(const Row& row) const {
@@ -72,7 +85,7 @@ bool RetainersModel::mayHaveChildren(const Row& row) const {
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     // Stops at the first visible retainer, so only nodes retained by nothing but weak edges cost a scan.
     for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot)
-        if (acceptRetainer(slot))
+        if (acceptRetainer(slot, s.retainerEdgeOf(*node, slot)))
             return true;
     return false;
 }
@@ -82,8 +95,7 @@ std::int32_t RetainersModel::rowDistance(const Row& row, std::uint32_t node) con
     std::int32_t d = main;
     if (m_distances) {
         if (row.kind == RowKind::Retainer && !m_distances->ignoredEdge.empty()) {
-            const std::uint32_t edge = m_analysis->snapshot->retainerEdge[row.value];
-            if (m_distances->ignoredEdge[edge])
+            if (m_distances->ignoredEdge[row.edge])
                 return heapscope::kBaseUnreachableDistance;
         }
         d = m_distances->distance[node];

@@ -2,6 +2,7 @@
 // The Retainers pane: the paths that keep the selected object alive, as a lazy tree of paths.
 #pragma once
 
+#include "ignoredretainers.h"
 #include "objecttreemodel.h"
 
 #include <memory>
@@ -19,6 +20,8 @@ public:
     explicit RetainersModel(QObject* parent = nullptr);
 
     void setObject(const ObjectRef& object);
+    /// The object and the ignored retainers of its snapshot, in one reset.
+    void setObject(const ObjectRef& object, const IgnoredRetainers& ignored);
     ObjectRef object() const { return m_object; }
     void setShowWeak(bool show);
     bool showWeak() const { return m_showWeak; }
@@ -41,7 +44,7 @@ protected:
     SortKey sortKey(const Row& row, int column) const override;
 
 private:
-    bool acceptRetainer(std::uint32_t slot) const;
+    bool acceptRetainer(std::uint32_t slot, std::uint32_t edge) const;
     void reset();
 
     ObjectRef m_object;

@@ -102,6 +102,11 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
                 if (current == m_document && base == this->base())
                     m_status->setText(message);
             });
+    connect(session, &SnapshotSession::comparisonCanceled, this,
+            [this](SnapshotDocument* base, SnapshotDocument* current) {
+                if (current == m_document && base == this->base())
+                    m_status->setText(tr("The comparison with %1 was canceled.").arg(base->displayName()));
+            });
     rebuildBaseMenu();
 }
 

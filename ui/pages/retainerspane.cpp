@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "retainerspane.h"
 
+#include "jobs/backgroundjob.h"
 #include "models/modelroles.h"
 #include "models/retainersmodel.h"
 #include "navigator.h"
+#include "snapshotsession.h"
 #include "textutil.h"
 
 #include "widgets/viewsetup.h"
 #include <heapscope/format.h>
 
 #include <QCheckBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -18,12 +19,12 @@
 #include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
 RetainersPane::RetainersPane(Navigator* navigator, QWidget* parent)
-    : QWidget(parent), m_navigator(navigator), m_model(new RetainersModel(this)) {
+    : QWidget(parent), m_navigator(navigator), m_model(new RetainersModel(this)),
+      m_ignoreJob(new BackgroundJob(this)) {
     setObjectName(u"retainersPane"_s);
     m_title = new QLabel(tr("<b>Retainers</b>"), this);
     m_weak = new QCheckBox(tr("Show weak retainers"), this);
@@ -79,8 +80,11 @@ RetainersPane::RetainersPane(Navigator* navigator, QWidget* parent)
 void RetainersPane::setObject(const ObjectRef& object) {
     if (object == m_model->object())
         return;
-    ++m_ignoreGeneration; // an ignore computation for the previous object is stale
-    m_model->setObject(object);
+    // The ignored retainers belong to the snapshot: a computation still running stays wanted.
+    if (m_session && object.isValid())
+        m_model->setObject(object, m_session->ignoredRetainers(object.analysis.get()));
+    else
+        m_model->setObject(object);
     m_restore->setEnabled(!m_model->ignored().empty());
     m_title->setText(
         object.isValid()
@@ -137,33 +141,51 @@ void RetainersPane::restoreIgnored() {
     applyIgnored({});
 }
 
+void RetainersPane::setSession(SnapshotSession* session) {
+    m_session = session;
+    connect(session, &SnapshotSession::ignoredRetainersChanged, this,
+            [this](const heapscope::Analysis* analysis) {
+                if (m_model->analysis().get() == analysis)
+                    showIgnored(m_session->ignoredRetainers(analysis));
+            });
+}
+
 void RetainersPane::applyIgnored(std::set<std::uint32_t> nodes) {
     const heapscope::AnalysisPtr analysis = m_model->analysis();
     if (!analysis)
         return;
-    const quint64 generation = ++m_ignoreGeneration;
     if (nodes.empty()) {
-        m_model->setIgnored({}, nullptr);
-        m_restore->setEnabled(false);
-        expandFirstChain();
-        Q_EMIT ignoredChanged();
+        m_ignoreJob->cancel();
+        storeIgnored(analysis, {});
         return;
     }
-    // A BFS over the whole graph: run it on the pool, apply when it is still wanted.
+    // A BFS over the whole graph: run it on the pool; a newer change replaces it.
     const std::vector<std::uint32_t> list(nodes.begin(), nodes.end());
-    auto* watcher = new QFutureWatcher<std::shared_ptr<const heapscope::RetainerDistances>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, nodes] {
-        watcher->deleteLater();
-        if (generation != m_ignoreGeneration)
-            return;
-        m_model->setIgnored(nodes, watcher->result());
-        m_restore->setEnabled(true);
-        expandFirstChain();
-        Q_EMIT ignoredChanged();
-    });
-    watcher->setFuture(QtConcurrent::run([analysis, list] {
-        // no stop flag here: the computation always runs to its end
-        return std::make_shared<const heapscope::RetainerDistances>(
-            std::move(*heapscope::computeRetainerDistances(*analysis, list)));
-    }));
+    m_ignoreJob->start(
+        [analysis, list](JobContext& job) -> std::shared_ptr<const heapscope::RetainerDistances> {
+            auto distances = heapscope::computeRetainerDistances(*analysis, list, job.work());
+            if (!distances)
+                return nullptr; // cancelled: the job drops the result
+            return std::make_shared<const heapscope::RetainerDistances>(std::move(*distances));
+        },
+        [this, analysis, nodes](std::shared_ptr<const heapscope::RetainerDistances> distances) {
+            if (distances)
+                storeIgnored(analysis, {nodes, std::move(distances)});
+        });
+}
+
+void RetainersPane::storeIgnored(const heapscope::AnalysisPtr& analysis, IgnoredRetainers ignored) {
+    if (m_session) {
+        m_session->setIgnoredRetainers(analysis.get(), std::move(ignored)); // comes back to showIgnored()
+        return;
+    }
+    if (m_model->analysis() == analysis)
+        showIgnored(ignored);
+}
+
+void RetainersPane::showIgnored(const IgnoredRetainers& ignored) {
+    m_model->setIgnored(ignored.nodes, ignored.distances);
+    m_restore->setEnabled(!ignored.empty());
+    expandFirstChain();
+    Q_EMIT ignoredChanged();
 }

@@ -2,23 +2,29 @@
 // Below every perspective: what keeps the selected object alive.
 #pragma once
 
+#include "ignoredretainers.h"
 #include "objectref.h"
 
 #include <QWidget>
 
 #include <set>
 
+class BackgroundJob;
 class Navigator;
 class QCheckBox;
 class QLabel;
 class QPushButton;
 class QTreeView;
 class RetainersModel;
+class SnapshotSession;
 
 class RetainersPane : public QWidget {
     Q_OBJECT
 public:
     explicit RetainersPane(Navigator* navigator, QWidget* parent = nullptr);
+    /// The session keeps the ignored retainers of each snapshot (shared by every pane that shows
+    /// its objects, and by retainer path searches); without one the pane keeps them itself.
+    void setSession(SnapshotSession* session);
 
     void setObject(const ObjectRef& object);
     ObjectRef object() const;
@@ -41,6 +47,9 @@ Q_SIGNALS:
 
 private:
     void applyIgnored(std::set<std::uint32_t> nodes);
+    /// Stores the ignored retainers of a snapshot (in the session when there is one).
+    void storeIgnored(const heapscope::AnalysisPtr& analysis, IgnoredRetainers ignored);
+    void showIgnored(const IgnoredRetainers& ignored);
 
     Navigator* m_navigator;
     RetainersModel* m_model;
@@ -49,5 +58,6 @@ private:
     QLabel* m_empty;
     QCheckBox* m_weak;
     QPushButton* m_restore;
-    quint64 m_ignoreGeneration = 0;
+    SnapshotSession* m_session = nullptr;
+    BackgroundJob* m_ignoreJob;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "summarypage.h"
 
+#include "jobs/backgroundjob.h"
 #include "models/summarymodel.h"
 #include "navigator.h"
 #include "snapshotsession.h"
@@ -10,7 +11,6 @@
 #include <heapscope/format.h>
 
 #include <QComboBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -18,7 +18,6 @@
 #include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <unordered_map>
 
@@ -69,7 +68,8 @@ Q_DECLARE_METATYPE(FilterChoice)
 SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, Navigator* navigator,
                          QWidget* parent)
     : QWidget(parent), m_session(session), m_document(document), m_navigator(navigator),
-      m_analysis(document->analysis()), m_model(new SummaryModel(this)) {
+      m_analysis(document->analysis()), m_model(new SummaryModel(this)),
+      m_filterJob(new BackgroundJob(this)) {
     setObjectName(u"summaryPage"_s);
     m_classFilter = ViewSetup::createFilterEdit(this, tr("Class filter"), [this](const QString& text) {
         m_model->setClassFilter(text);
@@ -177,6 +177,8 @@ void SummaryPage::rebuildFilterMenu() {
     }
     const int idx = currentText.isEmpty() ? -1 : m_filterCombo->findText(currentText);
     m_filterCombo->setCurrentIndex(idx > 0 ? idx : 0);
+    if (!m_busy)
+        m_shownFilter = m_filterCombo->currentIndex();
     Q_UNUSED(current);
 }
 
@@ -190,9 +192,10 @@ void SummaryPage::setBusy(bool busy) {
 
 void SummaryPage::applyFilter(int comboIndex) {
     const auto choice = m_filterCombo->itemData(comboIndex).value<FilterChoice>();
-    const quint64 generation = ++m_filterGeneration;
     if (choice.named < 0 && !choice.range) {
+        m_filterJob->cancel(); // the user picked another filter meanwhile
         m_model->setSummary(m_analysis);
+        m_shownFilter = comboIndex;
         setBusy(false);
         updateTotals();
         return;
@@ -205,27 +208,35 @@ void SummaryPage::applyFilter(int comboIndex) {
     setBusy(true);
     m_totals->setText(tr("Computing…"));
     const heapscope::AnalysisPtr analysis = m_analysis;
-    using Result = std::shared_ptr<const heapscope::Aggregates>;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_filterGeneration)
-            return; // the user picked another filter meanwhile
-        setBusy(false);
-        const Result result = watcher->result();
-        if (!result) {
-            m_totals->setText(tr("This filter could not be computed."));
-            return;
-        }
-        m_model->setSummary(m_analysis, result);
-        updateTotals();
-    });
-    watcher->setFuture(QtConcurrent::run([analysis, filter]() -> Result {
-        auto aggregates = analysis->aggregate(filter);
-        if (!aggregates)
-            return nullptr;
-        return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));
-    }));
+    using Result = heapscope::Expected<std::shared_ptr<const heapscope::Aggregates>>;
+    m_filterJob->start(
+        [analysis, filter](JobContext& job) -> Result {
+            auto aggregates = analysis->aggregate(filter, job.work());
+            if (!aggregates)
+                return aggregates.error();
+            return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));
+        },
+        [this, comboIndex](Result result) {
+            setBusy(false);
+            if (!result) {
+                m_totals->setText(result.error().cancelled ? QString()
+                                                           : tr("This filter could not be computed."));
+                return;
+            }
+            m_model->setSummary(m_analysis, *result);
+            m_shownFilter = comboIndex;
+            updateTotals();
+        });
+}
+
+void SummaryPage::cancelFilter() {
+    if (!m_filterJob->isRunning())
+        return;
+    m_filterJob->cancel();
+    // Back to the entry of the rows the model still shows.
+    m_filterCombo->setCurrentIndex(m_shownFilter);
+    setBusy(false);
+    updateTotals();
 }
 
 void SummaryPage::updateTotals() {

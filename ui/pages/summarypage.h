@@ -11,6 +11,7 @@
 
 #include <QWidget>
 
+class BackgroundJob;
 class Navigator;
 class QComboBox;
 class QLabel;
@@ -41,6 +42,9 @@ public:
     QWidget* findNotice() const { return m_findNotice; }
     /// True while a filter's Summary is being computed.
     bool isBusy() const { return m_busy; }
+    /// Stops computing a filter's Summary; the rows shown stay.
+    void cancelFilter();
+    BackgroundJob* filterJob() const { return m_filterJob; }
 
 Q_SIGNALS:
     void objectSelected(const ObjectRef& object);
@@ -65,6 +69,7 @@ private:
     QWidget* m_findNotice;
     QLabel* m_findNoticeText;
     std::uint32_t m_hiddenNode = 0; ///< the object the notice is about
-    quint64 m_filterGeneration = 0;
+    BackgroundJob* m_filterJob;
+    int m_shownFilter = 0; ///< the filter menu entry whose rows the model shows
     bool m_busy = false;
 };
