@@ -11,6 +11,7 @@
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
 #include "heapscope/retainer_paths.h"
+#include "trend.h"
 
 #include <chrono>
 #include <cstdio>
@@ -857,6 +858,8 @@ const char* usageText() {
            "                                        the Comparison of FILE against BASE\n"
            "  paths FILE ID [--max K] [--format text|markdown|json] [--include-weak]\n"
            "        [--class NAME --base BASE]      retaining paths from the GC roots\n"
+           "  trend FILE... [--json|--csv] [--top N]\n"
+           "                                        per class counts and sizes, snapshots in time order\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, or ID range MIN..MAX.\n"
@@ -876,6 +879,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return cmdStats(args);
     if (command == "paths")
         return cmdPaths(args);
+    if (command == "trend")
+        return runTrendCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

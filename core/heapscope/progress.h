@@ -17,9 +17,10 @@ enum class Stage : std::uint8_t {
     Comparison, ///< comparing two snapshots (unit: steps)
     Filtering,  ///< a Summary filter (unit: steps)
     PathSearch, ///< retainer paths or distances that ignore retainers (unit: steps)
+    Series,     ///< a series of snapshots loaded and analysed one by one (unit: 1/1000 of a file)
 };
 
-inline constexpr int kStageCount = int(Stage::PathSearch) + 1;
+inline constexpr int kStageCount = int(Stage::Series) + 1;
 
 /// A short lower-case name ("parsing"), stable for logs and tests.
 std::string_view stageName(Stage stage);

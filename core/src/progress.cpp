@@ -24,6 +24,7 @@ constexpr StageInfo kStages[kStageCount] = {
     {"comparison", "Comparing", 0.0},
     {"filtering", "Filtering", 0.0},
     {"path search", "Searching paths", 0.0},
+    {"series", "Analysing the series", 0.0},
 };
 
 const StageInfo& info(Stage stage) {

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace heapscope::cli {
+
+/// `heapscope-cli trend FILE... [--json|--csv] [--top N]`: the trend of a series of snapshots, one
+/// row per class with its numbers in every snapshot in time order. `args` are the words after
+/// "trend". Exit status: 0 success, 1 fewer than two files could be loaded (each reason on
+/// stderr), 2 bad usage.
+int runTrendCommand(const std::vector<std::string>& args);
+
+} // namespace heapscope::cli

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// A series of snapshots (repeated captures of one process, a watched folder): put in time order
+// from what the files say, analysed one at a time, and summed up as one trend row per class.
+#pragma once
+
+#include "heapscope/analysis.h"
+#include "heapscope/common.h"
+#include "heapscope/facts.h"
+#include "heapscope/loader.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace heapscope {
+
+/// The parts of the name Node gives its own snapshots (`--heapsnapshot-signal`,
+/// `writeHeapSnapshot()`): `Heap.<date>.<time>.<pid>.<thread>.<seq>.heapsnapshot`, e.g.
+/// `Heap.20240130.143012.4242.0.001.heapsnapshot` (local date YYYYMMDD and time HHMMSS).
+struct NodeSnapshotName {
+    std::uint32_t date = 0;
+    std::uint32_t time = 0;
+    std::uint32_t pid = 0;
+    std::uint32_t thread = 0;
+    std::uint32_t sequence = 0;
+};
+
+/// Parses the file name part of `path` (a trailing ".gz" is allowed); nullopt when it is not
+/// Node's pattern.
+std::optional<NodeSnapshotName> parseNodeSnapshotName(std::string_view path);
+
+/// Whether two snapshots come from one process, as far as their object ids tell.
+enum class SameProcess : std::uint8_t {
+    Yes,     ///< ids present in both name objects of the same type and name
+    No,      ///< the same ids name different objects: separate runs, a restart, or Bun
+    Unknown, ///< no id is present in both (or a snapshot has no JS object ids): the ids cannot tell
+};
+/// "yes", "no", "unknown".
+const char* sameProcessName(SameProcess value);
+
+/// What the time order of a series was decided from.
+enum class SeriesOrderBasis : std::uint8_t {
+    ObjectIds, ///< newest object id (SnapshotFacts::maxJsObjectId): one process, or none known apart
+    FileNames, ///< Node's file names (date, time, sequence): the snapshots come from different processes
+    Given,     ///< neither can tell: the order the files were given
+};
+/// "object ids", "file names", "given".
+const char* seriesOrderBasisName(SeriesOrderBasis basis);
+
+/// One file of the series.
+struct SeriesSnapshot {
+    std::string path;           ///< as given
+    std::size_t givenIndex = 0; ///< position in the list given to analyzeSeries()
+    /// Why the file is left out (it could not be loaded or analysed, or it is a second copy of an
+    /// earlier file); the rest of the series works without it.
+    std::optional<Error> error;
+    std::uint64_t nodeCount = 0;
+    std::uint64_t edgeCount = 0;
+    std::uint64_t totalSize = 0; ///< Analysis::totalSize
+    SnapshotFacts facts;
+    std::optional<NodeSnapshotName> nodeName;
+    bool loaded() const { return !error.has_value(); }
+};
+
+/// Two loaded snapshots next to each other in time order.
+struct SeriesInterval {
+    std::size_t earlier = 0; ///< index into Series::snapshots
+    std::size_t later = 0;
+    SameProcess sameProcess = SameProcess::Unknown;
+    std::uint64_t matchedIds = 0;   ///< sampled ids of one found in the other
+    std::uint64_t differingIds = 0; ///< of those, naming an object of another type or name
+};
+
+/// One class over the loaded snapshots, in time order (entry i belongs to Series::snapshots[i]).
+/// A class missing from a snapshot counts 0 there.
+struct TrendRow {
+    std::string key;  ///< DevTools' public class key
+    std::string name; ///< from the latest snapshot that has the class
+    std::vector<std::uint32_t> counts;
+    std::vector<std::uint64_t> selfSizes;
+    std::vector<std::uint64_t> retainedSizes;
+    /// At least one interval (two loaded snapshots), and over EVERY interval i -> i+1 either the
+    /// count strictly grows (counts[i+1] > counts[i] for all i) or the retained size strictly grows
+    /// (retainedSizes[i+1] > retainedSizes[i] for all i). One of the two must hold in every
+    /// interval on its own: a class whose count grows in one interval and whose retained size grows
+    /// in the other is not flagged.
+    bool growsEveryInterval = false;
+
+    /// The change over interval i (from snapshot i to i + 1).
+    std::int64_t countChange(std::size_t i) const {
+        return std::int64_t(counts[i + 1]) - std::int64_t(counts[i]);
+    }
+    std::int64_t selfSizeChange(std::size_t i) const {
+        return std::int64_t(selfSizes[i + 1]) - std::int64_t(selfSizes[i]);
+    }
+    std::int64_t retainedSizeChange(std::size_t i) const {
+        return std::int64_t(retainedSizes[i + 1]) - std::int64_t(retainedSizes[i]);
+    }
+};
+
+/// The trend of a series.
+struct Series {
+    /// The loaded snapshots in time order, then the files left out, in the order given.
+    std::vector<SeriesSnapshot> snapshots;
+    std::size_t loadedCount = 0; ///< snapshots[0 .. loadedCount) are loaded
+    SeriesOrderBasis orderBasis = SeriesOrderBasis::Given;
+    std::vector<SeriesInterval> intervals; ///< loadedCount - 1 of them (none with fewer than two)
+    /// Sorted by the change of retained size from the first to the last loaded snapshot
+    /// (descending), then the change of count (descending), then name and key.
+    std::vector<TrendRow> classes;
+    /// About the series as a whole (order not told by the files, file names that disagree, ...).
+    std::vector<std::string> warnings;
+};
+
+struct SeriesOptions {
+    LoadOptions load;
+    AnalysisOptions analysis;
+};
+
+/// Loads and analyses the files one at a time, keeping of each only its facts and per-class
+/// numbers (memory stays about that of the largest snapshot), then orders them in time and builds
+/// the trend. A file that fails, or repeats an earlier one (the same path, or the same heap graph
+/// under another name), gets its error in its SeriesSnapshot; the others still make the trend.
+/// Fails only when cancelled. Progress: Stage::Series, in 1/1000 of one file's load + analysis,
+/// over all files.
+Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const SeriesOptions& options = {},
+                               const WorkContext& context = {});
+
+} // namespace heapscope

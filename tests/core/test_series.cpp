@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// A series of snapshots: time order from the files, per-class numbers equal to each file's own
+// analysis, the "grows in every interval" mark, and files left out with a reason.
+#include "heapscope/analysis.h"
+#include "heapscope/loader.h"
+#include "heapscope/series.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+namespace heapscope {
+namespace {
+
+using test::dataPath;
+
+const std::string kA = "leak2-A-node20.heapsnapshot.gz";
+const std::string kB = "leak2-B-node20.heapsnapshot.gz";
+const std::string kC = "leak2-C-node20.heapsnapshot.gz";
+
+// By key or, for located classes ("scriptId,line,column,Name"), by name.
+const TrendRow* findRow(const Series& series, std::string_view keyOrName) {
+    for (const TrendRow& row : series.classes)
+        if (row.key == keyOrName || row.name == keyOrName)
+            return &row;
+    return nullptr;
+}
+
+// The definition of TrendRow::growsEveryInterval, written out again.
+bool growsEveryInterval(const TrendRow& row) {
+    const std::size_t n = row.counts.size();
+    if (n < 2)
+        return false;
+    bool count = true, retained = true;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        count = count && row.counts[i + 1] > row.counts[i];
+        retained = retained && row.retainedSizes[i + 1] > row.retainedSizes[i];
+    }
+    return count || retained;
+}
+
+// The three snapshots of one process, given C, A, B: analysed once for the suite.
+class SeriesFixtures : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        auto result = analyzeSeries({dataPath(kC), dataPath(kA), dataPath(kB)});
+        ASSERT_TRUE(result) << result.error().message();
+        s_series = new Series(std::move(*result));
+    }
+    static void TearDownTestSuite() {
+        delete s_series;
+        s_series = nullptr;
+    }
+    static const Series& series() { return *s_series; }
+    static Series* s_series;
+};
+Series* SeriesFixtures::s_series = nullptr;
+
+TEST_F(SeriesFixtures, ShuffledSnapshotsOfOneProcessComeOutInTimeOrder) {
+    const Series& s = series();
+    ASSERT_EQ(s.loadedCount, 3u);
+    ASSERT_EQ(s.snapshots.size(), 3u);
+    EXPECT_EQ(s.snapshots[0].path, dataPath(kA));
+    EXPECT_EQ(s.snapshots[1].path, dataPath(kB));
+    EXPECT_EQ(s.snapshots[2].path, dataPath(kC));
+    EXPECT_EQ(s.snapshots[0].givenIndex, 1u);
+    EXPECT_EQ(s.snapshots[1].givenIndex, 2u);
+    EXPECT_EQ(s.snapshots[2].givenIndex, 0u);
+    EXPECT_EQ(s.orderBasis, SeriesOrderBasis::ObjectIds);
+    for (const auto& snapshot : s.snapshots) {
+        EXPECT_TRUE(snapshot.loaded()) << snapshot.error->message();
+        EXPECT_GT(snapshot.nodeCount, 0u);
+        EXPECT_GT(snapshot.facts.maxJsObjectId, 0u);
+    }
+    EXPECT_LT(s.snapshots[0].facts.maxJsObjectId, s.snapshots[1].facts.maxJsObjectId);
+    EXPECT_LT(s.snapshots[1].facts.maxJsObjectId, s.snapshots[2].facts.maxJsObjectId);
+    ASSERT_EQ(s.intervals.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(s.intervals[i].earlier, i);
+        EXPECT_EQ(s.intervals[i].later, i + 1);
+        EXPECT_EQ(s.intervals[i].sameProcess, SameProcess::Yes);
+        EXPECT_GT(s.intervals[i].matchedIds, 0u);
+    }
+    EXPECT_TRUE(s.warnings.empty()) << s.warnings.front();
+}
+
+TEST_F(SeriesFixtures, PerClassNumbersEqualEachFileAnalysedAlone) {
+    const Series& s = series();
+    const std::string files[] = {kA, kB, kC};
+    for (std::size_t t = 0; t < 3; ++t) {
+        SCOPED_TRACE(files[t]);
+        auto snapshot = loadSnapshot(dataPath(files[t]));
+        ASSERT_TRUE(snapshot) << snapshot.error().message();
+        auto analysis = analyze(*snapshot);
+        ASSERT_TRUE(analysis) << analysis.error().message();
+        const Analysis& a = **analysis;
+        EXPECT_EQ(s.snapshots[t].nodeCount, (*snapshot)->nodeCount);
+        EXPECT_EQ(s.snapshots[t].edgeCount, (*snapshot)->edgeCount);
+        EXPECT_EQ(s.snapshots[t].totalSize, a.totalSize);
+        EXPECT_EQ(s.snapshots[t].facts.maxJsObjectId, (*snapshot)->maxJsObjectId());
+        std::map<std::string, const ClassAggregate*> alone;
+        for (const ClassAggregate& c : a.allObjects.classes)
+            alone[a.classes[c.classIndex].key] = &c;
+        std::size_t present = 0;
+        for (const TrendRow& row : s.classes) {
+            ASSERT_EQ(row.counts.size(), 3u);
+            ASSERT_EQ(row.selfSizes.size(), 3u);
+            ASSERT_EQ(row.retainedSizes.size(), 3u);
+            const auto it = alone.find(row.key);
+            if (it == alone.end()) {
+                EXPECT_EQ(row.counts[t], 0u) << row.key;
+                EXPECT_EQ(row.selfSizes[t], 0u) << row.key;
+                EXPECT_EQ(row.retainedSizes[t], 0u) << row.key;
+                continue;
+            }
+            ++present;
+            EXPECT_EQ(row.counts[t], it->second->count) << row.key;
+            EXPECT_EQ(row.selfSizes[t], it->second->selfSize) << row.key;
+            EXPECT_EQ(row.retainedSizes[t], it->second->retainedSize) << row.key;
+            if (t == 2) {
+                EXPECT_EQ(row.name, a.classes[it->second->classIndex].name) << row.key;
+            }
+        }
+        EXPECT_EQ(present, alone.size());
+    }
+}
+
+TEST_F(SeriesFixtures, LastSnapshotMatchesDevToolsSummary) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element oracle = parser.load(dataPath("leak2-C-node20.summary.json"));
+    simdjson::dom::element array = oracle["classes"][",Array"];
+    const TrendRow* row = findRow(series(), ",Array");
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->name, std::string_view(array["name"].get_string()));
+    EXPECT_EQ(row->counts[2], std::uint64_t(array["count"].get_uint64()));
+    EXPECT_EQ(row->selfSizes[2], std::uint64_t(array["self_size"].get_uint64()));
+    EXPECT_EQ(row->retainedSizes[2], std::uint64_t(array["retained_size"].get_uint64()));
+}
+
+TEST_F(SeriesFixtures, GrowsEveryIntervalMarksOnlyClassesGrowingInEachInterval) {
+    const Series& s = series();
+    std::size_t flagged = 0;
+    for (const TrendRow& row : s.classes) {
+        EXPECT_EQ(row.growsEveryInterval, growsEveryInterval(row)) << row.key;
+        flagged += row.growsEveryInterval;
+    }
+    EXPECT_GT(flagged, 0u);
+    EXPECT_LT(flagged, s.classes.size());
+    // The leak of the example: 3,000 more RequestRecord objects per interval, held for good.
+    const TrendRow* leak = findRow(s, "RequestRecord");
+    ASSERT_NE(leak, nullptr);
+    EXPECT_EQ(leak->counts, (std::vector<std::uint32_t>{3000, 6000, 9000}));
+    EXPECT_TRUE(leak->growsEveryInterval);
+    // Object shapes come and go: up in the first interval, down in the second (count and size).
+    const TrendRow* churn = findRow(s, ",(object shape)");
+    ASSERT_NE(churn, nullptr);
+    EXPECT_GT(churn->counts[1], churn->counts[0]);
+    EXPECT_LT(churn->counts[2], churn->counts[1]);
+    EXPECT_LT(churn->retainedSizes[2], churn->retainedSizes[1]);
+    EXPECT_FALSE(churn->growsEveryInterval);
+    // Rows are ordered by the change of retained size over the series.
+    for (std::size_t r = 1; r < s.classes.size(); ++r) {
+        const auto change = [](const TrendRow& row) {
+            return std::int64_t(row.retainedSizes.back()) - std::int64_t(row.retainedSizes.front());
+        };
+        EXPECT_GE(change(s.classes[r - 1]), change(s.classes[r]));
+    }
+}
+
+TEST_F(SeriesFixtures, BrokenNonSnapshotAndRepeatedFilesAreLeftOutWithTheirReason) {
+    test::TempDir dir;
+    const std::string copy = dir.file("copy-of-B.heapsnapshot.gz");
+    std::filesystem::copy_file(dataPath(kB), copy);
+    const std::string broken = std::string(HEAPSCOPE_MALFORMED_DIR) + "/bad-crc-gzip.heapsnapshot.gz";
+    const std::string profile = std::string(HEAPSCOPE_MALFORMED_DIR) + "/cpu-profile.heapsnapshot";
+    const std::vector<std::string> given = {dataPath(kC), broken,       dataPath(kA), copy,
+                                            profile,      dataPath(kB), dataPath(kC)};
+    auto result = analyzeSeries(given);
+    ASSERT_TRUE(result) << result.error().message();
+    const Series& s = *result;
+    ASSERT_EQ(s.loadedCount, 3u);
+    ASSERT_EQ(s.snapshots.size(), given.size());
+    // The copy of B is given before B itself: B is then the second copy.
+    EXPECT_EQ(s.snapshots[0].path, dataPath(kA));
+    EXPECT_EQ(s.snapshots[1].path, copy);
+    EXPECT_EQ(s.snapshots[2].path, dataPath(kC));
+    // The files left out follow, in the order given, each with its reason.
+    std::vector<std::string> leftOut;
+    for (std::size_t i = 3; i < s.snapshots.size(); ++i) {
+        ASSERT_FALSE(s.snapshots[i].loaded()) << s.snapshots[i].path;
+        leftOut.push_back(s.snapshots[i].path);
+        EXPECT_EQ(s.snapshots[i].error->file, s.snapshots[i].path);
+        EXPECT_NE(s.snapshots[i].error->message().find(s.snapshots[i].path), std::string::npos);
+    }
+    EXPECT_EQ(leftOut, (std::vector<std::string>{broken, profile, dataPath(kB), dataPath(kC)}));
+    EXPECT_NE(s.snapshots[4].error->message().find("not a heap snapshot"), std::string::npos)
+        << s.snapshots[4].error->message();
+    EXPECT_NE(s.snapshots[5].error->message().find("a copy of " + copy), std::string::npos)
+        << s.snapshots[5].error->message();
+    EXPECT_NE(s.snapshots[6].error->message().find("the same file as " + dataPath(kC)), std::string::npos)
+        << s.snapshots[6].error->message();
+
+    // The rest of the series is the series of the three good files.
+    const Series& clean = series();
+    ASSERT_EQ(s.classes.size(), clean.classes.size());
+    for (std::size_t r = 0; r < s.classes.size(); ++r) {
+        EXPECT_EQ(s.classes[r].key, clean.classes[r].key);
+        EXPECT_EQ(s.classes[r].counts, clean.classes[r].counts);
+        EXPECT_EQ(s.classes[r].selfSizes, clean.classes[r].selfSizes);
+        EXPECT_EQ(s.classes[r].retainedSizes, clean.classes[r].retainedSizes);
+        EXPECT_EQ(s.classes[r].growsEveryInterval, clean.classes[r].growsEveryInterval);
+    }
+}
+
+TEST_F(SeriesFixtures, ProgressCoversTheSeriesAndStopEndsIt) {
+    std::uint64_t last = 0, total = 0;
+    bool monotonic = true;
+    WorkContext context;
+    context.progress = [&](Stage stage, std::uint64_t done, std::uint64_t all) {
+        EXPECT_EQ(stage, Stage::Series);
+        monotonic = monotonic && done >= last;
+        last = done;
+        total = all;
+    };
+    auto result = analyzeSeries({dataPath(kA), dataPath(kB)}, {}, context);
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_TRUE(monotonic);
+    EXPECT_EQ(total, 2000u);
+    EXPECT_EQ(last, total);
+
+    StopFlag stop;
+    WorkContext stopping;
+    stopping.stop = &stop;
+    stopping.progress = [&](Stage, std::uint64_t done, std::uint64_t) {
+        if (done > 1000)
+            stop.requestStop();
+    };
+    auto stopped = analyzeSeries({dataPath(kA), dataPath(kB), dataPath(kC)}, {}, stopping);
+    ASSERT_FALSE(stopped);
+    EXPECT_TRUE(stopped.error().cancelled);
+}
+
+// Two miniature snapshots whose ids name different objects (two runs of a program), written under
+// Node's names: the later run is given first.
+TEST(Series, DifferentProcessesAreToldAndOrderedByNodeFileNames) {
+    test::TempDir dir;
+    test::MiniSnapshot firstRun = test::standardMini();
+    test::MiniSnapshot secondRun = test::standardMini();
+    secondRun.strings[1] = "Bar";
+    secondRun.strings[2] = "bye";
+    secondRun.strings[3] = "baz";
+    const std::string first = dir.file("Heap.20240130.101500.100.0.001.heapsnapshot");
+    const std::string second = dir.file("Heap.20240130.111500.200.0.001.heapsnapshot");
+    test::writeFile(first, firstRun.json());
+    test::writeFile(second, secondRun.json());
+
+    auto named = analyzeSeries({second, first});
+    ASSERT_TRUE(named) << named.error().message();
+    ASSERT_EQ(named->loadedCount, 2u);
+    EXPECT_EQ(named->orderBasis, SeriesOrderBasis::FileNames);
+    EXPECT_EQ(named->snapshots[0].path, first);
+    EXPECT_EQ(named->snapshots[1].path, second);
+    ASSERT_EQ(named->intervals.size(), 1u);
+    EXPECT_EQ(named->intervals[0].sameProcess, SameProcess::No);
+    EXPECT_GT(named->intervals[0].differingIds * 4, named->intervals[0].matchedIds);
+    EXPECT_FALSE(named->warnings.empty());
+    // Classes are still compared, by key (the native "Foo" is detached: its class is "Detached Foo").
+    const TrendRow* foo = findRow(*named, ",Foo");
+    ASSERT_NE(foo, nullptr);
+    EXPECT_EQ(foo->counts, (std::vector<std::uint32_t>{1, 0}));
+    const TrendRow* bar = findRow(*named, ",Bar");
+    ASSERT_NE(bar, nullptr);
+    EXPECT_EQ(bar->counts, (std::vector<std::uint32_t>{0, 1}));
+
+    // Without Node's names nothing tells the order: the order given stays, with a warning.
+    const std::string plainFirst = dir.file("run-one.heapsnapshot");
+    const std::string plainSecond = dir.file("run-two.heapsnapshot");
+    std::filesystem::rename(first, plainFirst);
+    std::filesystem::rename(second, plainSecond);
+    auto plain = analyzeSeries({plainSecond, plainFirst});
+    ASSERT_TRUE(plain) << plain.error().message();
+    EXPECT_EQ(plain->orderBasis, SeriesOrderBasis::Given);
+    EXPECT_EQ(plain->snapshots[0].path, plainSecond);
+    EXPECT_EQ(plain->warnings.size(), 2u);
+}
+
+// No id found in the other snapshot: the ids cannot tell.
+TEST(Series, DisjointIdsSayUnknown) {
+    test::TempDir dir;
+    test::MiniSnapshot older = test::standardMini();
+    test::MiniSnapshot newer = test::standardMini();
+    for (auto& node : newer.nodes)
+        node.id += 100;
+    test::writeFile(dir.file("older.heapsnapshot"), older.json());
+    test::writeFile(dir.file("newer.heapsnapshot"), newer.json());
+    auto series = analyzeSeries({dir.file("newer.heapsnapshot"), dir.file("older.heapsnapshot")});
+    ASSERT_TRUE(series) << series.error().message();
+    ASSERT_EQ(series->intervals.size(), 1u);
+    EXPECT_EQ(series->intervals[0].sameProcess, SameProcess::Unknown);
+    EXPECT_EQ(series->intervals[0].matchedIds, 0u);
+    EXPECT_EQ(series->orderBasis, SeriesOrderBasis::ObjectIds);
+    EXPECT_EQ(series->snapshots[0].path, dir.file("older.heapsnapshot"));
+}
+
+TEST(Series, NodeFileNames) {
+    auto name = parseNodeSnapshotName("/tmp/dumps/Heap.20240130.143012.4242.0.007.heapsnapshot");
+    ASSERT_TRUE(name);
+    EXPECT_EQ(name->date, 20240130u);
+    EXPECT_EQ(name->time, 143012u);
+    EXPECT_EQ(name->pid, 4242u);
+    EXPECT_EQ(name->thread, 0u);
+    EXPECT_EQ(name->sequence, 7u);
+    EXPECT_TRUE(parseNodeSnapshotName("Heap.20240130.143012.4242.0.001.heapsnapshot.gz"));
+    EXPECT_FALSE(parseNodeSnapshotName("Heap.20240130.143012.4242.0.heapsnapshot"));
+    EXPECT_FALSE(parseNodeSnapshotName("Heap.20240130.143012.4242.0.001.002.heapsnapshot"));
+    EXPECT_FALSE(parseNodeSnapshotName("Heap.2024x130.143012.4242.0.001.heapsnapshot"));
+    EXPECT_FALSE(parseNodeSnapshotName("leak2-A-node20.heapsnapshot.gz"));
+    EXPECT_FALSE(parseNodeSnapshotName("Heap..143012.4242.0.001.heapsnapshot"));
+}
+
+TEST(Series, StageName) {
+    EXPECT_EQ(stageName(Stage::Series), "series");
+    EXPECT_EQ(jobFraction(Stage::Series, 1, 4), 0.25);
+}
+
+} // namespace
+} // namespace heapscope
