@@ -166,6 +166,14 @@ void ComparisonModel::populate(const Row* owner, std::vector<Row>& children) con
         appendEdges(*node, owner->side, children);
 }
 
+std::size_t ComparisonModel::childCountHint(const Row& row) const {
+    if (row.kind == RowKind::Class)
+        return m_comparison ? m_comparison->classes[row.value].newNodes.size() +
+                                  m_comparison->classes[row.value].deletedNodes.size()
+                            : 0;
+    return HeapTreeModel::childCountHint(row);
+}
+
 bool ComparisonModel::mayHaveChildren(const Row& row) const {
     if (row.kind == RowKind::Class)
         return m_comparison && (m_comparison->classes[row.value].newCount +

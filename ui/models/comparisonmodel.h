@@ -45,6 +45,7 @@ public:
 protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;
     bool mayHaveChildren(const Row& row) const override;
+    std::size_t childCountHint(const Row& row) const override;
     const heapscope::Analysis* analysisForSide(int side) const override;
     heapscope::AnalysisPtr analysisPtrForSide(int side) const override;
     QVariant rowData(const Row& row, int column, int role, bool cycle) const override;

@@ -73,15 +73,17 @@ std::uint32_t HeapTreeModel::levelFor(const QModelIndex& parent) const {
     level.parentLevel = pl;
     level.parentPos = pos;
     level.rowInParent = parent.row();
-    populate(&owner, level.items);
-    level.order.resize(level.items.size());
-    std::iota(level.order.begin(), level.order.end(), 0u);
-    const bool background = level.items.size() >= m_backgroundFrom;
+    const std::size_t expected = childCountHint(owner);
+    const bool background = expected >= m_backgroundFrom;
     if (background) {
-        // One busy row until the first batch is ordered on the pool.
+        // One busy row until the rows are made and the first batch is ordered on the pool.
         level.busy = true;
         level.moreRow = true;
+        level.expected = expected;
     } else {
+        populate(&owner, level.items);
+        level.order.resize(level.items.size());
+        std::iota(level.order.begin(), level.order.end(), 0u);
         level.fetched = std::uint32_t(std::min<std::size_t>(level.items.size(), std::size_t(m_batchSize)));
         sortLevel(level, level.fetched);
         level.moreRow = level.fetched < level.items.size();
@@ -152,7 +154,7 @@ bool HeapTreeModel::hasChildren(const QModelIndex& parent) const {
         return false;
     const std::uint64_t key = (std::uint64_t(l) << 32) | m_levels[l].order[std::size_t(parent.row())];
     if (auto it = m_childLevel.find(key); it != m_childLevel.end())
-        return !m_levels[it->second].items.empty();
+        return !m_levels[it->second].items.empty() || m_levels[it->second].busy;
     return mayHaveChildren(row);
 }
 
@@ -222,7 +224,7 @@ ObjectRef HeapTreeModel::objectAt(const QModelIndex& index) const {
 
 int HeapTreeModel::totalChildCount(const QModelIndex& parent) const {
     const std::uint32_t l = levelFor(parent);
-    return l == kNoLevel ? 0 : int(m_levels[l].items.size());
+    return l == kNoLevel ? 0 : int(m_levels[l].busy ? m_levels[l].expected : m_levels[l].items.size());
 }
 
 QModelIndex HeapTreeModel::revealChild(const QModelIndex& parent,
@@ -278,7 +280,7 @@ QVariant HeapTreeModel::data(const QModelIndex& index, int role) const {
         if (level.busy) {
             switch (role) {
             case Qt::DisplayRole:
-                return tr("Sorting %1 rows…").arg(TextUtil::grouped(level.items.size()));
+                return tr("Sorting %1 rows…").arg(TextUtil::grouped(level.expected));
             case Qt::ForegroundRole:
                 return QBrush(greyText());
             }
@@ -328,10 +330,9 @@ void HeapTreeModel::sortLevel(Level& level, std::size_t rows) const {
     extendSorted(level, std::max<std::size_t>(rows, kSortAhead));
 }
 
-bool HeapTreeModel::computeKeys(const Level& level, int column, const std::uint32_t* positions,
+bool HeapTreeModel::computeKeys(const Row* items, int column, const std::uint32_t* positions,
                                 std::size_t count, SortEntry* out, const heapscope::StopFlag* stop,
                                 QThreadPool* pool) const {
-    const Row* items = level.items.data();
     auto run = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             if ((i & 4095) == 0 && stop && stop->stopRequested())
@@ -366,7 +367,8 @@ void HeapTreeModel::extendSorted(Level& level, std::size_t rows) const {
         return;
     const std::size_t from = level.sorted;
     std::vector<SortEntry> entries(n - from);
-    computeKeys(level, m_sortColumn, level.order.data() + from, entries.size(), entries.data(), nullptr);
+    computeKeys(level.items.data(), m_sortColumn, level.order.data() + from, entries.size(), entries.data(),
+                nullptr);
     level.sorted = std::uint32_t(from + heapscope::orderFirst(entries, rows - from, sortLess()));
     for (std::size_t i = 0; i < entries.size(); ++i)
         level.order[from + i] = entries[i].pos;
@@ -409,7 +411,7 @@ void HeapTreeModel::sort(int column, Qt::SortOrder order) {
             Level& level = m_levels[l];
             if (level.dead)
                 continue;
-            if (l != 0 && level.items.size() >= m_backgroundFrom) {
+            if (l != 0 && (level.busy || level.items.size() >= m_backgroundFrom)) {
                 // Keeps its rows (or its busy row) until the new order is there.
                 level.reordering = !level.busy;
                 startOrdering(l);
@@ -534,8 +536,20 @@ void HeapTreeModel::startOrdering(std::uint32_t l) const {
                 std::lock_guard guard(*lock);
                 if (context.stopRequested())
                     return result;
-                entries.resize(level->items.size());
-                if (!self->computeKeys(*level, column, level->order.data(), entries.size(), entries.data(),
+                // A busy level's rows are made here too (millions of them take a while to write).
+                const bool make = level->busy && level->items.empty();
+                if (make)
+                    self->populate(&level->owner, result.items);
+                const std::vector<Row>& items = make ? result.items : level->items;
+                std::vector<std::uint32_t> identity;
+                const std::uint32_t* positions = level->order.data();
+                if (make) {
+                    identity.resize(items.size());
+                    std::iota(identity.begin(), identity.end(), 0u);
+                    positions = identity.data();
+                }
+                entries.resize(items.size());
+                if (!self->computeKeys(items.data(), column, positions, entries.size(), entries.data(),
                                        context.work().stop, BackgroundJob::pool()))
                     return result;
             }
@@ -551,9 +565,13 @@ void HeapTreeModel::startOrdering(std::uint32_t l) const {
 }
 
 void HeapTreeModel::installOrder(std::uint32_t l, OrderResult result) {
-    if (l >= m_levels.size() || m_levels[l].dead || result.order.size() != m_levels[l].items.size())
+    if (l >= m_levels.size() || m_levels[l].dead)
         return;
     Level& level = m_levels[l];
+    if (level.busy && level.items.empty())
+        level.items = std::move(result.items);
+    if (result.order.size() != level.items.size())
+        return;
     if (level.busy) {
         level.order = std::move(result.order);
         level.sorted = result.sorted;
@@ -561,7 +579,7 @@ void HeapTreeModel::installOrder(std::uint32_t l, OrderResult result) {
         const QModelIndex parent = ownerIndex(l);
         // The busy row becomes the "more" row below the first batch (or goes).
         Q_EMIT dataChanged(index(0, 0, parent), index(0, columnCount(parent) - 1, parent));
-        fetchTo(l, parent, std::uint32_t(m_batchSize));
+        showFirstRows(l, parent);
     } else if (level.reordering) {
         relayout([&] {
             level.order = std::move(result.order);
@@ -599,16 +617,31 @@ void HeapTreeModel::installOrder(std::uint32_t l, OrderResult result) {
         });
 }
 
+void HeapTreeModel::showFirstRows(std::uint32_t l, const QModelIndex& parent) {
+    fetchTo(l, parent, std::uint32_t(m_batchSize));
+    Level& level = m_levels[l];
+    if (level.moreRow && level.fetched >= level.items.size()) { // no rows after all
+        beginRemoveRows(parent, int(level.fetched), int(level.fetched));
+        level.moreRow = false;
+        endRemoveRows();
+    }
+}
+
 void HeapTreeModel::settleLevel(std::uint32_t l, const QModelIndex& parent) {
     Level& level = m_levels[l];
     if (!level.busy && !level.reordering)
         return;
     dropOrderingJob(l);
     if (level.busy) {
+        if (level.items.empty()) {
+            populate(&level.owner, level.items);
+            level.order.resize(level.items.size());
+            std::iota(level.order.begin(), level.order.end(), 0u);
+        }
         sortLevel(level, std::size_t(m_batchSize));
         level.busy = false;
         Q_EMIT dataChanged(index(0, 0, parent), index(0, columnCount(parent) - 1, parent));
-        fetchTo(l, parent, std::uint32_t(m_batchSize));
+        showFirstRows(l, parent);
     } else {
         relayout([&] {
             sortLevel(level, level.fetched);
@@ -667,6 +700,14 @@ std::optional<std::uint32_t> HeapTreeModel::nodeOf(const Row& row) const {
     default:
         return std::nullopt;
     }
+}
+
+std::size_t HeapTreeModel::childCountHint(const Row& row) const {
+    const auto node = nodeOf(row);
+    const heapscope::Analysis* a = analysisForSide(row.side);
+    if (!node || !a)
+        return 0;
+    return a->snapshot->firstEdge[*node + 1] - a->snapshot->firstEdge[*node];
 }
 
 bool HeapTreeModel::mayHaveChildren(const Row& row) const {

@@ -103,6 +103,9 @@ protected:
     virtual void populate(const Row* owner, std::vector<Row>& children) const = 0;
     /// Cheap test for the expander; may say yes for a row whose children all turn out to be hidden.
     virtual bool mayHaveChildren(const Row& row) const;
+    /// About how many children populate() gives (an upper bound is fine): a level of
+    /// backgroundFrom() or more is made and ordered on the pool. Default: the object's edge count.
+    virtual std::size_t childCountHint(const Row& row) const;
     /// The analysis a row's node belongs to.
     virtual const heapscope::Analysis* analysisForSide(int side) const = 0;
     virtual heapscope::AnalysisPtr analysisPtrForSide(int side) const = 0;
@@ -151,6 +154,7 @@ private:
         std::vector<std::uint32_t> order;  ///< row -> source position, every row
         std::uint32_t sorted = 0;          ///< order[0, sorted) is final
         std::vector<SortEntry> rest;       ///< the other rows' keys, for the complete sort after
+        std::vector<Row> items;            ///< a busy level's rows, made on the pool
         std::shared_ptr<const void> owner; ///< what the keys' texts point into
     };
     struct Level {
@@ -164,8 +168,9 @@ private:
         std::uint32_t fetched = 0;
         bool moreRow = false;
         bool dead = false;
-        bool busy = false;       ///< its first rows are being ordered: one busy row, nothing else
-        bool reordering = false; ///< a new order is on its way: no fetching until it is there
+        bool busy = false;        ///< its rows are being made and ordered: one busy row, no items yet
+        std::size_t expected = 0; ///< a busy level's childCountHint()
+        bool reordering = false;  ///< a new order is on its way: no fetching until it is there
         std::vector<std::uint32_t> childLevels;
     };
 
@@ -177,7 +182,7 @@ private:
     void extendSorted(Level& level, std::size_t rows) const;
     /// Sort keys of `count` rows (by source position) into `out`, on the pool's threads for many
     /// rows; false when `stop` was raised.
-    bool computeKeys(const Level& level, int column, const std::uint32_t* positions, std::size_t count,
+    bool computeKeys(const Row* items, int column, const std::uint32_t* positions, std::size_t count,
                      SortEntry* out, const heapscope::StopFlag* stop, QThreadPool* pool = nullptr) const;
     void killLevel(std::uint32_t level);
     void fetchTo(std::uint32_t level, const QModelIndex& parent, std::uint32_t rows);
@@ -188,6 +193,8 @@ private:
     /// Orders a level on the pool (its busy row, or its rows kept until the new order is there).
     void startOrdering(std::uint32_t level) const;
     void installOrder(std::uint32_t level, OrderResult result);
+    /// A busy level's rows are there: its first batch replaces the busy row.
+    void showFirstRows(std::uint32_t level, const QModelIndex& parent);
     /// Finishes a level's background ordering on this thread now (revealChild needs its rows).
     void settleLevel(std::uint32_t level, const QModelIndex& parent);
     void dropOrderingJob(std::uint32_t level);

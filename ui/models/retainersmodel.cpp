@@ -78,6 +78,13 @@ void RetainersModel::populate(const Row* owner, std::vector<Row>& children) cons
     }
 }
 
+std::size_t RetainersModel::childCountHint(const Row& row) const {
+    const auto node = nodeOf(row);
+    if (!node || !m_analysis)
+        return 0;
+    return m_analysis->snapshot->firstRetainer[*node + 1] - m_analysis->snapshot->firstRetainer[*node];
+}
+
 bool RetainersModel::mayHaveChildren(const Row& row) const {
     const auto node = nodeOf(row);
     if (!node || !m_analysis)

@@ -38,6 +38,7 @@ public:
 protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;
     bool mayHaveChildren(const Row& row) const override;
+    std::size_t childCountHint(const Row& row) const override;
     std::int32_t rowDistance(const Row& row, std::uint32_t node) const override;
     QString distanceText(const Row& row, std::uint32_t node) const override;
     bool isRowGreyed(const Row& row, std::uint32_t node) const override;

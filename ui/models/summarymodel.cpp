@@ -63,6 +63,12 @@ void SummaryModel::populate(const Row* owner, std::vector<Row>& children) const 
         appendEdges(*node, 0, children);
 }
 
+std::size_t SummaryModel::childCountHint(const Row& row) const {
+    if (row.kind == RowKind::Class)
+        return m_aggregates ? m_aggregates->classes[row.value].instances.size() : 0;
+    return HeapTreeModel::childCountHint(row);
+}
+
 bool SummaryModel::mayHaveChildren(const Row& row) const {
     if (row.kind == RowKind::Class)
         return m_aggregates && !m_aggregates->classes[row.value].instances.empty();

@@ -32,6 +32,7 @@ public:
 protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;
     bool mayHaveChildren(const Row& row) const override;
+    std::size_t childCountHint(const Row& row) const override;
     QVariant classRowData(const Row& row, ColumnType column, int role) const override;
     SortKey classSortKey(const Row& row, ColumnType column) const override;
 
