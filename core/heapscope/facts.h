@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace heapscope {
 
@@ -25,5 +26,39 @@ SnapshotFacts computeFacts(const Snapshot& snapshot);
 /// True when `a` was taken before `b` in the same process: its newest object is older. Snapshots
 /// with equal newest ids are in no order (both false).
 bool takenBefore(const SnapshotFacts& a, const SnapshotFacts& b);
+
+/// Whether two snapshots come from one process, as far as their object ids tell.
+enum class SameProcess : std::uint8_t {
+    Yes,     ///< ids present in both name objects of the same type and name
+    No,      ///< the same ids name different objects: separate runs, a restart, or Bun
+    Unknown, ///< no id is present in both (or a snapshot has no JS object ids): the ids cannot tell
+};
+/// "yes", "no", "unknown".
+const char* sameProcessName(SameProcess value);
+
+/// A sample of a snapshot's JS object ids with what they name: one node in every nodeCount / 20000,
+/// odd ids only. Hashes of the type and name, not the text, so a sample can outlive its graph.
+struct ObjectIdSample {
+    struct Entry {
+        std::uint32_t id;
+        std::uint64_t typeHash;
+        std::uint64_t nameHash;
+    };
+    std::vector<Entry> entries;
+};
+ObjectIdSample sampleObjectIds(const Snapshot& snapshot);
+
+/// The sampled ids of one snapshot looked up in another. Snapshots of different processes do not
+/// share object ids: an id present in both then names unrelated objects.
+struct ObjectIdMatch {
+    std::uint64_t matched = 0;   ///< sampled ids found in the other snapshot
+    std::uint64_t differing = 0; ///< of those, naming an object of another type or name
+    /// More than a quarter differing means different processes; none matched, that ids cannot tell.
+    SameProcess verdict() const;
+};
+ObjectIdMatch matchObjectIds(const ObjectIdSample& sample, const Snapshot& other);
+
+/// The one rule for the Comparison, the Summary's filter list and a series.
+SameProcess sameProcess(const Snapshot& earlier, const Snapshot& later);
 
 } // namespace heapscope

@@ -31,15 +31,6 @@ struct NodeSnapshotName {
 /// Node's pattern.
 std::optional<NodeSnapshotName> parseNodeSnapshotName(std::string_view path);
 
-/// Whether two snapshots come from one process, as far as their object ids tell.
-enum class SameProcess : std::uint8_t {
-    Yes,     ///< ids present in both name objects of the same type and name
-    No,      ///< the same ids name different objects: separate runs, a restart, or Bun
-    Unknown, ///< no id is present in both (or a snapshot has no JS object ids): the ids cannot tell
-};
-/// "yes", "no", "unknown".
-const char* sameProcessName(SameProcess value);
-
 /// What the time order of a series was decided from.
 enum class SeriesOrderBasis : std::uint8_t {
     ObjectIds, ///< newest object id (SnapshotFacts::maxJsObjectId): one process, or none known apart

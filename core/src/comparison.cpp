@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // DevTools' Comparison: per class key, objects matched by id; plus retained sizes and survivors.
 #include "heapscope/comparison.h"
+#include "heapscope/facts.h"
 
 #include "analysis_internal.h"
 
@@ -164,28 +165,14 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
             return c < 0;
         return a.key < b.key;
     });
-    // Snapshots of different processes do not share object ids: an id present in both then names
-    // unrelated objects. Sample ids of the base and check that they still name the same kind of object.
-    {
-        std::uint64_t matched = 0, differing = 0;
-        const std::uint32_t step = std::max<std::uint32_t>(1, bs.nodeCount / 20000);
-        for (std::uint32_t n = 0; n < bs.nodeCount; n += step) {
-            if ((bs.nodeId[n] & 1u) == 0)
-                continue; // embedder objects
-            const auto other = cs.findNodeById(bs.nodeId[n]);
-            if (!other)
-                continue;
-            ++matched;
-            if (bs.typeName(n) != cs.typeName(*other) || bs.name(n) != cs.name(*other))
-                ++differing;
-        }
-        if (matched == 0 || differing * 4 > matched) {
-            result->idsShared = false;
-            result->warnings.push_back(
-                "these snapshots do not share object ids (they come from different processes, or the process "
-                "restarted), so objects cannot be matched: the new and deleted objects listed are not "
-                "meaningful, but the per-class differences in count and size still hold");
-        }
+    // Snapshots of different processes do not share object ids (facts.h): the new and deleted objects
+    // would pair unrelated objects.
+    if (sameProcess(bs, cs) != SameProcess::Yes) {
+        result->idsShared = false;
+        result->warnings.push_back(
+            "these snapshots do not share object ids (they come from different processes, or the process "
+            "restarted), so objects cannot be matched: the new and deleted objects listed are not "
+            "meaningful, but the per-class differences in count and size still hold");
     }
     if (isOlder(cs, bs))
         result->warnings.push_back(

@@ -27,48 +27,13 @@ std::optional<std::uint32_t> parseDigits(std::string_view text) {
     return value;
 }
 
-// A sample of a snapshot's JS object ids with what they name, as compare() samples its base: one
-// node in every nodeCount / 20000, odd ids only. Hashes, not names: the sample outlives the graph.
-struct IdSample {
-    struct Entry {
-        std::uint32_t id;
-        std::uint64_t typeHash;
-        std::uint64_t nameHash;
-    };
-    std::vector<Entry> entries;
-};
-
-IdSample sampleIds(const Snapshot& s) {
-    IdSample sample;
-    const std::hash<std::string_view> hash;
-    const std::uint32_t step = std::max<std::uint32_t>(1, s.nodeCount / 20000);
-    for (std::uint32_t n = 0; n < s.nodeCount; n += step) {
-        if ((s.nodeId[n] & 1u) == 0)
-            continue; // embedder objects
-        sample.entries.push_back({s.nodeId[n], hash(s.typeName(n)), hash(s.name(n))});
-    }
-    return sample;
-}
-
-// compare()'s rule: more than a quarter of the ids found in both naming another kind of object
-// means different processes. Where no sampled id is found at all the ids cannot tell.
-SeriesInterval matchIds(const IdSample& sample, const Snapshot& other) {
+// compare()'s rule (facts.h), with the counts kept for the report.
+SeriesInterval matchIds(const ObjectIdSample& sample, const Snapshot& other) {
+    const ObjectIdMatch match = matchObjectIds(sample, other);
     SeriesInterval result;
-    const std::hash<std::string_view> hash;
-    for (const auto& e : sample.entries) {
-        const auto n = other.findNodeById(e.id);
-        if (!n)
-            continue;
-        ++result.matchedIds;
-        if (hash(other.typeName(*n)) != e.typeHash || hash(other.name(*n)) != e.nameHash)
-            ++result.differingIds;
-    }
-    if (result.matchedIds == 0)
-        result.sameProcess = SameProcess::Unknown;
-    else if (result.differingIds * 4 > result.matchedIds)
-        result.sameProcess = SameProcess::No;
-    else
-        result.sameProcess = SameProcess::Yes;
+    result.matchedIds = match.matched;
+    result.differingIds = match.differing;
+    result.sameProcess = match.verdict();
     return result;
 }
 
@@ -107,7 +72,7 @@ struct ClassNumbers {
 struct Kept {
     SeriesSnapshot info;
     std::vector<ClassNumbers> classes;
-    IdSample sample;
+    ObjectIdSample sample;
     std::uint64_t fingerprint = 0;
     std::filesystem::path canonicalPath;
 };
@@ -169,18 +134,6 @@ std::optional<NodeSnapshotName> parseNodeSnapshotName(std::string_view path) {
     out.thread = parts[3];
     out.sequence = parts[4];
     return out;
-}
-
-const char* sameProcessName(SameProcess value) {
-    switch (value) {
-    case SameProcess::Yes:
-        return "yes";
-    case SameProcess::No:
-        return "no";
-    case SameProcess::Unknown:
-        break;
-    }
-    return "unknown";
 }
 
 const char* seriesOrderBasisName(SeriesOrderBasis basis) {
@@ -295,7 +248,7 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
         for (const Kept& earlier : kept)
             checks.push_back(matchIds(earlier.sample, s));
         pairChecks.push_back(std::move(checks));
-        k.sample = sampleIds(s);
+        k.sample = sampleObjectIds(s);
         kept.push_back(std::move(k));
         // `snapshot` and `analysis` go out of scope here: only the numbers above stay.
     }

@@ -8,6 +8,7 @@
 #include "textutil.h"
 #include "widgets/viewsetup.h"
 
+#include <heapscope/facts.h>
 #include <heapscope/format.h>
 
 #include <QComboBox>
@@ -19,8 +20,6 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include <unordered_map>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -30,37 +29,6 @@ struct FilterChoice {
     quint32 minId = 0, maxId = 0;
     bool range = false;
 };
-
-/// Whether two snapshots come from one process: its object ids then name the same objects in both.
-/// The core's Comparison makes the same check; ids sampled from `a` are looked up in `b`.
-bool sameProcess(const heapscope::SnapshotPtr& a, const heapscope::SnapshotPtr& b) {
-    struct Known {
-        std::weak_ptr<const heapscope::Snapshot> a, b;
-        bool same;
-    };
-    static std::vector<Known> known; // a few pairs per session; dead entries are replaced
-    for (const Known& k : known)
-        if (k.a.lock() == a && k.b.lock() == b)
-            return k.same;
-    std::unordered_map<std::uint32_t, std::uint32_t> sample; // id -> ordinal in a
-    const std::uint32_t step = std::max<std::uint32_t>(1, a->nodeCount / 4000);
-    for (std::uint32_t n = 0; n < a->nodeCount; n += step)
-        if (a->nodeId[n] & 1u) // embedder objects have even ids
-            sample.emplace(a->nodeId[n], n);
-    std::uint64_t matched = 0, differing = 0;
-    for (std::uint32_t n = 0; n < b->nodeCount; ++n) {
-        const auto it = sample.find(b->nodeId[n]);
-        if (it == sample.end())
-            continue;
-        ++matched;
-        if (a->typeName(it->second) != b->typeName(n) || a->name(it->second) != b->name(n))
-            ++differing;
-    }
-    const bool same = matched > 0 && differing * 4 <= matched;
-    std::erase_if(known, [](const Known& k) { return k.a.expired() || k.b.expired(); });
-    known.push_back({a, b, same});
-    return same;
-}
 
 } // namespace
 Q_DECLARE_METATYPE(FilterChoice)
@@ -154,7 +122,8 @@ void SummaryPage::rebuildFilterMenu() {
     QList<SnapshotDocument*> snapshots;
     for (SnapshotDocument* doc : m_session->documents())
         if (doc->isReady() && !doc->isTimeline() &&
-            (doc == m_document || sameProcess(doc->analysis()->snapshot, m_analysis->snapshot)))
+            (doc == m_document || heapscope::sameProcess(*doc->analysis()->snapshot, *m_analysis->snapshot) ==
+                                      heapscope::SameProcess::Yes))
             snapshots.append(doc); // ids of another process say nothing about this one's allocations
     if (snapshots.size() > 1) {
         for (int k = 0; k < snapshots.size(); ++k) {
