@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "alloc.h"
 #ifdef HEAPSCOPE_HAVE_CAPTURE
 #include "capture.h"
 #endif
@@ -670,6 +671,7 @@ int cmdNode(const std::vector<std::string>& argv) {
         return kLoadError;
     const Analysis& a = **analysis;
     const Snapshot& s = *a.snapshot;
+    const AllocationProfilePtr allocation = allocationProfileOrNull(a); // null without traces
     JsonWriter w;
     w.beginArray();
     int missing = 0;
@@ -697,6 +699,8 @@ int cmdNode(const std::vector<std::string>& argv) {
             w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
             w.field("retainer_count", std::uint64_t(s.firstRetainer[o + 1] - s.firstRetainer[o]));
             w.field("detachedness", std::uint64_t(a.detachedness[o]));
+            if (allocation)
+                writeAllocationStack(w, *allocation, o);
             w.endObject();
         } else {
             std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o)).c_str());
@@ -714,6 +718,8 @@ int cmdNode(const std::vector<std::string>& argv) {
             std::printf("  edges:         %u, retainers: %u\n", s.firstEdge[o + 1] - s.firstEdge[o],
                         s.firstRetainer[o + 1] - s.firstRetainer[o]);
             std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
+            if (allocation)
+                printAllocationStack(*allocation, o);
         }
     }
     w.endArray();
@@ -858,6 +864,8 @@ const char* usageText() {
            "                                        the Comparison of FILE against BASE\n"
            "  paths FILE ID [--max K] [--format text|markdown|json] [--include-weak]\n"
            "        [--class NAME --base BASE]      retaining paths from the GC roots\n"
+           "  alloc FILE [--json] [--top N] [--callers ID]\n"
+           "                                        allocating functions of a file with allocation traces\n"
            "  trend FILE... [--json|--csv] [--top N]\n"
            "                                        per class counts and sizes, snapshots in time order\n"
            "\n"
@@ -879,6 +887,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return cmdStats(args);
     if (command == "paths")
         return cmdPaths(args);
+    if (command == "alloc")
+        return runAllocCommand(args);
     if (command == "trend")
         return runTrendCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
