@@ -868,10 +868,13 @@ const char* usageText() {
            "                                        allocating functions of a file with allocation traces\n"
            "  trend FILE... [--json|--csv] [--top N]\n"
            "                                        per class counts and sizes, snapshots in time order\n"
+           "  leaks FILE... [--json] [--min-growth N] [--fail-on-leak] [--top N]\n"
+           "                                        objects held the same way that grow in every interval\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, or ID range MIN..MAX.\n"
-           "Exit status: 0 success, 1 a file could not be read or written, 2 bad usage.\n";
+           "Exit status: 0 success, 1 a file could not be read or written, 2 bad usage,\n"
+           "             3 leaks --fail-on-leak found a leak candidate.\n";
 }
 
 int run(const std::string& command, const std::vector<std::string>& args) {
@@ -891,6 +894,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runAllocCommand(args);
     if (command == "trend")
         return runTrendCommand(args);
+    if (command == "leaks")
+        return runLeaksCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

@@ -12,4 +12,9 @@ namespace heapscope::cli {
 /// stderr), 2 bad usage.
 int runTrendCommand(const std::vector<std::string>& args);
 
+/// `heapscope-cli leaks FILE... [--json] [--min-growth N] [--fail-on-leak] [--top N]`: the leak
+/// candidates of a series, objects of one class held the same way, growing in every interval. Exit
+/// status as trend's, and 3 with --fail-on-leak when a candidate is found.
+int runLeaksCommand(const std::vector<std::string>& args);
+
 } // namespace heapscope::cli

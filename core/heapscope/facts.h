@@ -51,9 +51,14 @@ ObjectIdSample sampleObjectIds(const Snapshot& snapshot);
 /// The sampled ids of one snapshot looked up in another. Snapshots of different processes do not
 /// share object ids: an id present in both then names unrelated objects.
 struct ObjectIdMatch {
+    std::uint64_t sampled = 0;   ///< ids in the sample
     std::uint64_t matched = 0;   ///< sampled ids found in the other snapshot
     std::uint64_t differing = 0; ///< of those, naming an object of another type or name
-    /// More than a quarter differing means different processes; none matched, that ids cannot tell.
+    /// Samples at least this big can tell that ids do not carry over.
+    static constexpr std::uint64_t kMinSampleForAbsence = 100;
+    /// Under 1 % of a big enough sample found, or more than a quarter of the found ones naming other
+    /// objects, means different processes (or a producer whose ids never carry over, as Bun's);
+    /// none found in a small sample, that ids cannot tell.
     SameProcess verdict() const;
 };
 ObjectIdMatch matchObjectIds(const ObjectIdSample& sample, const Snapshot& other);

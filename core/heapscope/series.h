@@ -6,10 +6,12 @@
 #include "heapscope/analysis.h"
 #include "heapscope/common.h"
 #include "heapscope/facts.h"
+#include "heapscope/holder_paths.h"
 #include "heapscope/loader.h"
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,24 @@ struct SeriesInterval {
     std::uint64_t differingIds = 0; ///< of those, naming an object of another type or name
 };
 
+/// How a class's (or a leak group's) count moves over a series: why it is, or is not, a leak.
+enum class TrendVerdict : std::uint8_t {
+    Grows,          ///< the count (or retained size) grows in every interval
+    GrowsSometimes, ///< it grew and never shrank, but not in every interval, and still grew at the end
+    Plateau,        ///< it grew, then stayed flat: a bounded cache or pool that filled up
+    Oscillates,     ///< up and down, ending above its start: a queue or buffer
+    Freed,          ///< up, then back down to its start or below: a transient batch
+    Shrinks,        ///< only goes down
+    Flat,           ///< never changes (or a single snapshot)
+};
+/// "grows", "grows-sometimes", "plateau", "oscillates", "freed", "shrinks", "flat".
+const char* trendVerdictName(TrendVerdict verdict);
+/// A sentence for the view: "plateau: grew, then stayed flat (a bounded cache or pool)".
+const char* trendVerdictReason(TrendVerdict verdict);
+/// The verdict of counts (and retained sizes, which make Grows too) in time order.
+TrendVerdict classifyTrend(std::span<const std::uint32_t> counts,
+                           std::span<const std::uint64_t> retainedSizes);
+
 /// One class over the loaded snapshots, in time order (entry i belongs to Series::snapshots[i]).
 /// A class missing from a snapshot counts 0 there.
 struct TrendRow {
@@ -78,6 +98,7 @@ struct TrendRow {
     /// interval on its own: a class whose count grows in one interval and whose retained size grows
     /// in the other is not flagged.
     bool growsEveryInterval = false;
+    TrendVerdict verdict = TrendVerdict::Flat;
 
     /// The change over interval i (from snapshot i to i + 1).
     std::int64_t countChange(std::size_t i) const {
@@ -91,6 +112,42 @@ struct TrendRow {
     }
 };
 
+/// Objects of one class held the same way (holder_paths.h), followed over the series: a leak
+/// candidate when the group grows in every interval and, in one process, objects allocated after the
+/// first snapshot are still alive in it at the end.
+struct LeakGroup {
+    std::string classKey;
+    std::string className;
+    std::vector<HolderHop> path;       ///< innermost hop first; empty when held by a GC root directly
+    std::string description;           ///< "RequestRecord ← records in Session ← table in Map ← …"
+    std::vector<std::uint32_t> counts; ///< per loaded snapshot, in time order
+    std::vector<std::uint64_t> selfSizes;
+    std::vector<std::uint64_t> retainedSizes;
+    /// Objects of the group in the last snapshot that were allocated after the first snapshot and
+    /// were already alive in the one before the last (with two snapshots: allocated after the first).
+    /// Only when the series is one process (Series::idsMatch); 0 otherwise.
+    std::uint64_t survivors = 0;
+    /// A few object ids of those survivors (or, without ids that match, of the group's objects in the
+    /// last snapshot): to find them in the Summary.
+    std::vector<std::uint32_t> sampleIds;
+    TrendVerdict verdict = TrendVerdict::Flat;
+    bool flagged = false;
+    std::string reason; ///< why it is flagged
+    /// Other growing groups held inside this one (its objects' strings, a closure's context), left
+    /// out of the list as part of it.
+    std::uint32_t nestedGroups = 0;
+
+    std::uint64_t retainedSize() const { return retainedSizes.empty() ? 0 : retainedSizes.back(); }
+    std::int64_t countGrowth() const {
+        return counts.empty() ? 0 : std::int64_t(counts.back()) - std::int64_t(counts.front());
+    }
+    std::int64_t retainedGrowth() const {
+        return retainedSizes.empty()
+                   ? 0
+                   : std::int64_t(retainedSizes.back()) - std::int64_t(retainedSizes.front());
+    }
+};
+
 /// The trend of a series.
 struct Series {
     /// The loaded snapshots in time order, then the files left out, in the order given.
@@ -101,13 +158,25 @@ struct Series {
     /// Sorted by the change of retained size from the first to the last loaded snapshot
     /// (descending), then the change of count (descending), then name and key.
     std::vector<TrendRow> classes;
+    /// The leak candidates, biggest growth of retained size first (then of count). Only the groups
+    /// that are flagged, each with its reason.
+    std::vector<LeakGroup> leaks;
+    /// Every interval's object ids show one process: a surviving object is the same object.
+    bool idsMatch = false;
     /// About the series as a whole (order not told by the files, file names that disagree, ...).
     std::vector<std::string> warnings;
+};
+
+struct LeakOptions {
+    /// A group is flagged only when every interval adds at least this many objects to it.
+    std::uint32_t minGrowth = 1;
+    HolderPathOptions paths;
 };
 
 struct SeriesOptions {
     LoadOptions load;
     AnalysisOptions analysis;
+    LeakOptions leaks;
 };
 
 /// Loads and analyses the files one at a time, keeping of each only its facts and per-class

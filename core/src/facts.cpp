@@ -56,6 +56,12 @@ ObjectIdSample sampleObjectIds(const Snapshot& s) {
 }
 
 SameProcess ObjectIdMatch::verdict() const {
+    // One process keeps most of its old objects (built-ins, modules, the program's own state) and
+    // their ids. Ids that almost never carry over mean another process, or a producer that numbers
+    // its objects anew in every snapshot (Bun): a handful of matches (the root, the first synthetic
+    // nodes) proves nothing.
+    if (sampled >= kMinSampleForAbsence && matched * 100 < sampled)
+        return SameProcess::No;
     if (matched == 0)
         return SameProcess::Unknown;
     return differing * 4 > matched ? SameProcess::No : SameProcess::Yes;
@@ -74,6 +80,7 @@ ObjectIdMatch matchObjectIds(const ObjectIdSample& sample, const Snapshot& other
     }
     std::vector<bool> seen(sample.entries.size()); // the first node with an id counts, as by id lookup
     ObjectIdMatch match;
+    match.sampled = sample.entries.size();
     const std::hash<std::string_view> hash;
     const std::uint32_t* ids = other.nodeId.data();
     for (std::uint32_t n = 0; n < other.nodeCount; ++n) {

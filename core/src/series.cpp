@@ -68,10 +68,25 @@ struct ClassNumbers {
     std::uint64_t retainedSize = 0;
 };
 
+// One holder group of one snapshot: a trend row (class) and a path.
+struct GroupNumbers {
+    std::uint32_t row = 0;
+    std::uint32_t path = 0;
+    std::uint32_t count = 0;
+    std::uint64_t selfSize = 0;
+    std::uint64_t retainedSize = 0;
+};
+
 // What is kept of one loaded file.
 struct Kept {
     SeriesSnapshot info;
     std::vector<ClassNumbers> classes;
+    std::vector<GroupNumbers> groups;
+    std::vector<std::uint32_t> sortedIds; // every node's id, for "was it alive then?"
+    // Only for the snapshot with the newest objects so far (the last, in one process): its grouped
+    // objects by id, with their index into `groups`.
+    std::vector<std::uint32_t> memberIds;
+    std::vector<std::uint32_t> memberGroups;
     ObjectIdSample sample;
     std::uint64_t fingerprint = 0;
     std::filesystem::path canonicalPath;
@@ -102,6 +117,181 @@ int compareNodeNames(const NodeSnapshotName& a, const NodeSnapshotName& b) {
     if (a.sequence != b.sequence)
         return a.sequence < b.sequence ? -1 : 1;
     return 0;
+}
+
+std::uint32_t rowOf(const ClassInfo& cls, std::unordered_map<std::string, std::uint32_t>& rowByKey,
+                    std::vector<RowBuilder>& rows) {
+    auto [it, inserted] = rowByKey.try_emplace(cls.key, std::uint32_t(rows.size()));
+    if (inserted)
+        rows.push_back({cls.key, {cls.name}});
+    return it->second;
+}
+
+void keepHolderGroups(Kept& k, const Analysis& a, const HolderCensus& census,
+                      std::unordered_map<std::string, std::uint32_t>& rowByKey,
+                      std::vector<RowBuilder>& rows) {
+    k.groups.reserve(census.groups.size());
+    for (const HolderGroup& g : census.groups)
+        k.groups.push_back(
+            {rowOf(a.classes[g.classIndex], rowByKey, rows), g.path, g.count, g.selfSize, g.retainedSize});
+}
+
+void keepMembers(Kept& k, const Snapshot& s, const std::vector<std::uint32_t>& groupOfNode) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> members;
+    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+        if (groupOfNode[n] != kNoIndex)
+            members.emplace_back(s.nodeId[n], groupOfNode[n]);
+    std::sort(members.begin(), members.end());
+    k.memberIds.resize(members.size());
+    k.memberGroups.resize(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        k.memberIds[i] = members[i].first;
+        k.memberGroups[i] = members[i].second;
+    }
+}
+
+bool containsId(const std::vector<std::uint32_t>& sortedIds, std::uint32_t id) {
+    return std::binary_search(sortedIds.begin(), sortedIds.end(), id);
+}
+
+std::string countText(std::uint64_t value) {
+    std::string digits = std::to_string(value), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// The holder groups of every kept snapshot, followed in time order; the ones that grow in every
+// interval (and, in one process, still hold objects allocated after the first snapshot) are leaks.
+std::vector<LeakGroup> findLeaks(const Series& series, const std::vector<Kept>& kept,
+                                 const std::vector<std::size_t>& order, std::size_t newestKept,
+                                 const std::vector<RowBuilder>& rows, const HolderPathTable& table,
+                                 const LeakOptions& options) {
+    const std::size_t n = order.size();
+    if (n < 2)
+        return {};
+    struct Track {
+        std::uint32_t row;
+        std::uint32_t path;
+        std::vector<std::uint32_t> counts;
+        std::vector<std::uint64_t> selfSizes;
+        std::vector<std::uint64_t> retainedSizes;
+        std::uint64_t survivors = 0;
+        std::vector<std::uint32_t> sampleIds;
+    };
+    std::vector<Track> tracks;
+    std::unordered_map<std::uint64_t, std::uint32_t> trackByKey;
+    auto trackOf = [&](std::uint32_t row, std::uint32_t path) -> Track& {
+        const auto [it, inserted] =
+            trackByKey.try_emplace(std::uint64_t(row) << 32 | path, std::uint32_t(tracks.size()));
+        if (inserted)
+            tracks.push_back({row,
+                              path,
+                              std::vector<std::uint32_t>(n),
+                              std::vector<std::uint64_t>(n),
+                              std::vector<std::uint64_t>(n),
+                              0,
+                              {}});
+        return tracks[it->second];
+    };
+    for (std::size_t t = 0; t < n; ++t) {
+        for (const GroupNumbers& g : kept[order[t]].groups) {
+            Track& track = trackOf(g.row, g.path);
+            track.counts[t] = g.count;
+            track.selfSizes[t] = g.selfSize;
+            track.retainedSizes[t] = g.retainedSize;
+        }
+    }
+    // The objects of the last snapshot: which were allocated after the first and alive before the last.
+    constexpr std::size_t kSampleIds = 20;
+    const Kept& last = kept[order[n - 1]];
+    if (order[n - 1] == newestKept) {
+        const Kept& first = kept[order[0]];
+        const Kept& beforeLast = kept[order[n - 2]];
+        for (std::size_t i = 0; i < last.memberIds.size(); ++i) {
+            const GroupNumbers& g = last.groups[last.memberGroups[i]];
+            Track& track = trackOf(g.row, g.path);
+            const std::uint32_t id = last.memberIds[i];
+            if (!series.idsMatch) {
+                if (track.sampleIds.size() < kSampleIds)
+                    track.sampleIds.push_back(id);
+                continue;
+            }
+            if (containsId(first.sortedIds, id) || (n > 2 && !containsId(beforeLast.sortedIds, id)))
+                continue;
+            ++track.survivors;
+            if (track.sampleIds.size() < kSampleIds)
+                track.sampleIds.push_back(id);
+        }
+    }
+
+    std::vector<LeakGroup> leaks;
+    for (Track& track : tracks) {
+        bool grows = true;
+        for (std::size_t t = 1; t < n; ++t)
+            grows = grows &&
+                    track.counts[t] >= track.counts[t - 1] + std::uint64_t(std::max(1u, options.minGrowth));
+        if (!grows || (series.idsMatch && track.survivors == 0))
+            continue;
+        LeakGroup leak;
+        const TrendRow* classRow = nullptr;
+        for (const TrendRow& row : series.classes)
+            if (row.key == rows[track.row].key) {
+                classRow = &row;
+                break;
+            }
+        leak.classKey = rows[track.row].key;
+        leak.className = classRow ? classRow->name : rows[track.row].names.back();
+        leak.path = table.hops(track.path);
+        leak.description = table.describe(leak.className, track.path);
+        leak.counts = std::move(track.counts);
+        leak.selfSizes = std::move(track.selfSizes);
+        leak.retainedSizes = std::move(track.retainedSizes);
+        leak.survivors = track.survivors;
+        leak.sampleIds = std::move(track.sampleIds);
+        leak.verdict = classifyTrend(leak.counts, leak.retainedSizes);
+        leak.flagged = true;
+        leak.reason = "grows in every interval (" + countText(leak.counts.front()) + " to " +
+                      countText(leak.counts.back()) + " objects)";
+        if (series.idsMatch)
+            leak.reason +=
+                "; " + countText(leak.survivors) + " allocated after the first snapshot are still alive";
+        leaks.push_back(std::move(leak));
+    }
+    // Objects inside a leak (the strings of a leaking record, a leaking closure's context) are part
+    // of it, not leaks of their own: a group held by an object of another flagged group, held as
+    // that group is, goes into it when that group's retained size covers it.
+    auto heldInside = [](const LeakGroup& inner, const LeakGroup& outer) {
+        if (&inner == &outer || inner.path.empty() || inner.path.front().holder != outer.className ||
+            outer.retainedSize() < inner.retainedSize())
+            return false;
+        const std::size_t common = std::min(inner.path.size() - 1, outer.path.size());
+        return std::equal(inner.path.begin() + 1, inner.path.begin() + 1 + std::ptrdiff_t(common),
+                          outer.path.begin());
+    };
+    std::vector<bool> nested(leaks.size());
+    for (std::size_t i = 0; i < leaks.size(); ++i)
+        for (std::size_t j = 0; j < leaks.size() && !nested[i]; ++j)
+            if (heldInside(leaks[i], leaks[j])) {
+                nested[i] = true;
+                ++leaks[j].nestedGroups;
+            }
+    std::vector<LeakGroup> outer;
+    for (std::size_t i = 0; i < leaks.size(); ++i)
+        if (!nested[i])
+            outer.push_back(std::move(leaks[i]));
+    leaks = std::move(outer);
+    std::sort(leaks.begin(), leaks.end(), [](const LeakGroup& a, const LeakGroup& b) {
+        if (a.retainedGrowth() != b.retainedGrowth())
+            return a.retainedGrowth() > b.retainedGrowth();
+        if (a.countGrowth() != b.countGrowth())
+            return a.countGrowth() > b.countGrowth();
+        return a.description < b.description;
+    });
+    return leaks;
 }
 
 } // namespace
@@ -136,6 +326,70 @@ std::optional<NodeSnapshotName> parseNodeSnapshotName(std::string_view path) {
     return out;
 }
 
+const char* trendVerdictName(TrendVerdict verdict) {
+    switch (verdict) {
+    case TrendVerdict::Grows:
+        return "grows";
+    case TrendVerdict::GrowsSometimes:
+        return "grows-sometimes";
+    case TrendVerdict::Plateau:
+        return "plateau";
+    case TrendVerdict::Oscillates:
+        return "oscillates";
+    case TrendVerdict::Freed:
+        return "freed";
+    case TrendVerdict::Shrinks:
+        return "shrinks";
+    case TrendVerdict::Flat:
+        break;
+    }
+    return "flat";
+}
+
+const char* trendVerdictReason(TrendVerdict verdict) {
+    switch (verdict) {
+    case TrendVerdict::Grows:
+        return "grows in every interval";
+    case TrendVerdict::GrowsSometimes:
+        return "grew, but not in every interval";
+    case TrendVerdict::Plateau:
+        return "plateau: grew, then stayed flat (a bounded cache or pool)";
+    case TrendVerdict::Oscillates:
+        return "oscillates: went up and down (a queue or buffer)";
+    case TrendVerdict::Freed:
+        return "freed: went up, then back to its first size (a transient batch)";
+    case TrendVerdict::Shrinks:
+        return "shrinks";
+    case TrendVerdict::Flat:
+        break;
+    }
+    return "flat: no change";
+}
+
+TrendVerdict classifyTrend(std::span<const std::uint32_t> counts,
+                           std::span<const std::uint64_t> retainedSizes) {
+    const std::size_t n = counts.size();
+    if (n < 2)
+        return TrendVerdict::Flat;
+    bool countGrows = true, retainedGrows = retainedSizes.size() == n;
+    bool up = false, down = false;
+    for (std::size_t t = 1; t < n; ++t) {
+        countGrows = countGrows && counts[t] > counts[t - 1];
+        retainedGrows = retainedGrows && retainedSizes[t] > retainedSizes[t - 1];
+        up = up || counts[t] > counts[t - 1];
+        down = down || counts[t] < counts[t - 1];
+    }
+    if (countGrows || retainedGrows)
+        return TrendVerdict::Grows;
+    if (!up && !down)
+        return TrendVerdict::Flat;
+    if (up && !down)
+        return counts[n - 1] > counts[n - 2] ? TrendVerdict::GrowsSometimes : TrendVerdict::Plateau;
+    if (down && !up)
+        return TrendVerdict::Shrinks;
+    return counts[n - 1] <= counts[0] ? TrendVerdict::Freed : TrendVerdict::Oscillates;
+}
+
 const char* seriesOrderBasisName(SeriesOrderBasis basis) {
     switch (basis) {
     case SeriesOrderBasis::ObjectIds:
@@ -157,6 +411,8 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
     std::unordered_map<std::string, std::uint32_t> rowByKey;
     // pairChecks[k][j] for j < k: the sampled ids of kept[j] looked up in kept[k]
     std::vector<std::vector<SeriesInterval>> pairChecks;
+    HolderPathTable pathTable;  // one for the series: a path is one id in every snapshot
+    std::size_t newestKept = 0; // the kept file with the newest objects, the only one with members
 
     for (std::size_t i = 0; i < fileCount; ++i) {
         const std::string& path = paths[i];
@@ -232,15 +488,31 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
         k.classes.reserve(a.allObjects.classes.size());
         for (const ClassAggregate& c : a.allObjects.classes) {
             const ClassInfo& cls = a.classes[c.classIndex];
-            auto [it, inserted] = rowByKey.try_emplace(cls.key, std::uint32_t(rows.size()));
-            if (inserted)
-                rows.push_back({cls.key, {}});
-            RowBuilder& row = rows[it->second];
+            const std::uint32_t rowIndex = rowOf(cls, rowByKey, rows);
+            RowBuilder& row = rows[rowIndex];
             auto name = std::find(row.names.begin(), row.names.end(), cls.name);
             if (name == row.names.end())
                 name = row.names.insert(name, cls.name);
             k.classes.push_back(
-                {it->second, std::uint32_t(name - row.names.begin()), c.count, c.selfSize, c.retainedSize});
+                {rowIndex, std::uint32_t(name - row.names.begin()), c.count, c.selfSize, c.retainedSize});
+        }
+
+        auto census = holderCensus(a, pathTable, options.leaks.paths, fileContext);
+        if (!census) {
+            if (census.error().cancelled)
+                return census.error();
+            k.info.error = census.error();
+            failed.push_back(std::move(k.info));
+            continue;
+        }
+        keepHolderGroups(k, a, *census, rowByKey, rows);
+        const bool newest = kept.empty() || takenBefore(kept[newestKept].info.facts, k.info.facts);
+        if (newest) {
+            if (!kept.empty()) {
+                kept[newestKept].memberIds = {};
+                kept[newestKept].memberGroups = {};
+            }
+            keepMembers(k, s, census->groupOfNode);
         }
 
         std::vector<SeriesInterval> checks;
@@ -249,6 +521,10 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             checks.push_back(matchIds(earlier.sample, s));
         pairChecks.push_back(std::move(checks));
         k.sample = sampleObjectIds(s);
+        k.sortedIds.assign(s.nodeId.data(), s.nodeId.data() + s.nodeCount);
+        std::sort(k.sortedIds.begin(), k.sortedIds.end());
+        if (newest)
+            newestKept = kept.size();
         kept.push_back(std::move(k));
         // `snapshot` and `analysis` go out of scope here: only the numbers above stay.
     }
@@ -306,8 +582,9 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
                                "they are kept in the order given");
     }
     if (anyDifferent)
-        series.warnings.push_back("some snapshots come from different processes (their object ids name "
-                                  "different objects): the classes are compared by name only");
+        series.warnings.push_back("some snapshots come from different processes (their object ids do not "
+                                  "carry over): classes and leak groups are matched by class and holder "
+                                  "path, and no object is followed from one snapshot to the next");
 
     series.loadedCount = n;
     for (std::size_t t = 0; t < n; ++t)
@@ -347,7 +624,12 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             retainedGrows = retainedGrows && row.retainedSizes[t] > row.retainedSizes[t - 1];
         }
         row.growsEveryInterval = countGrows || retainedGrows;
+        row.verdict = classifyTrend(row.counts, row.retainedSizes);
     }
+    series.idsMatch = n >= 2 && series.orderBasis == SeriesOrderBasis::ObjectIds &&
+                      std::all_of(series.intervals.begin(), series.intervals.end(),
+                                  [](const SeriesInterval& i) { return i.sameProcess == SameProcess::Yes; });
+    series.leaks = findLeaks(series, kept, order, newestKept, rows, pathTable, options.leaks);
     auto change = [n](const std::vector<std::uint64_t>& v) {
         return n ? std::int64_t(v[n - 1]) - std::int64_t(v[0]) : 0;
     };
