@@ -108,6 +108,20 @@ struct FormatInfo {
     std::uint64_t compressedSize = 0; ///< file size on disk when gzip
 };
 
+/// The closure-scope sections of recent V8 (Chromium 156 writes them): `scopes`,
+/// `scope_context_vars` and `scope_uses` with their meta field names, as written. The closure
+/// analysis (contexts.h) checks them; the loader only reads the numbers.
+struct ScopeSections {
+    std::vector<std::string> scopeFields;      ///< meta.scope_fields
+    std::vector<std::string> contextVarFields; ///< meta.scope_context_var_fields
+    std::vector<std::string> useFields;        ///< meta.scope_use_fields
+    std::vector<std::int64_t> scopes;
+    std::vector<std::int64_t> contextVars;
+    std::vector<std::int64_t> uses;
+    std::string problem; ///< why they could not be read ("" when they could, or are absent)
+    bool present() const { return !scopeFields.empty(); }
+};
+
 class Snapshot;
 
 /// The edge of each retainer slot. Not stored (that would cost 4 bytes per edge): it is found among
@@ -200,6 +214,7 @@ public:
     std::vector<TraceFunctionInfo> traceFunctionInfos;
     std::vector<TraceNode> traceTree;
     std::vector<Sample> samples;
+    ScopeSections scopeSections;
 
     // --- accessors ---
     NodeKind kind(std::uint32_t node) const { return nodeKinds[nodeType[node]]; }

@@ -133,6 +133,16 @@ std::optional<Error> Loader::readHeader(const Section& sec) {
     if (simdjson::dom::element e; !meta["sample_fields"].get(e))
         if (auto l = stringList(e))
             m_sampleFields = *l;
+    // The closure-scope sections' fields (read in small_sections.cpp, checked by contexts.h).
+    for (auto [key, out] : {std::pair{"scope_fields", &s.scopeSections.scopeFields},
+                            std::pair{"scope_context_var_fields", &s.scopeSections.contextVarFields},
+                            std::pair{"scope_use_fields", &s.scopeSections.useFields}})
+        if (simdjson::dom::element e; !meta[key].get(e)) {
+            if (auto l = stringList(e))
+                *out = *l;
+            else
+                s.scopeSections.problem = std::string("meta.") + key + " is not a list of names";
+        }
 
     // Node field roles, by name.
     m_nodeFieldCount = std::uint32_t(s.format.nodeFields.size());

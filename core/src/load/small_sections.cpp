@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <tuple>
 
 namespace heapscope::load {
 
@@ -322,6 +323,35 @@ std::optional<Error> Loader::parseSmallSections() {
             for (std::size_t i = 0; i + w <= v.size(); i += w)
                 s.samples.push_back(
                     {std::uint64_t(v[i + std::size_t(ft)]), std::uint32_t(v[i + std::size_t(fa)])});
+    }
+    // The closure-scope sections: numbers only here (contexts.h checks what they say). A section that
+    // cannot be read costs the closure analysis, not the snapshot: a warning, and the data dropped.
+    ScopeSections& scopes = s.scopeSections;
+    for (auto [name, fields, out] :
+         {std::tuple{"scopes", &scopes.scopeFields, &scopes.scopes},
+          std::tuple{"scope_context_vars", &scopes.contextVarFields, &scopes.contextVars},
+          std::tuple{"scope_uses", &scopes.useFields, &scopes.uses}}) {
+        if (fields->empty() || !scopes.problem.empty())
+            continue;
+        const Section* sec = section(name);
+        if (!sec) {
+            scopes.problem = std::string("the header lists the fields of \"") + name + "\" but the file has no such section";
+            continue;
+        }
+        if (auto e = parseSmallNumbers(*sec, *out)) {
+            if (e->cancelled)
+                return e;
+            scopes.problem = e->reason + " (at byte " + std::to_string(e->offset) + ")";
+            continue;
+        }
+        setItems(name, out->size());
+    }
+    if (!scopes.problem.empty()) {
+        scopes.scopes.clear();
+        scopes.contextVars.clear();
+        scopes.uses.clear();
+        s.warnings.push_back("the closure-scope sections cannot be read, so the closure analysis is skipped: " +
+                             scopes.problem);
     }
     return std::nullopt;
 }
