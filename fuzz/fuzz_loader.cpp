@@ -2,7 +2,9 @@
 // libFuzzer target: the whole loader on arbitrary bytes, then the analysis on small graphs.
 // Besides crashes it traps on a loaded graph that breaks the Snapshot invariants.
 #include "heapscope/analysis.h"
+#include "heapscope/contexts.h"
 #include "heapscope/loader.h"
+#include "heapscope/realms.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -79,6 +81,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)a.displayName(n);
             (void)a.classInfo(n);
             check(a.dominator[n] < s->nodeCount);
+        }
+        // The realms and the closure analysis (which reads the scope sections) on every graph.
+        if (auto realms = computeRealms(a); realms.ok()) {
+            for (const std::int32_t o : (*realms)->owner)
+                check(o == kNoNativeContext || o == kSharedNativeContext || std::uint32_t(o) < s->nodeCount);
+            for (const auto& c : (*realms)->nativeContexts)
+                check(c.node < s->nodeCount && (*realms)->owner[c.node] == std::int32_t(c.node));
+        }
+        if (auto contexts = analyzeContexts(a); contexts.ok()) {
+            for (const auto& scope : (*contexts)->scopes) {
+                check(scope.scopeInfoNode < s->nodeCount && scope.scriptNode < s->nodeCount);
+                check(!scope.contexts.empty());
+                for (const auto& c : scope.contexts)
+                    for (const auto& f : c.deadFields)
+                        check(c.contextNode < s->nodeCount && f.valueNode < s->nodeCount);
+                (void)scopeLocationText(a, scope);
+            }
         }
     }
     return 0;

@@ -74,7 +74,9 @@ def main():
     for name in ["cpu-profile.heapsnapshot", "truncated-in-string.heapsnapshot", "to-node-not-multiple.heapsnapshot",
                  "edge-count-sum-too-large.heapsnapshot", "duplicate-nodes-key.heapsnapshot",
                  "location-not-a-node.heapsnapshot", "trace-tree-malformed.heapsnapshot",
-                 "corrupt-gzip.heapsnapshot.gz", "header-invalid-json.heapsnapshot"]:
+                 "corrupt-gzip.heapsnapshot.gz", "header-invalid-json.heapsnapshot",
+                 "scopes-valid.heapsnapshot", "scopes-depth-too-deep.heapsnapshot",
+                 "scopes-vars-beyond-end.heapsnapshot", "scopes-not-integers.heapsnapshot"]:
         with open(os.path.join(tmp, name), "rb") as f:
             write(loader, "malformed-" + name, f.read())
     for old in os.listdir(tmp):

@@ -119,6 +119,70 @@ def nth_number(text, section, index):
     return p
 
 
+# The closure-scope sections of recent V8 (Chromium 156): a valid set for the mini graph, and broken
+# ones. These load (the graph is fine); the closure analysis must say why it skipped them.
+SCOPE_META = {
+    "scope_fields": ["script_node_index", "scope_id", "depth", "scope_context_vars_count", "scope_uses_count"],
+    "scope_context_var_fields": ["name"],
+    "scope_use_fields": ["declaring_scope_id", "slot_index"],
+}
+SCOPES = [0, 1, 0, 1, 0, 0, 2, 1, 0, 1]  # scope 1 declares one variable, scope 2 (inside it) reads it
+SCOPE_VARS = [3]
+SCOPE_USES = [1, 0]
+
+
+def scope_cases(out):
+    """Writes scopes-*.heapsnapshot and scopes-expected.tsv (file, reason the analysis gives)."""
+    rows = []
+
+    def case(name, reason, scopes=SCOPES, variables=SCOPE_VARS, uses=SCOPE_USES, meta_update=None, raw=None,
+             drop=()):
+        snap = Snap()
+        snap.header["meta"].update(SCOPE_META)
+        snap.header["meta"].update(meta_update or {})
+        snap.extra += [("scopes", numbers(scopes)), ("scope_context_vars", numbers(variables)),
+                       ("scope_uses", numbers(uses))]
+        snap.raw.update(raw or {})
+        for section in drop:
+            snap.raw[section] = None
+        with open(os.path.join(out, name + ".heapsnapshot"), "w") as f:
+            f.write(snap.text())
+        rows.append((name + ".heapsnapshot", reason))
+
+    case("scopes-valid", "")
+    case("scopes-negative-vars-count", "scope 0 has a negative count of variables or uses",
+         scopes=[0, 1, 0, -1, 0, 0, 2, 1, 0, 1])
+    case("scopes-negative-uses-count", "scope 1 has a negative count of variables or uses",
+         scopes=[0, 1, 0, 1, 0, 0, 2, 1, 0, -3])
+    case("scopes-var-name-out-of-range", "variable 0 names string 999, which does not exist", variables=[999])
+    case("scopes-var-name-negative", "variable 0 names string -2, which does not exist", variables=[-2])
+    case("scopes-vars-beyond-end", "scope 0 lists variables beyond the end of \"scope_context_vars\"",
+         scopes=[0, 1, 0, 5, 0, 0, 2, 1, 0, 1])
+    case("scopes-uses-beyond-end", "scope 1 lists uses beyond the end of \"scope_uses\"",
+         scopes=[0, 1, 0, 1, 0, 0, 2, 1, 0, 4])
+    case("scopes-not-multiple-of-fields", "\"scopes\" holds 7 numbers, not a multiple of its 5 fields",
+         scopes=[0, 1, 0, 1, 0, 0, 2])
+    case("scopes-uses-not-multiple-of-fields", "\"scope_uses\" holds 3 numbers, not a multiple of its 2 fields",
+         uses=[1, 0, 7])
+    case("scopes-depth-too-deep", "scope 0 has depth 3 but its parent chain is 0 deep",
+         scopes=[0, 1, 3, 1, 0, 0, 2, 1, 0, 1])
+    case("scopes-depth-negative", "scope 1 has depth -1 but its parent chain is 1 deep",
+         scopes=[0, 1, 0, 1, 0, 0, 2, -1, 0, 1])
+    case("scopes-fields-missing-depth", "meta.scope_fields does not name script_node_index, scope_id, depth",
+         meta_update={"scope_fields": ["script_node_index", "scope_id", "scope_context_vars_count",
+                                       "scope_uses_count"]}, scopes=[0, 1, 1, 0, 0, 2, 0, 1])
+    case("scopes-fields-not-a-list", "meta.scope_fields is not a list of names", meta_update={"scope_fields": 5})
+    case("scopes-section-missing", "the header lists the fields of \"scopes\" but the file has no such section",
+         drop=("scopes",))
+    case("scopes-not-integers", "expected an integer in \"scopes\"", raw={"scopes": '[0,1,"x",1,0]'})
+    case("scopes-number-too-long", "expected an integer in \"scopes\"", raw={"scopes": "[0,1,0,1234567890123456789,0]"})
+    with open(os.path.join(out, "scopes-expected.tsv"), "w") as f:
+        f.write("# file\treason substring the closure analysis gives (empty: not skipped)\n")
+        for row in rows:
+            f.write("\t".join(row) + "\n")
+    return len(rows)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -425,7 +489,8 @@ def main():
           "expected ',' or ']' after string 2, found '\"'")
 
     s.write_manifest()
-    print("wrote %d files to %s" % (len(s.rows), out))
+    scope_count = scope_cases(out)
+    print("wrote %d files to %s" % (len(s.rows) + scope_count, out))
 
 
 if __name__ == "__main__":
