@@ -12,6 +12,7 @@
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
 #include "heapscope/retainer_paths.h"
+#include "profile.h"
 #include "realms.h"
 #include "trend.h"
 
@@ -883,6 +884,12 @@ const char* usageText() {
            "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
            "  leaks FILE... [--json] [--min-growth N] [--fail-on-leak] [--top N]\n"
            "                                        objects held the same way that grow in every interval\n"
+           "  profile FILE [--json|--csv] [--top N] [--bottom-up|--top-down] [--sort self|total]\n"
+           "          [--callers DEPTH] [--depth DEPTH] [--timings]\n"
+           "                                        a sampling heap profile (.heapprofile): DevTools'\n"
+           "                                        Bottom-up (default) or Top-down view\n"
+           "  profile BASE FILE --diff [--json|--csv] [--top N] [--sort self|total]\n"
+           "                                        per function, the change of self and total size\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, ID range MIN..MAX,\n"
@@ -914,6 +921,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runContextsCommand(args);
     if (command == "leaks")
         return runLeaksCommand(args);
+    if (command == "profile")
+        return runProfileCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

@@ -469,3 +469,33 @@ TEST(SamplingProfileFixtures, DiffOfTwoRuns) {
     EXPECT_EQ(baseSelf, a.value()->totalBytes());
     EXPECT_EQ(self, b.value()->totalBytes());
 }
+
+// The malformed profiles of tests/malformed/profiles (make_malformed_profiles.py): each fails with
+// the stage, byte offset and reason its expected.tsv lists.
+TEST(SamplingProfile, MalformedSuite) {
+    const std::string dir = std::string(HEAPSCOPE_MALFORMED_DIR) + "/../profiles";
+    std::ifstream in(dir + "/expected.tsv");
+    ASSERT_TRUE(in) << dir;
+    std::string line;
+    int cases = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::vector<std::string> cols;
+        std::stringstream ss(line);
+        for (std::string col; std::getline(ss, col, '\t');)
+            cols.push_back(col);
+        ASSERT_EQ(cols.size(), 4u) << line;
+        SCOPED_TRACE(cols[0]);
+        ++cases;
+        auto r = loadSamplingProfile(dir + "/" + cols[0]);
+        ASSERT_FALSE(r.ok());
+        const Error& e = r.error();
+        EXPECT_EQ(e.file, dir + "/" + cols[0]);
+        EXPECT_EQ(e.stage, cols[1]) << e.message();
+        if (cols[2] != "*")
+            EXPECT_EQ(e.offset, std::stoll(cols[2])) << e.message();
+        EXPECT_NE(e.reason.find(cols[3]), std::string::npos) << e.message();
+    }
+    EXPECT_GE(cases, 20);
+}
