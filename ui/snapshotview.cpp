@@ -2,6 +2,7 @@
 #include "snapshotview.h"
 
 #include "models/modelroles.h"
+#include "pages/closurespage.h"
 #include "pages/comparisonpage.h"
 #include "pages/containmentpage.h"
 #include "pages/dominatorspage.h"
@@ -39,6 +40,12 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
         m_placeholders[m_tabs->count()] = holder;
         m_tabs->addTab(holder, title);
     }
+    // Closure variables no live closure can read: computed in the background from now on.
+    m_closures = new ClosuresPage(document->analysis(), navigator, m_tabs);
+    m_closuresTab = m_tabs->addTab(m_closures, tr("Closures"));
+    m_tabs->setTabToolTip(m_closuresTab,
+                          tr("Closure variables that no live closure can read, kept alive only by "
+                             "their context (the classic closure leak)"));
     m_tabs->setTabEnabled(ComparisonPerspective, m_comparison->isAvailable());
     m_tabs->setTabToolTip(ComparisonPerspective, tr("Needs a second snapshot of the same program"));
     m_tabs->setTabToolTip(DominatorsPerspective,
@@ -56,6 +63,7 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
     layout->addWidget(m_splitter);
 
     connect(m_summary, &SummaryPage::objectSelected, m_retainers, &RetainersPane::setObject);
+    connect(m_closures, &ClosuresPage::objectSelected, m_retainers, &RetainersPane::setObject);
     connect(m_comparison, &ComparisonPage::objectSelected, m_retainers, &RetainersPane::setObject);
     connect(m_comparison, &ComparisonPage::availabilityChanged, this,
             [this](bool available) { m_tabs->setTabEnabled(ComparisonPerspective, available); });
@@ -80,6 +88,18 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
                 object = table->currentIndex().data(ModelRoles::ObjectRefRole).value<ObjectRef>();
         m_retainers->setObject(object);
     });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == m_closuresTab)
+            m_retainers->setObject(m_closures->currentObject());
+    });
+}
+
+void SnapshotView::showClosures() {
+    m_tabs->setCurrentIndex(m_closuresTab);
+}
+
+bool SnapshotView::isClosuresShown() const {
+    return m_tabs->currentIndex() == m_closuresTab;
 }
 
 void SnapshotView::ensurePage(int tab) {
@@ -148,6 +168,8 @@ QTreeView* SnapshotView::currentTable() const {
     auto* focused = qobject_cast<QTreeView*>(QApplication::focusWidget());
     if (focused && isAncestorOf(focused) && focused->isVisible())
         return focused;
+    if (isClosuresShown())
+        return m_closures->view();
     switch (perspective()) {
     case SummaryPerspective:
         return m_summary->view();
@@ -164,6 +186,8 @@ QTreeView* SnapshotView::currentTable() const {
 }
 
 QString SnapshotView::perspectiveKey() const {
+    if (isClosuresShown())
+        return u"closures"_s;
     static const char* const keys[] = {"summary", "comparison", "containment", "dominators", "statistics"};
     const int p = perspective();
     return QString::fromLatin1(p >= 0 && p < int(std::size(keys)) ? keys[p] : "table");

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class ClosuresPage;
 class ComparisonPage;
 class ContainmentPage;
 class DominatorsPage;
@@ -44,6 +45,10 @@ public:
     DominatorsPage* dominatorsPage() const;
     StatisticsPage* statisticsPage() const;
     RetainersPane* retainersPane() const { return m_retainers; }
+    /// The Closures perspective (closure variables no live closure can read); its tab is the last.
+    ClosuresPage* closuresPage() const { return m_closures; }
+    void showClosures();
+    bool isClosuresShown() const;
 
     bool revealInSummary(std::uint32_t node);
     bool showInDominators(std::uint32_t node);
@@ -69,5 +74,7 @@ private:
     mutable DominatorsPage* m_dominators = nullptr;
     mutable StatisticsPage* m_statistics = nullptr;
     RetainersPane* m_retainers;
+    ClosuresPage* m_closures = nullptr;
+    int m_closuresTab = -1; ///< not a Perspective value: the tab after every perspective
     QWidget* m_placeholders[5] = {};
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "comparisonpage.h"
 
+#include "jobs/backgroundjob.h"
 #include "models/comparisonmodel.h"
 #include "navigator.h"
+#include "realmssource.h"
 #include "snapshotsession.h"
 #include "textutil.h"
 #include "widgets/deltabardelegate.h"
@@ -38,12 +40,19 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
     m_filter->setObjectName(u"comparisonClassFilter"_s);
     m_status = new QLabel(this);
     m_status->setObjectName(u"comparisonStatus"_s);
+    m_realm = new QComboBox(this);
+    m_realm->setObjectName(u"comparisonRealm"_s);
+    m_realm->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_realm->setToolTip(
+        tr("Compare only the objects of one realm (a page, an iframe, a worker) in both snapshots"));
+    m_realmJob = new BackgroundJob(this);
 
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 4, 4, 4);
     bar->addWidget(m_filter, 2);
     bar->addWidget(new QLabel(tr("Base:"), this));
     bar->addWidget(m_base, 2);
+    bar->addWidget(m_realm, 2);
     bar->addWidget(m_magnitude);
     bar->addWidget(m_status, 3);
 
@@ -107,7 +116,83 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
                 if (current == m_document && base == this->base())
                     m_status->setText(tr("The comparison with %1 was canceled.").arg(base->displayName()));
             });
+    connect(m_realm, &QComboBox::activated, this, [this] { applyRealm(); });
+    rebuildRealmMenu();
+    if (RealmsSource* realms = RealmsSource::of(document); realms && !realms->isReady())
+        connect(realms, &RealmsSource::ready, this, &ComparisonPage::rebuildRealmMenu);
     rebuildBaseMenu();
+}
+
+void ComparisonPage::rebuildRealmMenu() {
+    const QVariant previous = m_realm->currentData();
+    m_realm->clear();
+    m_realm->addItem(tr("All realms"), QVariant());
+    RealmsSource* source = RealmsSource::of(m_document);
+    if (!source || !source->realms()) {
+        m_realm->setVisible(false);
+        return;
+    }
+    const heapscope::Realms& realms = *source->realms();
+    // A realm is named by its native context's object id, which the base snapshot shares.
+    for (const heapscope::NativeContextSize* c : realms.bySize())
+        m_realm->addItem(TextUtil::toQString(heapscope::realmFilterTitle(
+                             realms, {heapscope::RealmFilter::Kind::NativeContext, c->node})),
+                         QVariantList{int(heapscope::RealmFilter::Kind::NativeContext), c->nodeId});
+    for (const auto kind : {heapscope::RealmFilter::Kind::Shared, heapscope::RealmFilter::Kind::Unattributed})
+        m_realm->addItem(TextUtil::toQString(heapscope::realmFilterTitle(realms, {kind, heapscope::kNoNode})),
+                         QVariantList{int(kind), 0u});
+    m_realm->setVisible(true);
+    const int idx = previous.isValid() ? m_realm->findData(previous) : 0;
+    m_realm->setCurrentIndex(idx > 0 ? idx : 0);
+}
+
+void ComparisonPage::applyRealm() {
+    if (!m_full)
+        return;
+    const QVariantList choice = m_realm->currentData().toList();
+    if (choice.size() != 2) {
+        m_realmJob->cancel();
+        m_model->setComparison(m_full);
+        return;
+    }
+    RealmsSource* baseRealms = RealmsSource::of(base());
+    RealmsSource* currentRealms = RealmsSource::of(m_document);
+    if (!baseRealms || !currentRealms)
+        return;
+    for (RealmsSource* source : {baseRealms, currentRealms})
+        if (!source->isReady()) {
+            m_status->setText(tr("Finding the realms…"));
+            connect(source, &RealmsSource::ready, this, &ComparisonPage::applyRealm, Qt::UniqueConnection);
+            return;
+        }
+    if (!baseRealms->realms() || !currentRealms->realms()) {
+        m_status->setText(tr("The realms of these snapshots could not be computed."));
+        return;
+    }
+    const auto kind = heapscope::RealmFilter::Kind(choice[0].toInt());
+    const std::uint32_t nativeContextId = choice[1].toUInt();
+    const QString realm = m_realm->currentText();
+    m_status->setText(tr("Comparing %1…").arg(realm));
+    using Result = heapscope::Expected<heapscope::ComparisonPtr>;
+    m_realmJob->start(
+        [full = m_full, b = baseRealms->realms(), c = currentRealms->realms(), kind,
+         nativeContextId](JobContext& job) -> Result {
+            return heapscope::compareInRealm(*full, *b, *c, kind, nativeContextId, job.work());
+        },
+        [this, realm](Result result) {
+            if (!result) {
+                if (!result.error().cancelled)
+                    m_status->setText(tr("This realm could not be compared: %1")
+                                          .arg(QString::fromStdString(result.error().reason)));
+                return;
+            }
+            m_model->setComparison(*result);
+            const heapscope::ComparisonTotals& t = (*result)->totals;
+            m_status->setText(
+                tr("%1: %2 new, %3 deleted, size %4")
+                    .arg(realm, TextUtil::grouped(t.newCount), TextUtil::grouped(t.deletedCount),
+                         QString::fromStdString(heapscope::format::signedBytes(t.sizeDelta()))));
+        });
 }
 
 SnapshotDocument* ComparisonPage::base() const {
@@ -163,6 +248,9 @@ void ComparisonPage::request() {
 void ComparisonPage::show(const heapscope::ComparisonPtr& comparison) {
     if (comparison == m_model->comparison())
         return;
+    if (comparison == m_full && m_model->comparison() && m_realm->currentIndex() > 0)
+        return; // shown restricted to a realm
+    m_full = comparison;
     m_model->setComparison(comparison);
     const heapscope::ComparisonTotals& t = comparison->totals;
     QString text = tr("%1 new, %2 deleted (%3), size %4")
@@ -173,4 +261,6 @@ void ComparisonPage::show(const heapscope::ComparisonPtr& comparison) {
         text += u"  "_s + tr("⚠ These snapshots do not seem to come from the same process.");
     m_status->setText(text);
     Q_EMIT comparisonShown();
+    if (m_realm->currentIndex() > 0)
+        applyRealm(); // the realm chosen before applies to the new base too
 }

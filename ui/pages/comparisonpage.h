@@ -11,6 +11,7 @@
 
 #include <QWidget>
 
+class BackgroundJob;
 class ComparisonModel;
 class Navigator;
 class QCheckBox;
@@ -30,6 +31,9 @@ public:
     ComparisonModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
     QComboBox* baseCombo() const { return m_base; }
+    /// "All realms", then one entry per native context of this snapshot (by attributed size), shared
+    /// and unattributed objects: the Comparison of that realm on both sides.
+    QComboBox* realmCombo() const { return m_realm; }
     SnapshotDocument* base() const;
     void setBase(SnapshotDocument* base);
     /// True when another snapshot is there to compare with.
@@ -44,6 +48,8 @@ private:
     void rebuildBaseMenu();
     void request();
     void show(const heapscope::ComparisonPtr& comparison);
+    void rebuildRealmMenu();
+    void applyRealm();
 
     SnapshotSession* m_session;
     SnapshotDocument* m_document;
@@ -53,4 +59,7 @@ private:
     QCheckBox* m_magnitude;
     QLineEdit* m_filter;
     QLabel* m_status;
+    QComboBox* m_realm;
+    BackgroundJob* m_realmJob;
+    heapscope::ComparisonPtr m_full; ///< the whole Comparison, before a realm restricts it
 };

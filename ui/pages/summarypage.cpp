@@ -4,6 +4,7 @@
 #include "jobs/backgroundjob.h"
 #include "models/summarymodel.h"
 #include "navigator.h"
+#include "realmssource.h"
 #include "snapshotsession.h"
 #include "textutil.h"
 #include "widgets/viewsetup.h"
@@ -28,6 +29,8 @@ struct FilterChoice {
     int named = -1; // heapscope::NamedFilter, or -1
     quint32 minId = 0, maxId = 0;
     bool range = false;
+    int realm = -1;            // heapscope::RealmFilter::Kind, or -1
+    quint32 nativeContext = 0; // its ordinal, for a native context's entry
 };
 
 } // namespace
@@ -111,6 +114,10 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
     connect(session, &SnapshotSession::documentRemoved, this, &SummaryPage::rebuildFilterMenu);
     rebuildFilterMenu();
     updateTotals();
+    // DevTools' realm entries (one per native context, then shared and unattributed objects) come
+    // when the realms are computed, in the background once this page is on screen.
+    if (RealmsSource* realms = RealmsSource::of(document); realms && !realms->isReady())
+        connect(realms, &RealmsSource::ready, this, &SummaryPage::rebuildFilterMenu);
 }
 
 void SummaryPage::rebuildFilterMenu() {
@@ -144,6 +151,25 @@ void SummaryPage::rebuildFilterMenu() {
         c.named = int(f);
         m_filterCombo->addItem(QString::fromUtf8(heapscope::namedFilterTitle(f)), QVariant::fromValue(c));
     }
+    if (RealmsSource* source = RealmsSource::of(m_document); source && source->realms()) {
+        const heapscope::Realms& realms = *source->realms();
+        m_filterCombo->insertSeparator(m_filterCombo->count());
+        std::vector<heapscope::RealmFilter> entries;
+        for (const heapscope::NativeContextSize* c : realms.bySize())
+            entries.push_back({heapscope::RealmFilter::Kind::NativeContext, c->node});
+        entries.push_back({heapscope::RealmFilter::Kind::Shared, heapscope::kNoNode});
+        entries.push_back({heapscope::RealmFilter::Kind::Unattributed, heapscope::kNoNode});
+        for (const heapscope::RealmFilter& f : entries) {
+            FilterChoice c;
+            c.realm = int(f.kind);
+            c.nativeContext = f.nativeContext;
+            m_filterCombo->addItem(TextUtil::toQString(heapscope::realmFilterTitle(realms, f)),
+                                   QVariant::fromValue(c));
+            m_filterCombo->setItemData(m_filterCombo->count() - 1,
+                                       QString::fromStdString(heapscope::realmFilterKey(realms, f)),
+                                       Qt::ToolTipRole);
+        }
+    }
     const int idx = currentText.isEmpty() ? -1 : m_filterCombo->findText(currentText);
     m_filterCombo->setCurrentIndex(idx > 0 ? idx : 0);
     if (!m_busy)
@@ -161,6 +187,10 @@ void SummaryPage::setBusy(bool busy) {
 
 void SummaryPage::applyFilter(int comboIndex) {
     const auto choice = m_filterCombo->itemData(comboIndex).value<FilterChoice>();
+    if (choice.realm >= 0) {
+        applyRealmFilter(comboIndex);
+        return;
+    }
     if (choice.named < 0 && !choice.range) {
         m_filterJob->cancel(); // the user picked another filter meanwhile
         m_model->setSummary(m_analysis);
@@ -181,6 +211,37 @@ void SummaryPage::applyFilter(int comboIndex) {
     m_filterJob->start(
         [analysis, filter](JobContext& job) -> Result {
             auto aggregates = analysis->aggregate(filter, job.work());
+            if (!aggregates)
+                return aggregates.error();
+            return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));
+        },
+        [this, comboIndex](Result result) {
+            setBusy(false);
+            if (!result) {
+                m_totals->setText(result.error().cancelled ? QString()
+                                                           : tr("This filter could not be computed."));
+                return;
+            }
+            m_model->setSummary(m_analysis, *result);
+            m_shownFilter = comboIndex;
+            updateTotals();
+        });
+}
+
+void SummaryPage::applyRealmFilter(int comboIndex) {
+    const auto choice = m_filterCombo->itemData(comboIndex).value<FilterChoice>();
+    RealmsSource* source = RealmsSource::of(m_document);
+    if (!source || !source->realms())
+        return;
+    const heapscope::RealmsPtr realms = source->realms();
+    const heapscope::RealmFilter filter{heapscope::RealmFilter::Kind(choice.realm), choice.nativeContext};
+    setBusy(true);
+    m_totals->setText(tr("Computing…"));
+    const heapscope::AnalysisPtr analysis = m_analysis;
+    using Result = heapscope::Expected<std::shared_ptr<const heapscope::Aggregates>>;
+    m_filterJob->start(
+        [analysis, realms, filter](JobContext& job) -> Result {
+            auto aggregates = heapscope::aggregateRealm(*analysis, *realms, filter, job.work());
             if (!aggregates)
                 return aggregates.error();
             return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));

@@ -53,6 +53,7 @@ Q_SIGNALS:
 private:
     void rebuildFilterMenu();
     void applyFilter(int comboIndex);
+    void applyRealmFilter(int comboIndex);
     void updateTotals();
     void setBusy(bool busy);
 
