@@ -59,13 +59,16 @@ struct HolderPathOptions {
 bool isGroupedByHolder(NodeKind kind);
 
 /// The holder path of every node (an id into `table`), kNoIndex for nodes not grouped, unreachable
-/// from the roots, or held through compiled code (the engine's own caches); an empty path for
+/// from the roots, or held through the engine's own tables (compiled code, object shapes, "(system)"
+/// objects); an empty path for
 /// objects held directly by a root. The path follows the BFS tree of DevTools' distances
 /// (through a retainer one step nearer the root; the lowest such retainer ordinal, for a result that
 /// does not depend on thread timing) and folds:
 /// - index edges of containers (Array elements, hash table slots, internal lists): the object is
 ///   held as its container is, so "[12] in Array ← records in Session" reads "records in Session";
 ///   a numbered field of another object is the hop "[] in Holder";
+/// - a hop repeated (a linked list's "next in Node", a chain of contexts) counts once, so every
+///   element of a list is one group however deep it is;
 /// - holders that are not grouped kinds but are reached by name ("table" of a Map into its internal
 ///   array) stay as hops.
 /// Two linear passes over the edges and nodes; a stop request returns a cancelled error.

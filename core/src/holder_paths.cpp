@@ -61,8 +61,8 @@ public:
             const std::uint32_t parent = m_parentNode[current];
             if (parent == kNoNode || parent == m_s.rootOrdinal || m_s.kind(parent) == NodeKind::Synthetic)
                 break;
-            if (m_s.kind(parent) == NodeKind::Code)
-                return kNoIndex; // held by the engine's code (feedback, scope infos): not the program's
+            if (isEngineInternal(parent))
+                return kNoIndex; // held by the engine's own tables: not the program's
             const std::uint32_t edge = m_parentEdge[current];
             current = parent;
             std::uint32_t edgeLabel = labelOfEdge(edge);
@@ -71,7 +71,11 @@ public:
                     continue; // an element or slot: held as its container is
                 edgeLabel = indexLabel();
             }
-            m_labels.push_back(labelOfClass(parent));
+            const std::uint32_t holderLabel = labelOfClass(parent);
+            const std::size_t size = m_labels.size();
+            if (size >= 2 && m_labels[size - 2] == holderLabel && m_labels[size - 1] == edgeLabel)
+                continue; // a run of one hop (a linked list's `next`, a context chain) is one hop
+            m_labels.push_back(holderLabel);
             m_labels.push_back(edgeLabel);
         }
         return m_table.internPath(m_labels);
@@ -90,6 +94,15 @@ private:
         if (m_containerClass[cls] == 2)
             m_containerClass[cls] = m_a.classes[cls].name == "Array";
         return m_containerClass[cls] == 1;
+    }
+
+    // Compiled code, object shapes and "(system)" objects hold what the engine caches (feedback,
+    // descriptors, templates): objects held through them are not the program's to leak.
+    bool isEngineInternal(std::uint32_t node) {
+        const NodeKind kind = m_s.kind(node);
+        if (kind == NodeKind::Code || kind == NodeKind::ObjectShape)
+            return true;
+        return kind == NodeKind::Hidden && m_a.classInfo(node).name == "(system)";
     }
 
     std::uint32_t indexLabel() {

@@ -60,7 +60,7 @@ run_cli(0 "${a}" "${b}" --csv --top 2)
 string(REGEX MATCHALL "\n" lines "${out}")
 list(LENGTH lines lines)
 expect_equal("CSV lines" "${lines}" "3")
-string(FIND "${out}" "key,name,count_1,count_2,self_size_1,self_size_2,retained_size_1,retained_size_2,grows_every_interval\n" at)
+string(FIND "${out}" "key,name,count_1,count_2,self_size_1,self_size_2,retained_size_1,retained_size_2,grows_every_interval,verdict\n" at)
 expect_equal("CSV header" "${at}" "0")
 
 # Only one file loads: exit status 1, still the JSON of what was read.
