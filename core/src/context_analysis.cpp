@@ -18,10 +18,6 @@ bool startsWith(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
 
-bool isContextName(std::string_view name) {
-    return name == "system / Context" || startsWith(name, "system / Context / ");
-}
-
 // The target of a node's first internal edge with this name (DevTools' findInternalEdgeTarget).
 std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
     for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
@@ -29,6 +25,79 @@ std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_
             return s.edgeTo[e];
     return kNoNode;
 }
+
+// What the analysis needs to know of each string, found in one pass over the string table so that
+// neither the walk over the nodes nor the edge lookups read string bytes.
+enum NodeClass : std::uint8_t {
+    kOtherNode,
+    kScriptNode,
+    kContextNode,
+    kSharedFunctionInfoNode,
+    kScopeInfoNode
+};
+enum EdgeTag : std::uint8_t {
+    kOtherEdge,
+    kShared,
+    kContext,
+    kScript,
+    kScopeId,
+    kNameOrScopeInfo,
+    kScopeInfo,
+    kPrevious,
+    kValue,
+    kSourceUrl,
+    kStartPosition,
+    kEndPosition,
+    kFunctionName,
+    kOuterScopeInfo,
+};
+struct Names {
+    std::vector<std::uint8_t> nodeClass; // per string id
+    std::vector<std::uint8_t> edgeTag;   // per string id
+    explicit Names(const Snapshot& s)
+        : nodeClass(s.strings.size(), kOtherNode), edgeTag(s.strings.size(), kOtherEdge) {
+        static constexpr std::pair<std::string_view, EdgeTag> tags[] = {
+            {"shared", kShared},
+            {"context", kContext},
+            {"script", kScript},
+            {"scope_id", kScopeId},
+            {"name_or_scope_info", kNameOrScopeInfo},
+            {"scope_info", kScopeInfo},
+            {"previous", kPrevious},
+            {"value", kValue},
+            {"source_url", kSourceUrl},
+            {"start_position", kStartPosition},
+            {"end_position", kEndPosition},
+            {"function_name", kFunctionName},
+            {"outer_scope_info", kOuterScopeInfo},
+        };
+        for (std::uint32_t i = 0, n = std::uint32_t(s.strings.size()); i < n; ++i) {
+            const std::string_view t = s.strings[i];
+            if (t.size() <= 18)
+                for (const auto& [name, tag] : tags)
+                    if (t == name)
+                        edgeTag[i] = tag;
+            if (t.size() < 15 || t[0] != 's')
+                continue;
+            if (startsWith(t, "system / Script"))
+                nodeClass[i] = kScriptNode;
+            else if (t == "system / Context" || startsWith(t, "system / Context / "))
+                nodeClass[i] = kContextNode;
+            else if (startsWith(t, "system / SharedFunctionInfo"))
+                nodeClass[i] = kSharedFunctionInfoNode;
+            else if (t == "system / ScopeInfo")
+                nodeClass[i] = kScopeInfoNode;
+        }
+    }
+    std::uint8_t of(const Snapshot& s, std::uint32_t node) const { return nodeClass[s.nodeName[node]]; }
+    // The target of a node's first internal edge with this name.
+    std::uint32_t target(const Snapshot& s, std::uint32_t node, EdgeTag tag) const {
+        for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
+            if (edgeTag[s.edgeNameOrIndex[e]] == tag && s.edgeKind(e) == EdgeKind::Internal)
+                return s.edgeTo[e];
+        return kNoNode;
+    }
+};
 
 // JavaScript's parseInt(text, 10): blanks, a sign, then the digits up to the first non-digit.
 std::optional<std::int64_t> parseIntLikeJs(std::string_view t) {
@@ -55,6 +124,15 @@ std::optional<std::int64_t> intValue(const Snapshot& s, std::uint32_t node) {
     if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != "int")
         return std::nullopt;
     const std::uint32_t v = internalTarget(s, node, "value");
+    if (v == kNoNode)
+        return std::nullopt;
+    return parseIntLikeJs(s.name(v));
+}
+
+std::optional<std::int64_t> intValue(const Snapshot& s, const Names& names, std::uint32_t node) {
+    if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != "int")
+        return std::nullopt;
+    const std::uint32_t v = names.target(s, node, kValue);
     if (v == kNoNode)
         return std::nullopt;
     return parseIntLikeJs(s.name(v));
@@ -244,37 +322,39 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
     };
     std::vector<Closure> closures;
     std::unordered_map<std::uint32_t, std::uint32_t> scriptOfScopeInfo; // kNoNode: known to have none
+    const Names names(s);
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & kPollMask) == 0 && context.stopRequested())
             return cancelled();
-        const std::string_view name = s.name(n);
-        if (startsWith(name, "system / Script")) {
+        const std::uint8_t cls = names.of(s, n);
+        if (cls == kScriptNode) {
+            const std::string_view name = s.name(n);
             ScriptInfo info;
             info.nodeId = s.nodeId[n];
             if (startsWith(name, "system / Script / "))
                 info.name = std::string(name.substr(18));
             if (info.name.empty())
-                if (const std::uint32_t url = internalTarget(s, n, "source_url"); url != kNoNode)
+                if (const std::uint32_t url = names.target(s, n, kSourceUrl); url != kNoNode)
                     info.name = a.displayName(url);
             scripts[n] = std::move(info);
-        } else if (isContextName(name)) {
-            if (const std::uint32_t info = internalTarget(s, n, "scope_info"); info != kNoNode)
+        } else if (cls == kContextNode) {
+            if (const std::uint32_t info = names.target(s, n, kScopeInfo); info != kNoNode)
                 contexts.push_back({n, info});
         } else if (s.kind(n) == NodeKind::Closure) {
-            const std::uint32_t shared = internalTarget(s, n, "shared");
-            const std::uint32_t ctx = internalTarget(s, n, "context");
+            const std::uint32_t shared = names.target(s, n, kShared);
+            const std::uint32_t ctx = names.target(s, n, kContext);
             if (shared == kNoNode || ctx == kNoNode)
                 continue;
-            const std::uint32_t script = internalTarget(s, shared, "script");
+            const std::uint32_t script = names.target(s, shared, kScript);
             if (script == kNoNode)
                 continue;
-            if (const auto id = intValue(s, internalTarget(s, shared, "scope_id")))
+            if (const auto id = intValue(s, names, names.target(s, shared, kScopeId)))
                 closures.push_back({ctx, script, *id});
-        } else if (startsWith(name, "system / SharedFunctionInfo")) {
-            const std::uint32_t info = internalTarget(s, n, "name_or_scope_info");
-            const std::uint32_t script = internalTarget(s, n, "script");
-            if (info == kNoNode || s.name(info) != "system / ScopeInfo" || script == kNoNode ||
-                !startsWith(s.name(script), "system / Script"))
+        } else if (cls == kSharedFunctionInfoNode) {
+            const std::uint32_t info = names.target(s, n, kNameOrScopeInfo);
+            const std::uint32_t script = names.target(s, n, kScript);
+            if (info == kNoNode || names.of(s, info) != kScopeInfoNode || script == kNoNode ||
+                names.of(s, script) != kScriptNode)
                 continue;
             scriptOfScopeInfo[info] = script;
         }
@@ -287,10 +367,10 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
     for (const Closure& c : closures) {
         auto& reached = live[c.script][c.scopeId];
         for (std::uint32_t ctx = c.context; ctx != kNoNode && !reached.count(ctx);) {
-            if (!isContextName(s.name(ctx)))
+            if (names.of(s, ctx) != kContextNode)
                 break;
             reached.insert(ctx);
-            ctx = internalTarget(s, ctx, "previous");
+            ctx = names.target(s, ctx, kPrevious);
         }
     }
     if (context.stopRequested())
@@ -310,7 +390,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             }
             seen.insert(cur);
             visited.push_back(cur);
-            const std::uint32_t outer = internalTarget(s, cur, "outer_scope_info");
+            const std::uint32_t outer = names.target(s, cur, kOuterScopeInfo);
             if (outer == kNoNode)
                 break;
             cur = outer;
@@ -341,7 +421,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             scopes[it->second].contexts.push_back(std::move(entry));
             continue;
         }
-        const auto scopeId = intValue(s, internalTarget(s, c.scopeInfo, "scope_id"));
+        const auto scopeId = intValue(s, names, names.target(s, c.scopeInfo, kScopeId));
         if (!scopeId)
             continue;
         const std::uint32_t script = resolveScript(c.scopeInfo);
@@ -368,9 +448,9 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
         acc.script = script;
         acc.scriptKey = scriptKey;
         acc.scope = embedded->second;
-        acc.start = intValue(s, internalTarget(s, c.scopeInfo, "start_position")).value_or(0);
-        acc.end = intValue(s, internalTarget(s, c.scopeInfo, "end_position")).value_or(0);
-        if (const std::uint32_t fn = internalTarget(s, c.scopeInfo, "function_name"); fn != kNoNode)
+        acc.start = intValue(s, names, names.target(s, c.scopeInfo, kStartPosition)).value_or(0);
+        acc.end = intValue(s, names, names.target(s, c.scopeInfo, kEndPosition)).value_or(0);
+        if (const std::uint32_t fn = names.target(s, c.scopeInfo, kFunctionName); fn != kNoNode)
             acc.scopeName = a.displayName(fn);
         Accumulator::Context entry{c.node, {}};
         contextFields(c.node, &acc.fieldNames, entry.values);

@@ -8,7 +8,10 @@
 #include "../analysis_internal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 namespace heapscope {
@@ -32,14 +35,6 @@ bool isNativeContextName(std::string_view name) {
     return name == "system / NativeContext" || startsWith(name, "system / NativeContext / ") ||
            name == "Detached system / NativeContext" ||
            startsWith(name, "Detached system / NativeContext / ");
-}
-
-// DevTools' strings.indexOf(text): the first string with this text, or kNoString.
-std::uint32_t firstStringId(const Snapshot& s, std::string_view text) {
-    for (std::uint32_t i = 0, n = std::uint32_t(s.strings.size()); i < n; ++i)
-        if (s.strings[i] == text)
-            return i;
-    return kNoString;
 }
 
 // Joins a parent's realm into a child's (DevTools' mergeNativeContextOwner).
@@ -86,38 +81,94 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
 
     // The fixed attributions: native contexts own themselves; an object whose map's map has a
     // native_context edge (internal, to a native context: the first such edge) belongs to it.
-    const std::uint32_t nativeContextName = firstStringId(s, "native_context");
-    const std::uint32_t mapName = firstStringId(s, "map");
-    std::vector<bool> isNative(N, false);
-    for (std::uint32_t n = 0; n < N; ++n)
-        if (isNativeContextName(s.name(n)))
-            isNative[n] = true;
+    // One pass over the strings: DevTools' strings.indexOf() of the two edge names, and which
+    // strings name native contexts (so the nodes' names need not be read one by one).
+    std::uint32_t nativeContextName = kNoString, mapName = kNoString;
+    std::vector<bool> nativeString(s.strings.size(), false);
+    for (std::uint32_t i = 0, n = std::uint32_t(s.strings.size()); i < n; ++i) {
+        const std::string_view text = s.strings[i];
+        if (nativeContextName == kNoString && text == "native_context")
+            nativeContextName = i;
+        else if (mapName == kNoString && text == "map")
+            mapName = i;
+        else if (isNativeContextName(text))
+            nativeString[i] = true;
+    }
     if (context.stopRequested())
         return cancelled(a);
+    auto isNative = [&](std::uint32_t n) { return nativeString[s.nodeName[n]]; };
     // The first internal "map" edge of a node, and the native context of a meta map (memoised).
     auto mapOf = [&](std::uint32_t n) -> std::uint32_t {
         if (mapName == kNoString)
             return kNoNode;
         for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
-            if (s.edgeKind(e) == EdgeKind::Internal && s.edgeNameOrIndex[e] == mapName)
+            if (s.edgeNameOrIndex[e] == mapName && s.edgeKind(e) == EdgeKind::Internal)
                 return s.edgeTo[e];
         return kNoNode;
     };
-    std::unordered_map<std::uint32_t, std::int32_t> metaMapContext;
+    // The native context a meta map names (its first internal native_context edge to one).
     auto contextOfMetaMap = [&](std::uint32_t m) -> std::int32_t {
-        auto [it, fresh] = metaMapContext.try_emplace(m, kNoNativeContext);
-        if (fresh && nativeContextName != kNoString)
+        if (nativeContextName != kNoString)
             for (std::uint32_t e = s.firstEdge[m], ee = s.firstEdge[m + 1]; e < ee; ++e)
-                if (s.edgeKind(e) == EdgeKind::Internal && s.edgeNameOrIndex[e] == nativeContextName &&
-                    isNative[s.edgeTo[e]]) {
-                    it->second = std::int32_t(s.edgeTo[e]);
-                    break;
-                }
-        return it->second;
+                if (s.edgeNameOrIndex[e] == nativeContextName && s.edgeKind(e) == EdgeKind::Internal &&
+                    isNative(s.edgeTo[e]))
+                    return std::int32_t(s.edgeTo[e]);
+        return kNoNativeContext;
     };
-    std::unordered_map<std::uint32_t, std::uint32_t> mapOfMap; // maps are few: each one's map once
+    for (std::uint32_t n = 0; n < N; ++n)
+        if (isNative(n)) {
+            NativeContextSize info;
+            info.node = n;
+            info.nodeId = s.nodeId[n];
+            info.nodeIndex = std::uint64_t(n) * realms->nodeFieldCount;
+            info.nodeName = a.displayName(n);
+            info.retainedSize = a.retainedSize[n];
+            info.selfSize = a.selfSize[n];
+            realms->nativeContexts.push_back(std::move(info));
+        }
+    // Per map node, the realm its meta map gives (kUnknown until asked): maps are shared by many
+    // objects, so each is looked at about once. Both halves of the node range may fill an entry;
+    // they write the same value.
+    constexpr std::int32_t kUnknown = -3;
+    PodArray<std::int32_t> realmOfMap = PodArray<std::int32_t>::uninitialized(N);
+    std::fill(realmOfMap.begin(), realmOfMap.end(), kUnknown);
     realms->owner = PodArray<std::int32_t>::uninitialized(N);
     std::int32_t* const owner = realms->owner.data();
+    std::atomic<bool> stopped{false};
+    auto fix = [&](std::uint32_t from, std::uint32_t to) {
+        for (std::uint32_t n = from; n < to; ++n) {
+            if ((n & kPollMask) == 0 &&
+                (stopped.load(std::memory_order_relaxed) || context.stopRequested())) {
+                stopped = true;
+                return;
+            }
+            std::int32_t o = kNoNativeContext;
+            if (isNative(n)) {
+                o = std::int32_t(n);
+            } else if (const std::uint32_t map = mapOf(n); map != kNoNode) {
+                std::atomic_ref<std::int32_t> viaMap(realmOfMap[map]);
+                o = viaMap.load(std::memory_order_relaxed);
+                if (o == kUnknown) {
+                    const std::uint32_t metaMap = mapOf(map);
+                    o = metaMap == kNoNode ? kNoNativeContext : contextOfMetaMap(metaMap);
+                    viaMap.store(o, std::memory_order_relaxed);
+                }
+            }
+            owner[n] = o;
+        }
+    };
+    {
+        const std::uint32_t half = N / 2;
+        std::jthread second;
+        try {
+            second = std::jthread([&] { fix(half, N); });
+        } catch (const std::system_error&) {
+            fix(half, N); // no thread to be had: one after the other
+        }
+        fix(0, half);
+    }
+    if (stopped || context.stopRequested())
+        return cancelled(a);
     detail::BitSet fixed(N);
     std::vector<bool> queued(N, false);
     std::vector<std::uint32_t> ring(std::size_t(N) + 1); // a node is queued at most once at a time
@@ -128,33 +179,11 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
         ++size;
         queued[n] = true;
     };
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & kPollMask) == 0 && context.stopRequested())
-            return cancelled(a);
-        std::int32_t o = kNoNativeContext;
-        if (isNative[n]) {
-            o = std::int32_t(n);
-            NativeContextSize info;
-            info.node = n;
-            info.nodeId = s.nodeId[n];
-            info.nodeIndex = std::uint64_t(n) * realms->nodeFieldCount;
-            info.nodeName = a.displayName(n);
-            info.retainedSize = a.retainedSize[n];
-            info.selfSize = a.selfSize[n];
-            realms->nativeContexts.push_back(std::move(info));
-        } else if (const std::uint32_t map = mapOf(n); map != kNoNode) {
-            auto [it, fresh] = mapOfMap.try_emplace(map, kNoNode);
-            if (fresh)
-                it->second = mapOf(map);
-            if (it->second != kNoNode)
-                o = contextOfMetaMap(it->second);
-        }
-        owner[n] = o;
-        if (o != kNoNativeContext) {
+    for (std::uint32_t n = 0; n < N; ++n)
+        if (owner[n] != kNoNativeContext) {
             fixed.set(n);
             push(n);
         }
-    }
     context.report(Stage::Filtering, 1, 4);
 
     // Propagation through every edge but weak and shortcut ones, never into a fixed node. The
@@ -185,19 +214,29 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     context.report(Stage::Filtering, 3, 4);
 
     // Sizes: self sizes after DevTools' reassignment of owned objects.
-    std::unordered_map<std::uint32_t, std::size_t> entryOf;
-    for (std::size_t i = 0; i < realms->nativeContexts.size(); ++i)
-        entryOf.emplace(realms->nativeContexts[i].node, i);
-    std::vector<std::uint64_t> attributed(realms->nativeContexts.size(), 0);
+    // The native contexts are in node order: an owner's entry is found by binary search, and runs
+    // of one owner (the common case) by the last one found.
+    std::vector<std::uint32_t> ordinals;
+    for (const auto& c : realms->nativeContexts)
+        ordinals.push_back(c.node);
+    std::vector<std::uint64_t> attributed(ordinals.size(), 0);
+    std::int32_t lastOwner = kNoNativeContext;
+    std::size_t lastEntry = 0;
     for (std::uint32_t n = 0; n < N; ++n) {
         const std::int32_t o = owner[n];
         const std::uint64_t size = a.selfSize[n];
-        if (o == kSharedNativeContext)
+        if (o == kSharedNativeContext) {
             realms->sharedSize += size;
-        else if (o == kNoNativeContext)
+        } else if (o == kNoNativeContext) {
             realms->noAttributionSize += size;
-        else
-            attributed[entryOf.at(std::uint32_t(o))] += size;
+        } else {
+            if (o != lastOwner) {
+                lastOwner = o;
+                lastEntry = std::size_t(std::lower_bound(ordinals.begin(), ordinals.end(), std::uint32_t(o)) -
+                                        ordinals.begin());
+            }
+            attributed[lastEntry] += size;
+        }
     }
     for (std::size_t i = 0; i < attributed.size(); ++i)
         realms->nativeContexts[i].attributedSize = attributed[i];
