@@ -24,9 +24,9 @@ int indexOf(const std::vector<std::string>& fields, std::string_view name) {
 }
 
 bool isKnownSection(std::string_view name) {
-    static const char* known[] = {"snapshot",   "nodes",   "edges",    "strings", "trace_function_infos",
-                                  "trace_tree", "samples", "locations",
-                                  "scopes",     "scope_context_vars", "scope_uses"};
+    static const char* known[] = {"snapshot",   "nodes",   "edges",     "strings", "trace_function_infos",
+                                  "trace_tree", "samples", "locations", "scopes",  "scope_context_vars",
+                                  "scope_uses"};
     return std::find_if(std::begin(known), std::end(known), [&](const char* k) { return name == k; }) !=
            std::end(known);
 }

@@ -335,7 +335,8 @@ std::optional<Error> Loader::parseSmallSections() {
             continue;
         const Section* sec = section(name);
         if (!sec) {
-            scopes.problem = std::string("the header lists the fields of \"") + name + "\" but the file has no such section";
+            scopes.problem = std::string("the header lists the fields of \"") + name +
+                             "\" but the file has no such section";
             continue;
         }
         if (auto e = parseSmallNumbers(*sec, *out)) {
@@ -350,8 +351,9 @@ std::optional<Error> Loader::parseSmallSections() {
         scopes.scopes.clear();
         scopes.contextVars.clear();
         scopes.uses.clear();
-        s.warnings.push_back("the closure-scope sections cannot be read, so the closure analysis is skipped: " +
-                             scopes.problem);
+        s.warnings.push_back(
+            "the closure-scope sections cannot be read, so the closure analysis is skipped: " +
+            scopes.problem);
     }
     return std::nullopt;
 }
