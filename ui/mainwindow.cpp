@@ -9,6 +9,7 @@
 #include "pages/loadingpage.h"
 #include "pages/retainerspane.h"
 #include "pages/startpage.h"
+#include "profile/profileview.h"
 #include "retainerpathactions.h"
 #include "snapshotlistmodel.h"
 #include "snapshotsession.h"
@@ -318,13 +319,21 @@ void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
 
 void MainWindow::openFiles(const QStringList& paths) {
     QList<SnapshotDocument*> opened;
+    QStringList profiles; // sampling heap profiles open in the profile window
     for (const QString& path : paths) {
         if (path.isEmpty())
             continue;
+        if (ProfileWindow::isProfile(path)) {
+            profiles << path;
+            addRecent(QFileInfo(path).absoluteFilePath());
+            continue;
+        }
         opened.append(m_session->open(QFileInfo(path).absoluteFilePath()));
     }
     if (opened.size() >= 2)
         m_session->compareWhenLoaded(opened);
+    if (!profiles.isEmpty())
+        ProfileWindow::of(this)->openFiles(profiles);
 }
 
 void MainWindow::openCaptured(const QString& path, const QString& previousPath) {
@@ -399,10 +408,11 @@ bool MainWindow::openExample() {
 void MainWindow::openDialog() {
     QSettings settings;
     const QString dir = settings.value(u"lastDirectory"_s, QDir::homePath()).toString();
-    const QStringList paths =
-        QFileDialog::getOpenFileNames(this, tr("Open Heap Snapshots"), dir,
-                                      tr("Heap snapshots (*.heapsnapshot *.heaptimeline *.heapsnapshot.gz "
-                                         "*.heaptimeline.gz *.gz);;All files (*)"));
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open Heap Snapshots"), dir,
+        tr("Heap snapshots and profiles (*.heapsnapshot *.heaptimeline *.heapprofile "
+           "*.heapsnapshot.gz *.heaptimeline.gz *.heapprofile.gz *.gz);;"
+           "Sampling heap profiles (*.heapprofile *.heapprofile.gz);;All files (*)"));
     if (paths.isEmpty())
         return;
     settings.setValue(u"lastDirectory"_s, QFileInfo(paths.first()).absolutePath());

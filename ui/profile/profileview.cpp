@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+#include "profileview.h"
+
+#include "flamechart.h"
+#include "jobs/backgroundjob.h"
+#include "profilemodels.h"
+#include "textutil.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+using namespace heapscope;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct LoadResult {
+    SamplingProfilePtr profile;
+    QString error;
+    double seconds = 0;
+};
+
+QTreeView* makeTree(QWidget* parent, const QString& name) {
+    auto* view = new QTreeView(parent);
+    view->setObjectName(name);
+    view->setUniformRowHeights(true);
+    view->setSortingEnabled(true);
+    view->setAlternatingRowColors(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->header()->setStretchLastSection(true);
+    return view;
+}
+
+void sizeColumns(QTreeView* view) {
+    const QFontMetrics fm = view->fontMetrics();
+    view->setColumnWidth(ProfileColumns::Function, fm.horizontalAdvance(u"M"_s) * 28);
+    for (int c : {ProfileColumns::SelfSize, ProfileColumns::TotalSize})
+        view->setColumnWidth(c, fm.horizontalAdvance(u"1,234.5 kB"_s) + 24);
+    for (int c : {ProfileColumns::SelfPercent, ProfileColumns::TotalPercent})
+        view->setColumnWidth(c, fm.horizontalAdvance(u"100.00 %"_s) + 16);
+    view->setColumnWidth(ProfileColumns::Samples, fm.horizontalAdvance(u"Samples"_s) + 24);
+}
+
+} // namespace
+
+ProfileView::ProfileView(const QString& path, QWidget* parent)
+    : QWidget(parent), m_path(path), m_job(new BackgroundJob(this)) {
+    setObjectName(u"profileView"_s);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_stack = new QStackedWidget(this);
+    layout->addWidget(m_stack);
+
+    // loading / error page
+    auto* loading = new QWidget(m_stack);
+    auto* ll = new QVBoxLayout(loading);
+    ll->addStretch();
+    m_status = new QLabel(loading);
+    m_status->setObjectName(u"profileStatus"_s);
+    m_status->setAlignment(Qt::AlignCenter);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_progress = new QProgressBar(loading);
+    m_progress->setRange(0, BackgroundJob::kProgressScale);
+    m_progress->setMaximumWidth(400);
+    ll->addWidget(m_status);
+    ll->addWidget(m_progress, 0, Qt::AlignHCenter);
+    ll->addStretch();
+    m_stack->addWidget(loading);
+
+    // the views
+    m_content = new QWidget(m_stack);
+    auto* cl = new QVBoxLayout(m_content);
+    cl->setContentsMargins(6, 6, 6, 6);
+    auto* top = new QHBoxLayout;
+    m_summary = new QLabel(m_content);
+    m_summary->setObjectName(u"profileSummary"_s);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_search = new QLineEdit(m_content);
+    m_search->setObjectName(u"profileSearch"_s);
+    m_search->setPlaceholderText(tr("Search function"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(280);
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_search);
+    cl->addLayout(top);
+    m_tabs = new QTabWidget(m_content);
+    m_tabs->setObjectName(u"profileTabs"_s);
+    m_tabs->setDocumentMode(true);
+    m_bottomUpView = makeTree(m_tabs, u"bottomUpView"_s);
+    m_topDownView = makeTree(m_tabs, u"topDownView"_s);
+    m_flame = new FlameChart;
+    auto* flameArea = new QWidget(m_tabs);
+    auto* fl = new QVBoxLayout(flameArea);
+    fl->setContentsMargins(0, 0, 0, 0);
+    auto* hint =
+        new QLabel(tr("Click a frame to zoom in, double-click to zoom out one level, Esc for the whole "
+                      "profile. Width is the total size allocated below a frame and still alive."),
+                   flameArea);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    auto* scroll = new QScrollArea(flameArea);
+    scroll->setWidget(m_flame);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    fl->addWidget(hint);
+    fl->addWidget(scroll, 1);
+    m_tabs->addTab(m_bottomUpView, tr("Bottom-up"));
+    m_tabs->addTab(m_topDownView, tr("Top-down"));
+    m_tabs->addTab(flameArea, tr("Flame Chart"));
+    cl->addWidget(m_tabs, 1);
+    m_details = new QLabel(m_content);
+    m_details->setObjectName(u"profileDetails"_s);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setText(tr("Select a function to see its script and line."));
+    cl->addWidget(m_details);
+    m_stack->addWidget(m_content);
+
+    connect(m_search, &QLineEdit::textChanged, this, &ProfileView::setSearch);
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    connect(m_flame, &FlameChart::nodeActivated, this, &ProfileView::showNodeDetails);
+    connect(m_flame, &FlameChart::nodeHovered, this, [this](std::uint32_t n) {
+        if (n != kNoNode)
+            showNodeDetails(n);
+    });
+    connect(m_job, &BackgroundJob::progress, this, [this](double fraction, const QString& text) {
+        m_progress->setValue(int(fraction * BackgroundJob::kProgressScale));
+        m_status->setText(tr("%1 %2…").arg(text, QFileInfo(m_path).fileName()));
+    });
+    load();
+}
+
+ProfileView::~ProfileView() = default;
+
+bool ProfileView::isLoading() const {
+    return m_job->isRunning();
+}
+
+void ProfileView::load() {
+    m_status->setText(tr("Reading %1…").arg(QFileInfo(m_path).fileName()));
+    m_progress->setVisible(true);
+    m_stack->setCurrentIndex(0);
+    m_job->start(
+        [path = m_path.toStdString()](JobContext& job) {
+            const auto start = std::chrono::steady_clock::now();
+            WorkContext context = job.work();
+            context.progress = [&job](Stage stage, std::uint64_t done, std::uint64_t total) {
+                const std::string_view title = stageTitle(stage);
+                job.setProgress(total ? double(done) / double(total) : 0,
+                                QString::fromUtf8(title.data(), qsizetype(title.size())));
+            };
+            LoadResult result;
+            auto loaded = loadSamplingProfile(path, context);
+            result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (loaded)
+                result.profile = *loaded;
+            else
+                result.error = QString::fromStdString(loaded.error().message());
+            return result;
+        },
+        [this](LoadResult result) {
+            if (!result.profile) {
+                m_error = result.error;
+                m_status->setText(m_error);
+                m_progress->setVisible(false);
+                Q_EMIT failed(m_error);
+                return;
+            }
+            onLoaded(result.profile, result.seconds);
+        });
+}
+
+void ProfileView::onLoaded(SamplingProfilePtr profile, double seconds) {
+    m_profile = std::move(profile);
+    m_loadSeconds = seconds;
+    const SamplingProfile& p = *m_profile;
+
+    m_bottomUp = new BottomUpModel(m_profile, this);
+    m_bottomUpProxy = new ProfileFilterModel(false, this);
+    m_bottomUpProxy->setSourceModel(m_bottomUp);
+    m_bottomUpView->setModel(m_bottomUpProxy);
+    m_bottomUpView->sortByColumn(ProfileColumns::SelfSize, Qt::DescendingOrder);
+    sizeColumns(m_bottomUpView);
+
+    m_topDown = new TopDownModel(m_profile, this);
+    m_topDownProxy = new ProfileFilterModel(true, this);
+    m_topDownProxy->setSourceModel(m_topDown);
+    m_topDownView->setModel(m_topDownProxy);
+    m_topDownView->sortByColumn(ProfileColumns::TotalSize, Qt::DescendingOrder);
+    sizeColumns(m_topDownView);
+    // open the heaviest path a few levels deep, as one reads a profile first
+    QModelIndex i = m_topDownProxy->index(0, 0);
+    for (int level = 0; level < 6 && i.isValid(); ++level) {
+        m_topDownView->expand(i);
+        i = m_topDownProxy->index(0, 0, i);
+    }
+
+    m_flame->setProfile(m_profile);
+
+    auto select = [this](QTreeView* view, bool bottomUp) {
+        connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                [this, bottomUp](const QModelIndex& current) {
+                    if (!current.isValid())
+                        return;
+                    if (bottomUp) {
+                        const BottomUpRow* row = m_bottomUp->row(m_bottomUpProxy->mapToSource(current));
+                        if (row)
+                            showDetails(row->function, row->self, row->total, row->samples);
+                    } else {
+                        showNodeDetails(current.data(ProfileRoles::NodeRole).toUInt());
+                    }
+                });
+    };
+    select(m_bottomUpView, true);
+    select(m_topDownView, false);
+
+    std::uint64_t sampled = 0;
+    for (std::uint64_t s : p.sampleSize)
+        sampled += s;
+    QString text =
+        tr("<b>%1</b> allocated and alive · %2 samples · %3 functions · %4 frames · loaded in %5 s")
+            .arg(TextUtil::bytesAdaptive(p.totalBytes()), TextUtil::grouped(p.sampleNode.size()),
+                 TextUtil::grouped(p.functions.size()), TextUtil::grouped(p.nodeCount()),
+                 QString::number(seconds, 'f', 2));
+    m_summary->setText(text);
+    QString tip = tr("%1\nTotal size %2 (the sum of the frames' self sizes, as DevTools shows it)\n"
+                     "Samples: %3 of %4 in all")
+                      .arg(m_path, TextUtil::exactBytes(p.totalBytes()),
+                           TextUtil::grouped(p.sampleNode.size()), TextUtil::exactBytes(sampled));
+    for (const std::string& w : p.warnings)
+        tip += u'\n' + QString::fromStdString(w);
+    m_summary->setToolTip(tip);
+    m_stack->setCurrentWidget(m_content);
+    if (!m_search->text().isEmpty())
+        setSearch(m_search->text());
+    Q_EMIT loaded();
+}
+
+void ProfileView::setSearch(const QString& text) {
+    if (m_search->text() != text)
+        m_search->setText(text); // comes back here through textChanged
+    if (!m_profile)
+        return;
+    m_bottomUpProxy->setSearch(text);
+    m_topDownProxy->setSearch(text);
+    m_flame->setSearch(text);
+    if (!text.isEmpty())
+        m_topDownView->expandAll();
+}
+
+void ProfileView::showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total,
+                              std::uint64_t samples) {
+    const SamplingProfile& p = *m_profile;
+    const ProfileFunction& f = p.functions[function];
+    QString where = TextUtil::toQString(p.str(f.url));
+    if (where.isEmpty())
+        where = tr("(no script)");
+    else
+        where += tr(", line %1, column %2").arg(qint64(f.line) + 1).arg(qint64(f.column) + 1);
+    m_details->setText(tr("<b>%1</b> — %2 (script id %3) · self %4 · total %5 · %6 samples")
+                           .arg(TextUtil::toQString(p.displayName(function)).toHtmlEscaped(),
+                                where.toHtmlEscaped(), TextUtil::toQString(p.str(f.scriptId)).toHtmlEscaped(),
+                                TextUtil::bytesAdaptive(self), TextUtil::bytesAdaptive(total),
+                                TextUtil::grouped(samples)));
+}
+
+void ProfileView::showNodeDetails(std::uint32_t node) {
+    if (!m_profile || node >= m_profile->nodeCount())
+        return;
+    const SamplingProfile& p = *m_profile;
+    showDetails(p.function[node], p.selfSize[node], p.totalSize[node], p.sampleCount[node]);
+}
+
+void ProfileView::revealInTopDown(std::uint32_t node) {
+    const QModelIndex source = m_topDown->indexOfNode(node);
+    const QModelIndex proxy = m_topDownProxy->mapFromSource(source);
+    if (!proxy.isValid())
+        return;
+    for (QModelIndex up = proxy.parent(); up.isValid(); up = up.parent())
+        m_topDownView->expand(up);
+    m_topDownView->setCurrentIndex(proxy);
+    m_topDownView->scrollTo(proxy);
+    m_tabs->setCurrentIndex(TopDownTab);
+}
+
+// ---- the window ----
+
+ProfileWindow::ProfileWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName(u"profileWindow"_s);
+    setWindowFlag(Qt::Window);
+    setAttribute(Qt::WA_DeleteOnClose, false);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(u"profileDocuments"_s);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        QWidget* w = m_tabs->widget(index);
+        m_tabs->removeTab(index);
+        if (w == m_comparison)
+            m_comparison = nullptr;
+        delete w;
+        if (m_tabs->count() == 0)
+            hide();
+        updateTitle();
+    });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ProfileWindow::updateTitle);
+    setCentralWidget(m_tabs);
+    resize(1280, 800);
+    updateTitle();
+}
+
+bool ProfileWindow::isProfile(const QString& path) {
+    return isSamplingProfileFile(QFile::encodeName(path).toStdString());
+}
+
+ProfileWindow* ProfileWindow::of(QWidget* owner) {
+    if (auto* w = owner->findChild<ProfileWindow*>(QString(), Qt::FindDirectChildrenOnly))
+        return w;
+    return new ProfileWindow(owner);
+}
+
+ProfileView* ProfileWindow::view(int index) const {
+    return qobject_cast<ProfileView*>(m_tabs->widget(index));
+}
+
+QList<ProfileView*> ProfileWindow::views() const {
+    QList<ProfileView*> out;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (ProfileView* v = view(i))
+            out << v;
+    return out;
+}
+
+void ProfileWindow::openFiles(const QStringList& paths) {
+    QList<ProfileView*> opened;
+    for (const QString& raw : paths) {
+        const QString path = QFileInfo(raw).absoluteFilePath();
+        ProfileView* existing = nullptr;
+        for (ProfileView* v : views())
+            if (v->path() == path)
+                existing = v;
+        if (!existing) {
+            existing = new ProfileView(path, m_tabs);
+            m_tabs->addTab(existing, QFileInfo(path).fileName());
+            m_tabs->setTabToolTip(m_tabs->indexOf(existing), path);
+        }
+        opened << existing;
+    }
+    if (opened.isEmpty())
+        return;
+    m_tabs->setCurrentWidget(opened.last());
+    if (opened.size() == 2) {
+        ProfileView* base = opened[0];
+        ProfileView* current = opened[1];
+        auto tryCompare = [this, base, current] {
+            if (base->isReady() && current->isReady())
+                showComparison(base, current);
+        };
+        for (ProfileView* v : {base, current})
+            if (!v->isReady())
+                connect(v, &ProfileView::loaded, this, tryCompare, Qt::SingleShotConnection);
+        tryCompare();
+    }
+    show();
+    raise();
+    activateWindow();
+}
+
+void ProfileWindow::showComparison(ProfileView* base, ProfileView* current) {
+    if (m_comparison) {
+        const int at = m_tabs->indexOf(m_comparison);
+        m_tabs->removeTab(at);
+        delete m_comparison;
+    }
+    auto* model = new ProfileDiffModel(diffProfiles(*base->profile(), *current->profile()));
+    auto* proxy = new ProfileFilterModel(false);
+    proxy->setSourceModel(model);
+    m_comparison = makeTree(m_tabs, u"profileComparison"_s);
+    model->setParent(m_comparison);
+    proxy->setParent(m_comparison);
+    m_comparison->setRootIsDecorated(false);
+    m_comparison->setModel(proxy);
+    m_comparison->setColumnWidth(ProfileDiffModel::Function,
+                                 m_comparison->fontMetrics().horizontalAdvance(u"M"_s) * 24);
+    m_comparison->sortByColumn(ProfileDiffModel::SelfDelta, Qt::DescendingOrder);
+    const QString title =
+        tr("%1 → %2").arg(QFileInfo(base->path()).fileName(), QFileInfo(current->path()).fileName());
+    m_tabs->addTab(m_comparison, title);
+    m_tabs->setTabToolTip(
+        m_tabs->indexOf(m_comparison),
+        tr("Per function, the change of self and total size from %1 to %2 (functions matched "
+           "by name, script URL, line and column)")
+            .arg(base->path(), current->path()));
+    m_tabs->setCurrentWidget(m_comparison);
+}
+
+void ProfileWindow::updateTitle() {
+    const int i = m_tabs->currentIndex();
+    if (i < 0)
+        setWindowTitle(tr("Sampling Heap Profiles — Heapscope"));
+    else
+        setWindowTitle(tr("%1 — Sampling Heap Profile — Heapscope").arg(m_tabs->tabText(i)));
+}

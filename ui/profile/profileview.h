@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// A sampling heap profile's document and window. ProfileView loads one .heapprofile on the jobs'
+// pool and shows DevTools' three views of it: Bottom-up, Top-down and the flame chart, with a
+// search by function name, the selected frame's script and line, and the sample count.
+// ProfileWindow holds the open profiles as tabs, and the comparison of two profiles opened
+// together.
+#pragma once
+
+#ifndef Q_MOC_RUN
+#include <heapscope/sampling_profile.h>
+#endif
+
+#include <QMainWindow>
+#include <QWidget>
+
+class BackgroundJob;
+class BottomUpModel;
+class FlameChart;
+class ProfileFilterModel;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+class QTreeView;
+class TopDownModel;
+
+class ProfileView : public QWidget {
+    Q_OBJECT
+public:
+    enum Tab { BottomUpTab, TopDownTab, FlameChartTab };
+
+    explicit ProfileView(const QString& path, QWidget* parent = nullptr);
+    ~ProfileView() override;
+
+    QString path() const { return m_path; }
+    bool isLoading() const;
+    bool isReady() const { return m_profile != nullptr; }
+    /// The load error ("" while loading or when loaded).
+    QString errorText() const { return m_error; }
+    heapscope::SamplingProfilePtr profile() const { return m_profile; }
+    double loadSeconds() const { return m_loadSeconds; }
+
+    QTabWidget* tabs() const { return m_tabs; }
+    QTreeView* bottomUpView() const { return m_bottomUpView; }
+    QTreeView* topDownView() const { return m_topDownView; }
+    FlameChart* flameChart() const { return m_flame; }
+    QLineEdit* searchField() const { return m_search; }
+    BottomUpModel* bottomUpModel() const { return m_bottomUp; }
+    TopDownModel* topDownModel() const { return m_topDown; }
+    ProfileFilterModel* bottomUpProxy() const { return m_bottomUpProxy; }
+    ProfileFilterModel* topDownProxy() const { return m_topDownProxy; }
+    /// The line under the views: the selected frame's script, line and numbers.
+    QLabel* detailsLabel() const { return m_details; }
+    QLabel* summaryLabel() const { return m_summary; }
+
+    void setSearch(const QString& text);
+    /// Shows a node in the Top-down tree (expanding its callers) and selects it.
+    void revealInTopDown(std::uint32_t node);
+
+Q_SIGNALS:
+    void loaded();
+    void failed(const QString& message);
+
+private:
+    void load();
+    void onLoaded(heapscope::SamplingProfilePtr profile, double seconds);
+    void showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total, std::uint64_t samples);
+    void showNodeDetails(std::uint32_t node);
+
+    QString m_path;
+    heapscope::SamplingProfilePtr m_profile;
+    QString m_error;
+    double m_loadSeconds = 0;
+    BackgroundJob* m_job;
+    QStackedWidget* m_stack;
+    QLabel* m_status;
+    QProgressBar* m_progress;
+    QWidget* m_content;
+    QLabel* m_summary;
+    QLineEdit* m_search;
+    QTabWidget* m_tabs;
+    QTreeView* m_bottomUpView;
+    QTreeView* m_topDownView;
+    FlameChart* m_flame;
+    QLabel* m_details;
+    BottomUpModel* m_bottomUp = nullptr;
+    TopDownModel* m_topDown = nullptr;
+    ProfileFilterModel* m_bottomUpProxy = nullptr;
+    ProfileFilterModel* m_topDownProxy = nullptr;
+};
+
+class ProfileWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit ProfileWindow(QWidget* parent = nullptr);
+
+    /// Whether a file is a sampling heap profile (its name, or its first bytes).
+    static bool isProfile(const QString& path);
+    /// The window of `owner` (made on first use).
+    static ProfileWindow* of(QWidget* owner);
+
+    /// Opens each profile in a tab (a file already open is selected again); with two, their
+    /// comparison opens too once both are loaded.
+    void openFiles(const QStringList& paths);
+    QTabWidget* tabs() const { return m_tabs; }
+    ProfileView* view(int index) const;
+    QList<ProfileView*> views() const;
+    /// The comparison tab's table, or null.
+    QTreeView* comparisonView() const { return m_comparison; }
+
+private:
+    void showComparison(ProfileView* base, ProfileView* current);
+    void updateTitle();
+
+    QTabWidget* m_tabs;
+    QTreeView* m_comparison = nullptr;
+};
