@@ -89,6 +89,23 @@ def main():
                 "raw \xc3\xa9 \xf0\x9f\x98\x80", "bad \\x", "\\u12", "trunc \xe2\x82"]
     for i, lit in enumerate(literals):
         write(unescape, "literal-%02d" % i, lit.encode("latin-1") if all(ord(c) < 256 for c in lit) else lit.encode())
+
+    # Sampling heap profiles: the malformed suite's valid profile in a few layouts, and its broken files.
+    import make_malformed_profiles as mp  # noqa: E402
+    profile = os.path.join(HERE, "corpus", "profile")
+    if os.path.isdir(profile):
+        for old in os.listdir(profile):
+            os.remove(os.path.join(profile, old))
+    valid = mp.valid()
+    write(profile, "valid.heapprofile", valid)
+    write(profile, "valid.heapprofile.gz", gzip.compress(valid.encode(), mtime=0))
+    write(profile, "valid-spaced.heapprofile", json.dumps(json.loads(valid), indent=1))
+    write(profile, "no-samples.heapprofile", json.dumps({"head": json.loads(valid)["head"]}))
+    broken = os.path.join(HERE, "..", "tests", "malformed", "profiles")
+    for name in sorted(os.listdir(broken)):
+        if name.endswith(".heapprofile"):
+            with open(os.path.join(broken, name), "rb") as f:
+                write(profile, "malformed-" + name, f.read())
     print("seeds written to", os.path.join(HERE, "corpus"))
 
 
