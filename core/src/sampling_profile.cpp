@@ -128,6 +128,7 @@ private:
     std::uint32_t intern(std::string_view s);
 
     bool parseHead();
+    std::string_view rawObject(std::uint64_t begin) const;
     bool parseCallFrame(std::uint32_t node);
     bool finishNode(std::uint32_t node, std::uint64_t begin);
     bool parseSamples();
@@ -147,6 +148,7 @@ private:
     std::shared_ptr<SamplingProfile> m_out = std::make_shared<SamplingProfile>();
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_strings;
     std::unordered_map<FunctionKey, std::uint32_t, FunctionKeyHash> m_functions;
+    std::unordered_map<std::string_view, std::uint32_t> m_rawFrames; // a call frame's bytes -> function
     // per node while parsing
     std::vector<std::uint8_t> m_have; // bits: 1 callFrame, 2 selfSize, 4 id
     std::vector<std::uint64_t> m_idOffset;
@@ -210,6 +212,25 @@ bool ProfileParser::integer(std::string_view stage, std::string_view what, std::
     if (c != '-' && (c < '0' || c > '9'))
         return fail(std::string(stage), m_p,
                     std::string(what) + " must be a number, not " + std::string(valueKind(c)));
+    // the usual case: a plain integer of up to 15 digits, read here without a float conversion
+    {
+        const bool negative = c == '-';
+        std::uint64_t d = m_p + negative, v = 0;
+        while (d < m_n && d - m_p < 16 && m_d[d] >= '0' && m_d[d] <= '9')
+            v = v * 10 + std::uint64_t(m_d[d++] - '0');
+        const std::uint64_t digits = d - m_p - negative;
+        if (digits > 0 && digits < 16 && d < m_n && m_d[d] != '.' && m_d[d] != 'e' && m_d[d] != 'E' &&
+            !(m_d[d] >= '0' && m_d[d] <= '9')) {
+            const std::int64_t sv = negative ? -std::int64_t(v) : std::int64_t(v);
+            if (sv >= lo) {
+                if (signedOut)
+                    *signedOut = sv;
+                out = sv < 0 ? 0 : v;
+                m_p = d;
+                return true;
+            }
+        }
+    }
     std::uint64_t e = m_p + (c == '-');
     while (e < m_n && ((m_d[e] >= '0' && m_d[e] <= '9') || m_d[e] == '.' || m_d[e] == 'e' || m_d[e] == 'E' ||
                        m_d[e] == '+' || m_d[e] == '-'))
@@ -328,7 +349,38 @@ bool ProfileParser::scriptIdValue(std::uint32_t& out) {
     return true;
 }
 
+// The bytes of a flat call frame object starting at `begin` ('{'), through its '}': V8 writes the
+// frame of a function byte for byte the same every time, so those bytes find its function again.
+// Empty when the object nests or the input ends.
+std::string_view ProfileParser::rawObject(std::uint64_t begin) const {
+    std::uint64_t q = begin + 1;
+    while (q < m_n) {
+        const char c = m_d[q];
+        if (c == '"') {
+            q = load::closingQuote(m_d, m_n, q + 1) + 1;
+            continue;
+        }
+        if (c == '}')
+            return {m_d + begin, std::size_t(q + 1 - begin)};
+        if (c == '{' || c == '[')
+            return {};
+        ++q;
+    }
+    return {};
+}
+
 bool ProfileParser::parseCallFrame(std::uint32_t node) {
+    ws();
+    const std::uint64_t begin = m_p;
+    const std::string_view raw = m_p < m_n && m_d[m_p] == '{' ? rawObject(m_p) : std::string_view();
+    if (!raw.empty()) {
+        if (auto it = m_rawFrames.find(raw); it != m_rawFrames.end()) {
+            m_out->function[node] = it->second;
+            m_have[node] |= 1;
+            m_p += raw.size();
+            return true;
+        }
+    }
     if (!expect('{', "head", "the call frame object '{'"))
         return false;
     std::uint32_t name = intern(""), url = name, scriptId = intern("0");
@@ -389,6 +441,8 @@ bool ProfileParser::parseCallFrame(std::uint32_t node) {
         m_out->functions.push_back({name, url, scriptId, std::int32_t(line), std::int32_t(column)});
     m_out->function[node] = it->second;
     m_have[node] |= 1;
+    if (!raw.empty() && m_p == begin + raw.size())
+        m_rawFrames.emplace(raw, it->second);
     return true;
 }
 
