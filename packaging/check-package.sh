@@ -161,7 +161,8 @@ if [[ $with_gui == 1 ]]; then
         cat "$work_dir/mime.log" >&2
         fail "update-mime-database complains about $mime_xml"
     fi
-    for glob in '*.heapsnapshot' '*.heaptimeline' '*.heapsnapshot.gz' '*.heaptimeline.gz'; do
+    for glob in '*.heapsnapshot' '*.heaptimeline' '*.heapsnapshot.gz' '*.heaptimeline.gz' '*.heapprofile' \
+        '*.heapprofile.gz'; do
         if grep -qF ":$glob" "$work_dir/mime/globs2"; then pass "glob $glob"; else fail "no MIME type for $glob"; fi
     done
     # Every type the desktop entry claims must be defined by the XML we install.
