@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include <inspectorcapture.h>
+#include <samplingcapture.h>
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -20,12 +21,17 @@ constexpr int kUsage = 2;
 
 const char kUsageText[] =
     "heapscope-cli capture --inspect HOST:PORT [--target ID] [-o FILE] [--gc] [--timeout SECONDS]\n"
+    "heapscope-cli capture --inspect HOST:PORT --sampling SECONDS [--interval BYTES] [--target ID]\n"
+    "              [-o FILE]\n"
     "heapscope-cli capture --inspect HOST:PORT --list\n"
     "  Takes a heap snapshot of a running Node.js (--inspect) or Chrome/Edge\n"
     "  (--remote-debugging-port) through the inspector protocol. Without -o the file is named\n"
     "  like Node's own (Heap.<date>.<time>.<pid>.0.<seq>.heapsnapshot) in the current directory.\n"
     "  --target picks one of several targets by id (or a unique prefix); --list prints them.\n"
-    "  --gc collects garbage first. The target's main thread stops while the snapshot is written.\n";
+    "  --gc collects garbage first. The target's main thread stops while the snapshot is written.\n"
+    "  --sampling records a sampling heap profile for SECONDS instead (DevTools' Allocation\n"
+    "  sampling; one sample per --interval bytes allocated on average, 32768 by default) and writes\n"
+    "  it as a .heapprofile (open it with heapscope-cli profile).\n";
 
 int usageError(const std::string& message) {
     std::fprintf(stderr, "heapscope-cli capture: %s\n\n%s", message.c_str(), kUsageText);
@@ -51,6 +57,7 @@ int runCaptureCommand(const std::vector<std::string>& rawArgs) {
     std::string inspect, target, output;
     bool gc = false, list = false;
     int timeoutSeconds = 60;
+    int samplingSeconds = 0, samplingInterval = 32768;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string a = args[i];
         std::string value;
@@ -96,6 +103,20 @@ int runCaptureCommand(const std::vector<std::string>& rawArgs) {
             }
             if (timeoutSeconds <= 0)
                 return usageError("--timeout needs a positive number of seconds");
+        } else if (a == "--sampling" || a == "--interval") {
+            std::string text;
+            int value = 0;
+            if (takeValue(text)) {
+                try {
+                    value = std::stoi(text);
+                } catch (...) {
+                    value = 0;
+                }
+            }
+            if (value <= 0)
+                return usageError(a == "--sampling" ? "--sampling needs a positive number of seconds"
+                                                    : "--interval needs a positive number of bytes");
+            (a == "--sampling" ? samplingSeconds : samplingInterval) = value;
         } else if (a == "--gc" && !inlineValue) {
             gc = true;
         } else if (a == "--list" && !inlineValue) {
@@ -127,6 +148,30 @@ int runCaptureCommand(const std::vector<std::string>& rawArgs) {
         for (const capture::InspectorTarget& t : targets)
             std::printf("%s\t%s\t%s\n", t.id.toLocal8Bit().constData(), t.type.toLocal8Bit().constData(),
                         t.displayName().toLocal8Bit().constData());
+        return kOk;
+    }
+
+    if (samplingSeconds > 0) {
+        if (gc)
+            return usageError("--gc applies to snapshots, not to --sampling");
+        capture::SamplingOptions sampling;
+        sampling.address = *address;
+        sampling.targetId = QString::fromLocal8Bit(target.c_str());
+        sampling.outputPath =
+            output.empty() ? QString() : QFileInfo(QString::fromLocal8Bit(output.c_str())).absoluteFilePath();
+        sampling.seconds = samplingSeconds;
+        sampling.samplingInterval = samplingInterval;
+        sampling.timeoutMs = timeoutSeconds * 1000;
+        const bool tty = ::isatty(STDERR_FILENO);
+        const auto result = capture::captureSamplingProfile(sampling, [&](int done, int total) {
+            if (tty)
+                std::fprintf(stderr, "\rsampling allocations: %d of %d s", done, total);
+        });
+        if (tty)
+            std::fputc('\n', stderr);
+        if (!result.ok())
+            return failure(result.error);
+        std::printf("%s\n", result.path.toLocal8Bit().constData());
         return kOk;
     }
 

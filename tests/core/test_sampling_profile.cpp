@@ -384,7 +384,7 @@ std::vector<std::string> realProfiles() {
 
 TEST(SamplingProfileFixtures, SizesMatchAnIndependentWalk) {
     const auto files = realProfiles();
-    ASSERT_GE(files.size(), 3u);
+    ASSERT_GE(files.size(), 5u); // Node 18, 20, 22, 24 and Chromium
     for (const std::string& path : files) {
         SCOPED_TRACE(path);
         auto r = loadSamplingProfile(path);
@@ -430,12 +430,14 @@ TEST(SamplingProfileFixtures, SizesMatchAnIndependentWalk) {
                 sum += p.totalSize[p.childList[c]];
             EXPECT_EQ(sum, p.totalSize[n]);
         }
-        // the workload's functions are there, makeRecords with Record below it
+        // the workload's functions are there; in Node, makeRecords with Record below it (Chromium's
+        // optimizing compiler inlines the constructor)
         bool records = false;
         for (const auto& row : rows)
             if (p.displayName(row.function) == "makeRecords") {
                 records = true;
-                EXPECT_GT(row.total, row.self);
+                if (path.find("-node") != std::string::npos)
+                    EXPECT_GT(row.total, row.self);
             }
         EXPECT_TRUE(records);
     }
