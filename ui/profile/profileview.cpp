@@ -14,8 +14,10 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QShortcut>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -130,7 +132,12 @@ ProfileView::ProfileView(const QString& path, QWidget* parent)
     cl->addWidget(m_details);
     m_stack->addWidget(m_content);
 
-    connect(m_search, &QLineEdit::textChanged, this, &ProfileView::setSearch);
+    // typing restarts a short wait; the views filter once the user pauses
+    auto* searchDelay = new QTimer(this);
+    searchDelay->setSingleShot(true);
+    searchDelay->setInterval(200);
+    connect(m_search, &QLineEdit::textChanged, searchDelay, qOverload<>(&QTimer::start));
+    connect(searchDelay, &QTimer::timeout, this, [this] { setSearch(m_search->text()); });
     auto* find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, this, [this] {
         m_search->setFocus();
@@ -255,15 +262,32 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, double seconds) {
 }
 
 void ProfileView::setSearch(const QString& text) {
-    if (m_search->text() != text)
-        m_search->setText(text); // comes back here through textChanged
+    if (m_search->text() != text) {
+        const QSignalBlocker block(m_search);
+        m_search->setText(text);
+    }
     if (!m_profile)
         return;
     m_bottomUpProxy->setSearch(text);
     m_topDownProxy->setSearch(text);
     m_flame->setSearch(text);
-    if (!text.isEmpty())
-        m_topDownView->expandAll();
+    if (text.isEmpty())
+        return;
+    // open the paths to the matches, breadth first, up to a few thousand rows
+    int budget = 3000;
+    QList<QModelIndex> level{QModelIndex()};
+    while (!level.isEmpty() && budget > 0) {
+        QList<QModelIndex> next;
+        for (const QModelIndex& parent : level)
+            for (int r = 0; r < m_topDownProxy->rowCount(parent) && budget > 0; ++r, --budget) {
+                const QModelIndex i = m_topDownProxy->index(r, 0, parent);
+                if (m_topDownProxy->hasChildren(i)) {
+                    m_topDownView->expand(i);
+                    next << i;
+                }
+            }
+        level = next;
+    }
 }
 
 void ProfileView::showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total,
