@@ -66,6 +66,10 @@ void InspectorSession::close() {
         m_tracking = false;
         Q_EMIT trackingChanged(false);
     }
+    if (m_sampling) {
+        m_sampling = false;
+        Q_EMIT samplingChanged(false);
+    }
     if (m_operation != Operation::None) {
         m_operation = Operation::None;
         Q_EMIT busyChanged(false);
@@ -166,6 +170,30 @@ void InspectorSession::stopAllocationTimeline(const QString& path) {
         return;
     begin(Operation::StopTracking);
     send(u"HeapProfiler.stopTrackingHeapObjects"_s, QJsonObject{{"reportProgress"_L1, true}});
+}
+
+void InspectorSession::startSampling(int interval) {
+    if (!isOpen() || isBusy() || m_sampling) {
+        Q_EMIT failed(!isOpen()    ? tr("Not connected to a target.")
+                      : m_sampling ? tr("Allocation sampling is already running.")
+                                   : tr("The target is still busy with the previous command."));
+        return;
+    }
+    begin(Operation::StartSampling);
+    send(u"HeapProfiler.startSampling"_s, QJsonObject{{"samplingInterval"_L1, interval}});
+}
+
+void InspectorSession::stopSampling(const QString& path) {
+    if (!isOpen() || isBusy() || !m_sampling) {
+        Q_EMIT failed(!isOpen()     ? tr("Not connected to a target.")
+                      : !m_sampling ? tr("Allocation sampling is not running.")
+                                    : tr("The target is still busy with the previous command."));
+        return;
+    }
+    if (!openFile(path))
+        return;
+    begin(Operation::StopSampling);
+    send(u"HeapProfiler.stopSampling"_s);
 }
 
 void InspectorSession::cancel() {
@@ -273,6 +301,32 @@ void InspectorSession::onResponse(const Pending& pending, const QJsonObject& mes
         end();
         Q_EMIT trackingChanged(true);
         break;
+    case Operation::StartSampling:
+        m_sampling = true;
+        end();
+        Q_EMIT samplingChanged(true);
+        break;
+    case Operation::StopSampling: {
+        m_sampling = false;
+        Q_EMIT samplingChanged(false);
+        // The profile comes in the answer, not in chunks.
+        const QJsonObject profile = message.value("result"_L1).toObject().value("profile"_L1).toObject();
+        QString failure;
+        if (!profile.contains("head"_L1))
+            failure = tr("The target sent no profile.");
+        else if (m_file->write(QJsonDocument(profile).toJson(QJsonDocument::Compact)) < 0 ||
+                 !m_file->commit())
+            failure = tr("Cannot write “%1”: %2").arg(m_path, m_file->errorString());
+        if (!failure.isEmpty())
+            discardFile();
+        m_file.reset();
+        end();
+        if (failure.isEmpty())
+            Q_EMIT finished(m_path);
+        else
+            Q_EMIT failed(failure);
+        break;
+    }
     case Operation::Snapshot:
     case Operation::StopTracking: {
         if (operation == Operation::StopTracking) {

@@ -46,6 +46,13 @@ public:
     void startAllocationTimeline();
     /// HeapProfiler.stopTrackingHeapObjects; the timeline goes to `path` like a snapshot.
     void stopAllocationTimeline(const QString& path);
+    /// HeapProfiler.startSampling: a sampling heap profile, one sample per `interval` bytes
+    /// allocated on average (DevTools' Allocation sampling). Emits samplingChanged(true).
+    void startSampling(int interval = 32768);
+    /// HeapProfiler.stopSampling; the profile is written to `path` (a .heapprofile). Emits
+    /// finished(path) or failed().
+    void stopSampling(const QString& path);
+    bool isSampling() const { return m_sampling; }
     /// Stops writing the file of the running snapshot or timeline and removes it. The target still
     /// finishes its work; the session stays busy until it has, then emits cancelled().
     void cancel();
@@ -55,6 +62,7 @@ Q_SIGNALS:
     void closed();
     void busyChanged(bool busy);
     void trackingChanged(bool tracking);
+    void samplingChanged(bool sampling);
     void progress(qint64 done, qint64 total);
     void garbageCollected();
     void finished(const QString& path);
@@ -63,7 +71,15 @@ Q_SIGNALS:
 
 private:
     enum class State { Closed, Connecting, Enabling, Identifying, Open };
-    enum class Operation { None, CollectGarbage, Snapshot, StartTracking, StopTracking };
+    enum class Operation {
+        None,
+        CollectGarbage,
+        Snapshot,
+        StartTracking,
+        StopTracking,
+        StartSampling,
+        StopSampling
+    };
     struct Pending {
         QString method;
         bool finalStep = true; ///< the response ends the running operation
@@ -90,6 +106,7 @@ private:
     int m_nextId = 1;
     int m_timeoutMs = 60000;
     bool m_tracking = false;
+    bool m_sampling = false;
     bool m_cancelled = false;
     std::unique_ptr<QSaveFile> m_file;
     QString m_path;

@@ -337,6 +337,10 @@ void MainWindow::openFiles(const QStringList& paths) {
 }
 
 void MainWindow::openCaptured(const QString& path, const QString& previousPath) {
+    if (ProfileWindow::isProfile(path)) {
+        ProfileWindow::of(this)->openFiles({path});
+        return;
+    }
     // A second snapshot of the same target opens the Comparison against the previous one.
     SnapshotDocument* previous = nullptr;
     const QString previousAbsolute =

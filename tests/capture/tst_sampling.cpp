@@ -2,7 +2,10 @@
 // Recording a sampling heap profile from a real Node.js process (capture/samplingcapture.*), and
 // through heapscope-cli capture --sampling: the file loads as a profile and its allocations are
 // leak.js's.
+#include <inspectorcapture.h>
+#include <inspectorsession.h>
 #include <samplingcapture.h>
+#include <targetlister.h>
 
 // moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in.
 #ifndef Q_MOC_RUN
@@ -13,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -85,6 +89,7 @@ private Q_SLOTS:
     void recordsAProfile();
     void cliRecordsAProfile();
     void closedPortFails();
+    void sessionSamplesAndWrites();
 };
 
 void TestSampling::recordsAProfile() {
@@ -138,6 +143,44 @@ void TestSampling::closedPortFails() {
     const SamplingResult result = captureSamplingProfile(options);
     QVERIFY(!result.ok());
     QVERIFY(result.path.isEmpty());
+}
+
+// The Connect dialog's way: one InspectorSession kept open, sampling started and stopped on it.
+void TestSampling::sessionSamplesAndWrites() {
+    NodeProcess node;
+    const quint16 port = node.inspectorPort();
+    QVERIFY(port);
+    InspectorAddress address;
+    address.port = port;
+    QString error;
+    const QList<InspectorTarget> targets = listTargets(address, &error);
+    QVERIFY2(!targets.isEmpty(), qPrintable(error));
+    InspectorSession session;
+    QSignalSpy opened(&session, &InspectorSession::opened);
+    QSignalSpy sampling(&session, &InspectorSession::samplingChanged);
+    QSignalSpy finished(&session, &InspectorSession::finished);
+    QSignalSpy failed(&session, &InspectorSession::failed);
+    session.open(targets.front());
+    QVERIFY(opened.wait(10000));
+    session.startSampling(1024);
+    QTRY_COMPARE_WITH_TIMEOUT(sampling.count(), 1, 10000);
+    QVERIFY(session.isSampling());
+    session.startSampling(); // twice: refused, sampling goes on
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(session.isSampling());
+    QTest::qWait(800);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"session.heapprofile"_s);
+    session.stopSampling(path);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(finished.front().front().toString(), path);
+    QCOMPARE(sampling.count(), 2);
+    QVERIFY(!session.isSampling());
+    QVERIFY(leakSelf(path) > 0);
+    // the session stays open for the next capture
+    QVERIFY(session.isOpen());
+    session.stopSampling(path); // not sampling any more
+    QCOMPARE(failed.count(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestSampling)

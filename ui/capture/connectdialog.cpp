@@ -35,6 +35,7 @@ ConnectDialog::ConnectDialog(QWidget* parent)
       m_snapshotButton(new QPushButton(tr("Take &Heap Snapshot"), this)),
       m_gcButton(new QPushButton(tr("Collect &Garbage"), this)),
       m_timelineButton(new QPushButton(tr("Start Allocation &Timeline"), this)),
+      m_samplingButton(new QPushButton(tr("Start Allocation &Sampling"), this)),
       m_progress(new QProgressBar(this)), m_cancelButton(new QPushButton(tr("Cancel"), this)),
       m_status(new QLabel(this)), m_lister(new TargetLister(this)), m_session(new InspectorSession(this)) {
     setWindowTitle(tr("Connect to Process"));
@@ -71,6 +72,7 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     actionsRow->addWidget(m_snapshotButton);
     actionsRow->addWidget(m_gcButton);
     actionsRow->addWidget(m_timelineButton);
+    actionsRow->addWidget(m_samplingButton);
     actionsRow->addStretch(1);
 
     auto* progressRow = new QHBoxLayout;
@@ -104,6 +106,10 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     connect(m_snapshotButton, &QPushButton::clicked, this, [this] { request(Action::Snapshot); });
     connect(m_gcButton, &QPushButton::clicked, this, [this] { request(Action::CollectGarbage); });
     connect(m_timelineButton, &QPushButton::clicked, this, [this] { request(Action::ToggleTimeline); });
+    m_samplingButton->setToolTip(
+        tr("Record a sampling heap profile (DevTools’ Allocation sampling): which functions "
+           "allocate the memory that stays alive, at little cost to the program"));
+    connect(m_samplingButton, &QPushButton::clicked, this, [this] { request(Action::ToggleSampling); });
     connect(m_cancelButton, &QPushButton::clicked, m_session, &InspectorSession::cancel);
 
     connect(m_lister, &TargetLister::listed, this, [this](const QList<InspectorTarget>& targets) {
@@ -143,6 +149,14 @@ ConnectDialog::ConnectDialog(QWidget* parent)
                                            : tr("Start Allocation &Timeline"));
         if (tracking)
             setStatus(tr("Recording allocations. Exercise the program, then stop the timeline to write it."));
+        updateButtons();
+    });
+    connect(m_session, &InspectorSession::samplingChanged, this, [this](bool sampling) {
+        m_samplingButton->setText(sampling ? tr("Stop Allocation &Sampling")
+                                           : tr("Start Allocation &Sampling"));
+        if (sampling)
+            setStatus(
+                tr("Sampling allocations. Exercise the program, then stop sampling to write the profile."));
         updateButtons();
     });
     connect(m_session, &InspectorSession::progress, this, [this](qint64 done, qint64 total) {
@@ -217,8 +231,9 @@ void ConnectDialog::request(Action action) {
     const InspectorTarget* target = selectedTarget();
     if (!target || m_session->isBusy())
         return;
-    const bool writesFile =
-        action == Action::Snapshot || (action == Action::ToggleTimeline && !m_session->isTracking());
+    const bool writesFile = action == Action::Snapshot ||
+                            (action == Action::ToggleTimeline && !m_session->isTracking()) ||
+                            (action == Action::ToggleSampling && !m_session->isSampling());
     if (writesFile && !confirmFirstCapture(this))
         return;
     // One session per target, kept open: V8 keeps object ids only while it stays connected, and the
@@ -262,6 +277,17 @@ void ConnectDialog::run(Action action) {
                 capture::nextSnapshotPath(folder, m_session->target().pid, capture::kTimelineExtension));
         }
         break;
+    case Action::ToggleSampling:
+        if (!m_session->isSampling()) {
+            setStatus(tr("Starting allocation sampling…"));
+            m_session->startSampling();
+        } else if (prepareFolder(&folder)) {
+            m_progress->setRange(0, 0);
+            setStatus(tr("Writing the sampling heap profile…"));
+            m_session->stopSampling(
+                capture::nextSnapshotPath(folder, m_session->target().pid, u"heapprofile"));
+        }
+        break;
     }
     updateButtons();
 }
@@ -273,9 +299,10 @@ void ConnectDialog::updateButtons() {
     m_snapshotButton->setEnabled(usable && !m_session->isTracking());
     m_gcButton->setEnabled(usable);
     m_timelineButton->setEnabled(usable);
+    m_samplingButton->setEnabled(usable);
     m_listButton->setEnabled(!busy);
-    m_address->setEnabled(!busy && !m_session->isTracking());
-    m_targets->setEnabled(!busy && !m_session->isTracking());
+    m_address->setEnabled(!busy && !m_session->isTracking() && !m_session->isSampling());
+    m_targets->setEnabled(!busy && !m_session->isTracking() && !m_session->isSampling());
     const bool writing = m_session->isBusy();
     m_progress->setVisible(writing);
     m_cancelButton->setVisible(writing);

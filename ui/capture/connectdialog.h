@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // File ▸ Connect to Process…: the targets an inspector lists at an address, and heap snapshots,
-// garbage collection and the allocation timeline for the chosen one.
+// garbage collection, the allocation timeline and allocation sampling for the chosen one.
 #pragma once
 
 #include <inspectortarget.h>
@@ -38,7 +38,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    enum class Action { None, Snapshot, CollectGarbage, ToggleTimeline };
+    enum class Action { None, Snapshot, CollectGarbage, ToggleTimeline, ToggleSampling };
     void request(Action action);
     void run(Action action);
     void updateButtons();
@@ -54,6 +54,7 @@ private:
     QPushButton* m_snapshotButton;
     QPushButton* m_gcButton;
     QPushButton* m_timelineButton;
+    QPushButton* m_samplingButton;
     QProgressBar* m_progress;
     QPushButton* m_cancelButton;
     QLabel* m_status;
