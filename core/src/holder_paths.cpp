@@ -13,12 +13,15 @@ namespace heapscope {
 namespace {
 
 constexpr std::uint32_t kStopCheckMask = (1u << 16) - 1;
-// Folded index hops and named hops together; a chain of nested arrays longer than this ends the walk.
-constexpr std::uint32_t kMaxWalk = 64;
 
 bool allDigits(std::string_view text) {
     return !text.empty() &&
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+HolderPathOptions sane(HolderPathOptions options) {
+    options.maxHops = std::clamp<std::uint32_t>(options.maxHops, 1, 64);
+    return options;
 }
 
 // Per snapshot: where each node is held from (one retainer a step nearer the root) and the labels of
@@ -26,62 +29,152 @@ bool allDigits(std::string_view text) {
 class Summarizer {
 public:
     Summarizer(const Analysis& analysis, HolderPathTable& table, const HolderPathOptions& options)
-        : m_a(analysis), m_s(*analysis.snapshot), m_table(table), m_options(options),
+        : m_a(analysis), m_s(*analysis.snapshot), m_table(table), m_options(sane(options)),
           m_classLabel(analysis.classes.size(), kNoIndex), m_stringLabel(m_s.strings.size(), kNoIndex) {}
 
-    bool findParents(const WorkContext& context) {
+    // Works out every reachable node's window of hops, in the order of a breadth-first walk: by
+    // distance, then ordinal. A node takes its window from the first node one step nearer the root
+    // (lowest ordinal, then first edge) that holds it by a strong edge: its parent in the BFS tree.
+    bool summarizeAll(const WorkContext& context) {
         const std::uint32_t nodeCount = m_s.nodeCount;
-        m_parentNode.assign(nodeCount, kNoNode);
-        m_parentEdge.assign(nodeCount, kNoEdge);
         const std::int32_t* distance = m_a.distance.data();
-        for (std::uint32_t u = 0; u < nodeCount; ++u) {
-            if ((u & kStopCheckMask) == 0 && context.stopRequested())
+        m_nodePath.assign(nodeCount, kNoIndex);
+        m_hopsBeforeEngine.assign(nodeCount, 0);
+        m_emptyPath = m_table.internPath({});
+        const std::vector<std::uint32_t> order = byDistance();
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            if ((i & kStopCheckMask) == 0 && context.stopRequested())
                 return false;
-            const std::int32_t d = distance[u];
-            if (d == kNoDistance)
-                continue;
+            const std::uint32_t u = order[i];
+            if (m_nodePath[u] == kNoIndex) { // nothing one step nearer holds it: a top of the walk
+                m_nodePath[u] = m_emptyPath;
+                m_hopsBeforeEngine[u] = kNeverEngine;
+            }
+            const std::int32_t next = distance[u] + 1;
             for (std::uint32_t e = m_s.firstEdge[u], end = m_s.firstEdge[u + 1]; e < end; ++e) {
                 const std::uint32_t v = m_s.edgeTo[e];
-                if (m_parentNode[v] != kNoNode || distance[v] != d + 1 || m_s.edgeKind(e) == EdgeKind::Weak)
-                    continue;
-                m_parentNode[v] = u;
-                m_parentEdge[v] = e;
+                if (distance[v] == next && m_nodePath[v] == kNoIndex && m_s.edgeKind(e) != EdgeKind::Weak)
+                    settle(v, u, e);
             }
         }
         return true;
     }
 
-    std::uint32_t pathOf(std::uint32_t node) {
-        if (!isGroupedByHolder(m_s.kind(node)) || m_a.distance[node] == kNoDistance)
+    // The path of a grouped node, kNoIndex for others (after summarizeAll()).
+    std::uint32_t pathOf(std::uint32_t node) const {
+        if (!isGroupedByHolder(m_s.kind(node)) || m_nodePath[node] == kNoIndex ||
+            m_hopsBeforeEngine[node] < m_options.maxHops)
             return kNoIndex;
-        m_labels.clear();
-        std::uint32_t current = node;
-        for (std::uint32_t walked = 0; walked < kMaxWalk && m_labels.size() < 2 * m_options.maxHops;
-             ++walked) {
-            const std::uint32_t parent = m_parentNode[current];
-            if (parent == kNoNode || parent == m_s.rootOrdinal || m_s.kind(parent) == NodeKind::Synthetic)
-                break;
-            if (isEngineInternal(parent))
-                return kNoIndex; // held by the engine's own tables: not the program's
-            const std::uint32_t edge = m_parentEdge[current];
-            current = parent;
-            std::uint32_t edgeLabel = labelOfEdge(edge);
-            if (edgeLabel == kNoIndex) {
-                if (isContainer(parent))
-                    continue; // an element or slot: held as its container is
-                edgeLabel = indexLabel();
-            }
-            const std::uint32_t holderLabel = labelOfClass(parent);
-            const std::size_t size = m_labels.size();
-            if (size >= 2 && m_labels[size - 2] == holderLabel && m_labels[size - 1] == edgeLabel)
-                continue; // a run of one hop (a linked list's `next`, a context chain) is one hop
-            m_labels.push_back(holderLabel);
-            m_labels.push_back(edgeLabel);
-        }
-        return m_table.internPath(m_labels);
+        return m_nodePath[node];
+    }
+
+    // pathOf() of every node, in the summarizer's own array, handed over: the summarizer is empty
+    // after it.
+    std::vector<std::uint32_t> takePaths() {
+        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
+            m_nodePath[n] = pathOf(n);
+        std::vector<std::uint8_t>().swap(m_hopsBeforeEngine);
+        return std::move(m_nodePath);
     }
 
 private:
+    static constexpr std::uint8_t kNeverEngine = 255;
+
+    // Reachable nodes by distance, then ordinal (a counting sort: the user part of the distances
+    // counts from 0, the system part from kBaseSystemDistance).
+    std::vector<std::uint32_t> byDistance() const {
+        const std::int32_t* distance = m_a.distance.data();
+        std::int32_t userMax = -1, systemMax = -1;
+        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n) {
+            const std::int32_t d = distance[n];
+            if (d == kNoDistance || d < 0)
+                continue;
+            if (d < kBaseSystemDistance)
+                userMax = std::max(userMax, d);
+            else
+                systemMax = std::max(systemMax, d - kBaseSystemDistance);
+        }
+        const auto bucketOf = [&](std::int32_t d) {
+            return d < kBaseSystemDistance ? std::size_t(d)
+                                           : std::size_t(userMax + 1) + std::size_t(d - kBaseSystemDistance);
+        };
+        std::vector<std::uint32_t> start(std::size_t(userMax + 1) + std::size_t(systemMax + 1) + 1, 0);
+        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
+            if (distance[n] != kNoDistance && distance[n] >= 0)
+                ++start[bucketOf(distance[n]) + 1];
+        for (std::size_t b = 1; b < start.size(); ++b)
+            start[b] += start[b - 1];
+        std::vector<std::uint32_t> order(start.back());
+        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
+            if (distance[n] != kNoDistance && distance[n] >= 0)
+                order[start[bucketOf(distance[n])]++] = n;
+        return order;
+    }
+
+    static bool isTop(NodeKind kind) { return kind == NodeKind::Synthetic; }
+
+    // The node's window from its parent's (worked out already).
+    void settle(std::uint32_t node, std::uint32_t parent, std::uint32_t edge) {
+        if (parent == m_s.rootOrdinal || isTop(m_s.kind(parent))) {
+            m_nodePath[node] = m_emptyPath;
+            m_hopsBeforeEngine[node] = kNeverEngine;
+            return;
+        }
+        if (isEngineInternal(parent)) {
+            m_nodePath[node] = m_emptyPath;
+            m_hopsBeforeEngine[node] = 0; // held by the engine's own tables: not the program's
+            return;
+        }
+        const std::uint32_t parentPath = m_nodePath[parent];
+        const std::uint8_t parentHops = m_hopsBeforeEngine[parent];
+        std::uint32_t edgeLabel = labelOfEdge(edge);
+        if (edgeLabel == kNoIndex) {
+            if (isContainer(parent)) { // an element or slot: held as its container is
+                m_nodePath[node] = parentPath;
+                m_hopsBeforeEngine[node] = parentHops;
+                return;
+            }
+            edgeLabel = indexLabel();
+        }
+        const std::uint32_t holderLabel = labelOfClass(parent);
+        const auto outer = m_table.pathLabels(parentPath);
+        if (outer.size() >= 2 && outer[0] == holderLabel && outer[1] == edgeLabel) {
+            // a run of one hop (a linked list's `next`, a context chain) is one hop
+            m_nodePath[node] = parentPath;
+            m_hopsBeforeEngine[node] = parentHops;
+            return;
+        }
+        m_nodePath[node] = extend(parentPath, holderLabel, edgeLabel);
+        m_hopsBeforeEngine[node] =
+            parentHops == kNeverEngine ? kNeverEngine : std::uint8_t(std::min(254, parentHops + 1));
+    }
+
+    // The path of (holder, edge) in front of `path`, cut to maxHops.
+    std::uint32_t extend(std::uint32_t path, std::uint32_t holderLabel, std::uint32_t edgeLabel) {
+        const ExtendKey key{path, holderLabel, edgeLabel};
+        const auto found = m_extended.find(key);
+        if (found != m_extended.end())
+            return found->second;
+        const auto outer = m_table.pathLabels(path);
+        m_labels.assign({holderLabel, edgeLabel});
+        const std::size_t kept = std::min<std::size_t>(outer.size(), 2 * (m_options.maxHops - 1));
+        m_labels.insert(m_labels.end(), outer.begin(), outer.begin() + std::ptrdiff_t(kept));
+        const std::uint32_t id = m_table.internPath(m_labels);
+        m_extended.emplace(key, id);
+        return id;
+    }
+
+    struct ExtendKey {
+        std::uint32_t path, holder, edge;
+        bool operator==(const ExtendKey&) const = default;
+    };
+    struct ExtendKeyHash {
+        std::size_t operator()(const ExtendKey& k) const {
+            std::uint64_t h = (std::uint64_t(k.path) << 32 | k.holder) * 0x9E3779B97F4A7C15ull;
+            return std::size_t(h ^ (h >> 29) ^ (std::uint64_t(k.edge) * 0xC2B2AE3D27D4EB4Full));
+        }
+    };
+
     // Arrays, hash tables and the engine's other internal lists: an index into one says nothing of
     // how the object is held. (A numbered field of an ordinary object, such as a double stored in
     // it, stays a hop.)
@@ -142,10 +235,13 @@ private:
     HolderPathOptions m_options;
     std::vector<std::uint32_t> m_classLabel;  // per class index
     std::vector<std::uint32_t> m_stringLabel; // per string id (kIndexLabel: a number)
-    std::vector<std::uint32_t> m_parentNode;
-    std::vector<std::uint32_t> m_parentEdge;
     std::vector<std::uint32_t> m_labels;
     std::vector<std::uint8_t> m_containerClass; // per class: 0 no, 1 yes, 2 not known yet
+    std::vector<std::uint32_t> m_nodePath;      // per node: its window of hops (kNoIndex: not yet)
+    // per node: hops in front of the first holder that is the engine's own (kNeverEngine: none)
+    std::vector<std::uint8_t> m_hopsBeforeEngine;
+    std::unordered_map<ExtendKey, std::uint32_t, ExtendKeyHash> m_extended;
+    std::uint32_t m_emptyPath = kNoIndex;
     std::uint32_t m_indexLabel = kNoIndex;
 };
 
@@ -245,16 +341,9 @@ Expected<std::vector<std::uint32_t>> summarizeHolderPaths(const Analysis& analys
                                                           const HolderPathOptions& options,
                                                           const WorkContext& context) {
     Summarizer summarizer(analysis, table, options);
-    if (!summarizer.findParents(context))
+    if (!summarizer.summarizeAll(context))
         return stopped(analysis);
-    const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
-    std::vector<std::uint32_t> paths(nodeCount);
-    for (std::uint32_t n = 0; n < nodeCount; ++n) {
-        if ((n & kStopCheckMask) == 0 && context.stopRequested())
-            return stopped(analysis);
-        paths[n] = summarizer.pathOf(n);
-    }
-    return paths;
+    return summarizer.takePaths();
 }
 
 Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
@@ -262,7 +351,7 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
                                                  const HolderPathOptions& options,
                                                  const WorkContext& context) {
     Summarizer summarizer(analysis, table, options);
-    if (!summarizer.findParents(context))
+    if (!summarizer.summarizeAll(context))
         return stopped(analysis);
     std::vector<std::uint32_t> sorted(nodes.begin(), nodes.end());
     std::sort(sorted.begin(), sorted.end());
@@ -319,32 +408,34 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
 
 Expected<HolderCensus> holderCensus(const Analysis& analysis, HolderPathTable& table,
                                     const HolderPathOptions& options, const WorkContext& context) {
-    Summarizer summarizer(analysis, table, options);
-    if (!summarizer.findParents(context))
-        return stopped(analysis);
     const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
     HolderCensus census;
-    census.groupOfNode.assign(nodeCount, kNoIndex);
-    std::unordered_map<std::uint64_t, std::uint32_t> groupByKey;
-    for (std::uint32_t n = 0; n < nodeCount; ++n) {
-        if ((n & kStopCheckMask) == 0 && context.stopRequested())
+    {
+        Summarizer summarizer(analysis, table, options);
+        if (!summarizer.summarizeAll(context))
             return stopped(analysis);
-        const std::uint32_t path = summarizer.pathOf(n);
-        if (path == kNoIndex)
-            continue;
-        const std::uint32_t classIndex = analysis.classOf[n];
-        const auto [it, inserted] = groupByKey.try_emplace(std::uint64_t(classIndex) << 32 | path,
-                                                           std::uint32_t(census.groups.size()));
-        if (inserted) {
-            HolderGroup group;
-            group.path = path;
-            group.classIndex = classIndex;
-            census.groups.push_back(std::move(group));
+        // Each node's path, then in its place its group: one array per node at a time.
+        std::vector<std::uint32_t> paths = summarizer.takePaths();
+        std::unordered_map<std::uint64_t, std::uint32_t> groupByKey;
+        for (std::uint32_t n = 0; n < nodeCount; ++n) {
+            const std::uint32_t path = paths[n];
+            if (path == kNoIndex)
+                continue;
+            const std::uint32_t classIndex = analysis.classOf[n];
+            const auto [it, inserted] = groupByKey.try_emplace(std::uint64_t(classIndex) << 32 | path,
+                                                               std::uint32_t(census.groups.size()));
+            if (inserted) {
+                HolderGroup group;
+                group.path = path;
+                group.classIndex = classIndex;
+                census.groups.push_back(std::move(group));
+            }
+            HolderGroup& group = census.groups[it->second];
+            paths[n] = it->second;
+            ++group.count;
+            group.selfSize += analysis.selfSize[n];
         }
-        HolderGroup& group = census.groups[it->second];
-        census.groupOfNode[n] = it->second;
-        ++group.count;
-        group.selfSize += analysis.selfSize[n];
+        census.groupOfNode = std::move(paths);
     }
     for (std::uint32_t n = 0; n < nodeCount; ++n) {
         const std::uint32_t g = census.groupOfNode[n];

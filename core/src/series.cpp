@@ -2,6 +2,7 @@
 // A series of snapshots: one file loaded at a time, its per-class numbers kept, the graph dropped.
 #include "heapscope/series.h"
 
+#include "heapscope/pod_array.h"
 #include "heapscope/string_table.h"
 
 #include <algorithm>
@@ -68,6 +69,54 @@ struct ClassNumbers {
     std::uint64_t retainedSize = 0;
 };
 
+// Frees a vector's memory (`v = {}` would only empty it).
+template <typename T> void release(std::vector<T>& v) {
+    std::vector<T>().swap(v);
+}
+
+// The ids of a snapshot: a bit per id for the dense ones (V8 numbers JS objects 1, 3, 5, ...: about
+// twice the node count), a sorted list for the few far above them (embedder objects' ids).
+class IdSet {
+public:
+    void assign(const Snapshot& s) {
+        // Bits up to 32 per node cost at most what a sorted list would; below that, up to the
+        // largest id.
+        const std::uint64_t denseLimit = std::uint64_t(s.nodeCount) * 32 + 64;
+        std::uint64_t largestDense = 0;
+        for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+            if (s.nodeId[n] < denseLimit)
+                largestDense = std::max<std::uint64_t>(largestDense, s.nodeId[n]);
+        m_bits.assign(std::size_t(largestDense / 64 + 1), 0);
+        m_sparse.clear();
+        for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+            const std::uint32_t id = s.nodeId[n];
+            if (id <= largestDense)
+                m_bits[id / 64] |= std::uint64_t(1) << (id % 64);
+            else
+                m_sparse.push_back(id);
+        }
+        std::sort(m_sparse.begin(), m_sparse.end());
+        m_sparse.shrink_to_fit();
+        m_kept = true;
+    }
+    void clear() {
+        release(m_bits);
+        release(m_sparse);
+        m_kept = false;
+    }
+    bool kept() const { return m_kept; }
+    bool contains(std::uint32_t id) const {
+        if (id / 64 < m_bits.size())
+            return m_bits[id / 64] >> (id % 64) & 1;
+        return std::binary_search(m_sparse.begin(), m_sparse.end(), id);
+    }
+
+private:
+    std::vector<std::uint64_t> m_bits;
+    std::vector<std::uint32_t> m_sparse;
+    bool m_kept = false;
+};
+
 // One holder group of one snapshot: a trend row (class) and a path.
 struct GroupNumbers {
     std::uint32_t row = 0;
@@ -82,9 +131,11 @@ struct Kept {
     SeriesSnapshot info;
     std::vector<ClassNumbers> classes;
     std::vector<GroupNumbers> groups;
-    std::vector<std::uint32_t> sortedIds; // every node's id, for "was it alive then?"
-    // Only for the snapshot with the newest objects so far (the last, in one process): its grouped
-    // objects by id, with their index into `groups`.
+    // Every node's id, for "was it alive then?": kept only for the oldest snapshot so far and the two
+    // newest (the first, the one before the last and the last, in one process).
+    IdSet ids;
+    // Only for the snapshot with the newest objects so far (the last, in one process): every node's
+    // id and its index into `groups` (kNoIndex for nodes not grouped).
     std::vector<std::uint32_t> memberIds;
     std::vector<std::uint32_t> memberGroups;
     ObjectIdSample sample;
@@ -136,22 +187,23 @@ void keepHolderGroups(Kept& k, const Analysis& a, const HolderCensus& census,
             {rowOf(a.classes[g.classIndex], rowByKey, rows), g.path, g.count, g.selfSize, g.retainedSize});
 }
 
-void keepMembers(Kept& k, const Snapshot& s, const std::vector<std::uint32_t>& groupOfNode) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> members;
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
-        if (groupOfNode[n] != kNoIndex)
-            members.emplace_back(s.nodeId[n], groupOfNode[n]);
-    std::sort(members.begin(), members.end());
-    k.memberIds.resize(members.size());
-    k.memberGroups.resize(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        k.memberIds[i] = members[i].first;
-        k.memberGroups[i] = members[i].second;
-    }
+// The groups of every node (taken over, not copied) and their ids.
+void keepMembers(Kept& k, const Snapshot& s, std::vector<std::uint32_t>&& groupOfNode) {
+    k.memberGroups = std::move(groupOfNode);
+    k.memberIds.assign(s.nodeId.data(), s.nodeId.data() + s.nodeCount);
 }
 
-bool containsId(const std::vector<std::uint32_t>& sortedIds, std::uint32_t id) {
-    return std::binary_search(sortedIds.begin(), sortedIds.end(), id);
+// Keeps the id sets a survivor check can need at the end: the oldest snapshot's and the two newest'.
+void keepIdSets(std::vector<Kept>& kept) {
+    std::vector<std::size_t> byAge;
+    for (std::size_t i = 0; i < kept.size(); ++i)
+        if (kept[i].ids.kept())
+            byAge.push_back(i);
+    std::sort(byAge.begin(), byAge.end(), [&](std::size_t x, std::size_t y) {
+        return takenBefore(kept[x].info.facts, kept[y].info.facts);
+    });
+    for (std::size_t rank = 1; rank + 2 < byAge.size(); ++rank)
+        kept[byAge[rank]].ids.clear();
 }
 
 std::string countText(std::uint64_t value) {
@@ -208,10 +260,13 @@ std::vector<LeakGroup> findLeaks(const Series& series, const std::vector<Kept>& 
     // The objects of the last snapshot: which were allocated after the first and alive before the last.
     constexpr std::size_t kSampleIds = 20;
     const Kept& last = kept[order[n - 1]];
-    if (order[n - 1] == newestKept) {
+    if (order[n - 1] == newestKept &&
+        (!series.idsMatch || (kept[order[0]].ids.kept() && kept[order[n - 2]].ids.kept()))) {
         const Kept& first = kept[order[0]];
         const Kept& beforeLast = kept[order[n - 2]];
         for (std::size_t i = 0; i < last.memberIds.size(); ++i) {
+            if (last.memberGroups[i] == kNoIndex)
+                continue; // not grouped
             const GroupNumbers& g = last.groups[last.memberGroups[i]];
             Track& track = trackOf(g.row, g.path);
             const std::uint32_t id = last.memberIds[i];
@@ -220,7 +275,7 @@ std::vector<LeakGroup> findLeaks(const Series& series, const std::vector<Kept>& 
                     track.sampleIds.push_back(id);
                 continue;
             }
-            if (containsId(first.sortedIds, id) || (n > 2 && !containsId(beforeLast.sortedIds, id)))
+            if (first.ids.contains(id) || (n > 2 && !beforeLast.ids.contains(id)))
                 continue;
             ++track.survivors;
             if (track.sampleIds.size() < kSampleIds)
@@ -415,6 +470,7 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
     std::size_t newestKept = 0; // the kept file with the newest objects, the only one with members
 
     for (std::size_t i = 0; i < fileCount; ++i) {
+        detail::releaseFreedMemory(); // what the last file's graph and analysis freed, before the next
         const std::string& path = paths[i];
         if (context.stopRequested())
             return cancelledError(path, "", "the series was cancelled");
@@ -497,6 +553,13 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
                 {rowIndex, std::uint32_t(name - row.names.begin()), c.count, c.selfSize, c.retainedSize});
         }
 
+        // Only the snapshot with the newest objects keeps its objects' groups: the one kept so far
+        // lets go of them first.
+        const bool newest = kept.empty() || takenBefore(kept[newestKept].info.facts, k.info.facts);
+        if (newest && !kept.empty()) {
+            release(kept[newestKept].memberIds);
+            release(kept[newestKept].memberGroups);
+        }
         auto census = holderCensus(a, pathTable, options.leaks.paths, fileContext);
         if (!census) {
             if (census.error().cancelled)
@@ -506,14 +569,8 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             continue;
         }
         keepHolderGroups(k, a, *census, rowByKey, rows);
-        const bool newest = kept.empty() || takenBefore(kept[newestKept].info.facts, k.info.facts);
-        if (newest) {
-            if (!kept.empty()) {
-                kept[newestKept].memberIds = {};
-                kept[newestKept].memberGroups = {};
-            }
-            keepMembers(k, s, census->groupOfNode);
-        }
+        if (newest)
+            keepMembers(k, s, std::move(census->groupOfNode));
 
         std::vector<SeriesInterval> checks;
         checks.reserve(kept.size());
@@ -521,11 +578,11 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             checks.push_back(matchIds(earlier.sample, s));
         pairChecks.push_back(std::move(checks));
         k.sample = sampleObjectIds(s);
-        k.sortedIds.assign(s.nodeId.data(), s.nodeId.data() + s.nodeCount);
-        std::sort(k.sortedIds.begin(), k.sortedIds.end());
+        k.ids.assign(s);
         if (newest)
             newestKept = kept.size();
         kept.push_back(std::move(k));
+        keepIdSets(kept);
         // `snapshot` and `analysis` go out of scope here: only the numbers above stay.
     }
     context.report(Stage::Series, std::uint64_t(fileCount) * 1000, std::uint64_t(fileCount) * 1000);

@@ -14,6 +14,12 @@
 //                                    Node's own names (Heap.<date>.<time>.<pid>.<thread>.<seq>)
 //   node series.cjs DIR --steps N    N steps, then one snapshot (a series of separate processes is
 //                                    made by running it with N = 1, 2, 3)
+//   --scale K                        K times as many objects of every kind
+//   --count N                        N snapshots (steps) in one process instead of 4
+//   --ballast K                      K thousand more objects made at the start and kept: a heap that
+//                                    is big before it leaks (the benchmark's series: --count 5
+//                                    --scale 40 --ballast 400 writes five snapshots of 117 to
+//                                    178 MB; give Node --max-old-space-size=8192)
 'use strict';
 const path = require('path');
 const v8 = require('v8');
@@ -21,8 +27,14 @@ const v8 = require('v8');
 const dir = process.argv[2];
 const stepsIndex = process.argv.indexOf('--steps');
 const singleAfter = stepsIndex > 0 ? Number(process.argv[stepsIndex + 1]) : 0;
-if (!dir || (stepsIndex > 0 && !(singleAfter >= 1))) {
-  console.error('usage: node series.cjs DIR [--steps N]');
+const scaleIndex = process.argv.indexOf('--scale');
+const scale = scaleIndex > 0 ? Number(process.argv[scaleIndex + 1]) : 1;
+const countIndex = process.argv.indexOf('--count');
+const snapshotCount = countIndex > 0 ? Number(process.argv[countIndex + 1]) : 4;
+const ballastIndex = process.argv.indexOf('--ballast');
+const ballastCount = ballastIndex > 0 ? Number(process.argv[ballastIndex + 1]) * 1000 : 0;
+if (!dir || (stepsIndex > 0 && !(singleAfter >= 1)) || !(scale >= 1)) {
+  console.error('usage: node series.cjs DIR [--steps N] [--scale K]');
   process.exit(2);
 }
 process.chdir(dir);
@@ -76,9 +88,17 @@ class LruCache {
   }
 }
 
+class Ballast {
+  constructor(i) {
+    this.i = i;
+    this.name = 'ballast-' + i;
+  }
+}
+const ballast = Array.from({length: ballastCount}, (_, i) => new Ballast(i));
+
 const sessions = new Map();
 for (let s = 0; s < 10; ++s) sessions.set('s' + s, new Session(s));
-const cache = new LruCache(600);
+const cache = new LruCache(600 * scale);
 const queue = [];
 let batch = null;
 
@@ -87,7 +107,7 @@ function startSampler() {
   const samples = [];
   let next = 0;
   const timer = setInterval(function sampleTick() {
-    for (let i = 0; i < 500; ++i) samples.push(new Sample(next++));
+    for (let i = 0; i < 500 * scale; ++i) samples.push(new Sample(next++));
   }, 1e9);
   return timer;
 }
@@ -95,16 +115,16 @@ const sampler = startSampler();
 
 let requestCounter = 0;
 let cacheCounter = 0;
-const queueLengths = [300, 900, 400, 700];
+const queueLengths = [300, 900, 400, 700].map((n) => n * scale);
 
 function step(n) {
-  for (let i = 0; i < 1000; ++i) {
+  for (let i = 0; i < 1000 * scale; ++i) {
     const session = sessions.get('s' + (i % 10));
     session.records.push(new RequestRecord(requestCounter++, session));
   }
   sampler._onTimeout();
-  for (let i = 0; i < 400; ++i) cache.set('k' + cacheCounter, new CacheEntry(cacheCounter++));
-  batch = n === 2 ? Array.from({length: 800}, (_, i) => new BatchItem(i)) : null;
+  for (let i = 0; i < 400 * scale; ++i) cache.set('k' + cacheCounter, new CacheEntry(cacheCounter++));
+  batch = n === 2 ? Array.from({length: 800 * scale}, (_, i) => new BatchItem(i)) : null;
   const want = queueLengths[(n - 1) % queueLengths.length];
   while (queue.length > want) queue.shift();
   while (queue.length < want) queue.push(new QueueJob(queue.length));
@@ -114,10 +134,11 @@ if (singleAfter) {
   for (let n = 1; n <= singleAfter; ++n) step(n);
   console.log(path.resolve(v8.writeHeapSnapshot()));
 } else {
-  for (let n = 1; n <= 4; ++n) {
+  for (let n = 1; n <= snapshotCount; ++n) {
     step(n);
     console.log(path.resolve(v8.writeHeapSnapshot()));
   }
 }
 clearInterval(sampler);
 if (batch) batch.length = 0;
+ballast.length = 0;
