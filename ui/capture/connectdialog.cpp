@@ -231,9 +231,9 @@ void ConnectDialog::request(Action action) {
     const InspectorTarget* target = selectedTarget();
     if (!target || m_session->isBusy())
         return;
-    const bool writesFile = action == Action::Snapshot ||
-                            (action == Action::ToggleTimeline && !m_session->isTracking()) ||
-                            (action == Action::ToggleSampling && !m_session->isSampling());
+    // (allocation sampling neither stops the target nor needs much memory: no warning for it)
+    const bool writesFile =
+        action == Action::Snapshot || (action == Action::ToggleTimeline && !m_session->isTracking());
     if (writesFile && !confirmFirstCapture(this))
         return;
     // One session per target, kept open: V8 keeps object ids only while it stays connected, and the
