@@ -367,10 +367,13 @@ TEST(FixtureSpecifics, ChromiumScopeSectionsAreTolerated) {
         "scope_context_vars", "scope_uses", "strings"};
     EXPECT_EQ(names, expected);
     for (const auto& sec : s.format.sections) {
-        const bool scope = sec.name.rfind("scope", 0) == 0;
-        EXPECT_EQ(sec.known, !scope) << sec.name;
+        EXPECT_TRUE(sec.known) << sec.name; // the scope sections are read for the closure analysis
         EXPECT_GT(sec.bytes, 0u) << sec.name;
     }
+    EXPECT_TRUE(s.scopeSections.present());
+    EXPECT_EQ(s.scopeSections.problem, "");
+    EXPECT_EQ(s.scopeSections.scopes.size() % s.scopeSections.scopeFields.size(), 0u);
+    EXPECT_FALSE(s.scopeSections.contextVars.empty());
     EXPECT_EQ(s.format.locationFields, (std::vector<std::string>{"object_index", "script_id",
                                                                  "script_object_index", "line", "column"}));
     EXPECT_EQ(s.format.headerTraceFunctionCount, 5u);
@@ -624,7 +627,8 @@ TEST(MiniSnapshot, UnknownSectionsHeaderAndMetaKeys) {
     for (const auto& sec : s.format.sections)
         known[sec.name] = sec.known;
     EXPECT_EQ(known.size(), 14u);
-    EXPECT_FALSE(known.at("scopes"));
+    EXPECT_TRUE(known.at("scopes")); // read for the closure analysis, which checks its fields
+    EXPECT_EQ(s.scopeSections.scopes, (std::vector<std::int64_t>{-2, 1, 0, -2, 3}));
     EXPECT_FALSE(known.at("weird"));
     EXPECT_FALSE(known.at("text"));
     EXPECT_TRUE(known.at("locations"));
