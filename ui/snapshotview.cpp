@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotview.h"
 
+#include "models/allocationmodel.h"
 #include "models/modelroles.h"
+#include "pages/allocationpage.h"
+#include "pages/allocationstackpane.h"
 #include "pages/closurespage.h"
 #include "pages/comparisonpage.h"
 #include "pages/containmentpage.h"
@@ -10,6 +13,8 @@
 #include "pages/statisticspage.h"
 #include "pages/summarypage.h"
 #include "snapshotdocument.h"
+
+#include <heapscope/allocation.h>
 
 #include <QApplication>
 #include <QSplitter>
@@ -40,6 +45,17 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
         m_placeholders[m_tabs->count()] = holder;
         m_tabs->addTab(holder, title);
     }
+    if (heapscope::hasAllocationTraces(*document->analysis()->snapshot)) {
+        // DevTools' Allocation perspective, for files recorded with allocation stacks.
+        m_allocationSource = new AllocationProfileSource(document->analysis(), this);
+        auto* holder = new QWidget(m_tabs);
+        auto* l = new QVBoxLayout(holder);
+        l->setContentsMargins(0, 0, 0, 0);
+        m_placeholders[m_tabs->count()] = holder;
+        m_tabs->addTab(holder, tr("Allocation"));
+        m_tabs->setTabToolTip(AllocationPerspective,
+                              tr("Which functions allocated the objects, and who called them"));
+    }
     // Closure variables no live closure can read: computed in the background from now on.
     m_closures = new ClosuresPage(document->analysis(), navigator, m_tabs);
     m_closuresTab = m_tabs->addTab(m_closures, tr("Closures"));
@@ -53,9 +69,21 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
 
     m_retainers = new RetainersPane(navigator, this);
     m_retainers->setSession(session);
+    m_bottom = m_retainers;
+    if (m_allocationSource) {
+        auto* bottomTabs = new QTabWidget(this);
+        bottomTabs->setObjectName(u"bottomTabs"_s);
+        bottomTabs->setDocumentMode(true);
+        m_allocationStack = new AllocationStackPane(m_allocationSource, bottomTabs);
+        bottomTabs->addTab(m_retainers, tr("Retainers"));
+        bottomTabs->addTab(m_allocationStack, tr("Allocation stack"));
+        connect(m_retainers, &RetainersPane::objectChanged, m_allocationStack,
+                &AllocationStackPane::setObject);
+        m_bottom = bottomTabs;
+    }
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->addWidget(m_tabs);
-    m_splitter->addWidget(m_retainers);
+    m_splitter->addWidget(m_bottom);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
@@ -70,7 +98,7 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         ensurePage(tab);
         // Statistics has no objects; the pane would only take room.
-        m_retainers->setVisible(tab != StatisticsPerspective);
+        m_bottom->setVisible(tab != StatisticsPerspective);
         // The pane follows the perspective: the object selected there, or none (never the object
         // of the tab left behind).
         QList<QTreeView*> tables;
@@ -82,6 +110,8 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
             tables = {m_containment->view()};
         else if (tab == DominatorsPerspective && m_dominators)
             tables = {m_dominators->view(), m_dominators->topView()};
+        else if (tab == AllocationPerspective && m_allocation)
+            tables = {m_allocation->objectsView()};
         ObjectRef object;
         for (QTreeView* table : std::as_const(tables))
             if (!object.isValid() && table->currentIndex().isValid())
@@ -103,7 +133,7 @@ bool SnapshotView::isClosuresShown() const {
 }
 
 void SnapshotView::ensurePage(int tab) {
-    if (tab < ContainmentPerspective || tab > StatisticsPerspective)
+    if (tab < ContainmentPerspective || tab > AllocationPerspective)
         return;
     QWidget* holder = m_placeholders[tab];
     if (!holder || !holder->layout()->isEmpty())
@@ -124,6 +154,11 @@ void SnapshotView::ensurePage(int tab) {
         m_statistics = new StatisticsPage(m_document->analysis(), holder);
         page = m_statistics;
         break;
+    case AllocationPerspective:
+        m_allocation = new AllocationPage(m_allocationSource, m_navigator, holder);
+        connect(m_allocation, &AllocationPage::objectSelected, m_retainers, &RetainersPane::setObject);
+        page = m_allocation;
+        break;
     }
     holder->layout()->addWidget(page);
 }
@@ -136,6 +171,13 @@ ContainmentPage* SnapshotView::containmentPage() const {
 DominatorsPage* SnapshotView::dominatorsPage() const {
     const_cast<SnapshotView*>(this)->ensurePage(DominatorsPerspective);
     return m_dominators;
+}
+
+AllocationPage* SnapshotView::allocationPage() const {
+    if (!m_allocationSource)
+        return nullptr;
+    const_cast<SnapshotView*>(this)->ensurePage(AllocationPerspective);
+    return m_allocation;
 }
 
 StatisticsPage* SnapshotView::statisticsPage() const {
@@ -181,6 +223,8 @@ QTreeView* SnapshotView::currentTable() const {
         return dominatorsPage()->view();
     case StatisticsPerspective:
         return statisticsPage()->findChild<QTreeView*>();
+    case AllocationPerspective:
+        return allocationPage() ? allocationPage()->view() : nullptr;
     }
     return nullptr;
 }
@@ -188,7 +232,8 @@ QTreeView* SnapshotView::currentTable() const {
 QString SnapshotView::perspectiveKey() const {
     if (isClosuresShown())
         return u"closures"_s;
-    static const char* const keys[] = {"summary", "comparison", "containment", "dominators", "statistics"};
+    static const char* const keys[] = {"summary",    "comparison", "containment",
+                                       "dominators", "statistics", "allocation"};
     const int p = perspective();
     return QString::fromLatin1(p >= 0 && p < int(std::size(keys)) ? keys[p] : "table");
 }

@@ -6,6 +6,9 @@
 
 #include <QWidget>
 
+class AllocationPage;
+class AllocationProfileSource;
+class AllocationStackPane;
 class ClosuresPage;
 class ComparisonPage;
 class ContainmentPage;
@@ -29,7 +32,8 @@ public:
         ComparisonPerspective,
         ContainmentPerspective,
         DominatorsPerspective,
-        StatisticsPerspective
+        StatisticsPerspective,
+        AllocationPerspective ///< only for snapshots with allocation traces
     };
 
     SnapshotView(SnapshotSession* session, SnapshotDocument* document, Navigator* navigator,
@@ -49,6 +53,9 @@ public:
     ClosuresPage* closuresPage() const { return m_closures; }
     void showClosures();
     bool isClosuresShown() const;
+    /// Null for a snapshot without allocation traces.
+    AllocationPage* allocationPage() const;
+    AllocationStackPane* allocationStackPane() const { return m_allocationStack; }
 
     bool revealInSummary(std::uint32_t node);
     bool showInDominators(std::uint32_t node);
@@ -76,5 +83,9 @@ private:
     RetainersPane* m_retainers;
     ClosuresPage* m_closures = nullptr;
     int m_closuresTab = -1; ///< not a Perspective value: the tab after every perspective
-    QWidget* m_placeholders[5] = {};
+    QWidget* m_bottom;      ///< the Retainers pane, or tabs with it and the Allocation stack
+    AllocationProfileSource* m_allocationSource = nullptr;
+    mutable AllocationPage* m_allocation = nullptr;
+    AllocationStackPane* m_allocationStack = nullptr;
+    QWidget* m_placeholders[6] = {};
 };

@@ -97,6 +97,7 @@ void RetainersPane::setObject(const ObjectRef& object) {
     m_view->setVisible(object.isValid());
     m_empty->setVisible(!object.isValid());
     expandFirstChain();
+    Q_EMIT objectChanged(object);
 }
 
 ObjectRef RetainersPane::object() const {

@@ -44,6 +44,8 @@ public:
 Q_SIGNALS:
     /// Distances after an ignore change are ready and shown.
     void ignoredChanged();
+    /// setObject() changed the object (panes beside this one follow it).
+    void objectChanged(const ObjectRef& object);
 
 private:
     void applyIgnored(std::set<std::uint32_t> nodes);

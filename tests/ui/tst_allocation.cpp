@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// The Allocation perspective: its model under QAbstractItemModelTester (Fatal) against the core's
+// profile, the live objects of a row, the Allocation stack pane, and the tab in the window.
+#include "testutil.h"
+
+#include "mainwindow.h"
+#include "models/allocationmodel.h"
+#include "models/modelroles.h"
+#include "pages/allocationpage.h"
+#include "pages/allocationstackpane.h"
+#include "pages/retainerspane.h"
+#include "snapshotview.h"
+
+#ifndef Q_MOC_RUN
+#include <heapscope/allocation.h>
+#endif
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
+
+#include <functional>
+#include <set>
+
+using Tester = QAbstractItemModelTester;
+
+namespace {
+
+heapscope::AllocationProfilePtr profileOf(const heapscope::AnalysisPtr& analysis) {
+    auto p = heapscope::buildAllocationProfile(*analysis);
+    return p ? *p : nullptr;
+}
+
+quint64 cell(const QModelIndex& i, int column) {
+    return i.siblingAtColumn(column).data(ModelRoles::SortRole).toULongLong();
+}
+
+} // namespace
+
+class TestAllocation : public QObject {
+    Q_OBJECT
+    std::unique_ptr<MainWindow> m_window;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("HeapscopeTests"));
+    }
+    void cleanup() { m_window.reset(); }
+
+    // Every row of the tree against the profile: the tops in DevTools' order (size descending), and
+    // under each row exactly the callers of its bottom-up node, with their numbers.
+    void modelMatchesProfile() {
+        const auto analysis = TestUtil::analysisOf("alloc-timeline-node20.heaptimeline.gz");
+        QVERIFY(analysis);
+        const auto profile = profileOf(analysis);
+        QVERIFY(profile);
+        AllocationModel model;
+        new Tester(&model, Tester::FailureReportingMode::Fatal, &model);
+        model.setProfile(profile);
+        QCOMPARE(model.rowCount(), int(profile->tops.size()));
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const QModelIndex i = model.index(r, 0);
+            const auto& top = profile->tops[std::size_t(r)];
+            QCOMPARE(model.nodeAt(i), top.node);
+            QCOMPARE(cell(i, AllocationModel::SizeColumn), top.size);
+            QCOMPARE(cell(i, AllocationModel::CountColumn), top.count);
+            QCOMPARE(cell(i, AllocationModel::LiveCountColumn), top.liveCount);
+            QCOMPARE(cell(i, AllocationModel::LiveSizeColumn), top.liveSize);
+            QCOMPARE(i.data().toString().isEmpty(), false);
+        }
+        // The whole tree, depth first: children are the node's callers, parent() leads back.
+        std::size_t rows = 0;
+        std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+            const std::uint32_t n = model.nodeAt(parent);
+            const int count = model.rowCount(parent);
+            QCOMPARE(std::uint32_t(count), profile->buFirstCaller[n + 1] - profile->buFirstCaller[n]);
+            QCOMPARE(model.hasChildren(parent), count > 0);
+            std::set<std::uint32_t> expected(profile->buCallers.begin() + profile->buFirstCaller[n],
+                                             profile->buCallers.begin() + profile->buFirstCaller[n + 1]);
+            quint64 previous = UINT64_MAX;
+            for (int r = 0; r < count; ++r) {
+                const QModelIndex child = model.index(r, 0, parent);
+                QCOMPARE(child.parent(), parent);
+                const std::uint32_t c = model.nodeAt(child);
+                QVERIFY(expected.erase(c) == 1);
+                QCOMPARE(cell(child, AllocationModel::CountColumn), profile->buCount[c]);
+                QCOMPARE(cell(child, AllocationModel::LiveSizeColumn), profile->buLiveSize[c]);
+                QVERIFY(cell(child, AllocationModel::SizeColumn) <= previous);
+                previous = cell(child, AllocationModel::SizeColumn);
+                ++rows;
+                walk(child);
+            }
+        };
+        for (int r = 0; r < model.rowCount(); ++r)
+            walk(model.index(r, 0));
+        QCOMPARE(rows + profile->tops.size(), profile->buFunction.size());
+
+        // DevTools' callers of the biggest top: the chain of single callers, then the branching ones.
+        const auto callers = profile->callers(profile->tops[0].node);
+        QModelIndex at = model.index(0, 0);
+        for (const auto& nested : callers.nestedCallers) {
+            QCOMPARE(model.rowCount(at), 1);
+            at = model.index(0, 0, at);
+            QCOMPARE(model.nodeAt(at), nested.node);
+        }
+        QCOMPARE(model.rowCount(at), int(callers.branchingCallers.size()));
+    }
+
+    // Sorting keeps expanded rows (persistent indexes) on their nodes.
+    void sortingKeepsRows() {
+        const auto analysis = TestUtil::analysisOf("alloc-timeline-node20.heaptimeline.gz");
+        const auto profile = profileOf(analysis);
+        QVERIFY(profile);
+        AllocationModel model;
+        new Tester(&model, Tester::FailureReportingMode::Fatal, &model);
+        model.setProfile(profile);
+        QModelIndex deep = model.index(0, 0);
+        while (model.rowCount(deep) > 0)
+            deep = model.index(model.rowCount(deep) - 1, 0, deep);
+        const std::uint32_t node = model.nodeAt(deep);
+        const QPersistentModelIndex kept(deep);
+        for (int column = 0; column < AllocationModel::ColumnCount; ++column)
+            for (auto order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                model.sort(column, order);
+                QCOMPARE(model.nodeAt(kept), node);
+                if (column < AllocationModel::LiveCountColumn)
+                    continue;
+                for (int r = 1; r < model.rowCount(); ++r) {
+                    const quint64 a = cell(model.index(r - 1, 0), column),
+                                  b = cell(model.index(r, 0), column);
+                    QVERIFY(order == Qt::AscendingOrder ? a <= b : a >= b);
+                }
+            }
+    }
+
+    // The live objects of a top: those whose trace node id is one of the top's trace ids.
+    void allocatedObjects() {
+        const auto analysis = TestUtil::analysisOf("alloc-timeline-node20.heaptimeline.gz");
+        const auto profile = profileOf(analysis);
+        QVERIFY(profile);
+        std::size_t checked = 0;
+        for (const auto& top : profile->tops) {
+            const auto nodes = profile->objectsOf(top.node);
+            QCOMPARE(nodes.size(), std::size_t(top.liveCount));
+            const auto ids = profile->traceIds(top.node);
+            const std::set<std::uint32_t> idSet(ids.begin(), ids.end());
+            std::size_t expected = 0;
+            for (std::uint32_t n = 0; n < analysis->snapshot->nodeCount; ++n)
+                expected += idSet.count(analysis->snapshot->traceNodeId(n));
+            QCOMPARE(nodes.size(), expected);
+            checked += nodes.size();
+        }
+        QVERIFY(checked > 0);
+        AllocatedObjectsModel objects;
+        // As for every heap model: the tests fetch themselves (the tester's own fetchMore() would
+        // insert rows inside its reset handler, and walk every object's references).
+        auto* tester = new Tester(&objects, Tester::FailureReportingMode::Fatal, &objects);
+        tester->setUseFetchMore(false);
+        const auto nodes = profile->objectsOf(profile->tops[2].node);
+        objects.setObjects(analysis, nodes);
+        QCOMPARE(objects.rowCount(),
+                 int(std::min<std::size_t>(nodes.size(), 1000)) + (nodes.size() > 1000 ? 1 : 0));
+        if (!nodes.empty())
+            QVERIFY(objects.objectAt(objects.index(0, 0)).isValid());
+    }
+
+    // In the window: the Allocation tab, its rows, the objects of a row, and the stack of an object
+    // in the tab beside Retainers.
+    void perspectiveAndStackPane() {
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1200, 800);
+        m_window->show();
+        m_window->openFiles({TestUtil::dataPath("alloc-timeline-node20.heaptimeline.gz")});
+        QVERIFY(QTest::qWaitFor([this] { return m_window->currentView() != nullptr; }, 60000));
+        SnapshotView* view = m_window->currentView();
+        view->showPerspective(SnapshotView::AllocationPerspective);
+        QCOMPARE(view->perspective(), SnapshotView::AllocationPerspective);
+        AllocationPage* page = view->allocationPage();
+        QVERIFY(page);
+        QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0, 30000);
+        const auto profile = page->model()->profile();
+        // Select the top with the most live objects.
+        int best = 0;
+        for (int r = 0; r < page->model()->rowCount(); ++r)
+            if (cell(page->model()->index(r, 0), AllocationModel::LiveCountColumn) >
+                cell(page->model()->index(best, 0), AllocationModel::LiveCountColumn))
+                best = r;
+        const QModelIndex row = page->model()->index(best, 0);
+        page->view()->setCurrentIndex(row);
+        const quint64 live = cell(row, AllocationModel::LiveCountColumn);
+        QVERIFY(live > 0);
+        QCOMPARE(quint64(page->objectsModel()->objectCount()), live);
+        const QModelIndex first = page->objectsModel()->index(0, 0);
+        page->objectsView()->setCurrentIndex(first);
+        const ObjectRef object = page->objectsModel()->objectAt(first);
+        QVERIFY(object.isValid());
+        QCOMPARE(view->retainersPane()->object(), object);
+        AllocationStackPane* stack = view->allocationStackPane();
+        QVERIFY(stack);
+        QCOMPARE(stack->object(), object);
+        const auto frames = profile->allocationStack(object.node);
+        QVERIFY(frames && !frames->empty());
+        QCOMPARE(stack->view()->topLevelItemCount(), int(frames->size()));
+        // The first frame is the function of the selected row.
+        QCOMPARE(stack->view()->topLevelItem(0)->text(0), row.data().toString());
+    }
+
+    // A snapshot without traces has no Allocation tab and no stack pane.
+    void noTracesNoPerspective() {
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        m_window->openFiles({TestUtil::dataPath("tiny-node20.heapsnapshot.gz")});
+        QVERIFY(QTest::qWaitFor([this] { return m_window->currentView() != nullptr; }, 60000));
+        SnapshotView* view = m_window->currentView();
+        QVERIFY(view->allocationPage() == nullptr);
+        QVERIFY(view->allocationStackPane() == nullptr);
+        QVERIFY(!view->findChild<QTabWidget*>(QStringLiteral("bottomTabs")));
+    }
+};
+
+QTEST_MAIN(TestAllocation)
+#include "tst_allocation.moc"
