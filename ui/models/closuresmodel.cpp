@@ -164,7 +164,9 @@ QVariant ClosuresModel::data(const QModelIndex& index, int role) const {
                 QString text = m_locations[qsizetype(scopeIndex)];
                 if (scope.scopeName && !scope.scopeName->empty())
                     text += u"  "_s + TextUtil::toQString(*scope.scopeName) + u"()"_s;
-                return tr("%1  (%n context(s))", nullptr, int(scope.contexts.size())).arg(text);
+                return scope.contexts.size() == 1
+                           ? tr("%1  (1 context)").arg(text)
+                           : tr("%1  (%2 contexts)").arg(text, TextUtil::grouped(scope.contexts.size()));
             }
             if (k == Kind::Context)
                 return tr("Context %1").arg(TextUtil::idText(a, context->contextNode));

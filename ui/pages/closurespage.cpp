@@ -156,10 +156,11 @@ void ClosuresPage::showResult() {
     if (!r->scriptsWithoutScopes.empty()) {
         QStringList lines;
         for (const auto& s : r->scriptsWithoutScopes)
-            lines << tr("%1 @%2 (%n live context(s))", nullptr, int(s.contextCount))
+            lines << (s.contextCount == 1 ? tr("%1 @%2 (%3 live context)") : tr("%1 @%2 (%3 live contexts)"))
                          .arg(s.scriptName.empty() ? tr("(script without a name)")
                                                    : TextUtil::toQString(s.scriptName))
-                         .arg(s.scriptNodeId);
+                         .arg(s.scriptNodeId)
+                         .arg(s.contextCount);
         m_withoutScopes->setText(
             tr("Scripts with live contexts but no scope data in the file: %1").arg(lines.join(u"; "_s)));
         m_withoutScopes->show();
