@@ -6,16 +6,20 @@
 #include "mainwindow.h"
 #include "models/allocationmodel.h"
 #include "models/modelroles.h"
+#include "models/summarymodel.h"
 #include "pages/allocationpage.h"
 #include "pages/allocationstackpane.h"
 #include "pages/retainerspane.h"
+#include "pages/summarypage.h"
 #include "snapshotview.h"
+#include "widgets/timelinewidget.h"
 
 #ifndef Q_MOC_RUN
 #include <heapscope/allocation.h>
 #endif
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -208,6 +212,83 @@ private Q_SLOTS:
         QCOMPARE(stack->view()->topLevelItemCount(), int(frames->size()));
         // The first frame is the function of the selected row.
         QCOMPARE(stack->view()->topLevelItem(0)->text(0), row.data().toString());
+    }
+
+    // The timeline above the Summary: a selection becomes DevTools' object id range, and the Summary
+    // shows exactly the aggregates of that range; a drag selects, a double-click shows all again.
+    void timelineSelectsSummary() {
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1200, 800);
+        m_window->show();
+        m_window->openFiles({TestUtil::dataPath("alloc-timeline-node20.heaptimeline.gz")});
+        QVERIFY(QTest::qWaitFor([this] { return m_window->currentView() != nullptr; }, 60000));
+        SummaryPage* summary = m_window->currentView()->summaryPage();
+        TimelineWidget* timeline = summary->timeline();
+        QVERIFY(timeline);
+        QTRY_VERIFY_WITH_TIMEOUT(timeline->samples() != nullptr, 30000);
+        const auto& samples = *timeline->samples();
+        QVERIFY(samples.timestampsMs.size() > 30);
+        const double t0 = samples.timestampsMs.front();
+        // Samples 10 to 20: DevTools' lower and upper bounds on the window's times.
+        timeline->selectInterval(samples.timestampsMs[10] - t0 - 0.5, samples.timestampsMs[20] - t0 + 0.5);
+        const auto sel = timeline->selection();
+        QCOMPARE(sel.minIndex, std::size_t(10));
+        QCOMPARE(sel.maxIndex, std::size_t(21));
+        QCOMPARE(sel.minId, samples.lastAssignedIds[9]);
+        QCOMPARE(sel.maxId, samples.lastAssignedIds[21]);
+        QCOMPARE(summary->filterCombo()->currentIndex(), summary->filterCombo()->count() - 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!summary->isBusy(), 30000);
+        const auto analysis = m_window->currentView()->summaryPage()->model()->aggregates();
+        QVERIFY(analysis);
+        heapscope::NodeFilter filter;
+        filter.idRange = std::make_pair(sel.minId, sel.maxId);
+        const auto expected =
+            TestUtil::analysisOf("alloc-timeline-node20.heaptimeline.gz")->aggregate(filter);
+        QVERIFY(expected);
+        QCOMPARE(analysis->objectCount, expected->objectCount);
+        QCOMPARE(analysis->selfSize, expected->selfSize);
+        QVERIFY(expected->objectCount > 0);
+
+        // A window past the last sample has no upper bound.
+        timeline->selectInterval(samples.timestampsMs[30] - t0, samples.totalTimeMs());
+        QCOMPARE(timeline->selection().maxId, heapscope::kNoIdLimit);
+        QTRY_VERIFY_WITH_TIMEOUT(!summary->isBusy(), 30000);
+
+        // With the mouse: a drag selects, a double-click clears and shows all objects again.
+        const QRect r = timeline->rect();
+        const int y = r.height() / 2;
+        QTest::mousePress(timeline, Qt::LeftButton, {}, QPoint(r.width() / 5, y));
+        QTest::mouseMove(timeline, QPoint(r.width() / 2, y));
+        QTest::mouseRelease(timeline, Qt::LeftButton, {}, QPoint(r.width() / 2, y));
+        QVERIFY(timeline->hasSelection());
+        QVERIFY(timeline->selection().maxIndex > timeline->selection().minIndex);
+        QTRY_VERIFY_WITH_TIMEOUT(!summary->isBusy(), 30000);
+        QTest::mouseDClick(timeline, Qt::LeftButton, {}, QPoint(r.width() / 3, y));
+        QVERIFY(!timeline->hasSelection());
+        QCOMPARE(summary->filterCombo()->currentIndex(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!summary->isBusy(), 30000);
+        QCOMPARE(summary->model()->aggregates()->objectCount,
+                 TestUtil::analysisOf("alloc-timeline-node20.heaptimeline.gz")->allObjects.objectCount);
+    }
+
+    // Thousands of samples: the widget aggregates per pixel column and paints quickly.
+    void timelineWithManySamples() {
+        auto samples = std::make_shared<heapscope::TimelineSamples>();
+        for (std::uint32_t i = 0; i < 20000; ++i) {
+            samples->timestampsMs.push_back(i * 50.0);
+            samples->lastAssignedIds.push_back(1 + 2 * 100 * (i + 1));
+            samples->sizes.push_back((i * 7919) % 100000);
+            samples->liveCounts.push_back(i % 100);
+        }
+        TimelineWidget widget(nullptr);
+        widget.resize(1000, 110);
+        widget.setSamples(samples);
+        QImage image(widget.size(), QImage::Format_ARGB32);
+        widget.render(&image);
+        widget.selectInterval(1000, 500000);
+        QCOMPARE(widget.selection().minIndex, std::size_t(20));
+        QCOMPARE(widget.selection().maxIndex, std::size_t(10001));
+        widget.render(&image);
     }
 
     // A snapshot without traces has no Allocation tab and no stack pane.

@@ -7,6 +7,7 @@
 #include "realmssource.h"
 #include "snapshotsession.h"
 #include "textutil.h"
+#include "widgets/timelinewidget.h"
 #include "widgets/viewsetup.h"
 
 #include <heapscope/facts.h>
@@ -32,6 +33,9 @@ struct FilterChoice {
     int realm = -1;            // heapscope::RealmFilter::Kind, or -1
     quint32 nativeContext = 0; // its ordinal, for a native context's entry
 };
+
+// Marks the filter menu's entry of the timeline's selection.
+constexpr int kIntervalRole = Qt::UserRole + 1;
 
 } // namespace
 Q_DECLARE_METATYPE(FilterChoice)
@@ -95,6 +99,17 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    if (m_analysis->snapshot->facts().isTimeline) {
+        // DevTools' overview of a heap timeline: a selection shows the objects allocated in it.
+        m_timeline = new TimelineWidget(m_analysis, this);
+        layout->addWidget(m_timeline);
+        connect(m_timeline, &TimelineWidget::intervalSelected, this,
+                [this](quint32 minId, quint32 maxId, const QString& title) {
+                    showInterval(true, minId, maxId, title);
+                });
+        connect(m_timeline, &TimelineWidget::selectionCleared, this,
+                [this] { showInterval(false, 0, 0, {}); });
+    }
     layout->addLayout(bar);
     layout->addWidget(m_findNotice);
     layout->addWidget(m_view);
@@ -170,11 +185,56 @@ void SummaryPage::rebuildFilterMenu() {
                                        Qt::ToolTipRole);
         }
     }
+    if (m_intervalActive) {
+        FilterChoice c;
+        c.range = true;
+        c.minId = m_intervalMin;
+        c.maxId = m_intervalMax;
+        m_filterCombo->addItem(m_intervalTitle, QVariant::fromValue(c));
+        m_filterCombo->setItemData(m_filterCombo->count() - 1, true, kIntervalRole);
+    }
     const int idx = currentText.isEmpty() ? -1 : m_filterCombo->findText(currentText);
     m_filterCombo->setCurrentIndex(idx > 0 ? idx : 0);
     if (!m_busy)
         m_shownFilter = m_filterCombo->currentIndex();
     Q_UNUSED(current);
+}
+
+int SummaryPage::intervalEntry() const {
+    for (int i = m_filterCombo->count() - 1; i >= 0; --i)
+        if (m_filterCombo->itemData(i, kIntervalRole).toBool())
+            return i;
+    return -1;
+}
+
+void SummaryPage::showInterval(bool active, quint32 minId, quint32 maxId, const QString& title) {
+    const int old = intervalEntry();
+    const bool wasShown = old >= 0 && (m_shownFilter == old || m_filterCombo->currentIndex() == old);
+    if (old >= 0) {
+        if (m_shownFilter == old)
+            m_shownFilter = 0;
+        m_filterCombo->removeItem(old); // the last entry: no other entry moves
+    }
+    m_intervalActive = active;
+    m_intervalMin = minId;
+    m_intervalMax = maxId;
+    m_intervalTitle = title;
+    if (!active) {
+        if (wasShown) {
+            m_filterCombo->setCurrentIndex(0);
+            applyFilter(0);
+        }
+        return;
+    }
+    FilterChoice c;
+    c.range = true;
+    c.minId = minId;
+    c.maxId = maxId;
+    m_filterCombo->addItem(title, QVariant::fromValue(c));
+    const int entry = m_filterCombo->count() - 1;
+    m_filterCombo->setItemData(entry, true, kIntervalRole);
+    m_filterCombo->setCurrentIndex(entry);
+    applyFilter(entry);
 }
 
 void SummaryPage::setBusy(bool busy) {

@@ -20,6 +20,7 @@ class QTreeView;
 class SnapshotDocument;
 class SnapshotSession;
 class SummaryModel;
+class TimelineWidget;
 
 class SummaryPage : public QWidget {
     Q_OBJECT
@@ -45,6 +46,8 @@ public:
     /// Stops computing a filter's Summary; the rows shown stay.
     void cancelFilter();
     BackgroundJob* filterJob() const { return m_filterJob; }
+    /// The allocation timeline above the Summary of a .heaptimeline (null for other snapshots).
+    TimelineWidget* timeline() const { return m_timeline; }
 
 Q_SIGNALS:
     void objectSelected(const ObjectRef& object);
@@ -56,6 +59,9 @@ private:
     void applyRealmFilter(int comboIndex);
     void updateTotals();
     void setBusy(bool busy);
+    /// The timeline's selection as an entry of the filter menu (DevTools: an object id range), applied.
+    void showInterval(bool active, quint32 minId, quint32 maxId, const QString& title);
+    int intervalEntry() const;
 
     SnapshotSession* m_session;
     SnapshotDocument* m_document;
@@ -73,4 +79,8 @@ private:
     BackgroundJob* m_filterJob;
     int m_shownFilter = 0; ///< the filter menu entry whose rows the model shows
     bool m_busy = false;
+    TimelineWidget* m_timeline = nullptr;
+    bool m_intervalActive = false; ///< the timeline has a selection
+    quint32 m_intervalMin = 0, m_intervalMax = 0;
+    QString m_intervalTitle;
 };
