@@ -501,3 +501,83 @@ TEST(SamplingProfile, MalformedSuite) {
     }
     EXPECT_GE(cases, 20);
 }
+
+// ---- DevTools' own numbers: tests/data/sampling-*.devtools.json.gz, written by DevTools' profile
+// grid code (tests/data/gen/profile-oracle) with every Bottom-up row expanded to the end ----
+
+namespace {
+
+std::string callUid(const SamplingProfile& p, std::uint32_t f) {
+    const ProfileFunction& fn = p.functions[f];
+    return p.strings[fn.name] + "@" + p.strings[fn.scriptId] + ":" + std::to_string(fn.line) + ":" +
+           std::to_string(fn.column);
+}
+
+// The rows DevTools made, in its order, against the core's, recursively; `path` names the row.
+void compareBottomUp(const SamplingProfile& p, const std::vector<BottomUpRow>& rows,
+                     simdjson::dom::array expected, const std::string& path, int& compared) {
+    ASSERT_EQ(rows.size(), expected.size()) << path;
+    std::size_t i = 0;
+    for (simdjson::dom::element e : expected) {
+        const BottomUpRow& row = rows[i++];
+        const std::string where = path + " > " + std::string(std::string_view(e["name"]));
+        EXPECT_EQ(callUid(p, row.function), std::string_view(e["callUID"])) << where;
+        EXPECT_EQ(p.displayName(row.function), std::string_view(e["name"])) << where;
+        EXPECT_EQ(row.self, std::uint64_t(e["self"])) << where;
+        EXPECT_EQ(row.total, std::uint64_t(e["total"])) << where;
+        ++compared;
+        simdjson::dom::array callers;
+        if (e["callers"].get(callers) == simdjson::SUCCESS) {
+            EXPECT_TRUE(row.hasCallers) << where;
+            compareBottomUp(p, bottomUpCallers(p, row), callers, where, compared);
+        } else {
+            EXPECT_TRUE(bottomUpCallers(p, row).empty()) << where;
+        }
+    }
+}
+
+void compareTopDown(const SamplingProfile& p, std::uint32_t node, simdjson::dom::array expected,
+                    const std::string& path, int& compared) {
+    ASSERT_EQ(std::size_t(p.childStart[node + 1] - p.childStart[node]), expected.size()) << path;
+    std::uint32_t c = p.childStart[node];
+    for (simdjson::dom::element e : expected) {
+        const std::uint32_t child = p.childList[c++];
+        const std::string where = path + " > " + std::string(std::string_view(e["name"]));
+        EXPECT_EQ(callUid(p, p.function[child]), std::string_view(e["callUID"])) << where;
+        EXPECT_EQ(p.selfSize[child], std::uint64_t(e["self"])) << where;
+        EXPECT_EQ(p.totalSize[child], std::uint64_t(e["total"])) << where;
+        ++compared;
+        simdjson::dom::array children;
+        if (e["children"].get(children) == simdjson::SUCCESS)
+            compareTopDown(p, child, children, where, compared);
+        else
+            EXPECT_EQ(p.childStart[child + 1], p.childStart[child]) << where;
+    }
+}
+
+} // namespace
+
+TEST(SamplingProfileFixtures, DevToolsBottomUpAndTopDown) {
+    int files = 0, all = 0;
+    for (const std::string& path : realProfiles()) {
+        const std::string expectedPath = path.substr(0, path.find(".heapprofile")) + ".devtools.json.gz";
+        if (!std::filesystem::exists(expectedPath))
+            continue;
+        SCOPED_TRACE(path);
+        ++files;
+        auto r = loadSamplingProfile(path);
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        const SamplingProfile& p = *r.value();
+        const std::string json = gunzip(expectedPath);
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc = parser.parse(json);
+        EXPECT_EQ(p.totalBytes(), std::uint64_t(doc["total"]));
+        int compared = 0;
+        compareBottomUp(p, bottomUpFunctions(p), doc["bottomUp"], "bottom-up", compared);
+        compareTopDown(p, 0, doc["topDown"], "top-down", compared);
+        EXPECT_GT(compared, 20);
+        all += compared;
+    }
+    EXPECT_GE(files, 5);
+    EXPECT_GT(all, 1000);
+}
