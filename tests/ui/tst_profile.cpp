@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -25,6 +26,7 @@
 
 using Tester = QAbstractItemModelTester;
 using namespace heapscope;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -66,6 +68,7 @@ private Q_SLOTS:
     void flameChartLayoutAndHits();
     void viewLoadsAndShowsDetails();
     void mainWindowOpensProfiles();
+    void exportsTheCurrentTable();
 };
 
 void TestProfile::bottomUpModelMatchesCore() {
@@ -254,6 +257,28 @@ void TestProfile::mainWindowOpensProfiles() {
     window.openFiles({TestUtil::dataPath("sampling-node20.heapprofile.gz")});
     QCOMPARE(profiles->views().size(), 2);
     QCOMPARE(profiles->tabs()->currentWidget(), profiles->views().first());
+}
+
+void TestProfile::exportsTheCurrentTable() {
+    ProfileWindow window;
+    window.openFiles({TestUtil::dataPath("sampling-node20.heapprofile.gz")});
+    ProfileView* view = window.views().value(0);
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->isReady(), 20000);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"bottom-up.csv"_s);
+    QCOMPARE(window.currentTable(), view->bottomUpView());
+    QVERIFY(window.exportTable(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), view->bottomUpView()->model()->rowCount() + 1);
+    QVERIFY2(lines[0].startsWith(u"depth,Function,Self Size"), qPrintable(lines[0]));
+    // exact numbers, not "5.2 MB"
+    QVERIFY2(lines[1].startsWith(u"0,makeRecords,5225280,31.2"), qPrintable(lines[1]));
+    view->tabs()->setCurrentIndex(ProfileView::FlameChartTab);
+    QCOMPARE(window.currentTable(), nullptr);
+    QVERIFY(!window.exportTable(path));
 }
 
 QTEST_MAIN(TestProfile)

@@ -56,11 +56,13 @@ QVariant profileCell(const SamplingProfile& p, std::uint32_t function, std::uint
         case Function:
             return TextUtil::toQString(p.displayName(function));
         case SelfSize:
-        case SelfPercent:
             return qulonglong(self);
+        case SelfPercent:
+            return p.totalBytes() ? 100.0 * double(self) / double(p.totalBytes()) : 0.0;
         case TotalSize:
-        case TotalPercent:
             return qulonglong(total);
+        case TotalPercent:
+            return p.totalBytes() ? 100.0 * double(total) / double(p.totalBytes()) : 0.0;
         case Samples:
             return qulonglong(samples);
         case Location:

@@ -10,6 +10,8 @@
 #include <heapscope/sampling_profile.h>
 #endif
 
+#include "models/modelroles.h"
+
 #include <QAbstractItemModel>
 #include <QSortFilterProxyModel>
 
@@ -22,10 +24,11 @@ enum Column { Function, SelfSize, SelfPercent, TotalSize, TotalPercent, Samples,
 
 namespace ProfileRoles {
 enum Role {
-    /// The number a column sorts by (sizes and counts as qulonglong, text as QString).
-    SortRole = Qt::UserRole + 1,
+    /// The number a column sorts by (sizes and counts as qulonglong, text as QString); the heap
+    /// models' sort role, so Export Table writes exact numbers.
+    SortRole = ModelRoles::SortRole,
     /// The profile node a Top-down row shows, or the first focus node of a Bottom-up row (uint).
-    NodeRole,
+    NodeRole = Qt::UserRole + 200,
     /// The row's function, an index into SamplingProfile::functions (uint).
     FunctionRole,
 };

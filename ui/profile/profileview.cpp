@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: MIT
 #include "profileview.h"
 
+#include "exportutil.h"
 #include "flamechart.h"
 #include "jobs/backgroundjob.h"
 #include "profilemodels.h"
+#include "tableexport.h"
 #include "textutil.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
@@ -347,6 +354,17 @@ ProfileWindow::ProfileWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, &ProfileWindow::updateTitle);
     setCentralWidget(m_tabs);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_exportTable = file->addAction(tr("&Export Table…"), this, &ProfileWindow::exportTableDialog);
+    m_exportTable->setObjectName(u"actionExportProfileTable"_s);
+    m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportTable->setToolTip(tr("Save the rows the current view shows as CSV, JSON or Markdown"));
+    QAction* close = file->addAction(tr("&Close Profile"), this, [this] {
+        if (m_tabs->currentIndex() >= 0)
+            Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
+    });
+    close->setShortcut(QKeySequence::Close);
     resize(1280, 800);
     updateTitle();
 }
@@ -434,6 +452,56 @@ void ProfileWindow::showComparison(ProfileView* base, ProfileView* current) {
            "by name, script URL, line and column)")
             .arg(base->path(), current->path()));
     m_tabs->setCurrentWidget(m_comparison);
+}
+
+QTreeView* ProfileWindow::currentTable() const {
+    QWidget* current = m_tabs->currentWidget();
+    if (current && current == m_comparison)
+        return m_comparison;
+    ProfileView* v = qobject_cast<ProfileView*>(current);
+    if (!v || !v->isReady())
+        return nullptr;
+    switch (v->tabs()->currentIndex()) {
+    case ProfileView::BottomUpTab:
+        return v->bottomUpView();
+    case ProfileView::TopDownTab:
+        return v->topDownView();
+    default:
+        return nullptr;
+    }
+}
+
+bool ProfileWindow::exportTable(const QString& path) {
+    QTreeView* table = currentTable();
+    if (!table)
+        return false;
+    return ExportUtil::save(this, path,
+                            TableExport::exportView(table, TableExport::formatFor(QString(), path)));
+}
+
+void ProfileWindow::exportTableDialog() {
+    QTreeView* table = currentTable();
+    if (!table) {
+        statusBar()->showMessage(tr("The flame chart has no table; choose Bottom-up or Top-down."), 6000);
+        return;
+    }
+    ProfileView* v = qobject_cast<ProfileView*>(m_tabs->currentWidget());
+    const QString base = v ? QFileInfo(v->path()).fileName().section(u'.', 0, 0) : u"profile-comparison"_s;
+    const QString kind = !v                                                      ? u"comparison"_s
+                         : v->tabs()->currentIndex() == ProfileView::BottomUpTab ? u"bottom-up"_s
+                                                                                 : u"top-down"_s;
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Table"), QDir(ExportUtil::lastDirectory()).filePath(base + u'-' + kind + u".csv"_s),
+        TableExport::fileFilters(), &filter);
+    if (path.isEmpty())
+        return;
+    const TableExport::Format format = TableExport::formatFor(filter, path);
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u'.' + TableExport::suffix(format);
+    ExportUtil::setLastDirectory(path);
+    if (ExportUtil::save(this, path, TableExport::exportView(table, format)))
+        statusBar()->showMessage(tr("Exported the table to %1.").arg(QDir::toNativeSeparators(path)), 6000);
 }
 
 void ProfileWindow::updateTitle() {

@@ -14,6 +14,7 @@
 #include <QWidget>
 
 class BackgroundJob;
+class QAction;
 class BottomUpModel;
 class FlameChart;
 class ProfileFilterModel;
@@ -108,11 +109,17 @@ public:
     QList<ProfileView*> views() const;
     /// The comparison tab's table, or null.
     QTreeView* comparisonView() const { return m_comparison; }
+    /// The table the current tab shows (the flame chart has none), for File › Export Table.
+    QTreeView* currentTable() const;
+    /// Writes currentTable() to `path`; false (with a message box) when it cannot.
+    bool exportTable(const QString& path);
 
 private:
     void showComparison(ProfileView* base, ProfileView* current);
     void updateTitle();
+    void exportTableDialog();
 
     QTabWidget* m_tabs;
     QTreeView* m_comparison = nullptr;
+    QAction* m_exportTable = nullptr;
 };
