@@ -33,9 +33,9 @@ AllocationPage::AllocationPage(AllocationProfileSource* source, Navigator* navig
     m_view->setAlternatingRowColors(true);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(AllocationModel::FunctionColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(AllocationModel::LocationColumn, 260);
+    m_view->setColumnWidth(AllocationModel::LocationColumn, 220);
     for (int c = AllocationModel::LiveCountColumn; c < AllocationModel::ColumnCount; ++c)
-        m_view->setColumnWidth(c, 90);
+        m_view->setColumnWidth(c, 80);
 
     m_objectsTitle = new QLabel(tr("Select a function to list the live objects it allocated."), this);
     m_objectsTitle->setObjectName(u"allocatedObjectsTitle"_s);
@@ -93,7 +93,11 @@ void AllocationPage::profileReady() {
         liveSize += t.liveSize;
     }
     const auto& s = *profile->snapshot;
-    QString text = tr("%n function(s) allocated", nullptr, int(profile->tops.size())) + u' ' +
+    QString text = (profile->tops.size() == 1
+                        ? tr("1 function allocated")
+                        : tr("%1 functions allocated")
+                              .arg(TextUtil::toQString(heapscope::format::grouped(profile->tops.size())))) +
+                   u' ' +
                    tr("%1 objects (%2) while allocations were tracked; %3 of them (%4) are live in this "
                       "snapshot. Expand a function for its callers.")
                        .arg(TextUtil::toQString(heapscope::format::grouped(count)),
