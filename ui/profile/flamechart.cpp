@@ -24,8 +24,13 @@ FlameChart::FlameChart(QWidget* parent) : QWidget(parent) {
 }
 
 void FlameChart::setProfile(SamplingProfilePtr profile) {
+    std::vector<FlameEntry> entries = profile ? flameChart(*profile) : std::vector<FlameEntry>{};
+    setProfile(std::move(profile), std::move(entries));
+}
+
+void FlameChart::setProfile(SamplingProfilePtr profile, std::vector<FlameEntry> entries) {
     m_profile = std::move(profile);
-    m_entries = m_profile ? flameChart(*m_profile) : std::vector<FlameEntry>{};
+    m_entries = std::move(entries);
     m_entryOf.assign(m_profile ? m_profile->nodeCount() : 0, kNoIndex);
     for (std::size_t i = 0; i < m_entries.size(); ++i)
         m_entryOf[m_entries[i].node] = std::uint32_t(i);

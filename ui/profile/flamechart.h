@@ -19,6 +19,8 @@ public:
     explicit FlameChart(QWidget* parent = nullptr);
 
     void setProfile(heapscope::SamplingProfilePtr profile);
+    /// With the entries already made (flameChart(), e.g. on a worker thread).
+    void setProfile(heapscope::SamplingProfilePtr profile, std::vector<heapscope::FlameEntry> entries);
     void setSearch(const QString& text);
     /// Zooms to a node's span (the head: everything).
     void zoomTo(std::uint32_t node);

@@ -115,8 +115,10 @@ QVariant profileHeader(int section, Qt::Orientation orientation, int role) {
 // ---- Bottom-up ----
 
 BottomUpModel::BottomUpModel(SamplingProfilePtr profile, QObject* parent)
+    : BottomUpModel(profile, bottomUpFunctions(*profile), parent) {}
+
+BottomUpModel::BottomUpModel(SamplingProfilePtr profile, std::vector<BottomUpRow> rows, QObject* parent)
     : QAbstractItemModel(parent), m_profile(std::move(profile)) {
-    auto rows = bottomUpFunctions(*m_profile);
     sortBottomUp(rows, false);
     m_items.reserve(rows.size());
     for (auto& r : rows) {

@@ -44,6 +44,9 @@ class BottomUpModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     BottomUpModel(heapscope::SamplingProfilePtr profile, QObject* parent = nullptr);
+    /// With the top-level rows already made (bottomUpFunctions(), e.g. on a worker thread).
+    BottomUpModel(heapscope::SamplingProfilePtr profile, std::vector<heapscope::BottomUpRow> rows,
+                  QObject* parent = nullptr);
     ~BottomUpModel() override;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;

@@ -38,6 +38,9 @@ namespace {
 
 struct LoadResult {
     SamplingProfilePtr profile;
+    // made on the job's thread too, so that a big profile does not hold up the window
+    std::vector<BottomUpRow> bottomUp;
+    std::vector<FlameEntry> flame;
     QString error;
     double seconds = 0;
 };
@@ -184,9 +187,11 @@ void ProfileView::load() {
             LoadResult result;
             auto loaded = loadSamplingProfile(path, context);
             result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (loaded)
+            if (loaded) {
                 result.profile = *loaded;
-            else
+                result.bottomUp = bottomUpFunctions(**loaded);
+                result.flame = heapscope::flameChart(**loaded);
+            } else
                 result.error = QString::fromStdString(loaded.error().message());
             return result;
         },
@@ -198,16 +203,18 @@ void ProfileView::load() {
                 Q_EMIT failed(m_error);
                 return;
             }
-            onLoaded(result.profile, result.seconds);
+            onLoaded(std::move(result.profile), std::move(result.bottomUp), std::move(result.flame),
+                     result.seconds);
         });
 }
 
-void ProfileView::onLoaded(SamplingProfilePtr profile, double seconds) {
+void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> bottomUp,
+                           std::vector<FlameEntry> flame, double seconds) {
     m_profile = std::move(profile);
     m_loadSeconds = seconds;
     const SamplingProfile& p = *m_profile;
 
-    m_bottomUp = new BottomUpModel(m_profile, this);
+    m_bottomUp = new BottomUpModel(m_profile, std::move(bottomUp), this);
     m_bottomUpProxy = new ProfileFilterModel(false, this);
     m_bottomUpProxy->setSourceModel(m_bottomUp);
     m_bottomUpView->setModel(m_bottomUpProxy);
@@ -227,7 +234,7 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, double seconds) {
         i = m_topDownProxy->index(0, 0, i);
     }
 
-    m_flame->setProfile(m_profile);
+    m_flame->setProfile(m_profile, std::move(flame));
 
     auto select = [this](QTreeView* view, bool bottomUp) {
         connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,

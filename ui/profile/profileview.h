@@ -65,7 +65,8 @@ Q_SIGNALS:
 
 private:
     void load();
-    void onLoaded(heapscope::SamplingProfilePtr profile, double seconds);
+    void onLoaded(heapscope::SamplingProfilePtr profile, std::vector<heapscope::BottomUpRow> bottomUp,
+                  std::vector<heapscope::FlameEntry> flame, double seconds);
     void showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total, std::uint64_t samples);
     void showNodeDetails(std::uint32_t node);
 
