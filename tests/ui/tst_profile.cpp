@@ -210,6 +210,14 @@ void TestProfile::flameChartLayoutAndHits() {
     for (std::uint32_t c = p->childStart[0]; c < p->childStart[1]; ++c)
         if (p->totalSize[p->childList[c]] > p->totalSize[heavy])
             heavy = p->childList[c];
+    // hovering names the frame under the mouse
+    QSignalSpy hovered(&chart, &FlameChart::nodeHovered);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const QPoint overHead = chart.nodeRect(0).center().toPoint();
+    QTest::mouseMove(&chart, overHead);
+    QTRY_VERIFY(!hovered.isEmpty());
+    QCOMPARE(hovered.last().front().value<std::uint32_t>(), 0u);
     QSignalSpy activated(&chart, &FlameChart::nodeActivated);
     QTest::mouseClick(&chart, Qt::LeftButton, {}, chart.nodeRect(heavy).center().toPoint());
     QCOMPARE(activated.count(), 1);
