@@ -261,6 +261,12 @@ void TestProfile::mainWindowOpensProfiles() {
     // a snapshot still opens as a snapshot
     QVERIFY(!ProfileWindow::isProfile(TestUtil::dataPath("tiny-node20.heapsnapshot.gz")));
     QVERIFY(ProfileWindow::isProfile(TestUtil::dataPath("sampling-node22.heapprofile.gz")));
+    // a comparison asked for later replaces the first (the other way round here)
+    profiles->compare(profiles->views().at(1), profiles->views().at(0));
+    QVERIFY(profiles->comparisonView());
+    QCOMPARE(profiles->tabs()->count(), 3);
+    QCOMPARE(profiles->tabs()->currentWidget(), profiles->comparisonView());
+    QVERIFY(profiles->tabs()->tabText(2).startsWith(u"sampling-node20-more"));
     // opening one again selects its tab
     window.openFiles({TestUtil::dataPath("sampling-node20.heapprofile.gz")});
     QCOMPARE(profiles->views().size(), 2);

@@ -13,6 +13,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -367,6 +368,10 @@ ProfileWindow::ProfileWindow(QWidget* parent) : QMainWindow(parent) {
     m_exportTable->setObjectName(u"actionExportProfileTable"_s);
     m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportTable->setToolTip(tr("Save the rows the current view shows as CSV, JSON or Markdown"));
+    QAction* compareAction = file->addAction(tr("Co&mpare Profiles…"), this, &ProfileWindow::compareDialog);
+    compareAction->setObjectName(u"actionCompareProfiles"_s);
+    compareAction->setToolTip(
+        tr("Per function, the change of self and total size between two open profiles"));
     QAction* close = file->addAction(tr("&Close Profile"), this, [this] {
         if (m_tabs->currentIndex() >= 0)
             Q_EMIT m_tabs->tabCloseRequested(m_tabs->currentIndex());
@@ -509,6 +514,37 @@ void ProfileWindow::exportTableDialog() {
     ExportUtil::setLastDirectory(path);
     if (ExportUtil::save(this, path, TableExport::exportView(table, format)))
         statusBar()->showMessage(tr("Exported the table to %1.").arg(QDir::toNativeSeparators(path)), 6000);
+}
+
+void ProfileWindow::compare(ProfileView* base, ProfileView* current) {
+    if (base && current && base != current && base->isReady() && current->isReady())
+        showComparison(base, current);
+}
+
+void ProfileWindow::compareDialog() {
+    QList<ProfileView*> ready;
+    QStringList names;
+    for (ProfileView* v : views())
+        if (v->isReady()) {
+            ready << v;
+            names << QFileInfo(v->path()).fileName();
+        }
+    if (ready.size() < 2) {
+        statusBar()->showMessage(tr("Open two sampling heap profiles to compare them."), 6000);
+        return;
+    }
+    bool ok = false;
+    const QString base =
+        QInputDialog::getItem(this, tr("Compare Profiles"), tr("Base (before):"), names, 0, false, &ok);
+    if (!ok)
+        return;
+    QStringList others = names;
+    others.removeAt(names.indexOf(base));
+    const QString current = QInputDialog::getItem(this, tr("Compare Profiles"), tr("Compare with (after):"),
+                                                  others, 0, false, &ok);
+    if (!ok)
+        return;
+    compare(ready[names.indexOf(base)], ready[names.indexOf(current)]);
 }
 
 void ProfileWindow::updateTitle() {

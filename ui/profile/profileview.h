@@ -108,6 +108,8 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     ProfileView* view(int index) const;
     QList<ProfileView*> views() const;
+    /// Opens the comparison of two open, loaded profiles (replacing the previous comparison).
+    void compare(ProfileView* base, ProfileView* current);
     /// The comparison tab's table, or null.
     QTreeView* comparisonView() const { return m_comparison; }
     /// The table the current tab shows (the flame chart has none), for File › Export Table.
@@ -119,6 +121,7 @@ private:
     void showComparison(ProfileView* base, ProfileView* current);
     void updateTitle();
     void exportTableDialog();
+    void compareDialog();
 
     QTabWidget* m_tabs;
     QTreeView* m_comparison = nullptr;
