@@ -291,31 +291,3 @@ void AllocationModel::sort(int column, Qt::SortOrder order) {
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
-
-// --- AllocatedObjectsModel -------------------------------------------------------------------
-
-AllocatedObjectsModel::AllocatedObjectsModel(QObject* parent)
-    : ObjectTreeModel(tr("Object"),
-                      {ColumnType::Object, ColumnType::ClassName, ColumnType::Distance, ColumnType::Shallow,
-                       ColumnType::Retained},
-                      parent) {
-    setSortColumnSilently(4, Qt::DescendingOrder);
-}
-
-void AllocatedObjectsModel::setObjects(heapscope::AnalysisPtr analysis, std::vector<std::uint32_t> nodes) {
-    beginResetModel();
-    m_analysis = std::move(analysis);
-    m_nodes = std::move(nodes);
-    rebuild();
-    endResetModel();
-}
-
-void AllocatedObjectsModel::populate(const Row* owner, std::vector<Row>& children) const {
-    if (owner) {
-        if (const auto node = nodeOf(*owner))
-            appendEdges(*node, 0, children);
-        return;
-    }
-    for (const std::uint32_t n : m_nodes)
-        children.push_back({RowKind::Object, 0, n});
-}

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The Allocation perspective's models: the bottom-up tree of allocating functions and their
-// callers, and the live objects a row allocated; plus the one profile per snapshot they share.
+// The Allocation perspective's model: the bottom-up tree of allocating functions and their callers;
+// plus the one profile per snapshot that the perspective and the Allocation stack pane share.
 #pragma once
-
-#include "objecttreemodel.h"
 
 // moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
 #ifndef Q_MOC_RUN
@@ -89,21 +87,4 @@ private:
     mutable std::vector<std::uint32_t> m_rowOf; ///< per node, its row in its level (once made)
     int m_sortColumn = SizeColumn;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
-};
-
-/// The live objects a row of the Allocation perspective allocated, as a flat object list
-/// (expandable into their references like any object row).
-class AllocatedObjectsModel : public ObjectTreeModel {
-    Q_OBJECT
-public:
-    explicit AllocatedObjectsModel(QObject* parent = nullptr);
-    void setObjects(heapscope::AnalysisPtr analysis, std::vector<std::uint32_t> nodes);
-    std::size_t objectCount() const { return m_nodes.size(); }
-
-protected:
-    void populate(const Row* owner, std::vector<Row>& children) const override;
-    int topLevelBatch() const override { return 1000; }
-
-private:
-    std::vector<std::uint32_t> m_nodes;
 };

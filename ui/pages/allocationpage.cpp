@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "allocationpage.h"
 
+#include "jobs/backgroundjob.h"
 #include "models/allocationmodel.h"
+#include "models/summarymodel.h"
 #include "textutil.h"
 #include "widgets/viewsetup.h"
 
@@ -18,7 +20,7 @@ using namespace Qt::StringLiterals;
 
 AllocationPage::AllocationPage(AllocationProfileSource* source, Navigator* navigator, QWidget* parent)
     : QWidget(parent), m_source(source), m_model(new AllocationModel(this)),
-      m_objects(new AllocatedObjectsModel(this)) {
+      m_objects(new SummaryModel(this)), m_objectsJob(new BackgroundJob(this)) {
     setObjectName(u"allocationPage"_s);
     m_status = new QLabel(tr("Building the allocation profile…"), this);
     m_status->setObjectName(u"allocationStatus"_s);
@@ -44,6 +46,8 @@ AllocationPage::AllocationPage(AllocationProfileSource* source, Navigator* navig
     m_objectsView = new QTreeView(this);
     m_objectsView->setObjectName(u"allocatedObjectsView"_s);
     ViewSetup::setupTreeView(m_objectsView, m_objects, navigator);
+    m_objects->setSummary(m_source->analysis(), std::make_shared<const heapscope::Aggregates>());
+    m_objectsView->sortByColumn(SummaryModel::RetainedColumn, Qt::DescendingOrder);
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
@@ -113,22 +117,42 @@ void AllocationPage::profileReady() {
 
 void AllocationPage::showObjectsOf(const QModelIndex& functionRow) {
     const auto profile = m_model->profile();
+    const heapscope::AnalysisPtr analysis = m_source->analysis();
     const std::uint32_t node = m_model->nodeAt(functionRow);
+    m_objectsJob->cancel();
     if (!profile || node == AllocationModel::kNoNode) {
-        m_objects->setObjects(m_source->analysis(), {});
+        m_objects->setSummary(analysis, std::make_shared<const heapscope::Aggregates>());
         m_objectsTitle->setText(tr("Select a function to list the live objects it allocated."));
         return;
     }
-    std::vector<std::uint32_t> nodes = profile->objectsOf(node);
     const QString function =
         m_model->index(functionRow.row(), AllocationModel::FunctionColumn, functionRow.parent())
             .data()
             .toString();
-    m_objectsTitle->setText(
-        nodes.empty()
-            ? tr("No live object allocated by %1 along this call path.").arg(function.toHtmlEscaped())
-            : tr("<b>%1</b> live objects allocated by <b>%2</b> along this call path")
-                  .arg(TextUtil::toQString(heapscope::format::grouped(nodes.size())),
-                       function.toHtmlEscaped()));
-    m_objects->setObjects(m_source->analysis(), std::move(nodes));
+    m_objectsTitle->setText(tr("Finding the objects %1 allocated…").arg(function.toHtmlEscaped()));
+    using Result = heapscope::Expected<std::shared_ptr<const heapscope::Aggregates>>;
+    m_objectsJob->start(
+        [analysis, profile, node](JobContext& job) -> Result {
+            auto rows = heapscope::aggregateAllocatedBy(*analysis, *profile, node, job.work());
+            if (!rows)
+                return rows.error();
+            return std::make_shared<const heapscope::Aggregates>(std::move(*rows));
+        },
+        [this, analysis, function](Result result) {
+            if (!result) {
+                m_objectsTitle->setText(TextUtil::toQString(result.error().message()));
+                return;
+            }
+            const heapscope::Aggregates& rows = **result;
+            m_objectsTitle->setText(
+                rows.objectCount == 0
+                    ? tr("No live object allocated by <b>%1</b> along this call path.")
+                          .arg(function.toHtmlEscaped())
+                    : tr("<b>%1</b> live objects (%2) allocated by <b>%3</b> along this call path, by "
+                         "constructor")
+                          .arg(TextUtil::toQString(heapscope::format::grouped(rows.objectCount)),
+                               TextUtil::toQString(heapscope::format::bytesAdaptive(rows.selfSize)),
+                               function.toHtmlEscaped()));
+            m_objects->setSummary(analysis, *result);
+        });
 }
