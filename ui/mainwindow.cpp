@@ -11,6 +11,7 @@
 #include "pages/startpage.h"
 #include "profile/profileview.h"
 #include "retainerpathactions.h"
+#include "series/trendpage.h"
 #include "snapshotlistmodel.h"
 #include "snapshotsession.h"
 #include "snapshotview.h"
@@ -35,6 +36,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPainter>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -42,6 +44,7 @@
 #include <QStyledItemDelegate>
 #include <QTemporaryDir>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -89,10 +92,28 @@ MainWindow::MainWindow(QWidget* parent)
     m_stack->addWidget(m_start);
     m_stack->addWidget(m_loading);
     m_stack->addWidget(m_results);
+    m_trend = new TrendPage(m_stack);
+    m_stack->addWidget(m_trend);
+    connect(m_trend, &TrendPage::showObjectsRequested, this, &MainWindow::showSeriesObjects);
+    connect(m_trend, &TrendPage::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+
+    // Below the open snapshots: the way to their trend, once there are two or more.
+    m_trendButton = new QPushButton(this);
+    m_trendButton->setObjectName(u"trendButton"_s);
+    m_trendButton->setToolTip(tr("What grows from one snapshot to the next, and who holds it (Ctrl+T)"));
+    m_trendButton->hide();
+    connect(m_trendButton, &QPushButton::clicked, this, &MainWindow::showTrend);
+    auto* sidebarBox = new QWidget(this);
+    auto* sidebarLayout = new QVBoxLayout(sidebarBox);
+    sidebarLayout->setContentsMargins(0, 0, 0, 0);
+    sidebarLayout->setSpacing(2);
+    sidebarLayout->addWidget(m_sidebar, 1);
+    sidebarLayout->addWidget(m_trendButton);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(u"sidebarSplitter"_s);
-    splitter->addWidget(m_sidebar);
+    splitter->addWidget(sidebarBox);
     splitter->addWidget(m_stack);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
@@ -119,11 +140,15 @@ MainWindow::MainWindow(QWidget* parent)
             [this](SnapshotDocument* doc) { m_session->close(doc); });
 
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
+        m_trendShown = false;
         updatePages();
         updateStatus();
     });
-    connect(m_session, &SnapshotSession::documentAdded, this,
-            [this](SnapshotDocument* doc) { selectDocument(doc); });
+    connect(m_session, &SnapshotSession::documentAdded, this, [this](SnapshotDocument* doc) {
+        updateTrendButton();
+        if (!m_trendShown)
+            selectDocument(doc);
+    });
     connect(m_session, &SnapshotSession::documentChanged, this, &MainWindow::onDocumentChanged);
     connect(m_session, &SnapshotSession::comparisonWanted, this, &MainWindow::showComparison);
     connect(m_session, &SnapshotSession::documentAboutToBeRemoved, this, [this](SnapshotDocument* doc) {
@@ -131,6 +156,7 @@ MainWindow::MainWindow(QWidget* parent)
             delete view; // drops the models' references to the snapshot
     });
     connect(m_session, &SnapshotSession::documentRemoved, this, [this] {
+        updateTrendButton();
         updatePages();
         updateStatus();
     });
@@ -168,6 +194,8 @@ void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Folder as a Series…"), this, &MainWindow::openFolderDialog)
+        ->setObjectName(u"actionOpenFolder"_s);
     open->setObjectName(u"actionOpen"_s);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open &Example"), this, &MainWindow::openExample)
@@ -226,6 +254,11 @@ void MainWindow::createMenus() {
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + n++)));
     }
 
+    view->addSeparator();
+    QAction* trend = view->addAction(tr("T&rend of the Open Snapshots"), this, &MainWindow::showTrend);
+    trend->setObjectName(u"actionTrend"_s);
+    trend->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Heapscope"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
@@ -265,6 +298,11 @@ void MainWindow::updatePages() {
     SnapshotDocument* doc = currentDocument();
     if (m_exportTable)
         m_exportTable->setEnabled(currentView() != nullptr);
+    if (m_trendShown) {
+        m_stack->setCurrentWidget(m_trend);
+        setWindowTitle(tr("Trend — Heapscope"));
+        return;
+    }
     if (!doc) {
         m_start->setRecentFiles(recentFiles());
         m_stack->setCurrentWidget(m_start);
@@ -330,7 +368,10 @@ void MainWindow::openFiles(const QStringList& paths) {
         }
         opened.append(m_session->open(QFileInfo(path).absoluteFilePath()));
     }
-    if (opened.size() >= 2)
+    // Three or more at once are a series: their trend. Two: the Comparison of the newer one.
+    if (opened.size() >= 3)
+        showTrend();
+    else if (opened.size() == 2)
         m_session->compareWhenLoaded(opened);
     if (!profiles.isEmpty())
         ProfileWindow::of(this)->openFiles(profiles);
@@ -543,10 +584,109 @@ void MainWindow::dropEvent(QDropEvent* event) {
     if (paths.isEmpty())
         return;
     event->acceptProposedAction();
+    // A dropped folder is a series of its snapshots.
+    if (paths.size() == 1 && QFileInfo(paths.front()).isDir()) {
+        openFolder(paths.front());
+        return;
+    }
     openFiles(paths);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings().setValue(u"window/geometry"_s, saveGeometry());
     QMainWindow::closeEvent(event);
+}
+
+QStringList MainWindow::openSnapshotPaths() const {
+    QStringList paths;
+    for (SnapshotDocument* doc : m_session->documents())
+        paths << doc->path();
+    return paths;
+}
+
+void MainWindow::updateTrendButton() {
+    const int count = int(m_session->documents().size());
+    m_trendButton->setText(tr("Trend of %n Snapshot(s)", nullptr, count));
+    m_trendButton->setVisible(count >= 2);
+}
+
+void MainWindow::showTrend() {
+    const QStringList paths = openSnapshotPaths();
+    if (paths.size() < 2) {
+        statusBar()->showMessage(tr("Open two or more snapshots of one program to see their trend."), 6000);
+        return;
+    }
+    m_trendShown = true;
+    {
+        const QSignalBlocker blocker(m_sidebar->selectionModel());
+        m_sidebar->selectionModel()->clearCurrentIndex();
+        m_sidebar->clearSelection();
+    }
+    updatePages();
+    updateStatus();
+    QStringList sorted = paths, analysed = m_trend->paths();
+    sorted.sort();
+    analysed.sort();
+    if (sorted != analysed || (!m_trend->series() && !m_trend->isRunning()))
+        m_trend->analyze(paths);
+}
+
+void MainWindow::openFolderDialog() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Folder of Snapshots"));
+    if (!dir.isEmpty())
+        openFolder(dir);
+}
+
+bool MainWindow::openFolder(const QString& dir) {
+    const QFileInfoList files =
+        QDir(dir).entryInfoList({u"*.heapsnapshot"_s, u"*.heapsnapshot.gz"_s}, QDir::Files, QDir::Name);
+    if (files.isEmpty()) {
+        statusBar()->showMessage(tr("%1 holds no .heapsnapshot files.").arg(QDir::toNativeSeparators(dir)),
+                                 6000);
+        return false;
+    }
+    for (const QFileInfo& file : files)
+        m_session->open(file.absoluteFilePath());
+    if (files.size() >= 2)
+        showTrend();
+    return true;
+}
+
+void MainWindow::showSeriesObjects(const QString& path, const QList<quint32>& ids) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    SnapshotDocument* target = nullptr;
+    for (SnapshotDocument* doc : m_session->documents())
+        if (QFileInfo(doc->path()).absoluteFilePath() == absolute)
+            target = doc;
+    if (!target)
+        target = m_session->open(absolute);
+    m_trendShown = false;
+    selectDocument(target);
+    auto reveal = [this, target, ids] {
+        const heapscope::AnalysisPtr analysis = target->analysis();
+        if (!analysis)
+            return;
+        for (quint32 id : ids)
+            if (const auto node = analysis->snapshot->findNodeById(id)) {
+                Q_EMIT m_navigator->revealInSummary(ObjectRef{analysis, *node});
+                statusBar()->showMessage(
+                    tr("%n object(s) of this group; the first is selected", nullptr, int(ids.size())), 6000);
+                return;
+            }
+        statusBar()->showMessage(tr("None of these objects is in %1.").arg(target->displayName()), 6000);
+    };
+    if (target->isReady()) {
+        reveal();
+        return;
+    }
+    // Once it has loaded.
+    auto* connection = new QMetaObject::Connection;
+    *connection = connect(m_session, &SnapshotSession::documentChanged, this,
+                          [target, reveal, connection](SnapshotDocument* doc) {
+                              if (doc != target || !doc->isReady())
+                                  return;
+                              QObject::disconnect(*connection);
+                              delete connection;
+                              reveal();
+                          });
 }

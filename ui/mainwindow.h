@@ -31,6 +31,8 @@ class SnapshotListModel;
 class SnapshotSession;
 class SnapshotView;
 class StartPage;
+class TrendPage;
+class QPushButton;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -67,8 +69,15 @@ public:
     /// box and returns false when the file cannot be written.
     bool exportTable(const QString& path, TableExport::Format format);
 
+    /// Opens every .heapsnapshot(.gz) of a folder and, with two or more, shows their trend.
+    bool openFolder(const QString& dir);
+    /// The Trend perspective of all open snapshots (analysed again when the set changed).
+    void showTrend();
+    TrendPage* trendPage() const { return m_trend; }
+
 public Q_SLOTS:
     void openDialog();
+    void openFolderDialog();
     void closeCurrent();
     void showAbout();
     /// File › Export Table…: asks for a file (the name filter picks CSV, JSON or Markdown).
@@ -91,6 +100,9 @@ private:
     void openCaptured(const QString& path, const QString& previousPath);
     SnapshotView* routeTo(const heapscope::Analysis* analysis);
     bool writeTable(QTreeView* table, const QString& path, TableExport::Format format);
+    QStringList openSnapshotPaths() const;
+    void updateTrendButton();
+    void showSeriesObjects(const QString& path, const QList<quint32>& ids);
 
     SnapshotSession* m_session;
     Navigator* m_navigator;
@@ -106,4 +118,7 @@ private:
     QAction* m_exportTable = nullptr;
     RetainerPathActions* m_pathActions = nullptr;
     std::unique_ptr<QTemporaryDir> m_exampleDir;
+    TrendPage* m_trend = nullptr;
+    QPushButton* m_trendButton = nullptr;
+    bool m_trendShown = false;
 };

@@ -659,7 +659,7 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
     series.classes.resize(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
         TrendRow& row = series.classes[r];
-        row.key = std::move(rows[r].key);
+        row.key = rows[r].key; // kept in rows too: the leak groups name their class by it
         row.counts.assign(n, 0);
         row.selfSizes.assign(n, 0);
         row.retainedSizes.assign(n, 0);

@@ -372,6 +372,9 @@ TEST_F(SeriesLeakFixtures, OneProcessFindsBothLeaksWithTheirHolders) {
     ASSERT_EQ(s.leaks.size(), 2u);
     const LeakGroup& records = s.leaks[0]; // the bigger growth of retained size first
     EXPECT_EQ(records.className, "RequestRecord");
+    const TrendRow* recordClass = findRow(s, "RequestRecord");
+    ASSERT_TRUE(recordClass);
+    EXPECT_EQ(records.classKey, recordClass->key);
     EXPECT_EQ(records.counts, (std::vector<std::uint32_t>{1000, 2000, 3000, 4000}));
     EXPECT_TRUE(startsWith(records.path, kRecordPath)) << records.description;
     // Allocated after the first snapshot and alive in the third: steps 2 and 3.

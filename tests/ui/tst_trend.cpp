@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// The Trend perspective: a series opened in the main window (files given newest first, a folder),
+// analysed in the background, its leak candidates and class rows as the core finds them, the
+// models checked by QAbstractItemModelTester, the chart, "Show Objects in Summary", and the
+// snapshots of separate processes told in the banner.
+#include "mainwindow.h"
+#include "navigator.h"
+#include "series/trendchart.h"
+#include "series/trendmodels.h"
+#include "series/trendpage.h"
+#include "snapshotdocument.h"
+#include "snapshotsession.h"
+#include "snapshotview.h"
+#include "testutil.h"
+
+#include <heapscope/format.h>
+
+#include <QAbstractItemModelTester>
+#include <QAbstractProxyModel>
+#include <QAction>
+#include <QDir>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QStringList seriesFiles(const char* folder) {
+    QDir dir(TestUtil::dataPath(folder));
+    QStringList files;
+    for (const QString& name : dir.entryList({u"*.heapsnapshot.gz"_s}, QDir::Files, QDir::Name))
+        files << dir.absoluteFilePath(name);
+    return files;
+}
+
+bool waitForTrend(TrendPage* page) {
+    if (!page->isRunning() && page->series())
+        return true;
+    QSignalSpy finished(page, &TrendPage::finished);
+    return finished.wait(120000) && page->series();
+}
+
+int rowOfClass(const QAbstractItemModel* model, const QString& name) {
+    for (int r = 0; r < model->rowCount(); ++r)
+        if (model->index(r, 0).data().toString() == name)
+            return r;
+    return -1;
+}
+
+} // namespace
+
+class TestTrend : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        QCoreApplication::setOrganizationName(u"HeapscopeTests"_s);
+        QCoreApplication::setApplicationName(u"tst_trend"_s);
+    }
+
+    void seriesOpenedTogetherShowsTheTrendAndTheLeaks() {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QStringList files = seriesFiles("series-node20");
+        QCOMPARE(files.size(), 4);
+        std::reverse(files.begin(), files.end()); // newest first: the page orders them
+        window.openFiles(files);
+        TrendPage* page = window.trendPage();
+        QCOMPARE(window.pages()->currentWidget(), page);
+        QVERIFY(waitForTrend(page));
+        QCOMPARE(page->series()->loadedCount, std::size_t(4));
+
+        TrendModel* trend = page->trendModel();
+        LeakGroupModel* leaks = page->leakModel();
+        QAbstractItemModelTester trendTester(trend, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester leakTester(leaks, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        QCOMPARE(leaks->rowCount(), 2);
+        const QString first = leaks->index(0, LeakGroupModel::HeldAs).data().toString();
+        QVERIFY2(first.startsWith(
+                     u"RequestRecord ← records in Session ← table in Map ← sessions in system / Context"_s),
+                 qPrintable(first));
+        QCOMPARE(leaks->index(0, LeakGroupModel::Count).data().toString(), u"4,000"_s);
+        QCOMPARE(leaks->index(0, LeakGroupModel::PerStep).data().toString(),
+                 QString::fromStdString(heapscope::format::signedCount(1000)));
+        QCOMPARE(leaks->index(0, LeakGroupModel::Survivors).data().toString(), u"2,000"_s);
+        QVERIFY(
+            leaks->index(1, LeakGroupModel::HeldAs).data().toString().startsWith(u"Sample ← samples in"_s));
+        const auto sparkline =
+            leaks->index(0, LeakGroupModel::Sparkline).data(TrendRoles::SparklineRole).value<QList<qreal>>();
+        QCOMPARE(sparkline, (QList<qreal>{1000, 2000, 3000, 4000}));
+
+        // Class rows: the leak's class grows and expands into its group; the look-alikes say why
+        // they are not leaks.
+        const int record = rowOfClass(trend, u"RequestRecord"_s);
+        QVERIFY(record >= 0);
+        const QModelIndex recordRow = trend->index(record, 0);
+        QCOMPARE(trend->index(record, trend->verdictColumn()).data().toString(), u"grows"_s);
+        QCOMPARE(trend->index(record, trend->growsColumn()).data().toString(), u"▲"_s);
+        QCOMPARE(trend->index(record, trend->countColumn(0)).data().toString(), u"1,000"_s);
+        QCOMPARE(trend->index(record, trend->countColumn(3)).data().toString(), u"4,000"_s);
+        QCOMPARE(trend->rowCount(recordRow), 1);
+        QVERIFY(trend->index(0, 0, recordRow).data().toString().startsWith(u"← records in Session"_s));
+        for (const auto& [name, verdict] :
+             {std::pair{u"CacheEntry"_s, u"plateau"_s}, std::pair{u"BatchItem"_s, u"freed"_s},
+              std::pair{u"QueueJob"_s, u"oscillates"_s}}) {
+            const int row = rowOfClass(trend, name);
+            QVERIFY2(row >= 0, qPrintable(name));
+            QCOMPARE(trend->index(row, trend->verdictColumn()).data().toString(), verdict);
+            QVERIFY(!trend->index(row, trend->verdictColumn()).data(Qt::ToolTipRole).toString().isEmpty());
+            QCOMPARE(trend->rowCount(trend->index(row, 0)), 0);
+        }
+
+        // The first leak is selected: its path is shown; the chart starts with the leaks' classes.
+        QVERIFY(
+            page->selectedPathText().startsWith(u"RequestRecord\n← records in Session\n← table in Map"_s));
+        QCOMPARE(page->chart()->lines().size(), std::size_t(2));
+        QCOMPARE(page->chart()->lines()[0].name, u"RequestRecord"_s);
+        QCOMPARE(page->chart()->lines()[0].values, (std::vector<double>{1000, 2000, 3000, 4000}));
+        QCOMPARE(page->chart()->lines()[1].name, u"Sample"_s);
+
+        // Selecting classes draws them.
+        QTreeView* view = page->trendView();
+        view->selectionModel()->clearSelection();
+        const QModelIndex proxyRow =
+            static_cast<QAbstractProxyModel*>(view->model())->mapFromSource(trend->index(record, 0));
+        view->selectionModel()->select(proxyRow, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(page->chart()->lines().size(), std::size_t(1));
+        QCOMPARE(page->chart()->lines()[0].name, u"RequestRecord"_s);
+        page->chart()->setMeasure(TrendChart::Measure::RetainedSize);
+        QVERIFY(page->chart()->lines()[0].values.back() > page->chart()->lines()[0].values.front());
+
+        // Show Objects in Summary: the last snapshot, with one of the group's objects selected.
+        QSignalSpy reveal(window.navigator(), &Navigator::revealInSummary);
+        auto* show = page->findChild<QPushButton*>();
+        QVERIFY(show);
+        const QList<QPushButton*> buttons = page->findChildren<QPushButton*>();
+        for (QPushButton* button : buttons)
+            if (button->text() == u"Show Objects in Summary"_s)
+                show = button;
+        QVERIFY(show->isEnabled());
+        show->click();
+        QTRY_VERIFY_WITH_TIMEOUT(reveal.count() == 1, 60000);
+        const ObjectRef object = reveal.at(0).at(0).value<ObjectRef>();
+        QVERIFY(object.isValid());
+        QCOMPARE(QString::fromStdString(object.analysis->classInfo(object.node).name), u"RequestRecord"_s);
+        QVERIFY(window.currentDocument());
+        QVERIFY(window.currentDocument()->path().endsWith(u".004.heapsnapshot.gz"_s));
+
+        // Back to the trend: no new analysis for the same files.
+        QAction* trendAction = window.findChild<QAction*>(u"actionTrend"_s);
+        QVERIFY(trendAction);
+        trendAction->trigger();
+        QCOMPARE(window.pages()->currentWidget(), page);
+        QVERIFY(!page->isRunning());
+    }
+
+    void folderOfSeparateProcessesSaysSo() {
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openFolder(TestUtil::dataPath("series-separate-node18")));
+        TrendPage* page = window.trendPage();
+        QCOMPARE(window.pages()->currentWidget(), page);
+        QVERIFY(waitForTrend(page));
+        auto* banner = page->findChild<QLabel*>(u"trendBanner"_s);
+        QVERIFY(banner);
+        QVERIFY(!banner->isHidden());
+        QVERIFY2(banner->text().contains(u"different processes"_s), qPrintable(banner->text()));
+        QCOMPARE(page->leakModel()->rowCount(), 2);
+        QCOMPARE(page->leakModel()->index(0, LeakGroupModel::Survivors).data().toString(), u"–"_s);
+        auto* title = page->findChild<QLabel*>(u"trendTitle"_s);
+        QVERIFY(title->text().contains(u"file names"_s));
+    }
+
+    void emptyFolderAndSingleSnapshotAreRefused() {
+        MainWindow window;
+        QTemporaryDir empty;
+        QVERIFY(!window.openFolder(empty.path()));
+        window.openFiles({TestUtil::dataPath("tiny-node20.heapsnapshot.gz")});
+        window.showTrend();
+        QVERIFY(window.pages()->currentWidget() != window.trendPage());
+    }
+};
+
+QTEST_MAIN(TestTrend)
+#include "tst_trend.moc"

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+#include "series/trendpage.h"
+
+#include "jobs/backgroundjob.h"
+#include "models/modelroles.h"
+#include "series/sparklinedelegate.h"
+#include "series/trendchart.h"
+#include "series/trendmodels.h"
+#include "textutil.h"
+
+#include <QApplication>
+#include <QButtonGroup>
+#include <QClipboard>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QTreeView* makeTable(QWidget* parent, const QString& name) {
+    auto* view = new QTreeView(parent);
+    view->setObjectName(name);
+    view->setSortingEnabled(true);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->header()->setStretchLastSection(false);
+    return view;
+}
+
+QSortFilterProxyModel* sortedBy(QAbstractItemModel* model, QObject* parent) {
+    auto* proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(ModelRoles::SortRole);
+    proxy->setDynamicSortFilter(false);
+    return proxy;
+}
+
+} // namespace
+
+TrendPage::TrendPage(QWidget* parent)
+    : QWidget(parent), m_job(new BackgroundJob(this)), m_trendModel(new TrendModel(this)),
+      m_leakModel(new LeakGroupModel(this)) {
+    setObjectName(u"trendPage"_s);
+    m_title = new QLabel(this);
+    m_title->setObjectName(u"trendTitle"_s);
+    m_title->setTextFormat(Qt::PlainText);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(u"trendBanner"_s);
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setAutoFillBackground(true);
+    m_banner->setMargin(6);
+    QPalette bannerPalette = m_banner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(0xff, 0xf4, 0xce));
+    bannerPalette.setColor(QPalette::WindowText, QColor(0x3d, 0x2e, 0x00));
+    m_banner->setPalette(bannerPalette);
+    m_banner->hide();
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, BackgroundJob::kProgressScale);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->hide();
+    m_again = new QPushButton(tr("Analyse Again"), this);
+    m_again->setToolTip(tr("Load and analyse the files of the series again"));
+    connect(m_cancel, &QPushButton::clicked, this, &TrendPage::cancel);
+    connect(m_again, &QPushButton::clicked, this, [this] { analyze(m_paths); });
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_title, 1);
+    top->addWidget(m_progress, 1);
+    top->addWidget(m_cancel);
+    top->addWidget(m_again);
+
+    // Leak candidates, with the path of the selected one.
+    m_leakView = makeTable(this, u"leakTable"_s);
+    m_leakView->setRootIsDecorated(false);
+    m_leakProxy = sortedBy(m_leakModel, this);
+    m_leakView->setModel(m_leakProxy);
+    m_leakView->setItemDelegateForColumn(LeakGroupModel::Sparkline, new SparklineDelegate(m_leakView));
+    m_leakView->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto* leakLabel =
+        new QLabel(tr("Leak candidates: objects of one class held the same way, growing in every "
+                      "interval, biggest growth first"),
+                   this);
+    leakLabel->setWordWrap(true);
+    m_pathText = new QPlainTextEdit(this);
+    m_pathText->setObjectName(u"leakPath"_s);
+    m_pathText->setReadOnly(true);
+    m_pathText->setPlaceholderText(tr("Select a leak candidate to see how its objects are held."));
+    m_copyPath = new QPushButton(tr("Copy Path"), this);
+    m_showObjects = new QPushButton(tr("Show Objects in Summary"), this);
+    m_showObjects->setToolTip(
+        tr("Open the last snapshot of the series and select the first of these objects"));
+    m_copyPath->setEnabled(false);
+    m_showObjects->setEnabled(false);
+    connect(m_copyPath, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(selectedPathText()); });
+    connect(m_showObjects, &QPushButton::clicked, this, [this] {
+        const int leak = selectedLeak();
+        if (leak < 0 || !m_series || m_series->loadedCount == 0)
+            return;
+        QList<quint32> ids;
+        for (std::uint32_t id : m_series->leaks[std::size_t(leak)].sampleIds)
+            ids.append(id);
+        Q_EMIT showObjectsRequested(
+            QString::fromStdString(m_series->snapshots[m_series->loadedCount - 1].path), ids);
+    });
+    auto* pathButtons = new QVBoxLayout;
+    pathButtons->addWidget(m_copyPath);
+    pathButtons->addWidget(m_showObjects);
+    pathButtons->addStretch(1);
+    auto* pathBox = new QWidget(this);
+    auto* pathLayout = new QHBoxLayout(pathBox);
+    pathLayout->setContentsMargins(0, 0, 0, 0);
+    pathLayout->addWidget(m_pathText, 1);
+    pathLayout->addLayout(pathButtons);
+    auto* leakBox = new QWidget(this);
+    auto* leakLayout = new QVBoxLayout(leakBox);
+    leakLayout->setContentsMargins(0, 0, 0, 0);
+    leakLayout->addWidget(leakLabel);
+    auto* leakSplit = new QSplitter(Qt::Horizontal, leakBox);
+    leakSplit->addWidget(m_leakView);
+    leakSplit->addWidget(pathBox);
+    leakSplit->setStretchFactor(0, 3);
+    leakSplit->setStretchFactor(1, 2);
+    leakLayout->addWidget(leakSplit, 1);
+
+    // Every class over the series, and the chart of the selected ones.
+    m_trendView = makeTable(this, u"trendTable"_s);
+    m_trendProxy = sortedBy(m_trendModel, this);
+    m_trendView->setModel(m_trendProxy);
+    m_chart = new TrendChart(this);
+    m_chart->setObjectName(u"trendChart"_s);
+    auto* countButton = new QRadioButton(tr("Count"), this);
+    auto* retainedButton = new QRadioButton(tr("Retained size"), this);
+    countButton->setChecked(true);
+    connect(retainedButton, &QRadioButton::toggled, this, [this](bool on) {
+        m_chart->setMeasure(on ? TrendChart::Measure::RetainedSize : TrendChart::Measure::Count);
+    });
+    auto* chartBox = new QWidget(this);
+    auto* chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    auto* measures = new QHBoxLayout;
+    measures->addWidget(new QLabel(tr("Chart:"), chartBox));
+    measures->addWidget(countButton);
+    measures->addWidget(retainedButton);
+    measures->addStretch(1);
+    chartLayout->addLayout(measures);
+    chartLayout->addWidget(m_chart, 1);
+    auto* classSplit = new QSplitter(Qt::Horizontal, this);
+    classSplit->addWidget(m_trendView);
+    classSplit->addWidget(chartBox);
+    classSplit->setStretchFactor(0, 3);
+    classSplit->setStretchFactor(1, 2);
+
+    auto* vertical = new QSplitter(Qt::Vertical, this);
+    vertical->setObjectName(u"trendSplitter"_s);
+    vertical->addWidget(leakBox);
+    vertical->addWidget(classSplit);
+    vertical->setStretchFactor(0, 2);
+    vertical->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_banner);
+    layout->addWidget(vertical, 1);
+
+    connect(m_leakView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TrendPage::onLeakSelected);
+    connect(m_trendView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TrendPage::onClassesSelected);
+    connect(m_job, &BackgroundJob::progress, this, [this](double fraction, const QString& text) {
+        m_progress->setValue(int(fraction * BackgroundJob::kProgressScale));
+        m_progress->setFormat(text);
+    });
+    connect(m_job, &BackgroundJob::runningChanged, this, [this](bool running) {
+        m_progress->setVisible(running);
+        m_cancel->setVisible(running);
+        m_again->setEnabled(!running && !m_paths.isEmpty());
+    });
+    connect(m_job, &BackgroundJob::canceled, this, [this] {
+        m_title->setText(tr("The analysis of the series was cancelled."));
+        Q_EMIT finished();
+    });
+    updateHeader();
+}
+
+TrendPage::~TrendPage() = default;
+
+bool TrendPage::isRunning() const {
+    return m_job->isRunning();
+}
+
+void TrendPage::cancel() {
+    m_job->cancel();
+}
+
+void TrendPage::analyze(const QStringList& paths) {
+    m_paths = paths;
+    std::vector<std::string> files;
+    for (const QString& path : paths)
+        files.push_back(path.toStdString());
+    m_title->setText(tr("Analysing a series of %n snapshot(s)…", nullptr, int(files.size())));
+    m_progress->setValue(0);
+    m_job->start(
+        [files](JobContext& job) -> heapscope::Expected<heapscope::Series> {
+            heapscope::WorkContext context = job.work();
+            const auto count = files.size();
+            context.progress = [&job, count](heapscope::Stage stage, std::uint64_t done,
+                                             std::uint64_t total) {
+                const double fraction = heapscope::jobFraction(stage, done, total);
+                const auto file = std::min<std::size_t>(count, std::size_t(fraction * double(count)) + 1);
+                job.setProgress(fraction, TrendPage::tr("Snapshot %1 of %2 · %p %").arg(file).arg(count));
+            };
+            return heapscope::analyzeSeries(files, {}, context);
+        },
+        [this](heapscope::Expected<heapscope::Series> result) { onFinished(std::move(result)); });
+}
+
+void TrendPage::onFinished(heapscope::Expected<heapscope::Series> result) {
+    if (!result) {
+        m_series.reset();
+        m_trendModel->setSeries(nullptr);
+        m_leakModel->setSeries(nullptr);
+        m_title->setText(TextUtil::toQString(result.error().message()));
+        m_banner->hide();
+        Q_EMIT finished();
+        return;
+    }
+    m_series = std::make_shared<const heapscope::Series>(std::move(*result));
+    m_trendModel->setSeries(m_series);
+    m_leakModel->setSeries(m_series);
+    m_trendView->header()->setSectionResizeMode(m_trendModel->nameColumn(), QHeaderView::Interactive);
+    m_trendView->setColumnWidth(m_trendModel->nameColumn(), 260);
+    m_leakView->setColumnWidth(LeakGroupModel::HeldAs, 380);
+    // Shallow sizes per snapshot are there to sort by and export, not to read first.
+    for (int t = 0; t < m_trendModel->snapshotCount(); ++t)
+        m_trendView->setColumnHidden(m_trendModel->selfSizeColumn(t), true);
+    // What grew most in number first: the leaks' classes, not the roots that hold everything.
+    m_trendView->sortByColumn(m_trendModel->countChangeColumn(), Qt::DescendingOrder);
+    m_leakView->sortByColumn(-1, Qt::AscendingOrder);
+    if (m_leakProxy->rowCount() > 0)
+        m_leakView->setCurrentIndex(m_leakProxy->index(0, 0));
+    // The chart starts with the classes of the biggest leaks.
+    std::vector<int> classes;
+    for (std::size_t l = 0; l < m_series->leaks.size() && classes.size() < 3; ++l)
+        for (std::size_t c = 0; c < m_series->classes.size(); ++c)
+            if (m_series->classes[c].key == m_series->leaks[l].classKey) {
+                if (std::find(classes.begin(), classes.end(), int(c)) == classes.end())
+                    classes.push_back(int(c));
+                break;
+            }
+    m_chart->setItems(m_series, classes, {});
+    updateHeader();
+    Q_EMIT finished();
+    Q_EMIT statusMessage(tr("Series analysed: %n leak candidate(s)", nullptr, int(m_series->leaks.size())));
+}
+
+void TrendPage::updateHeader() {
+    if (!m_series) {
+        if (m_paths.isEmpty())
+            m_title->setText(tr("Open two or more snapshots of one program to see what grows between them."));
+        m_again->setEnabled(!m_paths.isEmpty() && !m_job->isRunning());
+        return;
+    }
+    const auto& s = *m_series;
+    QString basis = QString::fromLatin1(heapscope::seriesOrderBasisName(s.orderBasis));
+    m_title->setText(tr("Trend of %n snapshot(s) in time order (from the %1) · %2 leak candidate(s)", nullptr,
+                        int(s.loadedCount))
+                         .arg(basis)
+                         .arg(s.leaks.size()));
+    QStringList notes;
+    bool differentProcesses = false;
+    for (const auto& interval : s.intervals)
+        differentProcesses = differentProcesses || interval.sameProcess == heapscope::SameProcess::No;
+    if (differentProcesses)
+        notes << tr(
+            "These snapshots come from different processes (or a program whose object ids are not kept "
+            "between snapshots): classes and leak groups are matched by name and holder path, and no "
+            "object is followed from one snapshot to the next.");
+    for (const auto& snapshot : s.snapshots)
+        if (snapshot.error)
+            notes << tr("Left out: %1").arg(TextUtil::toQString(snapshot.error->message()));
+    for (const auto& warning : s.warnings)
+        if (!differentProcesses || warning.find("different processes") == std::string::npos)
+            notes << TextUtil::toQString(warning);
+    if (s.loadedCount < 2)
+        notes << tr("A trend needs at least two snapshots that load.");
+    m_banner->setText(notes.join(u'\n'));
+    m_banner->setVisible(!notes.isEmpty());
+    QStringList order;
+    for (std::size_t t = 0; t < s.loadedCount; ++t)
+        order << u"#%1 %2"_s.arg(t + 1).arg(
+            QFileInfo(QString::fromStdString(s.snapshots[t].path)).fileName());
+    m_title->setToolTip(order.join(u'\n'));
+}
+
+int TrendPage::selectedLeak() const {
+    const QModelIndex current = m_leakView->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_leakView->selectionModel()->isRowSelected(current.row(), current.parent()))
+        return -1;
+    return current.data(TrendRoles::LeakIndexRole).toInt();
+}
+
+QString TrendPage::selectedPathText() const {
+    const int leak = selectedLeak();
+    if (leak < 0 || !m_series)
+        return {};
+    return leakPathText(m_series->leaks[std::size_t(leak)]);
+}
+
+void TrendPage::onLeakSelected() {
+    const int leak = selectedLeak();
+    m_copyPath->setEnabled(leak >= 0);
+    m_showObjects->setEnabled(leak >= 0 && !m_series->leaks[std::size_t(leak)].sampleIds.empty());
+    if (leak < 0) {
+        m_pathText->clear();
+        return;
+    }
+    const heapscope::LeakGroup& group = m_series->leaks[std::size_t(leak)];
+    QStringList counts;
+    for (std::uint32_t c : group.counts)
+        counts << TextUtil::grouped(c);
+    QString text = leakPathText(group);
+    text += u"\n\n"_s + tr("Count per snapshot: %1").arg(counts.join(u" → "_s));
+    text +=
+        u"\n"_s + tr("Retained in the last snapshot: %1").arg(TextUtil::bytesAdaptive(group.retainedSize()));
+    text += u"\n"_s + TextUtil::toQString(group.reason);
+    if (group.nestedGroups)
+        text += u"\n"_s +
+                tr("With %n more growing group(s) of objects it holds.", nullptr, int(group.nestedGroups));
+    m_pathText->setPlainText(text);
+    m_chart->setItems(m_series, {}, {leak});
+}
+
+void TrendPage::onClassesSelected() {
+    std::vector<int> classes, leaks;
+    for (const QModelIndex& row : m_trendView->selectionModel()->selectedRows()) {
+        const int c = row.data(TrendRoles::ClassIndexRole).toInt();
+        const int l = row.data(TrendRoles::LeakIndexRole).toInt();
+        if (c >= 0)
+            classes.push_back(c);
+        else if (l >= 0)
+            leaks.push_back(l);
+    }
+    if (!classes.empty() || !leaks.empty())
+        m_chart->setItems(m_series, classes, leaks);
+}
