@@ -78,7 +78,8 @@ using SamplingProfilePtr = std::shared_ptr<const SamplingProfile>;
 /// Whether the bytes look like a sampling heap profile: a JSON object whose first key is "head".
 /// Reads at most the first few hundred bytes; gzip data is inflated for that as needed.
 bool looksLikeSamplingProfile(std::string_view firstBytes);
-/// The same for a file: its name ends in .heapprofile(.gz), or its first bytes say so.
+/// The same for a file: its first bytes say so, or they are not a heap snapshot's and its name ends
+/// in .heapprofile(.gz) (a broken profile goes to the profile loader, which says what is wrong).
 bool isSamplingProfileFile(const std::string& path);
 
 /// Loads a .heapprofile (optionally gzip). Iterative: any depth of nesting loads. Every failure

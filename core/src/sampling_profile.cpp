@@ -907,12 +907,16 @@ std::string SamplingProfile::location(std::uint32_t f) const {
     return url + ":" + std::to_string(std::int64_t(fn.line) + 1);
 }
 
-bool looksLikeSamplingProfile(std::string_view b) {
+namespace {
+
+// The first key of the JSON object the bytes start with ("" when they do not start with one);
+// gzip data is inflated for that, a few hundred bytes of it.
+std::string firstKey(std::string_view b) {
     std::string inflated;
     if (isGzip(b)) {
         z_stream zs{};
         if (inflateInit2(&zs, 15 + 32) != Z_OK)
-            return false;
+            return {};
         inflated.resize(512);
         zs.next_in = reinterpret_cast<unsigned char*>(const_cast<char*>(b.data()));
         zs.avail_in = unsigned(std::min<std::size_t>(b.size(), 1u << 30));
@@ -927,26 +931,40 @@ bool looksLikeSamplingProfile(std::string_view b) {
     while (p < b.size() && isWs(b[p]))
         ++p;
     if (p >= b.size() || b[p] != '{')
-        return false;
+        return {};
     ++p;
     while (p < b.size() && isWs(b[p]))
         ++p;
-    return b.substr(p, 6) == "\"head\"";
+    if (p >= b.size() || b[p] != '"')
+        return {};
+    const std::size_t end = b.find('"', p + 1);
+    return end == std::string_view::npos ? std::string() : std::string(b.substr(p + 1, end - p - 1));
+}
+
+} // namespace
+
+bool looksLikeSamplingProfile(std::string_view b) {
+    return firstKey(b) == "head";
 }
 
 bool isSamplingProfileFile(const std::string& path) {
     auto endsWith = [&](std::string_view s) {
         return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
     };
-    if (endsWith(".heapprofile") || endsWith(".heapprofile.gz"))
+    std::string key;
+    if (const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+        char buf[4096];
+        const ssize_t got = ::read(fd, buf, sizeof buf);
+        ::close(fd);
+        if (got > 0)
+            key = firstKey(std::string_view(buf, std::size_t(got)));
+    }
+    if (key == "head")
         return true;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    char buf[4096];
-    const ssize_t got = ::read(fd, buf, sizeof buf);
-    ::close(fd);
-    return got > 0 && looksLikeSamplingProfile(std::string_view(buf, std::size_t(got)));
+    if (key == "snapshot")
+        return false; // a heap snapshot, whatever its name
+    // unreadable, empty or broken: the name decides, and the loader of that kind says what is wrong
+    return endsWith(".heapprofile") || endsWith(".heapprofile.gz");
 }
 
 Expected<SamplingProfilePtr> loadSamplingProfileFromMemory(std::string_view bytes, const std::string& name,

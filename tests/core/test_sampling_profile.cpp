@@ -291,6 +291,13 @@ TEST(SamplingProfile, Sniffing) {
     EXPECT_FALSE(looksLikeSamplingProfile("{\"snapshot\":{"));
     EXPECT_FALSE(looksLikeSamplingProfile(""));
     EXPECT_TRUE(isSamplingProfileFile(std::string(HEAPSCOPE_TEST_DATA) + "/sampling-node20.heapprofile.gz"));
+    EXPECT_FALSE(isSamplingProfileFile(std::string(HEAPSCOPE_TEST_DATA) + "/tiny-node20.heapsnapshot.gz"));
+    // by name when the bytes say nothing (broken), by the bytes when they say a heap snapshot
+    const std::string dir = std::string(HEAPSCOPE_MALFORMED_DIR) + "/../profiles/";
+    EXPECT_TRUE(isSamplingProfileFile(dir + "empty.heapprofile"));
+    EXPECT_TRUE(isSamplingProfileFile(dir + "not-an-object.heapprofile"));
+    EXPECT_FALSE(isSamplingProfileFile(dir + "heap-snapshot.heapprofile"));
+    EXPECT_FALSE(isSamplingProfileFile(dir + "does-not-exist.json"));
 }
 
 // ---- the real profiles, against a walker of this test's own (simdjson's DOM, an explicit stack) ----
