@@ -240,6 +240,18 @@ void TestProfile::viewLoadsAndShowsDetails() {
     QCOMPARE(view.bottomUpView()->model()->index(0, 0).data().toString(), QStringLiteral("makeRecords"));
     view.bottomUpView()->setCurrentIndex(view.bottomUpView()->model()->index(0, 0));
     QVERIFY(view.detailsLabel()->text().contains(u"line 17"));
+    // a function's frame, shown in the Top-down tree and the flame chart
+    const std::uint32_t node =
+        view.bottomUpModel()
+            ->row(view.bottomUpProxy()->mapToSource(view.bottomUpView()->currentIndex()))
+            ->ancestor[0];
+    view.revealInTopDown(node);
+    QCOMPARE(view.tabs()->currentIndex(), int(ProfileView::TopDownTab));
+    QCOMPARE(view.topDownView()->currentIndex().data(ProfileRoles::NodeRole).toUInt(), node);
+    QCOMPARE(view.topDownView()->currentIndex().data().toString(), QStringLiteral("makeRecords"));
+    view.revealInFlameChart(node);
+    QCOMPARE(view.tabs()->currentIndex(), int(ProfileView::FlameChartTab));
+    QCOMPARE(view.flameChart()->zoomNode(), node);
     view.setSearch(QStringLiteral("closures"));
     QCOMPARE(view.bottomUpView()->model()->rowCount(), 1);
     QCOMPARE(view.searchField()->text(), QStringLiteral("closures"));

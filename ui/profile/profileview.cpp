@@ -8,10 +8,12 @@
 #include "tableexport.h"
 #include "textutil.h"
 
+#include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -254,6 +256,40 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> 
     select(m_bottomUpView, true);
     select(m_topDownView, false);
 
+    // the frame a row stands for: a Top-down row's node; a Bottom-up row's first frame (the caller
+    // it shows, on the path of its first focus frame)
+    auto nodeOf = [this](QTreeView* view, const QModelIndex& index) -> std::uint32_t {
+        if (!index.isValid())
+            return kNoNode;
+        if (view == m_topDownView)
+            return index.data(ProfileRoles::NodeRole).toUInt();
+        const BottomUpRow* row = m_bottomUp->row(m_bottomUpProxy->mapToSource(index));
+        return row && !row->ancestor.empty() ? row->ancestor.front() : kNoNode;
+    };
+    for (QTreeView* view : {m_bottomUpView, m_topDownView}) {
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(view, &QWidget::customContextMenuRequested, this, [this, view, nodeOf](const QPoint& pos) {
+            const QModelIndex index = view->indexAt(pos);
+            const std::uint32_t node = nodeOf(view, index);
+            if (node == kNoNode)
+                return;
+            QMenu menu(this);
+            if (view == m_bottomUpView)
+                menu.addAction(tr("Show in Top-down"), this, [this, node] { revealInTopDown(node); });
+            menu.addAction(tr("Show in Flame Chart"), this, [this, node] { revealInFlameChart(node); });
+            const QString where = index.siblingAtColumn(ProfileColumns::Location).data().toString();
+            if (!where.isEmpty())
+                menu.addAction(tr("Copy Script:Line"), this,
+                               [where] { QGuiApplication::clipboard()->setText(where); });
+            menu.exec(view->viewport()->mapToGlobal(pos));
+        });
+    }
+    connect(m_bottomUpView, &QTreeView::doubleClicked, this, [this, nodeOf](const QModelIndex& index) {
+        const std::uint32_t node = nodeOf(m_bottomUpView, index);
+        if (node != kNoNode)
+            revealInTopDown(node);
+    });
+
     std::uint64_t sampled = 0;
     for (std::uint64_t s : p.sampleSize)
         sampled += s;
@@ -326,6 +362,14 @@ void ProfileView::showNodeDetails(std::uint32_t node) {
         return;
     const SamplingProfile& p = *m_profile;
     showDetails(p.function[node], p.selfSize[node], p.totalSize[node], p.sampleCount[node]);
+}
+
+void ProfileView::revealInFlameChart(std::uint32_t node) {
+    if (!m_profile || node >= m_profile->nodeCount())
+        return;
+    m_flame->zoomTo(node);
+    showNodeDetails(node);
+    m_tabs->setCurrentIndex(FlameChartTab);
 }
 
 void ProfileView::revealInTopDown(std::uint32_t node) {

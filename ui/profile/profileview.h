@@ -58,6 +58,8 @@ public:
     void setSearch(const QString& text);
     /// Shows a node in the Top-down tree (expanding its callers) and selects it.
     void revealInTopDown(std::uint32_t node);
+    /// Zooms the flame chart to a node and shows it.
+    void revealInFlameChart(std::uint32_t node);
 
 Q_SIGNALS:
     void loaded();
