@@ -101,6 +101,12 @@ def main():
     write(profile, "valid.heapprofile.gz", gzip.compress(valid.encode(), mtime=0))
     write(profile, "valid-spaced.heapprofile", json.dumps(json.loads(valid), indent=1))
     write(profile, "no-samples.heapprofile", json.dumps({"head": json.loads(valid)["head"]}))
+    # the old format DevTools still reads: the frame's fields on the node, 1-based lines
+    write(profile, "old-format.heapprofile",
+          '{"head":{"functionName":"(root)","scriptId":0,"url":"","lineNumber":0,"columnNumber":0,"selfSize":0,'
+          '"id":1,"children":[{"functionName":"main","scriptId":3,"url":"app.js","lineNumber":10,"columnNumber":5,'
+          '"selfSize":100,"id":2,"children":[{"functionName":"","scriptId":3,"url":"app.js","lineNumber":20,'
+          '"columnNumber":1,"selfSize":50,"id":3,"children":[]}]}]}}')
     broken = os.path.join(HERE, "..", "tests", "malformed", "profiles")
     for name in sorted(os.listdir(broken)):
         if name.endswith(".heapprofile"):

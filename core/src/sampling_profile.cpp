@@ -130,6 +130,8 @@ private:
     bool parseHead();
     std::string_view rawObject(std::uint64_t begin) const;
     bool parseCallFrame(std::uint32_t node);
+    std::uint32_t functionFor(std::uint32_t name, std::uint32_t url, std::uint32_t scriptId,
+                              std::int64_t line, std::int64_t column);
     bool finishNode(std::uint32_t node, std::uint64_t begin);
     bool parseSamples();
     bool resolve();
@@ -435,15 +437,22 @@ bool ProfileParser::parseCallFrame(std::uint32_t node) {
         }
         return truncatedOr("head", "',' or '}' in a call frame");
     }
+    const std::uint32_t f = functionFor(name, url, scriptId, line, column);
+    m_out->function[node] = f;
+    m_have[node] |= 1;
+    if (!raw.empty() && m_p == begin + raw.size())
+        m_rawFrames.emplace(raw, f);
+    return true;
+}
+
+// The function of a call frame, added the first time its callUID is seen.
+std::uint32_t ProfileParser::functionFor(std::uint32_t name, std::uint32_t url, std::uint32_t scriptId,
+                                         std::int64_t line, std::int64_t column) {
     const FunctionKey fk{name, scriptId, std::int32_t(line), std::int32_t(column)};
     auto [it, added] = m_functions.try_emplace(fk, std::uint32_t(m_out->functions.size()));
     if (added)
         m_out->functions.push_back({name, url, scriptId, std::int32_t(line), std::int32_t(column)});
-    m_out->function[node] = it->second;
-    m_have[node] |= 1;
-    if (!raw.empty() && m_p == begin + raw.size())
-        m_rawFrames.emplace(raw, it->second);
-    return true;
+    return it->second;
 }
 
 bool ProfileParser::finishNode(std::uint32_t node, std::uint64_t begin) {
@@ -457,11 +466,19 @@ bool ProfileParser::finishNode(std::uint32_t node, std::uint64_t begin) {
 
 // The "head" node and its children, to any depth, with an explicit stack.
 bool ProfileParser::parseHead() {
+    // The old format DevTools still reads (CpuProfileNode style): the frame's fields on the node
+    // itself, lines and columns 1-based.
+    struct LegacyFrame {
+        bool present = false;
+        std::uint32_t name = kNoIndex, url = kNoIndex, scriptId = kNoIndex;
+        std::int64_t line = 0, column = 0; // 1-based; 0 (unknown) becomes -1
+    };
     struct Frame {
         std::uint32_t node;
         std::uint64_t begin;
         bool inChildren;
         bool firstItem; // the next key, or the next child, is the first
+        LegacyFrame legacy{};
     };
     std::vector<Frame> stack;
     auto& P = *m_out;
@@ -518,6 +535,14 @@ bool ProfileParser::parseHead() {
             ++m_p;
             const Frame done = f;
             stack.pop_back();
+            if (!(m_have[done.node] & 1) && done.legacy.present) {
+                const std::uint32_t empty = intern("");
+                const LegacyFrame& l = done.legacy;
+                m_out->function[done.node] =
+                    functionFor(l.name == kNoIndex ? empty : l.name, l.url == kNoIndex ? empty : l.url,
+                                l.scriptId == kNoIndex ? intern("0") : l.scriptId, l.line - 1, l.column - 1);
+                m_have[done.node] |= 1;
+            }
             if (!finishNode(done.node, done.begin))
                 return false;
             continue;
@@ -563,6 +588,32 @@ bool ProfileParser::parseHead() {
                 stack.back().inChildren = false;
                 stack.back().firstItem = false;
             }
+        } else if (k == "functionName" || k == "url") {
+            const bool isUrl = k == "url";
+            std::string_view v;
+            if (!string("head", m_value, v))
+                return false;
+            LegacyFrame& l = stack.back().legacy;
+            (isUrl ? l.url : l.name) = intern(v);
+            l.present = true;
+        } else if (k == "scriptId") {
+            std::uint32_t id = 0;
+            if (!scriptIdValue(id))
+                return false;
+            stack.back().legacy.scriptId = id;
+            stack.back().legacy.present = true;
+        } else if (k == "lineNumber" || k == "columnNumber") {
+            const bool isLine = k == "lineNumber";
+            const std::uint64_t at = m_p;
+            std::uint64_t u = 0;
+            std::int64_t v = 0;
+            if (!integer("head", isLine ? "\"lineNumber\"" : "\"columnNumber\"", 0, u, &v))
+                return false;
+            if (v > 0x7FFFFFFF)
+                return fail("head", at,
+                            std::string(isLine ? "\"lineNumber\"" : "\"columnNumber\"") + " is too large");
+            (isLine ? stack.back().legacy.line : stack.back().legacy.column) = v;
+            stack.back().legacy.present = true;
         } else if (!skipValue("head")) {
             return false;
         }

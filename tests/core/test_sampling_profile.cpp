@@ -185,6 +185,24 @@ TEST(SamplingProfile, Diff) {
     EXPECT_EQ(rows[1].baseTotal, 119u);
 }
 
+TEST(SamplingProfile, OldFormatWithFrameFieldsOnTheNode) {
+    // DevTools still reads it: the call frame's fields on the node, lines and columns 1-based
+    auto p = load("{\"head\":{\"functionName\":\"(root)\",\"scriptId\":0,\"url\":\"\",\"lineNumber\":0,"
+                  "\"columnNumber\":0,\"selfSize\":0,\"id\":1,\"children\":[{\"functionName\":\"main\","
+                  "\"scriptId\":3,\"url\":\"app.js\",\"lineNumber\":10,\"columnNumber\":5,\"selfSize\":100,"
+                  "\"id\":2,\"children\":[]}]}}");
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->nodeCount(), 2u);
+    const ProfileFunction& f = p->functions[p->function[1]];
+    EXPECT_EQ(p->displayName(p->function[1]), "main");
+    EXPECT_EQ(f.line, 9);
+    EXPECT_EQ(f.column, 4);
+    EXPECT_EQ(p->str(f.scriptId), "3");
+    EXPECT_EQ(p->location(p->function[1]), "app.js:10");
+    EXPECT_EQ(p->functions[p->function[0]].line, -1);
+    EXPECT_EQ(p->totalBytes(), 100u);
+}
+
 TEST(SamplingProfile, DeepTreeLoadsWithoutRecursion) {
     // 200,000 levels: a recursive parser would overflow the stack
     const int depth = 200000;
