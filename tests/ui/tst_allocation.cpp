@@ -13,6 +13,7 @@
 #include "pages/retainerspane.h"
 #include "pages/summarypage.h"
 #include "snapshotview.h"
+#include "tableexport.h"
 #include "widgets/timelinewidget.h"
 
 #ifndef Q_MOC_RUN
@@ -217,6 +218,17 @@ private Q_SLOTS:
         QCOMPARE(stack->view()->topLevelItemCount(), int(frames->size()));
         // The first frame is the function of the selected row.
         QCOMPARE(stack->view()->topLevelItem(0)->text(0), row.data().toString());
+
+        // File > Export Table on the functions: exact numbers, the view's order.
+        QCOMPARE(view->currentTable(), page->view());
+        const QString csv =
+            QString::fromUtf8(TableExport::exportView(page->view(), TableExport::Format::Csv));
+        const QStringList lines = csv.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), page->model()->rowCount() + 1);
+        QVERIFY2(lines[0].contains(QStringLiteral("Live Count")), qPrintable(lines[0]));
+        const auto& biggest = profile->tops[0];
+        QVERIFY2(lines[1].contains(QStringLiteral(",%1,%2").arg(biggest.liveSize).arg(biggest.size)),
+                 qPrintable(lines[1]));
     }
 
     // The timeline above the Summary: a selection becomes DevTools' object id range, and the Summary
@@ -305,7 +317,8 @@ private Q_SLOTS:
         SnapshotView* view = m_window->currentView();
         QVERIFY(view->allocationPage() == nullptr);
         QVERIFY(view->allocationStackPane() == nullptr);
-        QVERIFY(!view->findChild<QTabWidget*>(QStringLiteral("bottomTabs")));
+        QVERIFY(!view->findChild<AllocationStackPane*>());
+        QVERIFY(!view->findChild<AllocationPage*>());
     }
 };
 
