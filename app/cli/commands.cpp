@@ -885,7 +885,7 @@ const char* usageText() {
            "  leaks FILE... [--json] [--min-growth N] [--fail-on-leak] [--top N]\n"
            "                                        objects held the same way that grow in every interval\n"
            "  profile FILE [--json|--csv] [--top N] [--bottom-up|--top-down] [--sort self|total]\n"
-           "          [--callers DEPTH] [--depth DEPTH] [--timings]\n"
+           "          [--callers DEPTH] [--depth DEPTH] [--ordinals MIN..MAX] [--timings]\n"
            "                                        a sampling heap profile (.heapprofile): DevTools'\n"
            "                                        Bottom-up (default) or Top-down view\n"
            "  profile BASE FILE --diff [--json|--csv] [--top N] [--sort self|total]\n"

@@ -67,6 +67,7 @@ struct Options {
     std::size_t callers = 0;
     std::size_t depth = 6;
     bool depthGiven = false;
+    std::uint64_t minOrdinal = 0, maxOrdinal = 0; // --ordinals; both 0: the whole profile
 };
 
 std::optional<std::size_t> number(const std::string& s) {
@@ -310,6 +311,17 @@ int runProfileCommand(const std::vector<std::string>& args) {
                 return usageError("--depth needs a number of 1 or more");
             o.depth = *v;
             o.depthGiven = true;
+        } else if (a == "--ordinals") {
+            // MIN..MAX, MIN.. (no upper bound)
+            const std::string v = i + 1 < args.size() ? args[++i] : std::string();
+            const auto dots = v.find("..");
+            const auto lo = dots == std::string::npos ? std::nullopt : number(v.substr(0, dots));
+            const auto hi = dots == std::string::npos || dots + 2 == v.size() ? std::optional<std::size_t>(0)
+                                                                              : number(v.substr(dots + 2));
+            if (!lo || !hi || (*hi != 0 && *hi < *lo))
+                return usageError("--ordinals needs MIN..MAX or MIN.. (sample ordinals)");
+            o.minOrdinal = *lo;
+            o.maxOrdinal = *hi;
         } else if (a.rfind("--", 0) == 0)
             return usageError("unknown option '" + a + "' for profile");
         else
@@ -337,7 +349,9 @@ int runProfileCommand(const std::vector<std::string>& args) {
         std::fprintf(stderr, "heapscope-cli: %s\n", r.error().message().c_str());
         return kLoadError;
     }
-    const SamplingProfile& p = *r.value();
+    // DevTools' view of a selection of the samples, when asked
+    const SamplingProfilePtr selected = selectOrdinals(r.value(), o.minOrdinal, o.maxOrdinal);
+    const SamplingProfile& p = *selected;
     const double loadSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -92,6 +92,13 @@ Expected<SamplingProfilePtr> loadSamplingProfile(const std::string& path, const 
 Expected<SamplingProfilePtr> loadSamplingProfileFromMemory(std::string_view bytes, const std::string& name,
                                                            const WorkContext& context = {});
 
+/// The profile as DevTools' HeapProfileView shows a selection of its samples (SamplingHeapProfileModel
+/// with an ordinal range): every frame's self size is the sum of the sizes of its samples whose
+/// ordinal is in [minOrdinal, maxOrdinal] (maxOrdinal 0: no upper bound), the head keeping the
+/// file's selfSize, and totals and pruning follow. Both 0: the profile itself, as in DevTools.
+SamplingProfilePtr selectOrdinals(const SamplingProfilePtr& profile, std::uint64_t minOrdinal,
+                                  std::uint64_t maxOrdinal);
+
 /// A row of the Bottom-up view (DevTools' BottomUpProfileDataGrid): a function, or a caller chain
 /// below one. Its numbers are those of the profile nodes it stands for (`focus`): self is the sum
 /// of their self sizes, total the sum of their totals (DevTools adds a recursive function's nested

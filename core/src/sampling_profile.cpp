@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <optional>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -63,6 +64,32 @@ std::string_view valueKind(char c) {
     default:
         return (c == '-' || (c >= '0' && c <= '9')) ? "a number" : "not a JSON value";
     }
+}
+
+// Totals, depths and the visible children, from the parents and self sizes. Nodes are in
+// pre-order: a parent comes before its children.
+void buildTree(SamplingProfile& P) {
+    const std::size_t n = P.parent.size();
+    P.totalSize = P.selfSize;
+    for (std::size_t i = n; i-- > 1;)
+        P.totalSize[P.parent[i]] += P.totalSize[i];
+    P.depth.assign(n, 0);
+    P.maxDepth = 0;
+    for (std::size_t i = 1; i < n; ++i) {
+        P.depth[i] = P.depth[P.parent[i]] + 1;
+        P.maxDepth = std::max(P.maxDepth, P.depth[i]);
+    }
+    P.childStart.assign(n + 1, 0);
+    for (std::size_t i = 1; i < n; ++i)
+        if (P.visible(std::uint32_t(i)))
+            ++P.childStart[P.parent[i] + 1];
+    for (std::size_t i = 0; i < n; ++i)
+        P.childStart[i + 1] += P.childStart[i];
+    P.childList.resize(P.childStart[n]);
+    std::vector<std::uint32_t> fill(P.childStart.begin(), P.childStart.end() - 1);
+    for (std::size_t i = 1; i < n; ++i)
+        if (P.visible(std::uint32_t(i)))
+            P.childList[fill[P.parent[i]]++] = std::uint32_t(i);
 }
 
 class ProfileParser {
@@ -780,26 +807,7 @@ bool ProfileParser::resolve() {
             " bytes name a node that is not in the tree (node id " +
             std::to_string(m_sampleNodeId[firstOutside]) + " at byte " +
             std::to_string(m_sampleOffset[firstOutside]) + "); they count in no view, as in DevTools");
-    // pre-order: a parent comes before its children
-    P.totalSize = P.selfSize;
-    for (std::size_t i = n; i-- > 1;)
-        P.totalSize[P.parent[i]] += P.totalSize[i];
-    P.depth.assign(n, 0);
-    for (std::size_t i = 1; i < n; ++i) {
-        P.depth[i] = P.depth[P.parent[i]] + 1;
-        P.maxDepth = std::max(P.maxDepth, P.depth[i]);
-    }
-    P.childStart.assign(n + 1, 0);
-    for (std::size_t i = 1; i < n; ++i)
-        if (P.visible(std::uint32_t(i)))
-            ++P.childStart[P.parent[i] + 1];
-    for (std::size_t i = 0; i < n; ++i)
-        P.childStart[i + 1] += P.childStart[i];
-    P.childList.resize(P.childStart[n]);
-    std::vector<std::uint32_t> fill(P.childStart.begin(), P.childStart.end() - 1);
-    for (std::size_t i = 1; i < n; ++i)
-        if (P.visible(std::uint32_t(i)))
-            P.childList[fill[P.parent[i]]++] = std::uint32_t(i);
+    buildTree(P);
     return true;
 }
 
@@ -1066,6 +1074,33 @@ Expected<SamplingProfilePtr> loadSamplingProfile(const std::string& path, const 
         loadSamplingProfileFromMemory(std::string_view(static_cast<const char*>(map), size), path, context);
     ::munmap(map, size);
     return result;
+}
+
+SamplingProfilePtr selectOrdinals(const SamplingProfilePtr& profile, std::uint64_t minOrdinal,
+                                  std::uint64_t maxOrdinal) {
+    if (!profile || (minOrdinal == 0 && maxOrdinal == 0))
+        return profile; // DevTools: no range, the whole profile
+    if (maxOrdinal == 0)
+        maxOrdinal = std::numeric_limits<std::uint64_t>::max();
+    auto out = std::make_shared<SamplingProfile>(*profile);
+    SamplingProfile& P = *out;
+    const std::uint64_t headSelf = P.selfSize.empty() ? 0 : P.selfSize[0];
+    std::fill(P.selfSize.begin(), P.selfSize.end(), 0);
+    std::fill(P.sampleCount.begin(), P.sampleCount.end(), 0);
+    std::fill(P.sampleBytes.begin(), P.sampleBytes.end(), 0);
+    for (std::size_t s = 0; s < P.sampleNode.size(); ++s) {
+        const std::uint32_t node = P.sampleNode[s];
+        if (node == kNoNode || P.sampleOrdinal[s] < minOrdinal || P.sampleOrdinal[s] > maxOrdinal)
+            continue;
+        P.selfSize[node] += P.sampleSize[s];
+        ++P.sampleCount[node];
+        P.sampleBytes[node] += P.sampleSize[s];
+    }
+    // the head keeps the file's selfSize: DevTools builds it before it looks at the range
+    if (!P.selfSize.empty())
+        P.selfSize[0] = headSelf;
+    buildTree(P);
+    return out;
 }
 
 // ---- views ----

@@ -43,6 +43,13 @@ foreach(i RANGE ${last})
 endforeach()
 expect_eq("${sum}" 16739712 "sum of the top-down roots")
 
+# A selection of the samples, as DevTools' overview selection makes it: the total DevTools' own
+# code gives for ordinals 1500..3500 (tests/data/sampling-node20.ordinals-1500-3500.devtools.json.gz)
+run(0 profile "${a}" --ordinals 1500..3500 --json)
+string(JSON total GET "${out}" totalSize)
+expect_eq("${total}" 7754376 "total size of ordinals 1500..3500")
+run(2 profile "${a}" --ordinals 9..3)
+
 # Text and CSV
 run(0 profile "${a}" --top 5)
 string(FIND "${out}" "makeRecords" at)

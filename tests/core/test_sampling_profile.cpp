@@ -583,19 +583,31 @@ void compareTopDown(const SamplingProfile& p, std::uint32_t node, simdjson::dom:
 } // namespace
 
 TEST(SamplingProfileFixtures, DevToolsBottomUpAndTopDown) {
-    int files = 0, all = 0;
-    for (const std::string& path : realProfiles()) {
-        const std::string expectedPath = path.substr(0, path.find(".heapprofile")) + ".devtools.json.gz";
-        if (!std::filesystem::exists(expectedPath))
+    // every sampling-X[.ordinals-MIN-MAX].devtools.json.gz against sampling-X.heapprofile.gz
+    int files = 0, ranges = 0, all = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(HEAPSCOPE_TEST_DATA)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("sampling-", 0) != 0 || name.find(".devtools.json.gz") == std::string::npos)
             continue;
-        SCOPED_TRACE(path);
+        SCOPED_TRACE(name);
         ++files;
-        auto r = loadSamplingProfile(path);
-        ASSERT_TRUE(r.ok()) << r.error().message();
-        const SamplingProfile& p = *r.value();
-        const std::string json = gunzip(expectedPath);
+        const std::string json = gunzip(entry.path().string());
         simdjson::dom::parser parser;
         simdjson::dom::element doc = parser.parse(json);
+        const std::string profilePath =
+            std::string(HEAPSCOPE_TEST_DATA) + "/" + std::string(std::string_view(doc["file"]));
+        auto r = loadSamplingProfile(profilePath);
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        std::uint64_t minOrdinal = 0, maxOrdinal = 0;
+        if (!doc["minOrdinal"].is_null()) {
+            minOrdinal = std::uint64_t(doc["minOrdinal"]);
+            maxOrdinal = std::uint64_t(doc["maxOrdinal"]);
+            ++ranges;
+        }
+        const SamplingProfilePtr selected = selectOrdinals(r.value(), minOrdinal, maxOrdinal);
+        const SamplingProfile& p = *selected;
+        if (minOrdinal || maxOrdinal)
+            EXPECT_LT(p.totalBytes(), r.value()->totalBytes());
         EXPECT_EQ(p.totalBytes(), std::uint64_t(doc["total"]));
         int compared = 0;
         compareBottomUp(p, bottomUpFunctions(p), doc["bottomUp"], "bottom-up", compared);
@@ -603,6 +615,7 @@ TEST(SamplingProfileFixtures, DevToolsBottomUpAndTopDown) {
         EXPECT_GT(compared, 20);
         all += compared;
     }
-    EXPECT_GE(files, 5);
+    EXPECT_GE(files, 8);
+    EXPECT_GE(ranges, 2);
     EXPECT_GT(all, 1000);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // DevTools' numbers for a sampling heap profile (.heapprofile, optionally gzip):
-//   node profile.mjs FILE > FILE-without-.heapprofile.gz.devtools.json
-// The profile model is HeapProfileView.ts's SamplingHeapProfileModel for a whole profile (no
-// ordinal range), transcribed below because that file pulls in the whole UI; the tree model
+//   node profile.mjs FILE [MIN_ORDINAL MAX_ORDINAL] > FILE-without-.heapprofile.gz[.ordinals-MIN-MAX].devtools.json
+// The profile model is HeapProfileView.ts's SamplingHeapProfileModel (for the whole profile, or for
+// the samples of an ordinal range as HeapProfileView's selection makes it), transcribed below because that file pulls in the whole UI; the tree model
 // (totals) and the Bottom-up and Top-down grids are DevTools' own code (dist/, see build.mjs).
 // Every Bottom-up row is expanded to the end, as a user clicking every expander would.
 import * as fs from 'node:fs';
@@ -25,8 +25,21 @@ class SamplingHeapProfileNode extends ProfileTreeModel.ProfileNode {
 }
 
 class SamplingHeapProfileModel extends ProfileTreeModel.ProfileTreeModel {
-  constructor(profile) {
+  constructor(profile, minOrdinal, maxOrdinal) {
     super();
+    let nodeIdToSizeMap = null;
+    if (minOrdinal || maxOrdinal) {
+      nodeIdToSizeMap = new Map();
+      minOrdinal = minOrdinal || 0;
+      maxOrdinal = maxOrdinal || Infinity;
+      for (const sample of profile.samples) {
+        if (sample.ordinal < minOrdinal || sample.ordinal > maxOrdinal) {
+          continue;
+        }
+        const size = nodeIdToSizeMap.get(sample.nodeId) || 0;
+        nodeIdToSizeMap.set(sample.nodeId, size + sample.size);
+      }
+    }
     this.initialize(translateProfileTree(profile.head));
 
     function translateProfileTree(root) {
@@ -36,7 +49,13 @@ class SamplingHeapProfileModel extends ProfileTreeModel.ProfileTreeModel {
       while (sourceNodeStack.length) {
         const sourceNode = sourceNodeStack.pop();
         const targetNode = targetNodeStack.pop();
-        targetNode.children = sourceNode.children.map(child => new SamplingHeapProfileNode(child));
+        targetNode.children = sourceNode.children.map(child => {
+          const targetChild = new SamplingHeapProfileNode(child);
+          if (nodeIdToSizeMap) {
+            targetChild.self = nodeIdToSizeMap.get(child.id) || 0;
+          }
+          return targetChild;
+        });
         sourceNodeStack.push(...sourceNode.children);
         targetNodeStack.push(...targetNode.children);
       }
@@ -56,7 +75,9 @@ let bytes = fs.readFileSync(file);
 if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
   bytes = zlib.gunzipSync(bytes);
 }
-const model = new SamplingHeapProfileModel(JSON.parse(bytes.toString('utf8')));
+const minOrdinal = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
+const maxOrdinal = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const model = new SamplingHeapProfileModel(JSON.parse(bytes.toString('utf8')), minOrdinal, maxOrdinal);
 
 function bottomUpRow(entry) {
   entry.populate();
@@ -80,6 +101,8 @@ const bottomUp = new BottomUp.BottomUpProfileDataGridTree(null, null, model.root
 const topDown = new TopDown.TopDownProfileDataGridTree(null, null, model.root, model.total);
 console.log(JSON.stringify({
   file: file.replace(/^.*\//, ''),
+  minOrdinal: minOrdinal ?? null,
+  maxOrdinal: maxOrdinal ?? null,
   total: model.total,
   bottomUp: bottomUp.children.map(bottomUpRow),
   topDown: topDown.children.map(topDownRow),
