@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Golden tests of the Allocation perspective and the timeline: the tops, the callers of every top
-// expanded as DevTools' view expands them, the Summary of each top's live objects, the allocation
+// expanded as DevTools' view expands them (each with the Summary of its live objects), the Summary of
+// each top's live objects, the allocation
 // stacks of sampled objects and the timeline samples must equal what DevTools' own worker gives for
 // the same file (tests/data/*.alloc.json, written by tests/data/gen/alloc.mjs run in the oracle).
 #include "golden_util.h"
@@ -26,7 +27,9 @@ const AllocFixture kAllocFixtures[] = {
     {"mixed-timeline-deno2.heaptimeline.gz", "mixed-timeline-deno2.alloc.json"},
 };
 
-void PrintTo(const AllocFixture& f, std::ostream* os) { *os << f.snapshot; }
+void PrintTo(const AllocFixture& f, std::ostream* os) {
+    *os << f.snapshot;
+}
 
 class AllocationGolden : public ::testing::TestWithParam<AllocFixture> {
 protected:
@@ -67,9 +70,23 @@ void expectRow(const Snapshot& s, const AllocationRow& row, simdjson::dom::eleme
     EXPECT_EQ(row.hasChildren, asBool(e["hasChildren"])) << what;
 }
 
+// The Summary filtered by a caller row (DevTools' allocation-node filter): its totals.
+void expectRowSummary(const Analysis& a, const AllocationProfile& p, const AllocationRow& row,
+                      simdjson::dom::element e, const std::string& what) {
+    simdjson::dom::element summary;
+    if (e["summary"].get(summary)) {
+        ADD_FAILURE() << what << ": no summary";
+        return;
+    }
+    auto rows = aggregateAllocatedBy(a, p, row.node);
+    ASSERT_TRUE(rows) << rows.error().message();
+    EXPECT_EQ(std::int64_t(rows->objectCount), asInt(summary["object_count"])) << what;
+    EXPECT_EQ(std::int64_t(rows->selfSize), asInt(summary["self_size"])) << what;
+}
+
 // Counts the rows compared, so that a test cannot pass by comparing nothing.
-std::size_t expectCallers(const AllocationProfile& p, std::uint32_t node, simdjson::dom::element e,
-                          const std::string& what) {
+std::size_t expectCallers(const Analysis& a, const AllocationProfile& p, std::uint32_t node,
+                          simdjson::dom::element e, const std::string& what) {
     const AllocationCallers ours = p.callers(node);
     simdjson::dom::array nested, branching;
     EXPECT_FALSE(e["nestedCallers"].get_array().get(nested));
@@ -82,6 +99,7 @@ std::size_t expectCallers(const AllocationProfile& p, std::uint32_t node, simdjs
     std::size_t i = 0;
     for (auto n : nested) {
         expectRow(*p.snapshot, ours.nestedCallers[i], n, what + " nested " + std::to_string(i));
+        expectRowSummary(a, p, ours.nestedCallers[i], n, what + " nested " + std::to_string(i));
         ++i;
         ++rows;
     }
@@ -90,10 +108,11 @@ std::size_t expectCallers(const AllocationProfile& p, std::uint32_t node, simdjs
         const AllocationRow& r = ours.branchingCallers[i];
         const std::string here = what + " > " + std::to_string(i);
         expectRow(*p.snapshot, r, b, here);
+        expectRowSummary(a, p, r, b, here);
         ++rows;
         simdjson::dom::element sub;
         if (!b["callers"].get(sub))
-            rows += expectCallers(p, r.node, sub, here);
+            rows += expectCallers(a, p, r.node, sub, here);
         ++i;
     }
     return rows;
@@ -113,6 +132,7 @@ TEST_P(AllocationGolden, TopsHaveDevToolsFields) {
     }
 }
 
+// Every caller row, with the Summary DevTools shows when that row is selected.
 TEST_P(AllocationGolden, CallersOfEveryTop) {
     simdjson::dom::object callers;
     ASSERT_FALSE(doc->root["callers"].get_object().get(callers));
@@ -125,7 +145,8 @@ TEST_P(AllocationGolden, CallersOfEveryTop) {
             EXPECT_FALSE(top->hasChildren) << "top " << id;
             continue;
         }
-        rows += expectCallers(*profile, top->node, field.value, "callers of " + std::to_string(id));
+        rows +=
+            expectCallers(*analysis, *profile, top->node, field.value, "callers of " + std::to_string(id));
     }
     EXPECT_EQ(std::int64_t(rows), asInt(doc->root["caller_rows"]));
 }

@@ -6,7 +6,9 @@
 //   tops        allocationTracesTops(): every allocating function, DevTools' fields
 //   callers     per top (by its id), allocationNodeCallers() expanded the way the view expands it:
 //               the chain of single callers (nestedCallers), then the branching callers, each of
-//               those expanded again (depth first, in list order) until --max-callers rows are out
+//               those expanded again (depth first, in list order) until --max-callers rows are out;
+//               each caller row with `summary`, the object count and self size of the Summary
+//               filtered by that row (NodeFilter.allocationNodeId)
 //   live        per top, the Summary filtered to the objects that function allocated
 //               (NodeFilter.allocationNodeId): object count, self size and classes
 //   stacks      allocationStack() of a sample of objects: one per distinct trace_node_id, plus an
@@ -62,14 +64,28 @@ let callerRows = 0;
 let truncated = false;
 if (snapshot.profile.snapshot.trace_function_count) {
   tops = snapshot.allocationTracesTops().map(plain);
+  // The Summary filtered by a row (what DevTools shows below the grid when the row is selected):
+  // its object count and self size.
+  const liveOf = id => {
+    const filter = new HeapSnapshotModel.NodeFilter();
+    filter.allocationNodeId = id;
+    const agg = snapshot.aggregatesWithFilter(filter);
+    let count = 0;
+    let self = 0;
+    for (const key of Object.keys(agg)) {
+      count += agg[key].count;
+      self += agg[key].self;
+    }
+    return {object_count: count, self_size: self};
+  };
   // Expand as AllocationGridNode does: the view asks for the callers of a row when it is expanded.
   const expand = id => {
     const c = snapshot.allocationNodeCallers(id);
-    const nested = c.nodesWithSingleCaller.map(plain);
+    const nested = c.nodesWithSingleCaller.map(n => ({...plain(n), summary: liveOf(n.id)}));
     callerRows += nested.length + c.branchingCallers.length;
     const branching = [];
     for (const b of c.branchingCallers) {
-      const row = plain(b);
+      const row = {...plain(b), summary: liveOf(b.id)};
       if (b.hasChildren) {
         if (callerRows < maxCallers) {
           row.callers = expand(b.id);
