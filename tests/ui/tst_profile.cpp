@@ -8,6 +8,7 @@
 #include "profile/flamechart.h"
 #include "profile/profilemodels.h"
 #include "profile/profileview.h"
+#include "profile/samplestrip.h"
 
 #ifndef Q_MOC_RUN
 #include <heapscope/sampling_profile.h>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void viewLoadsAndShowsDetails();
     void mainWindowOpensProfiles();
     void exportsTheCurrentTable();
+    void selectingSamples();
 };
 
 void TestProfile::bottomUpModelMatchesCore() {
@@ -305,6 +307,47 @@ void TestProfile::exportsTheCurrentTable() {
     view->tabs()->setCurrentIndex(ProfileView::FlameChartTab);
     QCOMPARE(window.currentTable(), nullptr);
     QVERIFY(!window.exportTable(path));
+}
+
+void TestProfile::selectingSamples() {
+    ProfileView view(TestUtil::dataPath("sampling-node20.heapprofile.gz"));
+    view.resize(1000, 700);
+    view.show();
+    QSignalSpy loaded(&view, &ProfileView::loaded);
+    QVERIFY(loaded.wait(20000));
+    SampleStrip* strip = view.sampleStrip();
+    QVERIFY(strip->hasRange());
+    QVERIFY(strip->isVisible());
+    auto selfSum = [&] {
+        quint64 sum = 0;
+        const QAbstractItemModel* m = view.bottomUpView()->model();
+        for (int r = 0; r < m->rowCount(); ++r)
+            sum += number(m->index(r, 0), ProfileColumns::SelfSize);
+        return sum;
+    };
+    QCOMPARE(selfSum(), quint64(16739712));
+    // DevTools' own code gives 7,754,376 bytes for samples 1500 to 3500
+    // (tests/data/sampling-node20.ordinals-1500-3500.devtools.json.gz)
+    view.selectOrdinals(1500, 3500);
+    QCOMPARE(view.shownProfile()->totalBytes(), std::uint64_t(7754376));
+    QCOMPARE(selfSum(), quint64(7754376));
+    QVERIFY(view.findChild<QLabel*>(u"profileSelection"_s)->isVisible());
+    QCOMPARE(view.flameChart()->nodeRect(0).width(), double(view.flameChart()->width()));
+    view.selectOrdinals(0, 0);
+    QCOMPARE(selfSum(), quint64(16739712));
+    // a drag over the strip's middle selects the ordinals under it, as core's selection
+    QSignalSpy selected(strip, &SampleStrip::rangeSelected);
+    const int w = strip->width();
+    QTest::mousePress(strip, Qt::LeftButton, {}, QPoint(w / 4, strip->height() / 2));
+    QTest::mouseMove(strip, QPoint(w / 2, strip->height() / 2));
+    QTest::mouseRelease(strip, Qt::LeftButton, {}, QPoint(w / 2, strip->height() / 2));
+    QCOMPARE(selected.count(), 1);
+    const auto lo = selected.front().at(0).value<std::uint64_t>();
+    const auto hi = selected.front().at(1).value<std::uint64_t>();
+    QVERIFY(lo > strip->firstOrdinal() && hi < strip->lastOrdinal() && lo < hi);
+    QCOMPARE(selfSum(), quint64(selectOrdinals(view.profile(), lo, hi)->totalBytes()));
+    QTest::mouseDClick(strip, Qt::LeftButton, {}, QPoint(w / 3, 5));
+    QCOMPARE(selfSum(), quint64(16739712));
 }
 
 QTEST_MAIN(TestProfile)

@@ -5,6 +5,7 @@
 #include "flamechart.h"
 #include "jobs/backgroundjob.h"
 #include "profilemodels.h"
+#include "samplestrip.h"
 #include "tableexport.h"
 #include "textutil.h"
 
@@ -70,6 +71,15 @@ void sizeColumns(QTreeView* view) {
     view->setColumnWidth(ProfileColumns::Samples, fm.horizontalAdvance(u"Samples"_s) + 24);
 }
 
+// Opens the heaviest path a few levels deep, as one reads a profile first.
+void openHeaviestPath(QTreeView* view, QAbstractItemModel* model) {
+    QModelIndex i = model->index(0, 0);
+    for (int level = 0; level < 6 && i.isValid(); ++level) {
+        view->expand(i);
+        i = model->index(0, 0, i);
+    }
+}
+
 } // namespace
 
 ProfileView::ProfileView(const QString& path, QWidget* parent)
@@ -113,6 +123,15 @@ ProfileView::ProfileView(const QString& path, QWidget* parent)
     top->addWidget(m_summary, 1);
     top->addWidget(m_search);
     cl->addLayout(top);
+    m_strip = new SampleStrip(m_content);
+    m_strip->setToolTip(
+        tr("The samples in the order they were taken; drag to see only a part of the recording"));
+    m_selection = new QLabel(m_content);
+    m_selection->setObjectName(u"profileSelection"_s);
+    m_selection->setForegroundRole(QPalette::PlaceholderText);
+    cl->addWidget(m_strip);
+    cl->addWidget(m_selection);
+    connect(m_strip, &SampleStrip::rangeSelected, this, &ProfileView::selectOrdinals);
     m_tabs = new QTabWidget(m_content);
     m_tabs->setObjectName(u"profileTabs"_s);
     m_tabs->setDocumentMode(true);
@@ -214,30 +233,23 @@ void ProfileView::load() {
 void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> bottomUp,
                            std::vector<FlameEntry> flame, double seconds) {
     m_profile = std::move(profile);
+    m_shown = m_profile;
     m_loadSeconds = seconds;
     const SamplingProfile& p = *m_profile;
 
-    m_bottomUp = new BottomUpModel(m_profile, std::move(bottomUp), this);
     m_bottomUpProxy = new ProfileFilterModel(false, this);
-    m_bottomUpProxy->setSourceModel(m_bottomUp);
     m_bottomUpView->setModel(m_bottomUpProxy);
-    m_bottomUpView->sortByColumn(ProfileColumns::SelfSize, Qt::DescendingOrder);
-    sizeColumns(m_bottomUpView);
-
-    m_topDown = new TopDownModel(m_profile, this);
     m_topDownProxy = new ProfileFilterModel(true, this);
-    m_topDownProxy->setSourceModel(m_topDown);
     m_topDownView->setModel(m_topDownProxy);
+    setModels(std::move(bottomUp), std::move(flame));
+    m_bottomUpView->sortByColumn(ProfileColumns::SelfSize, Qt::DescendingOrder);
     m_topDownView->sortByColumn(ProfileColumns::TotalSize, Qt::DescendingOrder);
+    sizeColumns(m_bottomUpView);
     sizeColumns(m_topDownView);
-    // open the heaviest path a few levels deep, as one reads a profile first
-    QModelIndex i = m_topDownProxy->index(0, 0);
-    for (int level = 0; level < 6 && i.isValid(); ++level) {
-        m_topDownView->expand(i);
-        i = m_topDownProxy->index(0, 0, i);
-    }
-
-    m_flame->setProfile(m_profile, std::move(flame));
+    openHeaviestPath(m_topDownView, m_topDownProxy);
+    m_strip->setProfile(m_profile);
+    m_strip->setVisible(m_strip->hasRange());
+    m_selection->setVisible(false);
 
     auto select = [this](QTreeView* view, bool bottomUp) {
         connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -312,6 +324,47 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> 
     Q_EMIT loaded();
 }
 
+// The models of what is shown (the profile, or a selection of its samples); the proxies, views
+// and their sorting stay.
+void ProfileView::setModels(std::vector<BottomUpRow> bottomUp, std::vector<FlameEntry> flame) {
+    auto* bu = new BottomUpModel(m_shown, std::move(bottomUp), this);
+    auto* td = new TopDownModel(m_shown, this);
+    m_bottomUpProxy->setSourceModel(bu);
+    m_topDownProxy->setSourceModel(td);
+    delete m_bottomUp;
+    delete m_topDown;
+    m_bottomUp = bu;
+    m_topDown = td;
+    m_flame->setProfile(m_shown, std::move(flame));
+    m_flame->setSearch(m_search->text());
+}
+
+void ProfileView::selectOrdinals(std::uint64_t minOrdinal, std::uint64_t maxOrdinal) {
+    if (!m_profile)
+        return;
+    m_shown = heapscope::selectOrdinals(m_profile, minOrdinal, maxOrdinal);
+    setModels(bottomUpFunctions(*m_shown), heapscope::flameChart(*m_shown));
+    openHeaviestPath(m_topDownView, m_topDownProxy);
+    m_strip->setSelection(minOrdinal, maxOrdinal);
+    if (minOrdinal == 0 && maxOrdinal == 0) {
+        m_selection->setVisible(false);
+    } else {
+        std::uint64_t samples = 0;
+        for (std::uint32_t c : m_shown->sampleCount)
+            samples += c;
+        m_selection->setText(
+            tr("Samples %1 to %2: %3 samples, %4 of %5 (as DevTools shows a selection: the "
+               "samples' sizes, not the file's self sizes). Double-click the strip or press Esc "
+               "on it for all of them.")
+                .arg(minOrdinal)
+                .arg(maxOrdinal == 0 ? m_strip->lastOrdinal() : maxOrdinal)
+                .arg(TextUtil::grouped(samples), TextUtil::bytesAdaptive(m_shown->totalBytes()),
+                     TextUtil::bytesAdaptive(m_profile->totalBytes())));
+        m_selection->setVisible(true);
+    }
+    m_details->setText(tr("Select a function to see its script and line."));
+}
+
 void ProfileView::setSearch(const QString& text) {
     if (m_search->text() != text) {
         const QSignalBlocker block(m_search);
@@ -343,7 +396,7 @@ void ProfileView::setSearch(const QString& text) {
 
 void ProfileView::showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total,
                               std::uint64_t samples) {
-    const SamplingProfile& p = *m_profile;
+    const SamplingProfile& p = *m_shown;
     const ProfileFunction& f = p.functions[function];
     QString where = TextUtil::toQString(p.str(f.url));
     if (where.isEmpty())
@@ -358,9 +411,9 @@ void ProfileView::showDetails(std::uint32_t function, std::uint64_t self, std::u
 }
 
 void ProfileView::showNodeDetails(std::uint32_t node) {
-    if (!m_profile || node >= m_profile->nodeCount())
+    if (!m_shown || node >= m_shown->nodeCount())
         return;
-    const SamplingProfile& p = *m_profile;
+    const SamplingProfile& p = *m_shown;
     showDetails(p.function[node], p.selfSize[node], p.totalSize[node], p.sampleCount[node]);
 }
 

@@ -18,6 +18,7 @@ class QAction;
 class BottomUpModel;
 class FlameChart;
 class ProfileFilterModel;
+class SampleStrip;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -56,6 +57,12 @@ public:
     QLabel* summaryLabel() const { return m_summary; }
 
     void setSearch(const QString& text);
+    /// Shows only the samples with ordinals in [minOrdinal, maxOrdinal], as DevTools shows a
+    /// selection of the recording (both 0: all of them). The strip above the views does this.
+    void selectOrdinals(std::uint64_t minOrdinal, std::uint64_t maxOrdinal);
+    /// What the views show: the profile, or the selection of its samples.
+    heapscope::SamplingProfilePtr shownProfile() const { return m_shown; }
+    SampleStrip* sampleStrip() const { return m_strip; }
     /// Shows a node in the Top-down tree (expanding its callers) and selects it.
     void revealInTopDown(std::uint32_t node);
     /// Zooms the flame chart to a node and shows it.
@@ -71,9 +78,11 @@ private:
                   std::vector<heapscope::FlameEntry> flame, double seconds);
     void showDetails(std::uint32_t function, std::uint64_t self, std::uint64_t total, std::uint64_t samples);
     void showNodeDetails(std::uint32_t node);
+    void setModels(std::vector<heapscope::BottomUpRow> bottomUp, std::vector<heapscope::FlameEntry> flame);
 
     QString m_path;
     heapscope::SamplingProfilePtr m_profile;
+    heapscope::SamplingProfilePtr m_shown; // m_profile, or a selection of its samples
     QString m_error;
     double m_loadSeconds = 0;
     BackgroundJob* m_job;
@@ -88,6 +97,8 @@ private:
     QTreeView* m_topDownView;
     FlameChart* m_flame;
     QLabel* m_details;
+    SampleStrip* m_strip;
+    QLabel* m_selection;
     BottomUpModel* m_bottomUp = nullptr;
     TopDownModel* m_topDown = nullptr;
     ProfileFilterModel* m_bottomUpProxy = nullptr;
