@@ -38,7 +38,7 @@ std::optional<std::uint64_t> parseNumber(const std::string& s) {
 std::string location(const AllocationProfile& p, std::uint32_t function) {
     const TraceFunctionInfo& f = p.snapshot->traceFunctionInfos[function];
     std::string s = text::toUtf8(p.scriptName(function));
-    if (f.line != 0)
+    if (f.line != 0 && !s.empty())
         s += ":" + std::to_string(f.line);
     return s;
 }

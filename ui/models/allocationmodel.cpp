@@ -92,7 +92,7 @@ QString AllocationModel::locationText(std::uint32_t node) const {
     const std::uint32_t f = m_profile->buFunction[node];
     const auto& info = m_profile->snapshot->traceFunctionInfos[f];
     QString s = TextUtil::toQString(std::string(m_profile->scriptName(f)));
-    if (info.line != 0)
+    if (info.line != 0 && !s.isEmpty())
         s += u':' + QString::number(info.line);
     return s;
 }

@@ -73,7 +73,7 @@ void AllocationStackPane::refresh() {
                 if (name.isEmpty())
                     name = tr("(anonymous)");
                 QString where = TextUtil::toQString(profile->scriptName(f));
-                if (info.line != 0)
+                if (info.line != 0 && !where.isEmpty())
                     where += u':' + QString::number(info.line);
                 auto* item = new QTreeWidgetItem(m_view, {name, where});
                 item->setToolTip(

@@ -152,6 +152,15 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
         p.drawText(QRect(plot.left() + 2, gy - 14, 120, 13), Qt::AlignLeft | Qt::AlignBottom,
                    TextUtil::toQString(heapscope::format::bytesAdaptive(std::uint64_t(grid))));
     }
+    if (m_maxBucket == 0) {
+        // DevTools draws from the second sample on: the first holds what existed before recording.
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(plot, Qt::AlignCenter,
+                   m_samples->timestampsMs.size() < 2
+                       ? tr("The recording has a single sample: no interval to draw")
+                       : tr("No live object was allocated while the timeline was recorded"));
+        return;
+    }
     const QColor bar = pal.color(QPalette::Highlight);
     p.setPen(QPen(bar, 2));
     for (std::size_t x = 0; x < m_bucketSize.size(); ++x) {
