@@ -218,6 +218,9 @@ private Q_SLOTS:
         QCOMPARE(stack->view()->topLevelItemCount(), int(frames->size()));
         // The first frame is the function of the selected row.
         QCOMPARE(stack->view()->topLevelItem(0)->text(0), row.data().toString());
+        const QStringList stackLines = stack->stackText().split(u'\n');
+        QCOMPARE(stackLines.size(), int(frames->size()));
+        QVERIFY(stackLines[0].startsWith(row.data().toString()));
 
         // File > Export Table on the functions: exact numbers, the view's order.
         QCOMPARE(view->currentTable(), page->view());

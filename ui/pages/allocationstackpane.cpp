@@ -6,6 +6,9 @@
 
 #include <heapscope/format.h>
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QHeaderView>
 #include <QLabel>
 #include <QTreeWidget>
@@ -26,6 +29,13 @@ AllocationStackPane::AllocationStackPane(AllocationProfileSource* source, QWidge
     m_view->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_view->header()->setStretchLastSection(false);
     m_view->setColumnWidth(1, 320);
+    // The stack as text, for a bug report.
+    auto* copy = new QAction(tr("Copy Stack"), m_view);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    m_view->addAction(copy);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(stackText()); });
     m_empty = new QLabel(this);
     m_empty->setObjectName(u"allocationStackEmpty"_s);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -46,6 +56,15 @@ void AllocationStackPane::setObject(const ObjectRef& object) {
         return;
     m_object = object;
     refresh();
+}
+
+QString AllocationStackPane::stackText() const {
+    QStringList lines;
+    for (int i = 0; i < m_view->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_view->topLevelItem(i);
+        lines << (item->text(1).isEmpty() ? item->text(0) : item->text(0) + u"  " + item->text(1));
+    }
+    return lines.join(u'\n');
 }
 
 void AllocationStackPane::refresh() {

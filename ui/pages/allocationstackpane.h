@@ -19,6 +19,8 @@ public:
     ObjectRef object() const { return m_object; }
     QTreeWidget* view() const { return m_view; }
     QLabel* emptyText() const { return m_empty; }
+    /// The frames shown, one a line ("function  script:line"): what Copy Stack puts on the clipboard.
+    QString stackText() const;
 
 private:
     void refresh();
