@@ -12,6 +12,7 @@
 #include "pages/retainerspane.h"
 #include "pages/statisticspage.h"
 #include "pages/summarypage.h"
+#include "series/holdergroupspane.h"
 #include "snapshotdocument.h"
 
 #include <heapscope/allocation.h>
@@ -69,18 +70,25 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
 
     m_retainers = new RetainersPane(navigator, this);
     m_retainers->setSession(session);
-    m_bottom = m_retainers;
+    auto* bottomTabs = new QTabWidget(this);
+    bottomTabs->setObjectName(u"bottomTabs"_s);
+    bottomTabs->setDocumentMode(true);
+    bottomTabs->addTab(m_retainers, tr("Retainers"));
     if (m_allocationSource) {
-        auto* bottomTabs = new QTabWidget(this);
-        bottomTabs->setObjectName(u"bottomTabs"_s);
-        bottomTabs->setDocumentMode(true);
         m_allocationStack = new AllocationStackPane(m_allocationSource, bottomTabs);
-        bottomTabs->addTab(m_retainers, tr("Retainers"));
         bottomTabs->addTab(m_allocationStack, tr("Allocation stack"));
         connect(m_retainers, &RetainersPane::objectChanged, m_allocationStack,
                 &AllocationStackPane::setObject);
-        m_bottom = bottomTabs;
     }
+    // The Comparison's class rows: their new objects grouped by how they are held.
+    m_holderGroups = new HolderGroupsPane(navigator, bottomTabs);
+    m_holderGroupsTab = bottomTabs->addTab(m_holderGroups, tr("New objects by holder"));
+    bottomTabs->setTabToolTip(
+        m_holderGroupsTab, tr("The new objects of the class selected in the Comparison, grouped by the path "
+                              "that holds them"));
+    bottomTabs->setTabVisible(m_holderGroupsTab, false);
+    m_bottomTabs = bottomTabs;
+    m_bottom = bottomTabs;
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(m_bottom);
@@ -93,10 +101,21 @@ SnapshotView::SnapshotView(SnapshotSession* session, SnapshotDocument* document,
     connect(m_summary, &SummaryPage::objectSelected, m_retainers, &RetainersPane::setObject);
     connect(m_closures, &ClosuresPage::objectSelected, m_retainers, &RetainersPane::setObject);
     connect(m_comparison, &ComparisonPage::objectSelected, m_retainers, &RetainersPane::setObject);
+    connect(m_comparison, &ComparisonPage::objectSelected, this,
+            [this] { m_bottomTabs->setCurrentWidget(m_retainers); });
+    connect(m_comparison, &ComparisonPage::classSelected, this,
+            [this](const heapscope::ComparisonPtr& comparison, int row) {
+                m_holderGroups->setClass(comparison, row);
+                m_bottomTabs->setCurrentWidget(m_holderGroups);
+            });
     connect(m_comparison, &ComparisonPage::availabilityChanged, this,
             [this](bool available) { m_tabs->setTabEnabled(ComparisonPerspective, available); });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         ensurePage(tab);
+        const bool comparison = tab == ComparisonPerspective;
+        m_bottomTabs->setTabVisible(m_holderGroupsTab, comparison);
+        if (!comparison && m_bottomTabs->currentWidget() == m_holderGroups)
+            m_bottomTabs->setCurrentWidget(m_retainers);
         // Statistics has no objects; the pane would only take room.
         m_bottom->setVisible(tab != StatisticsPerspective);
         // The pane follows the perspective: the object selected there, or none (never the object

@@ -13,6 +13,7 @@ class ClosuresPage;
 class ComparisonPage;
 class ContainmentPage;
 class DominatorsPage;
+class HolderGroupsPane;
 class Navigator;
 class QSplitter;
 class QTabWidget;
@@ -49,6 +50,8 @@ public:
     DominatorsPage* dominatorsPage() const;
     StatisticsPage* statisticsPage() const;
     RetainersPane* retainersPane() const { return m_retainers; }
+    /// The Comparison's "New objects by holder" tab.
+    HolderGroupsPane* holderGroupsPane() const { return m_holderGroups; }
     /// The Closures perspective (closure variables no live closure can read); its tab is the last.
     ClosuresPage* closuresPage() const { return m_closures; }
     void showClosures();
@@ -83,7 +86,10 @@ private:
     RetainersPane* m_retainers;
     ClosuresPage* m_closures = nullptr;
     int m_closuresTab = -1; ///< not a Perspective value: the tab after every perspective
-    QWidget* m_bottom;      ///< the Retainers pane, or tabs with it and the Allocation stack
+    QWidget* m_bottom;      ///< the tabs of the Retainers pane, the Allocation stack, the holder groups
+    QTabWidget* m_bottomTabs = nullptr;
+    HolderGroupsPane* m_holderGroups = nullptr;
+    int m_holderGroupsTab = -1;
     AllocationProfileSource* m_allocationSource = nullptr;
     mutable AllocationPage* m_allocation = nullptr;
     AllocationStackPane* m_allocationStack = nullptr;

@@ -880,8 +880,6 @@ const char* usageText() {
            "                                        allocating functions of a file with allocation traces\n"
            "  trend FILE... [--json|--csv] [--top N]\n"
            "                                        per class counts and sizes, snapshots in time order\n"
-           "  realms FILE [--json] [--timings]     native contexts (realms) and their sizes\n"
-           "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
            "  leaks FILE... [--json] [--min-growth N] [--fail-on-leak] [--top N]\n"
            "                                        objects held the same way that grow in every interval\n"
            "  profile FILE [--json|--csv] [--top N] [--bottom-up|--top-down] [--sort self|total]\n"
@@ -890,6 +888,8 @@ const char* usageText() {
            "                                        Bottom-up (default) or Top-down view\n"
            "  profile BASE FILE --diff [--json|--csv] [--top N] [--sort self|total]\n"
            "                                        per function, the change of self and total size\n"
+           "  realms FILE [--json] [--timings]     native contexts (realms) and their sizes\n"
+           "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, ID range MIN..MAX,\n"
@@ -915,14 +915,14 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runAllocCommand(args);
     if (command == "trend")
         return runTrendCommand(args);
-    if (command == "realms")
-        return runRealmsCommand(args);
-    if (command == "contexts")
-        return runContextsCommand(args);
     if (command == "leaks")
         return runLeaksCommand(args);
     if (command == "profile")
         return runProfileCommand(args);
+    if (command == "realms")
+        return runRealmsCommand(args);
+    if (command == "contexts")
+        return runContextsCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

@@ -4,7 +4,10 @@
 // models checked by QAbstractItemModelTester, the chart, "Show Objects in Summary", and the
 // snapshots of separate processes told in the banner.
 #include "mainwindow.h"
+#include "models/modelroles.h"
 #include "navigator.h"
+#include "pages/comparisonpage.h"
+#include "series/holdergroupspane.h"
 #include "series/trendchart.h"
 #include "series/trendmodels.h"
 #include "series/trendpage.h"
@@ -176,6 +179,64 @@ private Q_SLOTS:
         QCOMPARE(page->leakModel()->index(0, LeakGroupModel::Survivors).data().toString(), u"–"_s);
         auto* title = page->findChild<QLabel*>(u"trendTitle"_s);
         QVERIFY(title->text().contains(u"file names"_s));
+    }
+
+    void comparisonGroupsTheNewObjectsOfAClassByHolder() {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        window.openFiles({TestUtil::dataPath("leak-A-node20.heapsnapshot.gz"),
+                          TestUtil::dataPath("leak-B-node20.heapsnapshot.gz")});
+        // Two files: the Comparison of the newer one against the older, once both are loaded.
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentView() && window.currentView()->perspective() ==
+                                                             SnapshotView::ComparisonPerspective,
+                                 120000);
+        SnapshotView* view = window.currentView();
+        auto* table = view->comparisonPage()->findChild<QTreeView*>(u"comparisonView"_s);
+        QVERIFY(table);
+        QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() > 0, 60000);
+        auto* banner = view->comparisonPage()->findChild<QLabel*>(u"processBanner"_s);
+        QVERIFY(banner);
+        QVERIFY(banner->isHidden()); // one process
+        QModelIndex record;
+        for (int r = 0; r < table->model()->rowCount() && !record.isValid(); ++r)
+            if (table->model()->index(r, 0).data(ModelRoles::LabelRole).toString() == u"RequestRecord"_s)
+                record = table->model()->index(r, 0);
+        QVERIFY(record.isValid());
+        HolderGroupsPane* pane = view->holderGroupsPane();
+        QAbstractItemModelTester tester(pane->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy shown(pane, &HolderGroupsPane::groupsShown);
+        table->setCurrentIndex(record);
+        QVERIFY(shown.wait(60000));
+        QVERIFY(pane->isVisible());
+        QVERIFY(pane->model()->rowCount() >= 1);
+        const QString first = pane->model()->description(0);
+        QVERIFY2(first.startsWith(u"RequestRecord ← records in Session ← table in Map"_s), qPrintable(first));
+        int total = 0;
+        for (int r = 0; r < pane->model()->rowCount(); ++r)
+            total += pane->model()->index(r, HolderGroupModel::Count).data(ModelRoles::SortRole).toInt();
+        const auto* result = pane->model()->result();
+        QVERIFY(result);
+        std::size_t members = 0;
+        for (const auto& group : result->groups)
+            members += group.nodes.size();
+        QCOMPARE(std::size_t(total), members);
+        QVERIFY(total > 0);
+    }
+
+    void comparisonOfBunSnapshotsShowsTheBanner() {
+        MainWindow window;
+        window.show();
+        window.openFiles({TestUtil::dataPath("mixed-pair-bun1-A.heapsnapshot.gz"),
+                          TestUtil::dataPath("mixed-pair-bun1-B.heapsnapshot.gz")});
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentView() && window.currentView()->perspective() ==
+                                                             SnapshotView::ComparisonPerspective,
+                                 120000);
+        auto* banner = window.currentView()->comparisonPage()->findChild<QLabel*>(u"processBanner"_s);
+        QVERIFY(banner);
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 60000);
+        QVERIFY(banner->text().contains(u"Bun"_s));
     }
 
     void emptyFolderAndSingleSnapshotAreRefused() {

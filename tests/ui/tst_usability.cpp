@@ -156,8 +156,9 @@ SnapshotView* openAndWait(MainWindow& window, const QStringList& files) {
         bool ready = window.session()->documents().size() >= files.size();
         for (SnapshotDocument* doc : window.session()->documents())
             ready = ready && window.viewFor(doc) != nullptr;
-        if (ready)
-            return window.currentView();
+        if (ready) // three or more files together show their trend: then the last one's view
+            return window.currentView() ? window.currentView()
+                                        : window.viewFor(window.session()->documents().back());
         QTest::qWait(50);
     }
     return nullptr;

@@ -85,6 +85,24 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addLayout(bar);
+    // Said where it is seen: new and deleted objects mean nothing when ids do not carry over.
+    m_processBanner = new QLabel(
+        tr("⚠ These snapshots do not share object ids: they come from different processes (separate runs, a "
+           "restart) or from a runtime that numbers its objects anew in every snapshot (Bun). The new and "
+           "deleted objects below are not meaningful; the changes of count and size per class still hold. To "
+           "follow leaks across such snapshots, open them together and use View › Trend, which matches "
+           "objects by class and holder path."),
+        this);
+    m_processBanner->setObjectName(u"processBanner"_s);
+    m_processBanner->setWordWrap(true);
+    m_processBanner->setMargin(6);
+    m_processBanner->setAutoFillBackground(true);
+    QPalette bannerPalette = m_processBanner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(0xff, 0xf4, 0xce));
+    bannerPalette.setColor(QPalette::WindowText, QColor(0x3d, 0x2e, 0x00));
+    m_processBanner->setPalette(bannerPalette);
+    m_processBanner->hide();
+    layout->addWidget(m_processBanner);
     layout->addWidget(m_view);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -92,6 +110,9 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
                 const ObjectRef object = m_model->objectAt(current);
                 if (object.isValid())
                     Q_EMIT objectSelected(object);
+                else if (const heapscope::ClassDiff* diff = m_model->classDiffAt(current))
+                    Q_EMIT classSelected(m_model->comparison(),
+                                         int(diff - m_model->comparison()->classes.data()));
             });
     connect(m_magnitude, &QCheckBox::toggled, m_model, &ComparisonModel::setOrderByMagnitude);
     connect(m_base, &QComboBox::activated, this, [this] { request(); });
@@ -257,9 +278,8 @@ void ComparisonPage::show(const heapscope::ComparisonPtr& comparison) {
                        .arg(TextUtil::grouped(t.newCount), TextUtil::grouped(t.deletedCount),
                             QString::fromStdString(heapscope::format::signedCount(t.countDelta())),
                             QString::fromStdString(heapscope::format::signedBytes(t.sizeDelta())));
-    if (!comparison->idsShared)
-        text += u"  "_s + tr("⚠ These snapshots do not seem to come from the same process.");
     m_status->setText(text);
+    m_processBanner->setVisible(!comparison->idsShared);
     Q_EMIT comparisonShown();
     if (m_realm->currentIndex() > 0)
         applyRealm(); // the realm chosen before applies to the new base too

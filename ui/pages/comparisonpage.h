@@ -41,6 +41,8 @@ public:
 
 Q_SIGNALS:
     void objectSelected(const ObjectRef& object);
+    /// A class row became current: `row` indexes comparison->classes.
+    void classSelected(const heapscope::ComparisonPtr& comparison, int row);
     void comparisonShown();
     void availabilityChanged(bool available);
 
@@ -59,6 +61,7 @@ private:
     QCheckBox* m_magnitude;
     QLineEdit* m_filter;
     QLabel* m_status;
+    QLabel* m_processBanner = nullptr;
     QComboBox* m_realm;
     BackgroundJob* m_realmJob;
     heapscope::ComparisonPtr m_full; ///< the whole Comparison, before a realm restricts it
