@@ -624,11 +624,14 @@ void MainWindow::showTrend() {
     }
     updatePages();
     updateStatus();
-    QStringList sorted = paths, analysed = m_trend->paths();
+    // Analysed again only when the open snapshots changed (the page keeps the user's order and
+    // what they left out until then).
+    QStringList sorted = paths;
     sorted.sort();
-    analysed.sort();
-    if (sorted != analysed || (!m_trend->series() && !m_trend->isRunning()))
+    if (sorted != m_trendSource || (!m_trend->series() && !m_trend->isRunning())) {
+        m_trendSource = sorted;
         m_trend->analyze(paths);
+    }
 }
 
 void MainWindow::openFolderDialog() {

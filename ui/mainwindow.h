@@ -121,4 +121,5 @@ private:
     TrendPage* m_trend = nullptr;
     QPushButton* m_trendButton = nullptr;
     bool m_trendShown = false;
+    QStringList m_trendSource; ///< the open snapshots (sorted) the trend was last asked for
 };

@@ -37,7 +37,7 @@ std::optional<NodeSnapshotName> parseNodeSnapshotName(std::string_view path);
 enum class SeriesOrderBasis : std::uint8_t {
     ObjectIds, ///< newest object id (SnapshotFacts::maxJsObjectId): one process, or none known apart
     FileNames, ///< Node's file names (date, time, sequence): the snapshots come from different processes
-    Given,     ///< neither can tell: the order the files were given
+    Given,     ///< neither can tell, or the order was asked for: the order the files were given
 };
 /// "object ids", "file names", "given".
 const char* seriesOrderBasisName(SeriesOrderBasis basis);
@@ -177,6 +177,9 @@ struct SeriesOptions {
     LoadOptions load;
     AnalysisOptions analysis;
     LeakOptions leaks;
+    /// The order given is the time order (the user's own): nothing is reordered. Survivors are
+    /// still counted when that order agrees with the object ids.
+    bool keepGivenOrder = false;
 };
 
 /// Loads and analyses the files one at a time, keeping of each only its facts and per-class

@@ -606,7 +606,9 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
     auto byNames = [&](std::size_t x, std::size_t y) {
         return compareNodeNames(*kept[x].info.nodeName, *kept[y].info.nodeName) < 0;
     };
-    if (!anyDifferent && allHaveIds) {
+    if (options.keepGivenOrder) {
+        series.orderBasis = SeriesOrderBasis::Given; // the user's order, as asked
+    } else if (!anyDifferent && allHaveIds) {
         // One process: a later snapshot has newer objects (facts.h). Equal ids: the names, if any.
         series.orderBasis = SeriesOrderBasis::ObjectIds;
         std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
@@ -683,9 +685,13 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
         row.growsEveryInterval = countGrows || retainedGrows;
         row.verdict = classifyTrend(row.counts, row.retainedSizes);
     }
-    series.idsMatch = n >= 2 && series.orderBasis == SeriesOrderBasis::ObjectIds &&
-                      std::all_of(series.intervals.begin(), series.intervals.end(),
-                                  [](const SeriesInterval& i) { return i.sameProcess == SameProcess::Yes; });
+    // Survivors need the ids' own order: the first snapshot the oldest, the last the newest.
+    bool idOrder = n >= 2;
+    for (std::size_t t = 1; t < n; ++t)
+        idOrder = idOrder && takenBefore(kept[order[t - 1]].info.facts, kept[order[t]].info.facts);
+    series.idsMatch =
+        idOrder && std::all_of(series.intervals.begin(), series.intervals.end(),
+                               [](const SeriesInterval& i) { return i.sameProcess == SameProcess::Yes; });
     series.leaks = findLeaks(series, kept, order, newestKept, rows, pathTable, options.leaks);
     auto change = [n](const std::vector<std::uint64_t>& v) {
         return n ? std::int64_t(v[n - 1]) - std::int64_t(v[0]) : 0;

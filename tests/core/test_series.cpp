@@ -445,6 +445,31 @@ TEST_F(SeriesLeakFixtures, MinimumGrowthLeavesOutSlowerGroups) {
     EXPECT_EQ(result->leaks[0].className, "RequestRecord");
 }
 
+TEST_F(SeriesLeakFixtures, TheUsersOrderIsKeptWhenAskedFor) {
+    std::vector<std::string> files = seriesFiles("series-node20");
+    SeriesOptions options;
+    options.keepGivenOrder = true;
+    // In time order: the same leaks as found by the series itself.
+    auto inOrder = analyzeSeries(files, options);
+    ASSERT_TRUE(inOrder) << inOrder.error().message();
+    EXPECT_EQ(inOrder->orderBasis, SeriesOrderBasis::Given);
+    EXPECT_TRUE(inOrder->idsMatch);
+    ASSERT_EQ(inOrder->leaks.size(), 2u);
+    EXPECT_EQ(inOrder->leaks[0].survivors, 2000u);
+    // Reversed: kept as given, nothing grows, and survivors are not counted against the ids' order.
+    std::reverse(files.begin(), files.end());
+    auto reversed = analyzeSeries(files, options);
+    ASSERT_TRUE(reversed) << reversed.error().message();
+    for (std::size_t t = 0; t < files.size(); ++t)
+        EXPECT_EQ(reversed->snapshots[t].path, files[t]);
+    EXPECT_FALSE(reversed->idsMatch);
+    EXPECT_TRUE(reversed->leaks.empty());
+    const TrendRow* records = findRow(*reversed, "RequestRecord");
+    ASSERT_TRUE(records);
+    EXPECT_EQ(records->counts, (std::vector<std::uint32_t>{4000, 3000, 2000, 1000}));
+    EXPECT_EQ(records->verdict, TrendVerdict::Shrinks);
+}
+
 TEST(SameProcessRule, ProducersWhoseIdsNeverCarryOverAreDifferentProcesses) {
     // Bun numbers its objects anew in every snapshot: a pair from one Bun process shares only the
     // root's and a few synthetic ids. Node and Deno keep their objects' ids.

@@ -23,6 +23,7 @@
 #include <QAction>
 #include <QDir>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -179,6 +180,43 @@ private Q_SLOTS:
         QCOMPARE(page->leakModel()->index(0, LeakGroupModel::Survivors).data().toString(), u"–"_s);
         auto* title = page->findChild<QLabel*>(u"trendTitle"_s);
         QVERIFY(title->text().contains(u"file names"_s));
+    }
+
+    void snapshotsCanBeMovedAndLeftOut() {
+        MainWindow window;
+        window.show();
+        window.openFiles(seriesFiles("series-node20"));
+        TrendPage* page = window.trendPage();
+        QVERIFY(waitForTrend(page));
+        QListWidget* list = page->snapshotList();
+        QCOMPARE(list->count(), 4);
+        QVERIFY(list->item(0)->text().startsWith(u"#1  "_s));
+        QVERIFY(list->item(0)->text().contains(u".001.heapsnapshot"_s));
+        // The last one moved before the third: the series is analysed again in that order.
+        list->setCurrentRow(3);
+        QSignalSpy finished(page, &TrendPage::finished);
+        page->moveSelectedSnapshot(-1);
+        QVERIFY(finished.wait(120000));
+        QVERIFY(page->series());
+        QCOMPARE(page->series()->orderBasis, heapscope::SeriesOrderBasis::Given);
+        QVERIFY(list->item(2)->text().contains(u".004.heapsnapshot"_s));
+        QVERIFY(!page->series()->idsMatch);
+        QCOMPARE(page->leakModel()->rowCount(), 0); // 1,000 → 2,000 → 4,000 → 3,000 grows no more
+        // Left out: three snapshots, back in time order.
+        page->restoreTimeOrder();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(page->leakModel()->rowCount(), 2);
+        list->setCurrentRow(2); // without the third, the queue still goes up and down: 300, 900, 700
+        page->leaveOutSelectedSnapshot();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(page->series()->loadedCount, std::size_t(3));
+        QCOMPARE(list->count(), 3);
+        QCOMPARE(page->leakModel()->rowCount(), 2);
+        // Coming back to the trend with the same files open keeps that choice.
+        window.selectDocument(window.session()->documents().front());
+        window.showTrend();
+        QVERIFY(!page->isRunning());
+        QCOMPARE(page->series()->loadedCount, std::size_t(3));
     }
 
     void comparisonGroupsTheNewObjectsOfAClassByHolder() {

@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -81,13 +82,39 @@ TrendPage::TrendPage(QWidget* parent)
     m_again = new QPushButton(tr("Analyse Again"), this);
     m_again->setToolTip(tr("Load and analyse the files of the series again"));
     connect(m_cancel, &QPushButton::clicked, this, &TrendPage::cancel);
-    connect(m_again, &QPushButton::clicked, this, [this] { analyze(m_paths); });
+    connect(m_again, &QPushButton::clicked, this, [this] { analyze(m_paths, m_keepGivenOrder); });
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_title, 1);
     top->addWidget(m_progress, 1);
     top->addWidget(m_cancel);
     top->addWidget(m_again);
+
+    // The snapshots in the series' order: the user can move one or leave it out.
+    m_snapshots = new QListWidget(this);
+    m_snapshots->setObjectName(u"trendSnapshots"_s);
+    m_snapshots->setMaximumHeight(96);
+    m_snapshots->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_earlier = new QPushButton(tr("Earlier"), this);
+    m_later = new QPushButton(tr("Later"), this);
+    m_leaveOut = new QPushButton(tr("Leave Out"), this);
+    m_timeOrder = new QPushButton(tr("Time Order"), this);
+    m_earlier->setToolTip(tr("Take the selected snapshot as one taken before the previous one"));
+    m_later->setToolTip(tr("Take the selected snapshot as one taken after the next one"));
+    m_leaveOut->setToolTip(tr("Analyse the series without the selected snapshot"));
+    m_timeOrder->setToolTip(tr("Put the snapshots back in the order their object ids and file names tell"));
+    connect(m_earlier, &QPushButton::clicked, this, [this] { moveSelectedSnapshot(-1); });
+    connect(m_later, &QPushButton::clicked, this, [this] { moveSelectedSnapshot(+1); });
+    connect(m_leaveOut, &QPushButton::clicked, this, &TrendPage::leaveOutSelectedSnapshot);
+    connect(m_timeOrder, &QPushButton::clicked, this, &TrendPage::restoreTimeOrder);
+    auto* orderButtons = new QVBoxLayout;
+    for (QPushButton* button : {m_earlier, m_later, m_leaveOut, m_timeOrder})
+        orderButtons->addWidget(button);
+    orderButtons->addStretch(1);
+    auto* snapshotRow = new QHBoxLayout;
+    snapshotRow->addWidget(m_snapshots, 1);
+    snapshotRow->addLayout(orderButtons);
+    connect(m_snapshots, &QListWidget::currentRowChanged, this, [this] { updateSnapshotList(); });
 
     // Leak candidates, with the path of the selected one.
     m_leakView = makeTable(this, u"leakTable"_s);
@@ -180,6 +207,7 @@ TrendPage::TrendPage(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addLayout(snapshotRow);
     layout->addWidget(m_banner);
     layout->addWidget(vertical, 1);
 
@@ -195,6 +223,7 @@ TrendPage::TrendPage(QWidget* parent)
         m_progress->setVisible(running);
         m_cancel->setVisible(running);
         m_again->setEnabled(!running && !m_paths.isEmpty());
+        updateSnapshotList();
     });
     connect(m_job, &BackgroundJob::canceled, this, [this] {
         m_title->setText(tr("The analysis of the series was cancelled."));
@@ -213,15 +242,16 @@ void TrendPage::cancel() {
     m_job->cancel();
 }
 
-void TrendPage::analyze(const QStringList& paths) {
+void TrendPage::analyze(const QStringList& paths, bool keepGivenOrder) {
     m_paths = paths;
+    m_keepGivenOrder = keepGivenOrder;
     std::vector<std::string> files;
     for (const QString& path : paths)
         files.push_back(path.toStdString());
     m_title->setText(tr("Analysing a series of %n snapshot(s)…", nullptr, int(files.size())));
     m_progress->setValue(0);
     m_job->start(
-        [files](JobContext& job) -> heapscope::Expected<heapscope::Series> {
+        [files, keepGivenOrder](JobContext& job) -> heapscope::Expected<heapscope::Series> {
             heapscope::WorkContext context = job.work();
             const auto count = files.size();
             context.progress = [&job, count](heapscope::Stage stage, std::uint64_t done,
@@ -230,7 +260,9 @@ void TrendPage::analyze(const QStringList& paths) {
                 const auto file = std::min<std::size_t>(count, std::size_t(fraction * double(count)) + 1);
                 job.setProgress(fraction, TrendPage::tr("Snapshot %1 of %2 · %p %").arg(file).arg(count));
             };
-            return heapscope::analyzeSeries(files, {}, context);
+            heapscope::SeriesOptions options;
+            options.keepGivenOrder = keepGivenOrder;
+            return heapscope::analyzeSeries(files, options, context);
         },
         [this](heapscope::Expected<heapscope::Series> result) { onFinished(std::move(result)); });
 }
@@ -246,6 +278,7 @@ void TrendPage::onFinished(heapscope::Expected<heapscope::Series> result) {
         return;
     }
     m_series = std::make_shared<const heapscope::Series>(std::move(*result));
+    m_snapshots->clear(); // rebuilt from the new order
     m_trendModel->setSeries(m_series);
     m_leakModel->setSeries(m_series);
     m_trendView->header()->setSectionResizeMode(m_trendModel->nameColumn(), QHeaderView::Interactive);
@@ -282,10 +315,14 @@ void TrendPage::updateHeader() {
         return;
     }
     const auto& s = *m_series;
-    QString basis = QString::fromLatin1(heapscope::seriesOrderBasisName(s.orderBasis));
-    m_title->setText(tr("Trend of %n snapshot(s) in time order (from the %1) · %2 leak candidate(s)", nullptr,
-                        int(s.loadedCount))
-                         .arg(basis)
+    const QString orderText =
+        m_keepGivenOrder ? tr("in the order you chose")
+        : s.orderBasis == heapscope::SeriesOrderBasis::Given
+            ? tr("in the order given")
+            : tr("in time order (from the %1)")
+                  .arg(QString::fromLatin1(heapscope::seriesOrderBasisName(s.orderBasis)));
+    m_title->setText(tr("Trend of %n snapshot(s) %1 · %2 leak candidate(s)", nullptr, int(s.loadedCount))
+                         .arg(orderText)
                          .arg(s.leaks.size()));
     QStringList notes;
     bool differentProcesses = false;
@@ -311,6 +348,69 @@ void TrendPage::updateHeader() {
         order << u"#%1 %2"_s.arg(t + 1).arg(
             QFileInfo(QString::fromStdString(s.snapshots[t].path)).fileName());
     m_title->setToolTip(order.join(u'\n'));
+    updateSnapshotList();
+}
+
+QStringList TrendPage::loadedPaths() const {
+    QStringList paths;
+    if (m_series)
+        for (std::size_t t = 0; t < m_series->loadedCount; ++t)
+            paths << QString::fromStdString(m_series->snapshots[t].path);
+    return paths;
+}
+
+void TrendPage::updateSnapshotList() {
+    const int loaded = m_series ? int(m_series->loadedCount) : 0;
+    if (m_series && m_snapshots->count() != int(m_series->snapshots.size())) {
+        const QSignalBlocker blocker(m_snapshots);
+        m_snapshots->clear();
+        for (std::size_t t = 0; t < m_series->snapshots.size(); ++t) {
+            const heapscope::SeriesSnapshot& snapshot = m_series->snapshots[t];
+            const QString name = QFileInfo(QString::fromStdString(snapshot.path)).fileName();
+            auto* item = new QListWidgetItem(m_snapshots);
+            if (snapshot.error) {
+                item->setText(tr("left out: %1").arg(name));
+                item->setToolTip(TextUtil::toQString(snapshot.error->message()));
+                item->setForeground(palette().color(QPalette::PlaceholderText));
+                item->setFlags(Qt::ItemIsEnabled);
+            } else {
+                item->setText(u"#%1  %2  ·  %3 nodes, %4, newest object @%5"_s.arg(t + 1)
+                                  .arg(name, TextUtil::grouped(snapshot.nodeCount),
+                                       TextUtil::bytesAdaptive(snapshot.totalSize))
+                                  .arg(snapshot.facts.maxJsObjectId));
+                item->setToolTip(QString::fromStdString(snapshot.path));
+            }
+        }
+    }
+    const int row = m_snapshots->currentRow();
+    const bool idle = !m_job->isRunning();
+    const bool selected = idle && row >= 0 && row < loaded;
+    m_earlier->setEnabled(selected && row > 0);
+    m_later->setEnabled(selected && row + 1 < loaded);
+    m_leaveOut->setEnabled(selected && loaded > 2);
+    m_timeOrder->setEnabled(idle && m_keepGivenOrder);
+}
+
+void TrendPage::moveSelectedSnapshot(int step) {
+    const int row = m_snapshots->currentRow();
+    QStringList paths = loadedPaths();
+    if (row < 0 || row >= paths.size() || row + step < 0 || row + step >= paths.size())
+        return;
+    paths.swapItemsAt(row, row + step);
+    analyze(paths, true);
+}
+
+void TrendPage::leaveOutSelectedSnapshot() {
+    const int row = m_snapshots->currentRow();
+    QStringList paths = loadedPaths();
+    if (row < 0 || row >= paths.size() || paths.size() <= 2)
+        return;
+    paths.removeAt(row);
+    analyze(paths, m_keepGivenOrder);
+}
+
+void TrendPage::restoreTimeOrder() {
+    analyze(m_paths, false);
 }
 
 int TrendPage::selectedLeak() const {

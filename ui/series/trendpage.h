@@ -16,6 +16,7 @@
 class BackgroundJob;
 class LeakGroupModel;
 class QLabel;
+class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -32,7 +33,8 @@ public:
 
     /// Loads and analyses the files as a series (in the background; a running analysis is
     /// cancelled). The page orders them in time itself.
-    void analyze(const QStringList& paths);
+    /// With `keepGivenOrder`, the files' order is the time order (the user's): nothing is reordered.
+    void analyze(const QStringList& paths, bool keepGivenOrder = false);
     void cancel();
     bool isRunning() const;
     /// The files of the last analyze().
@@ -47,6 +49,15 @@ public:
     /// The text of the selected leak group's path (empty when none is selected).
     QString selectedPathText() const;
 
+    /// The snapshots in the series' order, the files left out after them.
+    QListWidget* snapshotList() const { return m_snapshots; }
+    /// Moves the selected snapshot one place earlier (-1) or later (+1), or leaves it out, and
+    /// analyses the series again in that order.
+    void moveSelectedSnapshot(int step);
+    void leaveOutSelectedSnapshot();
+    /// Back to the order the files tell.
+    void restoreTimeOrder();
+
 Q_SIGNALS:
     /// The series is analysed (or failed: then series() is null).
     void finished();
@@ -56,12 +67,20 @@ Q_SIGNALS:
 
 private:
     void onFinished(heapscope::Expected<heapscope::Series> result);
+    QStringList loadedPaths() const;
+    void updateSnapshotList();
     void updateHeader();
     void onLeakSelected();
     void onClassesSelected();
     int selectedLeak() const;
 
     QStringList m_paths;
+    bool m_keepGivenOrder = false;
+    QListWidget* m_snapshots;
+    QPushButton* m_earlier;
+    QPushButton* m_later;
+    QPushButton* m_leaveOut;
+    QPushButton* m_timeOrder;
     std::shared_ptr<const heapscope::Series> m_series;
     BackgroundJob* m_job;
     QLabel* m_title;
