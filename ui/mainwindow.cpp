@@ -606,7 +606,7 @@ QStringList MainWindow::openSnapshotPaths() const {
 
 void MainWindow::updateTrendButton() {
     const int count = int(m_session->documents().size());
-    m_trendButton->setText(tr("Trend of %n Snapshot(s)", nullptr, count));
+    m_trendButton->setText(tr("Trend of %1 Snapshots").arg(count));
     m_trendButton->setVisible(count >= 2);
 }
 
@@ -673,7 +673,7 @@ void MainWindow::showSeriesObjects(const QString& path, const QList<quint32>& id
             if (const auto node = analysis->snapshot->findNodeById(id)) {
                 Q_EMIT m_navigator->revealInSummary(ObjectRef{analysis, *node});
                 statusBar()->showMessage(
-                    tr("%n object(s) of this group; the first is selected", nullptr, int(ids.size())), 6000);
+                    tr("The first of %1 objects of this group is selected").arg(ids.size()), 6000);
                 return;
             }
         statusBar()->showMessage(tr("None of these objects is in %1.").arg(target->displayName()), 6000);

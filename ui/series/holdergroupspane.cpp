@@ -221,8 +221,12 @@ void HolderGroupsPane::setClass(const heapscope::ComparisonPtr& comparison, int 
                 return;
             }
             m_model->setResult(*result);
-            m_status->setText(tr("%1 new %2 objects, held %n way(s):", nullptr, m_model->rowCount())
-                                  .arg(TextUtil::grouped(count), m_className));
+            const int ways = m_model->rowCount();
+            m_status->setText(
+                ways == 1
+                    ? tr("%1 new %2 objects, all held one way:").arg(TextUtil::grouped(count), m_className)
+                    : tr("%1 new %2 objects, held %3 ways:")
+                          .arg(TextUtil::grouped(count), m_className, QString::number(ways)));
             m_view->resizeColumnToContents(HolderGroupModel::Count);
             m_view->resizeColumnToContents(HolderGroupModel::Retained);
             m_view->resizeColumnToContents(HolderGroupModel::Shallow);

@@ -174,6 +174,8 @@ TrendPage::TrendPage(QWidget* parent)
     m_trendView = makeTable(this, u"trendTable"_s);
     m_trendProxy = sortedBy(m_trendModel, this);
     m_trendView->setModel(m_trendProxy);
+    m_trendView->setItemDelegateForColumn(m_trendModel->sparklineColumn(),
+                                          new SparklineDelegate(m_trendView));
     m_chart = new TrendChart(this);
     m_chart->setObjectName(u"trendChart"_s);
     auto* countButton = new QRadioButton(tr("Count"), this);
@@ -248,7 +250,7 @@ void TrendPage::analyze(const QStringList& paths, bool keepGivenOrder) {
     std::vector<std::string> files;
     for (const QString& path : paths)
         files.push_back(path.toStdString());
-    m_title->setText(tr("Analysing a series of %n snapshot(s)…", nullptr, int(files.size())));
+    m_title->setText(tr("Analysing a series of %1 snapshots…").arg(files.size()));
     m_progress->setValue(0);
     m_job->start(
         [files, keepGivenOrder](JobContext& job) -> heapscope::Expected<heapscope::Series> {
@@ -304,7 +306,9 @@ void TrendPage::onFinished(heapscope::Expected<heapscope::Series> result) {
     m_chart->setItems(m_series, classes, {});
     updateHeader();
     Q_EMIT finished();
-    Q_EMIT statusMessage(tr("Series analysed: %n leak candidate(s)", nullptr, int(m_series->leaks.size())));
+    Q_EMIT statusMessage(m_series->leaks.size() == 1
+                             ? tr("Series analysed: 1 leak candidate")
+                             : tr("Series analysed: %1 leak candidates").arg(m_series->leaks.size()));
 }
 
 void TrendPage::updateHeader() {
@@ -321,9 +325,10 @@ void TrendPage::updateHeader() {
             ? tr("in the order given")
             : tr("in time order (from the %1)")
                   .arg(QString::fromLatin1(heapscope::seriesOrderBasisName(s.orderBasis)));
-    m_title->setText(tr("Trend of %n snapshot(s) %1 · %2 leak candidate(s)", nullptr, int(s.loadedCount))
-                         .arg(orderText)
-                         .arg(s.leaks.size()));
+    const QString candidates =
+        s.leaks.size() == 1 ? tr("1 leak candidate") : tr("%1 leak candidates").arg(s.leaks.size());
+    m_title->setText(
+        tr("Trend of %1 snapshots %2 · %3").arg(QString::number(s.loadedCount), orderText, candidates));
     QStringList notes;
     bool differentProcesses = false;
     for (const auto& interval : s.intervals)
@@ -445,8 +450,10 @@ void TrendPage::onLeakSelected() {
         u"\n"_s + tr("Retained in the last snapshot: %1").arg(TextUtil::bytesAdaptive(group.retainedSize()));
     text += u"\n"_s + TextUtil::toQString(group.reason);
     if (group.nestedGroups)
-        text += u"\n"_s +
-                tr("With %n more growing group(s) of objects it holds.", nullptr, int(group.nestedGroups));
+        text +=
+            u"\n"_s + (group.nestedGroups == 1
+                           ? tr("With 1 more growing group of objects it holds.")
+                           : tr("With %1 more growing groups of objects it holds.").arg(group.nestedGroups));
     m_pathText->setPlainText(text);
     m_chart->setItems(m_series, {}, {leak});
 }
