@@ -11,6 +11,7 @@
 #include "snapshotdocument.h"
 #include "snapshotsession.h"
 #include "snapshotview.h"
+#include "widgets/timelinewidget.h"
 
 #include <heapscope/analysis.h>
 
@@ -174,6 +175,36 @@ Results runOnce(const QString& path, LatencyProbe& probe) {
     r["load block p99 ms"] = probe.p99Ms();
     SnapshotView* view = window->currentView();
     r["load+analysis s (document)"] = view->document()->loadSeconds();
+
+    // A timeline (a .heaptimeline): an interval selected, and the Summary of what was allocated in
+    // it (DevTools turns the interval into an object id range).
+    if (TimelineWidget* timeline = view->summaryPage()->timeline()) {
+        waitFor([&] { return timeline->samples() && !timeline->samples()->empty(); }, 60000);
+        SummaryPage* page = view->summaryPage();
+        bool sawBusy = false;
+        const auto connection = QObject::connect(page, &SummaryPage::busyChanged, [&](bool busy) {
+            if (busy)
+                sawBusy = true;
+        });
+        const double total = timeline->samples()->totalTimeMs();
+        std::printf("  timeline: %zu samples over %.0f ms\n", timeline->samples()->timestampsMs.size(),
+                    total);
+        // Done when the filter's job has run (or, had it none, when nothing is pending).
+        QElapsedTimer since;
+        auto settled = [&] { return !page->isBusy() && (sawBusy || since.elapsed() > 1000); };
+        measure(
+            r, "select timeline interval", probe, watch,
+            [&] {
+                sawBusy = false;
+                since.start();
+                timeline->selectInterval(total * 0.4, total * 0.6);
+            },
+            settled);
+        measure(
+            r, "clear timeline selection", probe, watch, [&] { timeline->clearSelection(); },
+            [&] { return !page->isBusy(); }); // "All objects" is kept
+        QObject::disconnect(connection);
+    }
 
     // The class with the most instances, expanded.
     SummaryModel* model = view->summaryPage()->model();

@@ -30,6 +30,10 @@ public:
 
     explicit ComparisonModel(QObject* parent = nullptr);
 
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~ComparisonModel() override { stopBackgroundOrdering(); }
+
     void setComparison(heapscope::ComparisonPtr comparison);
     heapscope::ComparisonPtr comparison() const { return m_comparison; }
     void setClassFilter(const QString& text);

@@ -10,6 +10,10 @@ public:
     enum Column { ObjectColumn, DistanceColumn, ShallowColumn, RetainedColumn, ColumnCount };
 
     explicit ContainmentModel(QObject* parent = nullptr);
+
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~ContainmentModel() override { stopBackgroundOrdering(); }
     void setAnalysis(heapscope::AnalysisPtr analysis);
 
 protected:

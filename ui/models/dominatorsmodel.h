@@ -10,6 +10,10 @@ public:
     enum Column { ObjectColumn, ClassColumn, DistanceColumn, ShallowColumn, RetainedColumn, ColumnCount };
 
     explicit DominatorsModel(QObject* parent = nullptr);
+
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~DominatorsModel() override { stopBackgroundOrdering(); }
     void setAnalysis(heapscope::AnalysisPtr analysis);
 
     /// Children come a batch at a time through the "More…" row: the view does not pull in further

@@ -19,6 +19,10 @@ public:
 
     explicit RetainersModel(QObject* parent = nullptr);
 
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~RetainersModel() override { stopBackgroundOrdering(); }
+
     void setObject(const ObjectRef& object);
     /// The object and the ignored retainers of its snapshot, in one reset.
     void setObject(const ObjectRef& object, const IgnoredRetainers& ignored);

@@ -13,6 +13,10 @@ public:
 
     explicit SummaryModel(QObject* parent = nullptr);
 
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~SummaryModel() override { stopBackgroundOrdering(); }
+
     /// Shows `aggregates` (a filter's Summary) of `analysis`; null aggregates = "All objects".
     void setSummary(heapscope::AnalysisPtr analysis,
                     std::shared_ptr<const heapscope::Aggregates> aggregates = {});

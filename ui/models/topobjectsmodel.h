@@ -10,6 +10,10 @@ public:
     enum Column { ObjectColumn, ClassColumn, ShallowColumn, RetainedColumn, ColumnCount };
 
     explicit TopObjectsModel(QObject* parent = nullptr);
+
+    /// Background orderings read this class's columns: they stop before its members go.
+
+    ~TopObjectsModel() override { stopBackgroundOrdering(); }
     /// Picks the `count` largest non-synthetic objects by retained size (one pass, a bounded heap).
     void setAnalysis(heapscope::AnalysisPtr analysis, int count = 100);
     static std::vector<std::uint32_t> biggestObjects(const heapscope::Analysis& analysis, std::size_t count);
