@@ -11,8 +11,6 @@
 
 namespace heapscope {
 
-using detail::kNone;
-
 const char* namedFilterKey(NamedFilter f) {
     switch (f) {
     case NamedFilter::DuplicatedStrings:
@@ -89,28 +87,28 @@ std::vector<bool> retainedByFilter(const Analysis& a, const WorkContext& context
     return pass;
 }
 
-// The first edge whose JS name() equals `name`, or kNone.
+// The first edge whose JS name() equals `name`, or kNoNode.
 std::uint32_t edgeTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
     for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
         if (detail::edgeNameJsEquals(s, e, name))
             return s.edgeTo[e];
-    return kNone;
+    return kNoNode;
 }
 
-// The target of the first internal edge with this name, or kNone.
+// The target of the first internal edge with this name, or kNoNode.
 std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
     for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
         if (s.edgeKind(e) == EdgeKind::Internal && s.strings[s.edgeNameOrIndex[e]] == name)
             return s.edgeTo[e];
-    return kNone;
+    return kNoNode;
 }
 
 // V8's int/bool value nodes: number "int"/"bool" --value--> string with the text.
 std::optional<std::string_view> valueText(const Snapshot& s, std::uint32_t node, std::string_view kindName) {
-    if (node == kNone || s.kind(node) != NodeKind::Number || s.name(node) != kindName)
+    if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != kindName)
         return std::nullopt;
     const std::uint32_t v = internalTarget(s, node, "value");
-    if (v == kNone)
+    if (v == kNoNode)
         return std::nullopt;
     return s.name(v);
 }
@@ -199,16 +197,16 @@ std::vector<bool> eventHandlersFilter(const Analysis& a, const WorkContext& cont
         if (s.name(n) != "V8EventListener" || a.isRenamedDetached(n))
             continue;
         const std::uint32_t callback = edgeTarget(s, n, "1");
-        if (callback == kNone)
+        if (callback == kNoNode)
             continue;
-        if (edgeTarget(s, callback, "code") != kNone) {
+        if (edgeTarget(s, callback, "code") != kNoNode) {
             handler[callback] = true;
             continue;
         }
         bool found = false;
         for (std::uint32_t e = s.firstEdge[callback], ee = s.firstEdge[callback + 1]; e < ee; ++e) {
             const std::uint32_t child = s.edgeTo[e];
-            if (edgeTarget(s, child, "code") != kNone) {
+            if (edgeTarget(s, child, "code") != kNoNode) {
                 handler[child] = true;
                 found = true;
                 break;
@@ -303,7 +301,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
     const auto& selfSize = a.selfSize;
     const auto& distance = a.distance;
     auto counted = [&](std::uint32_t n) { return selfSize[n] != 0 && (!mask || (*mask)[n]); };
-    std::vector<std::uint32_t> rowOfClass(classCount, kNone);
+    std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
     std::vector<std::uint32_t> counts(classCount, 0);
     Aggregates out;
     if (countedClass)
@@ -317,7 +315,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
         if (c)
             ++counts[classOf[n]];
         if (countedClass)
-            (*countedClass)[n] = c ? classOf[n] : kNone;
+            (*countedClass)[n] = c ? classOf[n] : kNoNode;
     }
     std::size_t total = 0;
     for (const std::uint32_t c : counts)
@@ -333,7 +331,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
             continue;
         const std::uint32_t c = classOf[n];
         std::uint32_t& row = rowOfClass[c];
-        if (row == kNone) {
+        if (row == kNoNode) {
             row = std::uint32_t(out.classes.size());
             ClassAggregate agg;
             agg.classIndex = c;
@@ -368,7 +366,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                                    std::size_t classCount, Aggregates& rows,
                                    const std::function<bool()>& stopped, unsigned threads) {
     const Snapshot& s = *a.snapshot;
-    std::vector<std::uint32_t> rowOfClass(classCount, kNone);
+    std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
         rowOfClass[rows.classes[r].classIndex] = r;
     const std::uint32_t* first = a.firstDominated.data();
@@ -376,7 +374,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     const std::uint32_t root = s.rootOrdinal;
 
     // Where to cut: X and the first child slot of the second run (none: one walk).
-    std::uint32_t cutNode = kNone, cutSlot = 0;
+    std::uint32_t cutNode = kNoNode, cutSlot = 0;
     std::vector<std::uint32_t> path; // root .. X
     if (threads > 1) {
         for (std::uint32_t n = root;;) {
@@ -385,11 +383,11 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
             if (e - b == 0 || path.size() > (1u << 20))
                 break;
             std::uint64_t total = 0, heaviest = 0;
-            std::uint32_t heaviestChild = kNone;
+            std::uint32_t heaviestChild = kNoNode;
             for (std::uint32_t i = b; i < e; ++i) {
                 const std::uint64_t w = a.retainedSize[dominated[i]];
                 total += w;
-                if (w > heaviest || heaviestChild == kNone) {
+                if (w > heaviest || heaviestChild == kNoNode) {
                     heaviest = w;
                     heaviestChild = dominated[i];
                 }
@@ -413,7 +411,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     struct Frame {
         std::uint32_t next; // next child slot
         std::uint32_t end;
-        std::uint32_t openedClass; // kNone when this node opened nothing
+        std::uint32_t openedClass; // kNoNode when this node opened nothing
     };
     struct Walk {
         std::vector<std::uint8_t> open;
@@ -422,12 +420,12 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     };
     auto opens = [&](std::uint32_t n, const std::vector<std::uint8_t>& open) {
         const std::uint32_t c = countedClass[n];
-        return c != kNone && !open[c];
+        return c != kNoNode && !open[c];
     };
     // Enters n: counts it, opens its class over its children, and queues them (the part of X's
     // children this walk owns).
     auto enter = [&](Walk& w, std::uint32_t n) {
-        std::uint32_t opened = kNone;
+        std::uint32_t opened = kNoNode;
         const std::uint32_t b = first[n];
         const std::uint32_t e = n == cutNode ? cutSlot : first[n + 1];
         if (opens(n, w.open)) {
@@ -438,7 +436,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                 opened = c;
             }
         }
-        if (b != e || opened != kNone)
+        if (b != e || opened != kNoNode)
             w.stack.push_back({b, e, opened});
     };
     auto run = [&](Walk& w) {
@@ -451,7 +449,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                 enter(w, dominated[f.next++]);
                 continue;
             }
-            if (f.openedClass != kNone)
+            if (f.openedClass != kNoNode)
                 w.open[f.openedClass] = 0;
             w.stack.pop_back();
         }
@@ -459,7 +457,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     Walk main{
         std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
     enter(main, root);
-    if (cutNode == kNone) {
+    if (cutNode == kNoNode) {
         run(main);
     } else {
         Walk side{
@@ -467,7 +465,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
         for (const std::uint32_t n : path) // the classes open below X
             if (opens(n, side.open))
                 side.open[countedClass[n]] = 1; // every node on the path has children
-        side.stack.push_back({cutSlot, first[cutNode + 1], kNone});
+        side.stack.push_back({cutSlot, first[cutNode + 1], kNoNode});
         std::jthread second;
         try {
             second = std::jthread([&] { run(side); });

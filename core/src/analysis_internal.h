@@ -12,9 +12,6 @@
 
 namespace heapscope::detail {
 
-/// Older alias of kNoIndex, still used by aggregates.cpp: new code uses kNoNode, kNoEdge, kNoString
-/// or kNoIndex (common.h), whichever names what is missing.
-inline constexpr std::uint32_t kNone = kNoIndex;
 /// No WeakMap pair group (EphemeronNames::suffixGroup).
 inline constexpr std::uint32_t kNoGroup = kNoIndex;
 
