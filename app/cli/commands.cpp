@@ -12,6 +12,7 @@
 #include "heapscope/json_writer.h"
 #include "heapscope/loader.h"
 #include "heapscope/retainer_paths.h"
+#include "mcp.h"
 #include "profile.h"
 #include "realms.h"
 #include "trend.h"
@@ -341,17 +342,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
     if (args->has("--json")) {
         JsonWriter w;
         w.beginObject();
-        w.field("file", a.snapshot->path);
-        w.key("totals").beginObject();
-        w.field("node_count", std::uint64_t(a.snapshot->nodeCount));
-        w.field("edge_count", std::uint64_t(a.snapshot->edgeCount));
-        w.field("total_size", a.totalSize);
-        w.field("reachable_count", a.reachableCount);
-        w.field("unreachable_count", a.unreachableCount);
-        w.field("class_count", std::uint64_t(rows->classes.size()));
-        w.field("object_count", rows->objectCount);
-        w.field("self_size", rows->selfSize);
-        w.endObject();
+        writeSummaryTotals(w, a, *rows);
         if (args->has("--timings")) {
             auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
             w.key("timings").beginObject();
@@ -368,19 +359,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
             w.endObject();
             w.endObject();
         }
-        w.key("classes").beginArray();
-        for (std::size_t i = 0; i < count; ++i) {
-            const auto& c = rows->classes[i];
-            w.beginObject();
-            w.field("key", a.classes[c.classIndex].key);
-            w.field("name", a.classes[c.classIndex].name);
-            w.field("count", std::uint64_t(c.count));
-            w.field("distance", std::int64_t(c.distance));
-            w.field("self_size", c.selfSize);
-            w.field("retained_size", c.retainedSize);
-            w.endObject();
-        }
-        w.endArray();
+        writeSummaryClasses(w, a, *rows, 0, count);
         w.endObject();
         std::printf("%s\n", w.str().c_str());
     } else if (args->has("--csv")) {
@@ -504,32 +483,10 @@ int cmdDiff(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "heapscope-cli: warning: %s\n", w.c_str());
     const std::size_t count = std::min(top, c.classes.size());
     const bool ids = args->has("--ids");
-    auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s,
-                     const std::vector<std::uint32_t>& nodes) {
-        w.key(key).beginArray();
-        for (std::uint32_t n : nodes)
-            w.value(std::uint64_t(s.nodeId[n]));
-        w.endArray();
-    };
     if (args->has("--json")) {
         JsonWriter w;
         w.beginObject();
-        w.field("base", c.base->snapshot->path);
-        w.field("file", c.current->snapshot->path);
-        w.field("ids_shared", c.idsShared);
-        writeStringList(w, "warnings", c.warnings);
-        w.key("totals").beginObject();
-        w.field("class_count", std::uint64_t(c.classes.size()));
-        w.field("new_count", c.totals.newCount);
-        w.field("deleted_count", c.totals.deletedCount);
-        w.field("delta", c.totals.countDelta());
-        w.field("alloc_size", c.totals.allocSize);
-        w.field("freed_size", c.totals.freedSize);
-        w.field("size_delta", c.totals.sizeDelta());
-        w.field("survived_count", c.totals.survivedCount);
-        w.field("base_total_size", c.base->totalSize);
-        w.field("total_size", c.current->totalSize);
-        w.endObject();
+        writeComparisonTotals(w, c);
         if (args->has("--timings")) {
             auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
             w.key("timings").beginObject();
@@ -539,32 +496,7 @@ int cmdDiff(const std::vector<std::string>& argv) {
             w.field("peak_rss_bytes", peakRssBytes());
             w.endObject();
         }
-        w.key("classes").beginArray();
-        for (std::size_t i = 0; i < count; ++i) {
-            const ClassDiff& d = c.classes[i];
-            w.beginObject();
-            w.field("key", d.key);
-            w.field("name", d.name);
-            w.field("new_count", std::uint64_t(d.newCount));
-            w.field("deleted_count", std::uint64_t(d.deletedCount));
-            w.field("delta", d.delta());
-            w.field("alloc_size", d.allocSize);
-            w.field("freed_size", d.freedSize);
-            w.field("size_delta", d.sizeDelta());
-            w.field("base_count", std::uint64_t(d.baseCount));
-            w.field("count", std::uint64_t(d.currentCount));
-            w.field("survived_count", std::uint64_t(d.survivedCount));
-            w.field("survived_size", d.survivedSize);
-            w.field("base_retained_size", d.baseRetained);
-            w.field("retained_size", d.currentRetained);
-            w.field("retained_delta", d.retainedDelta());
-            if (ids) {
-                idList(w, "new_ids", *c.current->snapshot, d.newNodes);
-                idList(w, "deleted_ids", *c.base->snapshot, d.deletedNodes);
-            }
-            w.endObject();
-        }
-        w.endArray();
+        writeComparisonClasses(w, c, 0, count, ids);
         w.endObject();
         std::printf("%s\n", w.str().c_str());
     } else if (args->has("--csv")) {
@@ -696,24 +628,7 @@ int cmdNode(const std::vector<std::string>& argv) {
         }
         const std::uint32_t o = *n;
         if (args->has("--json")) {
-            w.beginObject();
-            w.field("id", std::uint64_t(id));
-            w.field("ordinal", std::uint64_t(o));
-            w.field("type", s.typeName(o));
-            w.field("name", a.displayName(o));
-            w.field("class_name", a.classInfo(o).name);
-            w.field("class_key", a.classInfo(o).key);
-            w.field("self_size_raw", std::uint64_t(s.nodeSelfSize[o]));
-            w.field("self_size", std::uint64_t(a.selfSize[o]));
-            w.field("retained_size", a.retainedSize[o]);
-            w.field("distance", std::int64_t(a.distance[o]));
-            w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
-            w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
-            w.field("retainer_count", std::uint64_t(s.firstRetainer[o + 1] - s.firstRetainer[o]));
-            w.field("detachedness", std::uint64_t(a.detachedness[o]));
-            if (allocation)
-                writeAllocationStack(w, *allocation, o);
-            w.endObject();
+            writeNodeJson(w, a, allocation.get(), o);
         } else {
             std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o)).c_str());
             std::printf("  type:          %s\n", std::string(s.typeName(o)).c_str());
@@ -753,20 +668,7 @@ int cmdStats(const std::vector<std::string>& argv) {
     const Statistics& st = (*analysis)->statistics;
     if (args->has("--json")) {
         JsonWriter w;
-        w.beginObject();
-        w.field("total", st.total);
-        w.key("native").beginObject();
-        w.field("total", st.nativeTotal);
-        w.field("typedArrays", st.typedArrays);
-        w.endObject();
-        w.key("v8heap").beginObject();
-        w.field("total", st.v8heapTotal);
-        w.field("code", st.code);
-        w.field("jsArrays", st.jsArrays);
-        w.field("strings", st.strings);
-        w.field("system", st.system);
-        w.endObject();
-        w.endObject();
+        writeStatisticsJson(w, st);
         std::printf("%s\n", w.str().c_str());
         return kOk;
     }
@@ -864,6 +766,136 @@ int cmdPaths(const std::vector<std::string>& argv) {
 
 } // namespace
 
+void writeSummaryTotals(JsonWriter& w, const Analysis& a, const Aggregates& rows) {
+    w.field("file", a.snapshot->path);
+    w.key("totals").beginObject();
+    w.field("node_count", std::uint64_t(a.snapshot->nodeCount));
+    w.field("edge_count", std::uint64_t(a.snapshot->edgeCount));
+    w.field("total_size", a.totalSize);
+    w.field("reachable_count", a.reachableCount);
+    w.field("unreachable_count", a.unreachableCount);
+    w.field("class_count", std::uint64_t(rows.classes.size()));
+    w.field("object_count", rows.objectCount);
+    w.field("self_size", rows.selfSize);
+    w.endObject();
+}
+
+void writeSummaryClasses(JsonWriter& w, const Analysis& a, const Aggregates& rows, std::size_t begin,
+                         std::size_t end) {
+    w.key("classes").beginArray();
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto& c = rows.classes[i];
+        w.beginObject();
+        w.field("key", a.classes[c.classIndex].key);
+        w.field("name", a.classes[c.classIndex].name);
+        w.field("count", std::uint64_t(c.count));
+        w.field("distance", std::int64_t(c.distance));
+        w.field("self_size", c.selfSize);
+        w.field("retained_size", c.retainedSize);
+        w.endObject();
+    }
+    w.endArray();
+}
+
+std::optional<NodeFilter> parseSummaryFilter(const std::string& text) {
+    return parseFilter(text);
+}
+
+void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* allocation, std::uint32_t o) {
+    const Snapshot& s = *a.snapshot;
+    w.beginObject();
+    w.field("id", std::uint64_t(s.nodeId[o]));
+    w.field("ordinal", std::uint64_t(o));
+    w.field("type", s.typeName(o));
+    w.field("name", a.displayName(o));
+    w.field("class_name", a.classInfo(o).name);
+    w.field("class_key", a.classInfo(o).key);
+    w.field("self_size_raw", std::uint64_t(s.nodeSelfSize[o]));
+    w.field("self_size", std::uint64_t(a.selfSize[o]));
+    w.field("retained_size", a.retainedSize[o]);
+    w.field("distance", std::int64_t(a.distance[o]));
+    w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
+    w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
+    w.field("retainer_count", std::uint64_t(s.firstRetainer[o + 1] - s.firstRetainer[o]));
+    w.field("detachedness", std::uint64_t(a.detachedness[o]));
+    if (allocation)
+        writeAllocationStack(w, *allocation, o);
+    w.endObject();
+}
+
+void writeStatisticsJson(JsonWriter& w, const Statistics& st) {
+    w.beginObject();
+    w.field("total", st.total);
+    w.key("native").beginObject();
+    w.field("total", st.nativeTotal);
+    w.field("typedArrays", st.typedArrays);
+    w.endObject();
+    w.key("v8heap").beginObject();
+    w.field("total", st.v8heapTotal);
+    w.field("code", st.code);
+    w.field("jsArrays", st.jsArrays);
+    w.field("strings", st.strings);
+    w.field("system", st.system);
+    w.endObject();
+    w.endObject();
+}
+
+void writeComparisonTotals(JsonWriter& w, const Comparison& c) {
+    w.field("base", c.base->snapshot->path);
+    w.field("file", c.current->snapshot->path);
+    w.field("ids_shared", c.idsShared);
+    writeStringList(w, "warnings", c.warnings);
+    w.key("totals").beginObject();
+    w.field("class_count", std::uint64_t(c.classes.size()));
+    w.field("new_count", c.totals.newCount);
+    w.field("deleted_count", c.totals.deletedCount);
+    w.field("delta", c.totals.countDelta());
+    w.field("alloc_size", c.totals.allocSize);
+    w.field("freed_size", c.totals.freedSize);
+    w.field("size_delta", c.totals.sizeDelta());
+    w.field("survived_count", c.totals.survivedCount);
+    w.field("base_total_size", c.base->totalSize);
+    w.field("total_size", c.current->totalSize);
+    w.endObject();
+}
+
+void writeComparisonClasses(JsonWriter& w, const Comparison& c, std::size_t begin, std::size_t end,
+                            bool ids) {
+    auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s,
+                     const std::vector<std::uint32_t>& nodes) {
+        w.key(key).beginArray();
+        for (std::uint32_t n : nodes)
+            w.value(std::uint64_t(s.nodeId[n]));
+        w.endArray();
+    };
+    w.key("classes").beginArray();
+    for (std::size_t i = begin; i < end; ++i) {
+        const ClassDiff& d = c.classes[i];
+        w.beginObject();
+        w.field("key", d.key);
+        w.field("name", d.name);
+        w.field("new_count", std::uint64_t(d.newCount));
+        w.field("deleted_count", std::uint64_t(d.deletedCount));
+        w.field("delta", d.delta());
+        w.field("alloc_size", d.allocSize);
+        w.field("freed_size", d.freedSize);
+        w.field("size_delta", d.sizeDelta());
+        w.field("base_count", std::uint64_t(d.baseCount));
+        w.field("count", std::uint64_t(d.currentCount));
+        w.field("survived_count", std::uint64_t(d.survivedCount));
+        w.field("survived_size", d.survivedSize);
+        w.field("base_retained_size", d.baseRetained);
+        w.field("retained_size", d.currentRetained);
+        w.field("retained_delta", d.retainedDelta());
+        if (ids) {
+            idList(w, "new_ids", *c.current->snapshot, d.newNodes);
+            idList(w, "deleted_ids", *c.base->snapshot, d.deletedNodes);
+        }
+        w.endObject();
+    }
+    w.endArray();
+}
+
 const char* usageText() {
     return "usage: heapscope-cli COMMAND [OPTIONS]\n"
            "\n"
@@ -890,6 +922,8 @@ const char* usageText() {
            "                                        per function, the change of self and total size\n"
            "  realms FILE [--json] [--timings]     native contexts (realms) and their sizes\n"
            "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
+           "  mcp                                   a Model Context Protocol server on stdin/stdout\n"
+           "                                        (open snapshots stay loaded; see the README)\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, ID range MIN..MAX,\n"
@@ -923,6 +957,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runRealmsCommand(args);
     if (command == "contexts")
         return runContextsCommand(args);
+    if (command == "mcp")
+        return runMcpCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

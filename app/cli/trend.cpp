@@ -59,10 +59,10 @@ std::vector<std::int64_t> changes(const TrendRow& row, std::size_t n, Change cha
     return out;
 }
 
-void writeJson(const Series& series, std::size_t top) {
+} // namespace
+
+void writeSeriesFields(JsonWriter& w, const Series& series, std::size_t begin, std::size_t end) {
     const std::size_t n = series.loadedCount;
-    JsonWriter w;
-    w.beginObject();
     w.field("schema", "heapscope-trend/1");
     w.field("order", seriesOrderBasisName(series.orderBasis));
     w.key("snapshots").beginArray();
@@ -95,7 +95,7 @@ void writeJson(const Series& series, std::size_t top) {
     writeArray(w, "warnings", series.warnings);
     w.field("class_count", std::uint64_t(series.classes.size()));
     w.key("classes").beginArray();
-    for (std::size_t r = 0; r < std::min(top, series.classes.size()); ++r) {
+    for (std::size_t r = begin; r < std::min(end, series.classes.size()); ++r) {
         const TrendRow& row = series.classes[r];
         w.beginObject();
         w.field("key", row.key);
@@ -141,6 +141,14 @@ void writeJson(const Series& series, std::size_t top) {
         w.endObject();
     }
     w.endArray();
+}
+
+namespace {
+
+void writeJson(const Series& series, std::size_t top) {
+    JsonWriter w;
+    w.beginObject();
+    writeSeriesFields(w, series, 0, top);
     w.endObject();
     std::printf("%s\n", w.str().c_str());
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "heapscope/json_writer.h"
+#include "heapscope/series.h"
+
 #include <string>
 #include <vector>
 
@@ -16,5 +19,9 @@ int runTrendCommand(const std::vector<std::string>& args);
 /// candidates of a series, objects of one class held the same way, growing in every interval. Exit
 /// status as trend's, and 3 with --fail-on-leak when a candidate is found.
 int runLeaksCommand(const std::vector<std::string>& args);
+
+/// The fields of trend --json and leaks --json (docs/trend.schema.json), the classes begin..end;
+/// the caller opens and closes the object.
+void writeSeriesFields(JsonWriter& w, const Series& series, std::size_t begin, std::size_t end);
 
 } // namespace heapscope::cli
