@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs sdk_client.mjs (the official MCP TypeScript SDK's client against heapscope-cli mcp).
+# Installs @modelcontextprotocol/sdk into CACHE_DIR once; exits 77 (skipped) only when node or npm
+# is missing or npm cannot install it (no network).
+#
+# usage: run_sdk_client.sh HEAPSCOPE_CLI DATA_DIR CACHE_DIR
+set -euo pipefail
+cli=$1 data=$2 cache=$3
+here=$(cd "$(dirname "$0")" && pwd)
+command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 77; }
+if [[ ! -f $cache/node_modules/@modelcontextprotocol/sdk/package.json ]]; then
+    command -v npm >/dev/null || { echo "SKIP: npm is not installed"; exit 77; }
+    mkdir -p "$cache"
+    [[ -f $cache/package.json ]] || echo '{"private": true}' >"$cache/package.json"
+    if ! (cd "$cache" && npm install --no-audit --no-fund --loglevel=error '@modelcontextprotocol/sdk@1'); then
+        echo "SKIP: npm could not install @modelcontextprotocol/sdk"
+        exit 77
+    fi
+fi
+# The script resolves the SDK from where it runs: next to the installed node_modules.
+cp "$here/sdk_client.mjs" "$cache/sdk_client.mjs"
+exec node "$cache/sdk_client.mjs" "$cli" "$data"
