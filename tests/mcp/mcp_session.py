@@ -229,6 +229,20 @@ leaks = structured("leaks", call("leaks", {"paths": SERIES, "top": 2, "min_growt
 check(leaks["leaks"] == cli_json("leaks", *SERIES, "--json")["leaks"] and len(leaks["leaks"]) > 0,
       "leaks: as leaks --json")
 
+# A call cancelled while it waits behind another gets no answer; the next one does.
+def tools_call(rid, name, arguments):
+    send_line(json.dumps({"jsonrpc": "2.0", "id": rid, "method": "tools/call",
+                          "params": {"name": name, "arguments": arguments}}))
+
+
+tools_call("slow", "trend", {"paths": SERIES, "top": 1})
+tools_call("cancelled", "list_snapshots", {})
+send_line(json.dumps({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                      "params": {"requestId": "cancelled", "reason": "test"}}))
+tools_call("after", "list_snapshots", {})
+answered = [receive()["id"], receive()["id"]]
+check(answered == ["slow", "after"], f"a cancelled call is not answered ({answered})")
+
 closed = structured("close_snapshot", call("close_snapshot", {"handle": a}))
 check(closed == {"handle": a, "closed": True}, "close_snapshot")
 tool_error("summary", call("summary", {"handle": a}), f"no open snapshot with handle {a}")
