@@ -24,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <map>
@@ -145,7 +146,7 @@ const std::vector<ToolInfo>& tools() {
              "keeps it open: returns the handle the other tools take, with its counts and sizes. Reports "
              "progress "
              "while loading. Opening a file that is already open returns its handle.",
-             R"j({"type":"object","properties":{"path":{"type":"string","description":"Path of the snapshot file"}},"required":["path"]})j"},
+             R"j({"type":"object","properties":{"path":{"type":"string","description":"Path of the snapshot file: absolute, from the home directory (~/...) or from the server's working directory"}},"required":["path"]})j"},
             {"close_snapshot", "Close a snapshot", "Frees an open snapshot's memory.", handleOnly.c_str()},
             {"list_snapshots", "List open snapshots",
              "The open snapshots with their handles, files and counts.",
@@ -306,6 +307,14 @@ private:
     std::optional<dom::object> m_object;
 };
 
+/// "~/x" as the shell reads it (clients pass paths as a user writes them).
+std::string expandHome(std::string path) {
+    const char* home = std::getenv("HOME");
+    if (home && *home && (path == "~" || path.rfind("~/", 0) == 0))
+        path = home + path.substr(1);
+    return path;
+}
+
 /// 123, "123" or "@123".
 std::uint32_t objectId(dom::element e, std::string_view argument) {
     if (const auto v = Arguments::integerValue(e); v && *v <= 0xFFFFFFFFull)
@@ -448,7 +457,7 @@ private:
     }
 
     std::string open(const Arguments& args, const Call& call) {
-        const std::string path = args.string("path");
+        const std::string path = expandHome(args.string("path"));
         for (const auto& [handle, o] : m_open)
             if (o.path == path) {
                 JsonWriter w(false);
@@ -666,7 +675,9 @@ private:
     }
 
     std::string series(const Arguments& args, bool leaks, const Call& call) {
-        const std::vector<std::string> paths = args.strings("paths");
+        std::vector<std::string> paths = args.strings("paths");
+        for (std::string& p : paths)
+            p = expandHome(std::move(p));
         if (paths.size() < 2)
             fail(std::string(leaks ? "leaks" : "trend") + " needs at least two FILEs");
         const std::uint64_t top = args.integer("top", kDefaultTop);
