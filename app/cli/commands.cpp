@@ -15,6 +15,7 @@
 #include "mcp.h"
 #include "profile.h"
 #include "realms.h"
+#include "report.h"
 #include "trend.h"
 
 #include <chrono>
@@ -924,6 +925,9 @@ const char* usageText() {
            "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
            "  mcp                                   a Model Context Protocol server on stdin/stdout\n"
            "                                        (open snapshots stay loaded; see the README)\n"
+           "  report FILE... -o OUT.html [--top N] [--title TEXT]\n"
+           "                                        one self-contained HTML page: Summary, Statistics,\n"
+           "                                        and for a series Comparison, trend and leak groups\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, ID range MIN..MAX,\n"
@@ -959,6 +963,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runContextsCommand(args);
     if (command == "mcp")
         return runMcpCommand(args);
+    if (command == "report")
+        return runReportCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);
