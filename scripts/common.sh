@@ -23,6 +23,8 @@ HEAPSCOPE_DEB_PACKAGES=(
     libsimdjson-dev zlib1g-dev
     # tests, and the format check (clang-format 14, as .clang-format expects)
     libgtest-dev googletest xvfb xauth clang-format
+    # the HTML report's test opens it in a real browser
+    chromium
     # icons, desktop integration and the .deb (packaging test)
     imagemagick desktop-file-utils appstream shared-mime-info dpkg-dev file
 )
