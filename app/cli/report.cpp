@@ -614,7 +614,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.4em 
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}
 figure.chart{margin:0}figure.chart figcaption{font-weight:600;margin-bottom:4px}
 figure.chart svg:not(.swatch){width:100%;height:auto;display:block}
-.grid{stroke:var(--line);stroke-width:1}.axis{font-size:11px;fill:var(--muted)}
+.grid{stroke:var(--line);stroke-width:1}.axis{font-size:13px;fill:var(--muted)}
 .legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1em;font-size:12.5px}
 .legend li{overflow-wrap:anywhere}
 td.path{font-size:12.5px}.edge{color:#a142f4;font-family:ui-monospace,"DejaVu Sans Mono",monospace}
