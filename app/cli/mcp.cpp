@@ -540,9 +540,16 @@ private:
                 o.realms = *realms;
             }
             const auto realmFilter = realmFilterFromKey(*o.realms, filter);
-            if (!realmFilter)
+            if (!realmFilter) {
+                std::string known; // as realms.cpp words it for summary --filter
+                for (const NativeContextSize* c : o.realms->bySize())
+                    known += "\n  " + realmFilterKey(*o.realms, {RealmFilter::Kind::NativeContext, c->node}) +
+                             "  " +
+                             text::toUtf8(
+                                 realmFilterTitle(*o.realms, {RealmFilter::Kind::NativeContext, c->node}));
                 fail(a.snapshot->path + " has no native context '" + filter +
-                     "' (heapscope-cli realms lists them)");
+                     "'; its native contexts:" + (known.empty() ? std::string(" none") : known));
+            }
             auto rows = aggregateRealm(a, *o.realms, *realmFilter, call.context());
             if (!rows)
                 fail(rows.error().message());

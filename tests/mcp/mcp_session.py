@@ -193,6 +193,14 @@ check(structured("summary", call("summary", {"handle": 1, "filter": "duplicatedS
       filtered["classes"], "summary: a filter as summary --filter")
 tool_error("summary", call("summary", {"handle": 1, "filter": "noSuchFilter"}), "unknown filter 'noSuchFilter'")
 tool_error("summary", call("summary", {"handle": 1, "top": -1}), "'top' must be an integer")
+realm_key = cli_json("realms", TINY, "--json")["filters"][0]["filter"]
+realm_cli = cli_json("summary", TINY, "--json", "--filter", realm_key, "--top", "4")
+realm_mcp = structured("summary", call("summary", {"handle": 1, "filter": realm_key, "top": 4}))
+check(realm_mcp["classes"] == realm_cli["classes"] and realm_mcp["totals"] == realm_cli["totals"],
+      "summary: a realm filter as summary --filter")
+bad_realm = subprocess.run([CLI, "summary", TINY, "--filter", "nativeContext_1"], capture_output=True, text=True)
+tool_error("summary", call("summary", {"handle": 1, "filter": "nativeContext_1"}),
+           bad_realm.stderr.strip().removeprefix("heapscope-cli: "))
 
 nodes = structured("node", call("node", {"handle": 1, "ids": [1, "@3", 999999999]}))
 check(nodes["nodes"] == cli_json("node", TINY, "1,3", "--json"), "node: as node --json")
