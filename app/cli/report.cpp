@@ -200,7 +200,7 @@ struct Loaded {
 
 std::string snapshotsSection(const Series* series, const Loaded& newest, const Loaded* previous) {
     std::string out = "<section id=\"snapshots\"><h2>Snapshots</h2>";
-    if (series)
+    if (series && series->loadedCount >= 2)
         out += "<p>" + std::to_string(series->loadedCount) + " snapshots in time order (from the " +
                esc(seriesOrderBasisName(series->orderBasis)) + ").</p>";
     out += "<div class=\"scroll\"><table class=\"sortable\" id=\"snapshots-table\"><thead><tr>" +
@@ -723,7 +723,7 @@ constexpr const char* kScript = R"JS(
 Expected<std::string> buildReportHtml(const std::vector<std::string>& files, const ReportOptions& options,
                                       std::vector<std::string>& notes, const WorkContext& context) {
     if (files.empty())
-        return Error{"", "report", -1, "no files to report on", false};
+        return Error{"", "", -1, "no files to report on", false};
     std::optional<Series> series;
     std::string newestPath = files.front(), previousPath;
     if (files.size() >= 2) {
@@ -737,7 +737,7 @@ Expected<std::string> buildReportHtml(const std::vector<std::string>& files, con
         for (const std::string& w : series->warnings)
             notes.push_back("warning: " + w);
         if (series->loadedCount == 0)
-            return Error{"", "report", -1, "none of the files could be loaded", false};
+            return Error{"", "", -1, "none of the files could be loaded", false};
         newestPath = series->snapshots[series->loadedCount - 1].path;
         if (series->loadedCount >= 2)
             previousPath = series->snapshots[series->loadedCount - 2].path;
@@ -822,7 +822,7 @@ Expected<std::string> buildReportHtml(const std::vector<std::string>& files, con
 
 Expected<bool> writeFileAtomically(const std::string& path, const std::string& content) {
     auto fail = [&](const std::string& what) {
-        return Error{path, "write", -1, what + ": " + std::strerror(errno), false};
+        return Error{path, "", -1, what + ": " + std::strerror(errno), false};
     };
     const std::filesystem::path target(path);
     const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";

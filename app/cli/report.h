@@ -28,7 +28,7 @@ Expected<std::string> buildReportHtml(const std::vector<std::string>& files, con
                                       std::vector<std::string>& notes, const WorkContext& context = {});
 
 /// Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
-/// reader never sees half a file. An Error (stage "write") when it cannot.
+/// reader never sees half a file. An Error naming the file and the reason when it cannot.
 Expected<bool> writeFileAtomically(const std::string& path, const std::string& content);
 
 /// `heapscope-cli report FILE... -o OUT [--top N] [--title TEXT]`. Exit status: 0 written, 1 no
