@@ -15,6 +15,7 @@
 #include "mcp.h"
 #include "profile.h"
 #include "realms.h"
+#include "redact.h"
 #include "report.h"
 #include "trend.h"
 
@@ -925,6 +926,9 @@ const char* usageText() {
            "  contexts FILE [--json] [--timings]   closure variables no live closure can read\n"
            "  mcp                                   a Model Context Protocol server on stdin/stdout\n"
            "                                        (open snapshots stay loaded; see the README)\n"
+           "  redact FILE -o OUT [--keep-strings REGEX] [--json]\n"
+           "                                        a copy for sharing: string values replaced by\n"
+           "                                        placeholders, same graph, ids and sizes\n"
            "  report FILE... -o OUT.html [--top N] [--title TEXT]\n"
            "                                        one self-contained HTML page: Summary, Statistics,\n"
            "                                        and for a series Comparison, trend and leak groups\n"
@@ -963,6 +967,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runContextsCommand(args);
     if (command == "mcp")
         return runMcpCommand(args);
+    if (command == "redact")
+        return runRedactCommand(args);
     if (command == "report")
         return runReportCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
