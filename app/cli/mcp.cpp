@@ -42,17 +42,40 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-/// The revisions this server speaks, newest first: an initialize naming another gets the newest.
+/// The revisions of the initialize handshake this server speaks, newest first: an initialize naming
+/// another gets the newest.
 constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+/// The stateless revision: no handshake, each request names its revision in _meta (server/discover).
+constexpr std::string_view kStatelessVersion = "2026-07-28";
+constexpr const char* kVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
 
 constexpr int kParseError = -32700;
 constexpr int kInvalidRequest = -32600;
 constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
+constexpr int kUnsupportedProtocolVersion = -32022; // 2026-07-28
+
+const std::string& serverInfo() {
+    static const std::string info =
+        "{\"name\":\"heapscope\",\"title\":\"Heapscope\",\"version\":" + text::jsonQuote(HEAPSCOPE_VERSION) +
+        "}";
+    return info;
+}
 
 std::string quote(std::string_view s) {
     return text::jsonQuote(s);
 }
+
+constexpr const char* kInstructions =
+    "Heapscope analyses V8 heap snapshots (Chrome, Node.js, Deno, Bun) with DevTools' numbers, also multi-GB "
+    "ones. Open a file with open_snapshot, then use its handle with summary, node, retainer_paths, compare "
+    "and "
+    "statistics; trend and leaks take the files of a series. Long lists are paged: top and offset, "
+    "next_offset.";
+
+/// A result as the 2026-07-28 revision wants it (resultType, the server's identity in _meta), or as
+/// it is for the handshake's revisions.
+std::string eraResult(const std::string& result, bool stateless);
 
 /// JSON text without whitespace between tokens (a message must stay on one line).
 std::string minified(const std::string& json) {
@@ -732,12 +755,21 @@ std::string toolError(std::string_view message) {
 
 // ---- The server ---------------------------------------------------------------------------
 
+std::string eraResult(const std::string& result, bool stateless) {
+    if (!stateless)
+        return result;
+    // result is a JSON object: "{...}"
+    return "{\"resultType\":\"complete\",\"_meta\":{\"io.modelcontextprotocol/serverInfo\":" + serverInfo() +
+           "}" + (result.size() > 2 ? "," : "") + result.substr(1);
+}
+
 /// A tools/call waiting for or running on the worker.
 struct Job {
     std::string id;          // raw JSON
     std::string message;     // the whole request, parsed again on the worker
     std::string progressKey; // raw JSON of _meta.progressToken, or empty
     std::shared_ptr<StopFlag> stop;
+    bool stateless = false; // a 2026-07-28 request
 };
 
 class Server {
@@ -832,6 +864,29 @@ private:
 
     void request(const std::string& id, std::string_view method, std::optional<dom::object> params,
                  const std::string& line) {
+        // A request of the stateless revision names it in _meta; any other revision there is refused
+        // with the list of those it could use (the handshake's are reached through initialize).
+        bool stateless = false;
+        if (dom::element v; params && (*params)["_meta"][kVersionMetaKey].get(v) == simdjson::SUCCESS) {
+            std::string_view requested;
+            if (v.get(requested) != simdjson::SUCCESS || requested != kStatelessVersion) {
+                m_channel.send("{\"jsonrpc\":\"2.0\",\"id\":" + id +
+                               ",\"error\":{\"code\":" + std::to_string(kUnsupportedProtocolVersion) +
+                               ",\"message\":\"Unsupported protocol version\",\"data\":{\"requested\":" +
+                               (v.is_string() ? simdjson::to_string(v) : quote("")) + ",\"supported\":[" +
+                               quote(kStatelessVersion) + "]}}}");
+                return;
+            }
+            stateless = true;
+        }
+        if (method == "server/discover") {
+            m_channel.result(id, eraResult("{\"supportedVersions\":[" + quote(kStatelessVersion) +
+                                               "],\"capabilities\":{\"tools\":{}},\"serverInfo\":" +
+                                               serverInfo() + ",\"instructions\":" + quote(kInstructions) +
+                                               ",\"ttlMs\":3600000,\"cacheScope\":\"public\"}",
+                                           true));
+            return;
+        }
         if (method == "initialize") {
             std::string_view requested;
             if (!params || (*params)["protocolVersion"].get(requested) != simdjson::SUCCESS) {
@@ -844,26 +899,22 @@ private:
                 if (requested == v)
                     chosen = v;
             m_channel.result(
-                id,
-                "{\"protocolVersion\":" + quote(chosen) +
-                    ",\"capabilities\":{\"tools\":{\"listChanged\":false}},\"serverInfo\":{\"name\":"
-                    "\"heapscope\","
-                    "\"title\":\"Heapscope\",\"version\":" +
-                    quote(HEAPSCOPE_VERSION) + "},\"instructions\":" +
-                    quote("Heapscope analyses V8 heap snapshots (Chrome, Node.js, Deno, Bun) with DevTools' "
-                          "numbers, also multi-GB ones. Open a file with open_snapshot, then use its handle "
-                          "with summary, node, retainer_paths, compare and statistics; trend and leaks take "
-                          "the files of a series. Long lists are paged: top and offset, next_offset.") +
-                    "}");
+                id, "{\"protocolVersion\":" + quote(chosen) +
+                        ",\"capabilities\":{\"tools\":{\"listChanged\":false}},\"serverInfo\":{\"name\":"
+                        "\"heapscope\","
+                        "\"title\":\"Heapscope\",\"version\":" +
+                        quote(HEAPSCOPE_VERSION) + "},\"instructions\":" + quote(kInstructions) + "}");
             return;
         }
         if (method == "ping") {
-            m_channel.result(id, "{}");
+            m_channel.result(id, eraResult("{}", stateless));
             return;
         }
         if (method == "tools/list") {
             static const std::string result = toolsListResult();
-            m_channel.result(id, result);
+            static const std::string cacheable =
+                result.substr(0, result.size() - 1) + ",\"ttlMs\":3600000,\"cacheScope\":\"public\"}";
+            m_channel.result(id, stateless ? eraResult(cacheable, true) : result);
             return;
         }
         if (method == "tools/call") {
@@ -878,10 +929,11 @@ private:
                 return;
             }
             if (!findTool(name)) {
-                m_channel.result(id, toolError("unknown tool '" + std::string(name) + "'"));
+                m_channel.result(id,
+                                 eraResult(toolError("unknown tool '" + std::string(name) + "'"), stateless));
                 return;
             }
-            Job job{id, line, {}, std::make_shared<StopFlag>()};
+            Job job{id, line, {}, std::make_shared<StopFlag>(), stateless};
             if (dom::element token; (*params)["_meta"]["progressToken"].get(token) == simdjson::SUCCESS &&
                                     (token.is_string() || token.is_int64() || token.is_uint64()))
                 job.progressKey = simdjson::to_string(token);
@@ -933,7 +985,7 @@ private:
             }
             // A cancelled request gets no answer (the client has forgotten it).
             if (!job.stop->stopRequested())
-                m_channel.result(job.id, answer);
+                m_channel.result(job.id, eraResult(answer, job.stateless));
         }
     }
 

@@ -136,7 +136,23 @@ check(error_code(receive()) == -32600, "no method: invalid request")
 send_line('{"jsonrpc": "1.0", "id": 8, "method": "ping"}')
 check(error_code(receive()) == -32600, "jsonrpc 1.0: invalid request")
 check(error_code(request("resources/list")) == -32601, "unknown method: -32601")
-check(error_code(request("server/discover")) == -32601, "server/discover: -32601 (initialize handshake)")
+# The stateless revision (2026-07-28): server/discover, and requests that name it in _meta.
+MODERN = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+discover = request("server/discover", {"_meta": MODERN})["result"]
+check(discover.get("supportedVersions") == ["2026-07-28"] and discover.get("resultType") == "complete",
+      f"server/discover: the stateless revision ({discover})")
+check("tools" in discover.get("capabilities", {}) and discover.get("cacheScope") in ("public", "private"),
+      "server/discover: capabilities and cache hints")
+modern_list = request("tools/list", {"_meta": MODERN})["result"]
+check(modern_list.get("resultType") == "complete" and len(modern_list["tools"]) == len(TOOLS),
+      "tools/list in the stateless revision: resultType")
+check(isinstance(modern_list.get("ttlMs"), int), "tools/list in the stateless revision: ttlMs")
+unsupported = request("tools/list", {"_meta": {"io.modelcontextprotocol/protocolVersion": "2099-01-01"}})
+check(error_code(unsupported) == -32022 and unsupported["error"]["data"] ==
+      {"requested": "2099-01-01", "supported": ["2026-07-28"]}, f"an unsupported revision in _meta: -32022 ({unsupported})")
+modern_call = request("tools/call", {"name": "list_snapshots", "arguments": {}, "_meta": MODERN})["result"]
+check(modern_call.get("resultType") == "complete" and modern_call.get("structuredContent") == {"snapshots": []},
+      f"tools/call in the stateless revision ({modern_call})")
 check(error_code(request("tools/call", {"arguments": {}})) == -32602, "tools/call without name: -32602")
 check(error_code(request("tools/call", {"name": 5})) == -32602, "tools/call with a number as name: -32602")
 check(error_code(request("tools/call", {"name": "summary", "arguments": [1]})) == -32602,
