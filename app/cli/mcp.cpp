@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // heapscope-cli mcp: a Model Context Protocol server over stdio (docs/mcp.md). JSON-RPC 2.0, one
-// message a line. The reading thread answers the protocol's own requests at once (initialize, ping,
-// tools/list, malformed messages) and hands tools/call to one worker thread, which owns the open
-// snapshots; a notifications/cancelled stops the call it names through its StopFlag.
+// message a line; the initialize handshake's revisions and the stateless 2026-07-28 one. The reading
+// thread answers the protocol's own requests at once (initialize, server/discover, ping, tools/list,
+// malformed messages) and hands tools/call to one worker thread, which owns the open snapshots; a
+// notifications/cancelled stops the call it names through its StopFlag.
 #include "mcp.h"
 
 #include "alloc.h"
