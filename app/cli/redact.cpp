@@ -86,6 +86,7 @@ int runRedactCommand(const std::vector<std::string>& args) {
         w.key("output").value(*out);
         w.key("redactedStrings").value(r.redactedStrings);
         w.key("redactedNodes").value(r.redactedNodes);
+        w.key("redactedEdges").value(r.redactedEdges);
         w.key("keptByPattern").value(r.keptByPattern);
         w.key("placeholders").value(r.placeholders);
         w.key("bytesRead").value(r.bytesRead);
@@ -97,11 +98,13 @@ int runRedactCommand(const std::vector<std::string>& args) {
         text += '\n';
         std::fwrite(text.data(), 1, text.size(), stdout);
     } else {
-        std::printf("wrote %s: %llu string values replaced by %llu placeholders in the names of %llu nodes",
-                    out->c_str(), (unsigned long long)r.redactedStrings, (unsigned long long)r.placeholders,
-                    (unsigned long long)r.redactedNodes);
+        std::printf(
+            "wrote %s: %llu node names and %llu edge names redacted with %llu placeholders; %llu strings "
+            "of the table no longer appear",
+            out->c_str(), (unsigned long long)r.redactedNodes, (unsigned long long)r.redactedEdges,
+            (unsigned long long)r.placeholders, (unsigned long long)r.redactedStrings);
         if (!options.keepStrings.empty())
-            std::printf(", %llu kept by --keep-strings", (unsigned long long)r.keptByPattern);
+            std::printf("; %llu values kept by --keep-strings", (unsigned long long)r.keptByPattern);
         std::printf("\n%llu bytes (load %.2f s, write %.2f s)\n", (unsigned long long)r.bytesWritten,
                     loadSeconds, writeSeconds);
     }

@@ -646,6 +646,19 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
     const std::regex* re = keepRe ? &*keepRe : nullptr;
     auto stopped = [&]() { return context.stopRequested(); };
     auto cancelled = [&]() { return cancelledError(s.path, "redact", "the redacted copy was cancelled"); };
+    // The digits of a number: Chromium writes a number's value (an "int" node's, a truncated
+    // string's length and hash) as a string node behind the number node's internal "value" edge;
+    // DevTools reads scope ids and source positions from them. Those strings stay.
+    std::vector<bool> numberText(s.nodeCount, false);
+    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        if (s.kind(n) != NodeKind::Number)
+            continue;
+        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
+            if (s.edgeKind(e) == EdgeKind::Internal && s.edgeNameOrIndex[e] < p.stringCount &&
+                s.strings[s.edgeNameOrIndex[e]] == "value" &&
+                redactRoleOf(s.kind(s.edgeTo[e])) == RedactRole::Value)
+                numberText[s.edgeTo[e]] = true;
+    }
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
         if ((n & 0xFFFF) == 0 && stopped())
             return cancelled();
@@ -653,7 +666,9 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
         if (id >= p.stringCount)
             return error("redact", "node " + std::to_string(n) + " names string " + std::to_string(id) +
                                        ", which the table does not have");
-        if (resolve(p, s, redactRoleOf(s.kind(n)), id, re) != kSame)
+        if (numberText[n])
+            p.keep[id] = 1;
+        else if (resolve(p, s, redactRoleOf(s.kind(n)), id, re) != kSame)
             ++p.redactedNodes;
     }
     // edge names stay but for URL paths and file paths (the keys of Node's require cache...)
@@ -765,6 +780,8 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
                     nodeFields.size(), nodeNameField, [&](std::uint64_t r, std::uint32_t v, auto& rep) {
                         if (r >= s.nodeCount || v != s.nodeName[std::size_t(r)])
                             return st.fail("the nodes differ from the file loaded: it changed since");
+                        if (numberText[std::size_t(r)])
+                            return true;
                         const std::uint32_t id =
                             p.newId[int(redactRoleOf(s.kind(std::uint32_t(r))))][v]; // resolved in the plan
                         if (id != kSame)
