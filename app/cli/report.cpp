@@ -6,7 +6,6 @@
 // value (for sorting, and for tests that compare it with the CLI's JSON).
 #include "report.h"
 
-#include "commands.h"
 #include "heapscope/analysis.h"
 #include "heapscope/comparison.h"
 #include "heapscope/format.h"
@@ -35,6 +34,12 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kLoadError = 1;
 constexpr int kUsage = 2;
+
+#ifdef HEAPSCOPE_VERSION
+constexpr const char* kReportVersion = HEAPSCOPE_VERSION;
+#else
+constexpr const char* kReportVersion = "";
+#endif
 
 // ---------------------------------------------------------------------------------------------
 // HTML text
@@ -861,13 +866,16 @@ Expected<bool> writeFileAtomically(const std::string& path, const std::string& c
 
 int runReportCommand(const std::vector<std::string>& args) {
     auto usage = [](const std::string& message) {
-        std::fprintf(stderr, "heapscope-cli: %s\n\n%s", message.c_str(), usageText());
+        std::fprintf(
+            stderr,
+            "heapscope-cli: %s\n\nusage: heapscope-cli report FILE... -o OUT.html [--top N] [--title TEXT]\n",
+            message.c_str());
         return kUsage;
     };
     std::vector<std::string> files;
     std::string output;
     ReportOptions options;
-    options.generator = std::string("heapscope-cli ") + HEAPSCOPE_VERSION;
+    options.generator = "heapscope-cli " + std::string(kReportVersion);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](const char* name, std::string& out) {

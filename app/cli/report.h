@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// The HTML report: a library of its own (heapscope_report, core and the standard library only),
+// used by heapscope-cli report and the app's File › Export Report.
 #pragma once
 
 #include "heapscope/common.h"
