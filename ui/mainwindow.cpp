@@ -2,7 +2,9 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "cli/report.h"
 #include "exportutil.h"
+#include "jobs/backgroundjob.h"
 #include "models/retainersmodel.h"
 #include "navigator.h"
 #include "pages/comparisonpage.h"
@@ -26,6 +28,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeyEvent>
@@ -34,6 +37,7 @@
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QPushButton>
@@ -206,6 +210,14 @@ void MainWindow::createMenus() {
     m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportTable->setToolTip(tr("Save the rows the current view shows as CSV, JSON or Markdown"));
     m_exportTable->setEnabled(false);
+    m_reportJob = new BackgroundJob(this);
+    m_exportReport = file->addAction(tr("Export &Report…"), this, &MainWindow::exportReportDialog);
+    m_exportReport->setObjectName(u"actionExportReport"_s);
+    m_exportReport->setToolTip(tr("Save the open snapshots' Summary, Statistics, Comparison, trend and "
+                                  "leak groups as one HTML page"));
+    connect(file, &QMenu::aboutToShow, this, [this] {
+        m_exportReport->setEnabled(!m_session->documents().empty() && !m_reportJob->isRunning());
+    });
     // Line edits take Ctrl+E (end of line) before the shortcut is looked up; see eventFilter().
     qApp->installEventFilter(this);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
@@ -595,6 +607,58 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings().setValue(u"window/geometry"_s, saveGeometry());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::exportReportDialog() {
+    const QStringList paths = openSnapshotPaths();
+    if (paths.isEmpty() || m_reportJob->isRunning())
+        return;
+    const QString suggested =
+        QDir(ExportUtil::lastDirectory()).filePath(QFileInfo(paths.back()).baseName() + u"-report.html"_s);
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Report"), suggested, tr("HTML page (*.html *.htm)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u".html"_s;
+    ExportUtil::setLastDirectory(path);
+    exportReport(path);
+}
+
+void MainWindow::exportReport(const QString& path) {
+    const QStringList paths = openSnapshotPaths();
+    if (paths.isEmpty())
+        return;
+    std::vector<std::string> files;
+    for (const QString& p : paths)
+        files.push_back(QFile::encodeName(p).toStdString());
+    heapscope::cli::ReportOptions options;
+#ifdef HEAPSCOPE_VERSION
+    options.generator = "Heapscope " HEAPSCOPE_VERSION;
+#else
+    options.generator = "Heapscope";
+#endif
+    statusBar()->showMessage(tr("Writing the report of %n snapshot(s)…", nullptr, int(paths.size())));
+    // The report loads the files again (a series is analysed one file at a time), so the open
+    // documents are not touched.
+    m_reportJob->start(
+        [files, options, out = QFile::encodeName(path).toStdString()](JobContext& job) -> QString {
+            std::vector<std::string> notes;
+            auto html = heapscope::cli::buildReportHtml(files, options, notes, job.work());
+            if (!html)
+                return QString::fromStdString(html.error().message());
+            auto written = heapscope::cli::writeFileAtomically(out, *html);
+            return written ? QString() : QString::fromStdString(written.error().message());
+        },
+        [this, path](const QString& error) {
+            if (error.isEmpty()) {
+                statusBar()->showMessage(tr("Exported the report to %1.").arg(QDir::toNativeSeparators(path)),
+                                         6000);
+            } else {
+                statusBar()->clearMessage();
+                QMessageBox::warning(this, tr("Export Report"), error);
+            }
+        });
 }
 
 QStringList MainWindow::openSnapshotPaths() const {

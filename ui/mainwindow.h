@@ -16,6 +16,7 @@ namespace heapscope {
 class Analysis;
 }
 
+class BackgroundJob;
 class LoadingPage;
 class Navigator;
 class QLabel;
@@ -82,6 +83,12 @@ public Q_SLOTS:
     void showAbout();
     /// File › Export Table…: asks for a file (the name filter picks CSV, JSON or Markdown).
     void exportTableDialog();
+    /// File › Export Report…: the open snapshots as one HTML page (the CLI's report), written in
+    /// the background.
+    void exportReportDialog();
+    /// The report of the open snapshots written to `path` in the background (a status message when
+    /// done, a message box when it fails).
+    void exportReport(const QString& path);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -116,6 +123,8 @@ private:
     QLabel* m_statusTotals;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportTable = nullptr;
+    QAction* m_exportReport = nullptr;
+    BackgroundJob* m_reportJob = nullptr;
     RetainerPathActions* m_pathActions = nullptr;
     std::unique_ptr<QTemporaryDir> m_exampleDir;
     TrendPage* m_trend = nullptr;
