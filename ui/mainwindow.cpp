@@ -23,6 +23,8 @@
 #include "captureactions.h"
 #endif
 
+#include <heapscope/redact.h>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -205,6 +207,15 @@ void MainWindow::createMenus() {
     file->addAction(tr("Open &Example"), this, &MainWindow::openExample)
         ->setEnabled(!examplePaths().isEmpty());
     file->addSeparator();
+    m_redactJob = new BackgroundJob(this);
+    m_saveRedacted = file->addAction(tr("Save Re&dacted Copy…"), this, &MainWindow::saveRedactedCopyDialog);
+    m_saveRedacted->setObjectName(u"actionSaveRedactedCopy"_s);
+    m_saveRedacted->setToolTip(tr("Save a copy of the current snapshot to share: the same objects, sizes and "
+                                  "names, its string values replaced by placeholders"));
+    connect(file, &QMenu::aboutToShow, this, [this] {
+        const SnapshotDocument* doc = currentDocument();
+        m_saveRedacted->setEnabled(doc && doc->isReady() && doc->snapshot() && !m_redactJob->isRunning());
+    });
     m_exportTable = file->addAction(tr("&Export Table…"), this, &MainWindow::exportTableDialog);
     m_exportTable->setObjectName(u"actionExportTable"_s);
     m_exportTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -499,6 +510,52 @@ bool MainWindow::writeTable(QTreeView* table, const QString& path, TableExport::
         return false;
     statusBar()->showMessage(tr("Exported the table to %1.").arg(QDir::toNativeSeparators(path)), 6000);
     return true;
+}
+
+void MainWindow::saveRedactedCopyDialog() {
+    const SnapshotDocument* doc = currentDocument();
+    if (!doc || !doc->isReady() || !doc->snapshot() || m_redactJob->isRunning())
+        return;
+    QString base = QFileInfo(doc->path()).fileName();
+    for (const QString& ext : {u".gz"_s, u".heapsnapshot"_s, u".heaptimeline"_s, u".json"_s})
+        if (base.endsWith(ext))
+            base.chop(ext.size());
+    const QString suggested = QDir(ExportUtil::lastDirectory()).filePath(base + u"-redacted.heapsnapshot"_s);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Redacted Copy"), suggested, tr("Heap snapshot (*.heapsnapshot *.heaptimeline *.gz)"));
+    if (path.isEmpty())
+        return;
+    ExportUtil::setLastDirectory(path);
+    saveRedactedCopy(path);
+}
+
+void MainWindow::saveRedactedCopy(const QString& path) {
+    const SnapshotDocument* doc = currentDocument();
+    if (!doc || !doc->snapshot())
+        return;
+    statusBar()->showMessage(tr("Writing a redacted copy of %1…").arg(QFileInfo(doc->path()).fileName()));
+    // The copy reads the snapshot (never changed after its load) and the file again, on the jobs'
+    // threads; a stop or a failure leaves `path` as it was.
+    m_redactJob->start(
+        [snapshot = doc->snapshot(),
+         out = QFile::encodeName(path).toStdString()](JobContext& job) -> QString {
+            heapscope::WorkContext context = job.work();
+            context.progress = [&job](heapscope::Stage, std::uint64_t done, std::uint64_t total) {
+                job.setProgress(total ? double(done) / double(total) : 0.0,
+                                QObject::tr("Writing the redacted copy"));
+            };
+            auto result = heapscope::writeRedactedCopy(*snapshot, out, {}, context);
+            return result ? QString() : QString::fromStdString(result.error().message());
+        },
+        [this, path](const QString& error) {
+            if (error.isEmpty()) {
+                statusBar()->showMessage(
+                    tr("Saved a redacted copy to %1").arg(QDir::toNativeSeparators(path)), 10000);
+            } else {
+                statusBar()->clearMessage();
+                QMessageBox::warning(this, tr("Save Redacted Copy"), error);
+            }
+        });
 }
 
 void MainWindow::exportTableDialog() {

@@ -83,6 +83,12 @@ public Q_SLOTS:
     void showAbout();
     /// File › Export Table…: asks for a file (the name filter picks CSV, JSON or Markdown).
     void exportTableDialog();
+    /// File › Save Redacted Copy…: the current snapshot with its string values replaced by
+    /// placeholders (core/heapscope/redact.h), written in the background.
+    void saveRedactedCopyDialog();
+    /// The redacted copy of the current snapshot written to `path` in the background (a status
+    /// message when done, a message box when it fails).
+    void saveRedactedCopy(const QString& path);
     /// File › Export Report…: the open snapshots as one HTML page (the CLI's report), written in
     /// the background.
     void exportReportDialog();
@@ -123,6 +129,8 @@ private:
     QLabel* m_statusTotals;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportTable = nullptr;
+    QAction* m_saveRedacted = nullptr;
+    BackgroundJob* m_redactJob = nullptr;
     QAction* m_exportReport = nullptr;
     BackgroundJob* m_reportJob = nullptr;
     RetainerPathActions* m_pathActions = nullptr;
