@@ -622,7 +622,7 @@ figure.chart svg:not(.swatch){width:100%;height:auto;display:block}
 .grid{stroke:var(--line);stroke-width:1}.axis{font-size:13px;fill:var(--muted)}
 .legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.2em 1em;font-size:12.5px}
 .legend li{overflow-wrap:anywhere}
-td.path{font-size:12.5px}.edge{color:#a142f4;font-family:ui-monospace,"DejaVu Sans Mono",monospace}
+td.path{font-size:12.5px;min-width:18em}.edge{color:#a142f4;font-family:ui-monospace,"DejaVu Sans Mono",monospace}
 .v-grows{color:#c5221f;font-weight:600}
 article.leak{border-left:3px solid #d93025;padding:.1em 0 .1em 12px;margin:1em 0;break-inside:avoid}
 .retainer-path ol{margin:.2em 0;padding-left:1.6em;font-size:12.5px}.retainer-path li{overflow-wrap:anywhere}
@@ -634,6 +634,7 @@ article.leak{border-left:3px solid #d93025;padding:.1em 0 .1em 12px;margin:1em 0
  .donut{width:160px;height:160px;margin:0 auto}
  .charts{grid-template-columns:1fr}
  .opt{display:none}
+ #leaks-table td.path,#leaks-table th:last-child{display:none}
  dl{grid-template-columns:1fr}dt{font-weight:600}
 }
 @media print{
