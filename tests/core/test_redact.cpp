@@ -309,6 +309,37 @@ TEST(Redact, EntryThatIsNameAndValue) {
     EXPECT_EQ(result.placeholders, 2u);
 }
 
+// The streaming pass on whitespace anywhere, escapes in strings, sections it does not know (copied
+// byte for byte, brackets and quotes inside strings included) and strings before the nodes.
+TEST(Redact, CopiesWhatItDoesNotRewrite) {
+    MiniSnapshot m = standardMini();
+    m.strings[2] = "he said \\\"hi\\\" \\u00e9 \\ud800 ]}";
+    auto sections = m.sections();
+    sections.insert(sections.begin() + 1, {"strings", m.stringsJson()});
+    sections.pop_back();
+    sections.push_back({"extra_section", "{\"a\": [1, \"x]}\\\"\", {\"b\": null}], \"c\": -1.5e3}"});
+    TempDir dir;
+    for (const bool space : {false, true}) {
+        const std::string json = space ? spaced(MiniSnapshot::join(sections)) : MiniSnapshot::join(sections);
+        const std::string in = dir.file("mini.heapsnapshot");
+        writeFile(in, json);
+        auto s = load(in);
+        ASSERT_TRUE(s);
+        auto r = writeRedactedCopy(*s, dir.file("out.heapsnapshot"));
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        const std::string out = readFile(dir.file("out.heapsnapshot"));
+        EXPECT_NE(out.find(space ? "\"extra_section\" \r\n\t:" : "\"extra_section\":"), std::string::npos);
+        EXPECT_NE(out.find("\"x]}\\\"\""), std::string::npos) << out;
+        EXPECT_EQ(out.find("he said"), std::string::npos);
+        auto c = load(dir.file("out.heapsnapshot"));
+        ASSERT_TRUE(c);
+        expectSameGraphButValues(*s, *c);
+        // he said "hi" é, a lone surrogate, ]}: 19 UTF-16 units, and so is its placeholder
+        EXPECT_EQ(text::utf16Length(s->name(2)), 19u);
+        EXPECT_EQ(c->name(2), "redacted#1.........");
+    }
+}
+
 TEST(Redact, RefusesTheInputAndStaysAtomic) {
     MiniSnapshot m = standardMini();
     TempDir dir;
