@@ -52,6 +52,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -786,18 +788,31 @@ void MainWindow::showSeriesObjects(const QString& path, const QList<quint32>& id
         target = m_session->open(absolute);
     m_trendShown = false;
     selectDocument(target);
+    // The first id found (a lookup by id indexes the snapshot's ids the first time: seconds on a
+    // big one), on the job pool; then the Summary selects it.
     auto reveal = [this, target, ids] {
         const heapscope::AnalysisPtr analysis = target->analysis();
         if (!analysis)
             return;
-        for (quint32 id : ids)
-            if (const auto node = analysis->snapshot->findNodeById(id)) {
+        if (!m_revealJob)
+            m_revealJob = new BackgroundJob(this);
+        m_revealJob->start(
+            [analysis, ids](JobContext&) -> std::optional<std::uint32_t> {
+                for (quint32 id : ids)
+                    if (const auto node = analysis->snapshot->findNodeById(id))
+                        return node;
+                return std::nullopt;
+            },
+            [this, analysis, target, count = ids.size()](std::optional<std::uint32_t> node) {
+                if (!node) {
+                    statusBar()->showMessage(tr("None of these objects is in %1.").arg(target->displayName()),
+                                             6000);
+                    return;
+                }
                 Q_EMIT m_navigator->revealInSummary(ObjectRef{analysis, *node});
-                statusBar()->showMessage(
-                    tr("The first of %1 objects of this group is selected").arg(ids.size()), 6000);
-                return;
-            }
-        statusBar()->showMessage(tr("None of these objects is in %1.").arg(target->displayName()), 6000);
+                statusBar()->showMessage(tr("The first of %1 objects of this group is selected").arg(count),
+                                         6000);
+            });
     };
     if (target->isReady()) {
         reveal();

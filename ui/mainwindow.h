@@ -33,6 +33,7 @@ class SnapshotSession;
 class SnapshotView;
 class StartPage;
 class TrendPage;
+class BackgroundJob;
 class QPushButton;
 
 class MainWindow : public QMainWindow {
@@ -138,5 +139,6 @@ private:
     TrendPage* m_trend = nullptr;
     QPushButton* m_trendButton = nullptr;
     bool m_trendShown = false;
-    QStringList m_trendSource; ///< the open snapshots (sorted) the trend was last asked for
+    QStringList m_trendSource;            ///< the open snapshots (sorted) the trend was last asked for
+    BackgroundJob* m_revealJob = nullptr; ///< finds a series' objects by id in the last snapshot
 };

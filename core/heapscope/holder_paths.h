@@ -24,6 +24,11 @@ struct HolderHop {
     bool operator==(const HolderHop&) const = default;
 };
 
+/// "Session ← records in … " as one line, or with "\n" as `separator` one hop a line: the class,
+/// then `separator` + "edge in holder" per hop; "a GC root" for an empty path.
+std::string describeHolderPath(std::string_view className, const std::vector<HolderHop>& hops,
+                               std::string_view separator = " ← ");
+
 /// Labels (class and edge names) and paths, interned: equal paths get equal ids. A series shares
 /// one table across its snapshots, so that a path found in two snapshots is one id.
 class HolderPathTable {

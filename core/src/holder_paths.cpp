@@ -301,14 +301,16 @@ std::vector<HolderHop> HolderPathTable::hops(std::uint32_t path) const {
 }
 
 std::string HolderPathTable::describe(std::string_view className, std::uint32_t path) const {
+    return path == kNoIndex ? std::string(className) : describeHolderPath(className, hops(path));
+}
+
+std::string describeHolderPath(std::string_view className, const std::vector<HolderHop>& hops,
+                               std::string_view separator) {
     std::string text(className);
-    if (path == kNoIndex)
-        return text;
-    const auto labels = pathLabels(path);
-    if (labels.empty())
-        return text + " ← a GC root";
-    for (std::size_t i = 0; i + 1 < labels.size(); i += 2)
-        text += " ← " + m_labels[labels[i + 1]] + " in " + m_labels[labels[i]];
+    if (hops.empty())
+        return text.append(separator).append("a GC root");
+    for (const HolderHop& hop : hops)
+        text.append(separator).append(hop.edge).append(" in ").append(hop.holder);
     return text;
 }
 

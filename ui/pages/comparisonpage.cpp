@@ -86,22 +86,13 @@ ComparisonPage::ComparisonPage(SnapshotSession* session, SnapshotDocument* docum
     layout->setSpacing(0);
     layout->addLayout(bar);
     // Said where it is seen: new and deleted objects mean nothing when ids do not carry over.
-    m_processBanner = new QLabel(
+    m_processBanner = ViewSetup::createBanner(this, u"processBanner"_s);
+    m_processBanner->setText(
         tr("⚠ These snapshots do not share object ids: they come from different processes (separate runs, a "
            "restart) or from a runtime that numbers its objects anew in every snapshot (Bun). The new and "
            "deleted objects below are not meaningful; the changes of count and size per class still hold. To "
            "follow leaks across such snapshots, open them together and use View › Trend, which matches "
-           "objects by class and holder path."),
-        this);
-    m_processBanner->setObjectName(u"processBanner"_s);
-    m_processBanner->setWordWrap(true);
-    m_processBanner->setMargin(6);
-    m_processBanner->setAutoFillBackground(true);
-    QPalette bannerPalette = m_processBanner->palette();
-    bannerPalette.setColor(QPalette::Window, QColor(0xff, 0xf4, 0xce));
-    bannerPalette.setColor(QPalette::WindowText, QColor(0x3d, 0x2e, 0x00));
-    m_processBanner->setPalette(bannerPalette);
-    m_processBanner->hide();
+           "objects by class and holder path."));
     layout->addWidget(m_processBanner);
     layout->addWidget(m_view);
 

@@ -246,17 +246,12 @@ void HolderGroupsPane::onGroupSelected() {
         return;
     }
     const auto& group = r->groups[std::size_t(row)];
-    QStringList lines;
-    lines << TextUtil::toQString(r->analysis->classes[group.classIndex].name);
-    const auto hops =
-        group.path == heapscope::kNoIndex ? std::vector<heapscope::HolderHop>{} : r->table->hops(group.path);
-    for (const auto& hop : hops)
-        lines << u"← "_s + TextUtil::toQString(hop.edge) + u" in "_s + TextUtil::toQString(hop.holder);
-    if (hops.empty())
-        lines << (group.path == heapscope::kNoIndex
-                      ? tr("(not reachable from the roots through the program's objects)")
-                      : u"← a GC root"_s);
-    m_path->setPlainText(lines.join(u'\n'));
+    const std::string& className = r->analysis->classes[group.classIndex].name;
+    m_path->setPlainText(group.path == heapscope::kNoIndex
+                             ? TextUtil::toQString(className) + u"\n"_s +
+                                   tr("(not reachable from the roots through the program's objects)")
+                             : TextUtil::toQString(heapscope::describeHolderPath(
+                                   className, r->table->hops(group.path), "\n← ")));
     m_copy->setEnabled(true);
     m_export->setEnabled(true);
 }

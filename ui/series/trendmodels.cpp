@@ -63,13 +63,7 @@ QVariant verdictColor(heapscope::TrendVerdict verdict) {
 } // namespace
 
 QString leakPathText(const heapscope::LeakGroup& leak) {
-    QStringList lines;
-    lines << TextUtil::toQString(leak.className);
-    for (const heapscope::HolderHop& hop : leak.path)
-        lines << u"← "_s + TextUtil::toQString(hop.edge) + u" in "_s + TextUtil::toQString(hop.holder);
-    if (leak.path.empty())
-        lines << u"← a GC root"_s;
-    return lines.join(u'\n');
+    return TextUtil::toQString(heapscope::describeHolderPath(leak.className, leak.path, "\n← "));
 }
 
 // ---- TrendModel ----
@@ -94,17 +88,6 @@ void TrendModel::setSeries(std::shared_ptr<const heapscope::Series> series) {
 
 int TrendModel::snapshotCount() const {
     return m_series ? int(m_series->loadedCount) : 0;
-}
-
-QModelIndex TrendModel::indexOfClass(const QString& nameOrKey) const {
-    if (!m_series)
-        return {};
-    for (std::size_t c = 0; c < m_series->classes.size(); ++c) {
-        const auto& row = m_series->classes[c];
-        if (TextUtil::toQString(row.key) == nameOrKey || TextUtil::toQString(row.name) == nameOrKey)
-            return index(int(c), 0);
-    }
-    return {};
 }
 
 QModelIndex TrendModel::index(int row, int column, const QModelIndex& parent) const {

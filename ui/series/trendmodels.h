@@ -51,9 +51,6 @@ public:
     int growsColumn() const { return countChangeColumn() + 2; }
     int verdictColumn() const { return countChangeColumn() + 3; }
 
-    /// The class row of a class key, or an invalid index.
-    QModelIndex indexOfClass(const QString& nameOrKey) const;
-
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
     int rowCount(const QModelIndex& parent = {}) const override;

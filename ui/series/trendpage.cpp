@@ -7,6 +7,7 @@
 #include "series/trendchart.h"
 #include "series/trendmodels.h"
 #include "textutil.h"
+#include "widgets/viewsetup.h"
 
 #include <QApplication>
 #include <QButtonGroup>
@@ -62,17 +63,7 @@ TrendPage::TrendPage(QWidget* parent)
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(u"trendBanner"_s);
-    m_banner->setWordWrap(true);
-    m_banner->setTextFormat(Qt::PlainText);
-    m_banner->setAutoFillBackground(true);
-    m_banner->setMargin(6);
-    QPalette bannerPalette = m_banner->palette();
-    bannerPalette.setColor(QPalette::Window, QColor(0xff, 0xf4, 0xce));
-    bannerPalette.setColor(QPalette::WindowText, QColor(0x3d, 0x2e, 0x00));
-    m_banner->setPalette(bannerPalette);
-    m_banner->hide();
+    m_banner = ViewSetup::createBanner(this, u"trendBanner"_s);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, BackgroundJob::kProgressScale);
     m_progress->setTextVisible(true);

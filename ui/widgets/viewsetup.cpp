@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
@@ -167,6 +168,21 @@ void setDefaultColumnWidths(QTreeView* view) {
     }
     delete view->findChild<QObject*>(u"columnFitter"_s, Qt::FindDirectChildrenOnly);
     new ColumnFitter(view, desired);
+}
+
+QLabel* createBanner(QWidget* parent, const QString& objectName) {
+    auto* banner = new QLabel(parent);
+    banner->setObjectName(objectName);
+    banner->setWordWrap(true);
+    banner->setTextFormat(Qt::PlainText);
+    banner->setMargin(6);
+    banner->setAutoFillBackground(true);
+    QPalette palette = banner->palette();
+    palette.setColor(QPalette::Window, QColor(0xff, 0xf4, 0xce));
+    palette.setColor(QPalette::WindowText, QColor(0x3d, 0x2e, 0x00));
+    banner->setPalette(palette);
+    banner->hide();
+    return banner;
 }
 
 QLineEdit* createFilterEdit(QWidget* parent, const QString& placeholder,

@@ -11,6 +11,7 @@
 
 class HeapTreeModel;
 class Navigator;
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QTreeView;
@@ -31,6 +32,10 @@ QLineEdit* createFilterEdit(QWidget* parent, const QString& placeholder,
 /// The object actions: Reveal in Summary, Show in Dominators, Copy name, Copy @id, Copy retainer
 /// path, Export retainer paths….
 void addObjectActions(QMenu* menu, const ObjectRef& object, Navigator* navigator);
+
+/// A hidden, word-wrapped warning strip (pale yellow, readable in dark themes too) for what the user
+/// must know before reading a view: "these snapshots come from different processes".
+QLabel* createBanner(QWidget* parent, const QString& objectName);
 
 /// Sets the column widths DevTools uses for its numeric columns (object column stretches).
 void setDefaultColumnWidths(QTreeView* view);
