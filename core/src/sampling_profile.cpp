@@ -5,6 +5,7 @@
 #include "heapscope/sampling_profile.h"
 
 #include "heapscope/string_table.h"
+#include "load/gzip.h"
 #include "load/json_grammar.h"
 
 #include <zlib.h>
@@ -888,62 +889,27 @@ Expected<SamplingProfilePtr> ProfileParser::run() {
     return SamplingProfilePtr(std::move(m_out));
 }
 
-// gzip data inflated whole.
+// gzip data inflated whole, its errors worded for a profile.
 std::optional<Error> inflateAll(const unsigned char* data, std::size_t size, const std::string& name,
-                                const WorkContext& context, std::string& out) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)
+                                const WorkContext& context, PodArray<char>& out, std::uint64_t& produced) {
+    const auto failure = detail::inflateGzip(data, size, out, produced, context);
+    if (!failure)
+        return std::nullopt;
+    switch (failure->kind) {
+    case detail::InflateFailure::Kind::Init:
         return Error{name, "gzip", -1, "zlib could not be initialised"};
-    out.resize(std::max<std::size_t>(size * 6, 1 << 16));
-    std::size_t produced = 0, consumed = 0;
-    std::optional<Error> failure;
-    auto last = std::chrono::steady_clock::now();
-    for (;;) {
-        if (produced == out.size())
-            out.resize(out.size() * 2);
-        const std::size_t inChunk = std::min<std::size_t>(size - consumed, 1u << 30);
-        const std::size_t outChunk = std::min<std::size_t>(out.size() - produced, 1u << 30);
-        zs.next_in = const_cast<unsigned char*>(data + consumed);
-        zs.avail_in = unsigned(inChunk);
-        zs.next_out = reinterpret_cast<unsigned char*>(out.data() + produced);
-        zs.avail_out = unsigned(outChunk);
-        const int ret = inflate(&zs, Z_NO_FLUSH);
-        consumed += inChunk - zs.avail_in;
-        produced += outChunk - zs.avail_out;
-        if (ret == Z_STREAM_END) {
-            std::size_t rest = consumed;
-            while (rest < size && data[rest] == 0)
-                ++rest;
-            if (rest >= size)
-                break;
-            consumed = rest;
-            inflateReset(&zs);
-            continue;
-        }
-        if (ret == Z_BUF_ERROR && consumed >= size) {
-            failure = Error{name, "gzip", std::int64_t(consumed),
-                            "the gzip data is truncated: it ends before the compressed stream is complete"};
-            break;
-        }
-        if (ret != Z_OK && ret != Z_BUF_ERROR) {
-            failure =
-                Error{name, "gzip", std::int64_t(consumed),
-                      std::string("the gzip data is corrupt (") + (zs.msg ? zs.msg : "inflate failed") + ")"};
-            break;
-        }
-        if (context.stopRequested()) {
-            failure = cancelledError(name, "gzip", "loading the profile was cancelled");
-            break;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last > std::chrono::milliseconds(30)) {
-            context.report(Stage::Reading, consumed, size);
-            last = now;
-        }
+    case detail::InflateFailure::Kind::Truncated:
+        return Error{name, "gzip", std::int64_t(failure->offset),
+                     "the gzip data is truncated: it ends before the compressed stream is complete"};
+    case detail::InflateFailure::Kind::Corrupt:
+        return Error{
+            name, "gzip", std::int64_t(failure->offset),
+            "the gzip data is corrupt (" +
+                (failure->zlibMessage.empty() ? std::string("inflate failed") : failure->zlibMessage) + ")"};
+    case detail::InflateFailure::Kind::Cancelled:
+        break;
     }
-    inflateEnd(&zs);
-    out.resize(produced);
-    return failure;
+    return cancelledError(name, "gzip", "loading the profile was cancelled");
 }
 
 bool isGzip(std::string_view b) {
@@ -1031,11 +997,12 @@ Expected<SamplingProfilePtr> loadSamplingProfileFromMemory(std::string_view byte
     if (bytes.empty())
         return Error{name, "open", 0, "the file is empty (0 bytes)"};
     if (isGzip(bytes)) {
-        std::string json;
+        PodArray<char> json;
+        std::uint64_t produced = 0;
         if (auto e = inflateAll(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), name,
-                                context, json))
+                                context, json, produced))
             return *e;
-        auto result = ProfileParser(json.data(), json.size(), name, context).run();
+        auto result = ProfileParser(json.data(), std::size_t(produced), name, context).run();
         if (result.ok())
             std::const_pointer_cast<SamplingProfile>(result.value())->gzipped = true;
         return result;

@@ -2,6 +2,8 @@
 // The bytes of a snapshot: a file mapped or read with pread(), memory, or gzip data inflated.
 #include "loader_internal.h"
 
+#include "gzip.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -159,75 +161,25 @@ Expected<SnapshotPtr> Loader::loadMemory(std::string_view json) {
 }
 
 std::optional<Error> Loader::decompress(const unsigned char* data, std::size_t size) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)
-        return error("gzip", -1, "zlib could not be initialised");
-    std::uint64_t capacity = std::max<std::uint64_t>(size * 4, 1 << 20);
-    if (size >= 4) {
-        // ISIZE: the uncompressed size modulo 2^32; a good first guess for files under 4 GiB
-        const std::uint64_t isize = std::uint64_t(data[size - 4]) | (std::uint64_t(data[size - 3]) << 8) |
-                                    (std::uint64_t(data[size - 2]) << 16) |
-                                    (std::uint64_t(data[size - 1]) << 24);
-        if (isize > size)
-            capacity = isize + 1;
-    }
-    PodArray<char> out = PodArray<char>::uninitialized(capacity);
+    PodArray<char> out;
     std::uint64_t produced = 0;
-    zs.next_in = const_cast<unsigned char*>(data);
-    std::uint64_t consumed = 0;
-    std::optional<Error> failure;
-    int ret = Z_OK;
-    auto lastReport = std::chrono::steady_clock::now();
-    for (;;) {
-        if (produced == out.size()) {
-            PodArray<char> bigger = PodArray<char>::uninitialized(out.size() * 2);
-            std::memcpy(bigger.data(), out.data(), produced);
-            out = std::move(bigger);
-        }
-        const std::uint64_t inChunk = std::min<std::uint64_t>(size - consumed, 1u << 30);
-        zs.next_in = const_cast<unsigned char*>(data + consumed);
-        zs.avail_in = unsigned(inChunk);
-        const std::uint64_t outChunk = std::min<std::uint64_t>(out.size() - produced, 1u << 30);
-        zs.next_out = reinterpret_cast<unsigned char*>(out.data() + produced);
-        zs.avail_out = unsigned(outChunk);
-        ret = inflate(&zs, Z_NO_FLUSH);
-        consumed += inChunk - zs.avail_in;
-        produced += outChunk - zs.avail_out;
-        if (ret == Z_STREAM_END) {
-            // Concatenated gzip members are allowed; trailing zero padding is ignored.
-            std::uint64_t rest = consumed;
-            while (rest < size && data[rest] == 0)
-                ++rest;
-            if (rest >= size)
-                break;
-            consumed = rest;
-            inflateReset(&zs);
-            continue;
-        }
-        if (ret == Z_BUF_ERROR && consumed >= size) {
-            failure = error("gzip", std::int64_t(consumed),
-                            "the gzip data is truncated: it ends before the compressed stream is complete");
-            break;
-        }
-        if (ret != Z_OK && ret != Z_BUF_ERROR) {
-            failure = error("gzip", std::int64_t(consumed),
-                            std::string("the gzip data is corrupt (") + (zs.msg ? zs.msg : "inflate failed") +
-                                ") at compressed byte " + std::to_string(consumed));
-            break;
-        }
-        if (m_context.stopRequested()) {
-            failure = cancelled();
-            break;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastReport > std::chrono::milliseconds(30)) {
-            m_context.report(Stage::Reading, consumed, size);
-            lastReport = now;
+    if (const auto failure = detail::inflateGzip(data, size, out, produced, m_context)) {
+        switch (failure->kind) {
+        case detail::InflateFailure::Kind::Init:
+            return error("gzip", -1, "zlib could not be initialised");
+        case detail::InflateFailure::Kind::Truncated:
+            return error("gzip", std::int64_t(failure->offset),
+                         "the gzip data is truncated: it ends before the compressed stream is complete");
+        case detail::InflateFailure::Kind::Corrupt:
+            return error(
+                "gzip", std::int64_t(failure->offset),
+                "the gzip data is corrupt (" +
+                    (failure->zlibMessage.empty() ? std::string("inflate failed") : failure->zlibMessage) +
+                    ") at compressed byte " + std::to_string(failure->offset));
+        case detail::InflateFailure::Kind::Cancelled:
+            return cancelled();
         }
     }
-    inflateEnd(&zs);
-    if (failure)
-        return failure;
     if (produced == 0)
         return error("gzip", 0, "the gzip file decompresses to nothing (0 bytes)");
     m_inflated = std::move(out); // its size is the capacity; m_size is what was produced
