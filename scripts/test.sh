@@ -32,6 +32,8 @@ heapscope_configure ci
 heapscope_build all
 
 export QT_QPA_PLATFORM=offscreen
+# the indexes the tests' opens keep go to the build tree, not the user's cache
+export XDG_CACHE_HOME="$HEAPSCOPE_BUILD_DIR/test-cache"
 ctest --test-dir "$HEAPSCOPE_BUILD_DIR" --output-on-failure -LE slow --no-tests=error \
     --parallel "${HEAPSCOPE_TEST_JOBS:-1}"
 

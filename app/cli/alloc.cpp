@@ -3,6 +3,8 @@
 // JSON, the callers of one allocating function, and the allocation stack of `node`.
 #include "alloc.h"
 
+#include "cache.h"
+
 #include "commands.h"
 #include "heapscope/format.h"
 #include "heapscope/loader.h"
@@ -193,17 +195,12 @@ int runAllocCommand(const std::vector<std::string>& args) {
     if (file.empty())
         return usageError("alloc needs exactly one FILE");
 
-    auto snapshot = loadSnapshot(file);
-    if (!snapshot) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", snapshot.error().message().c_str());
+    auto opened = openFile(file);
+    if (!opened) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", opened.error().message().c_str());
         return kLoadError;
     }
-    auto analysis = analyze(*snapshot);
-    if (!analysis) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", analysis.error().message().c_str());
-        return kLoadError;
-    }
-    const Analysis& a = **analysis;
+    const Analysis& a = *opened->analysis;
     const Snapshot& s = *a.snapshot;
     for (const auto& w : s.warnings)
         std::fprintf(stderr, "heapscope-cli: warning: %s: %s\n", file.c_str(), w.c_str());

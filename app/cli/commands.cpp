@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "alloc.h"
+#include "cache.h"
 #ifdef HEAPSCOPE_HAVE_CAPTURE
 #include "capture.h"
 #endif
@@ -102,15 +103,6 @@ void printTimings(const LoadTimings& t, FILE* out) {
     std::fprintf(out, "%-12s %10.3f %14.1f\n", "total", total, double(peakRssBytes()) / 1e6);
 }
 
-std::optional<SnapshotPtr> loadOrReport(const std::string& path, LoadTimings* timings) {
-    auto result = loadSnapshot(path, {}, {}, timings);
-    if (!result) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
-        return std::nullopt;
-    }
-    return *result;
-}
-
 void writeStringList(JsonWriter& w, std::string_view key, const std::vector<std::string>& list) {
     w.key(key).beginArray();
     for (const auto& s : list)
@@ -125,11 +117,14 @@ int cmdInfo(const std::vector<std::string>& argv) {
         return usageError(err);
     if (args->positional.size() != 1)
         return usageError("info needs exactly one FILE");
-    LoadTimings timings;
+    OpenReport report;
     const auto t0 = std::chrono::steady_clock::now();
-    auto snap = loadOrReport(args->positional[0], &timings);
-    if (!snap)
+    auto snap = openGraph(args->positional[0], &report);
+    if (!snap) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", snap.error().message().c_str());
         return kLoadError;
+    }
+    const LoadTimings& timings = report.timings;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Snapshot& s = **snap;
     if (args->has("--json")) {
@@ -178,6 +173,7 @@ int cmdInfo(const std::vector<std::string>& argv) {
                 w.endObject();
             }
             w.endArray();
+            w.field("index", indexOutcomeName(report.outcome));
             w.field("load_seconds", seconds);
             w.field("peak_rss_bytes", peakRssBytes());
         }
@@ -221,17 +217,9 @@ int cmdInfo(const std::vector<std::string>& argv) {
     if (args->has("--timings")) {
         std::printf("\n");
         printTimings(timings, stdout);
+        std::printf("%-12s %s\n", "index", indexOutcomeName(report.outcome));
     }
     return kOk;
-}
-
-std::optional<AnalysisPtr> analyzeOrReport(const SnapshotPtr& snapshot, const AnalysisOptions& options = {}) {
-    auto result = analyze(snapshot, options);
-    if (!result) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
-        return std::nullopt;
-    }
-    return *result;
 }
 
 // "duplicatedStrings", ..., or an id range "MIN..MAX".
@@ -310,17 +298,24 @@ int cmdSummary(const std::vector<std::string>& argv) {
             return usageError("--top needs a number");
         }
     }
-    LoadTimings timings;
+    OpenReport report;
     const auto t0 = std::chrono::steady_clock::now();
-    auto snap = loadOrReport(args->positional[0], &timings);
-    if (!snap)
+    auto opened = openFile(args->positional[0], &report);
+    if (!opened) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", opened.error().message().c_str());
         return kLoadError;
-    const auto t1 = std::chrono::steady_clock::now();
-    auto analysis = analyzeOrReport(*snap);
-    if (!analysis)
-        return kLoadError;
+    }
+    const LoadTimings& timings = report.timings;
+    // the load's own stages end where the analysis begins (the index has one stage for both)
+    double loadSeconds = 0;
+    for (const auto& st : timings.stages)
+        loadSeconds += st.seconds;
+    const auto t1 = report.outcome == IndexOutcome::Used
+                        ? std::chrono::steady_clock::now()
+                        : t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(loadSeconds));
     const auto t2 = std::chrono::steady_clock::now();
-    const Analysis& a = **analysis;
+    const Analysis& a = *opened->analysis;
     Aggregates filtered;
     const Aggregates* rows = &a.allObjects;
     if (!realmFilter.empty()) {
@@ -355,6 +350,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
             w.field("filter", secs(t2, t3));
             w.field("total", secs(t0, t3));
             w.field("peak_rss_bytes", peakRssBytes());
+            w.field("index", indexOutcomeName(report.outcome));
             w.key("analysis_passes").beginObject();
             for (const auto& [name, seconds] : a.passTimings)
                 w.field(name, seconds);
@@ -412,16 +408,20 @@ int cmdSummary(const std::vector<std::string>& argv) {
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
         std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2),
                      double(peakRssBytes()) / 1e6);
+        std::fprintf(out, "%-12s %s\n", "index", indexOutcomeName(report.outcome));
     }
     return kOk;
 }
 
 // Loads and analyses a file; used on worker threads, so it returns the error instead of printing.
 Expected<AnalysisPtr> loadAndAnalyze(const std::string& path, LoadTimings* timings) {
-    auto snap = loadSnapshot(path, {}, {}, timings);
-    if (!snap)
-        return snap.error();
-    return analyze(*snap);
+    OpenReport report;
+    auto opened = openFile(path, &report);
+    if (timings)
+        *timings = report.timings;
+    if (!opened)
+        return opened.error();
+    return opened->analysis;
 }
 
 // Loads and analyses one file for a command; prints the error and returns nullopt on failure.
@@ -932,6 +932,11 @@ const char* usageText() {
            "  report FILE... -o OUT.html [--top N] [--title TEXT]\n"
            "                                        one self-contained HTML page: Summary, Statistics,\n"
            "                                        and for a series Comparison, trend and leak groups\n"
+           "  cache list|clear|build FILE...|folder  the kept indexes that make a second open instant\n"
+           "\n"
+           "Every command that opens a file keeps an index of it (in $XDG_CACHE_HOME/heapscope, at most\n"
+           "HEAPSCOPE_CACHE_CAP bytes, 20G by default) and maps it on the next open; --no-cache or\n"
+           "HEAPSCOPE_NO_CACHE=1 turns that off.\n"
            "\n"
            "Filters: duplicatedStrings, objectsRetainedByDetachedDomNodes, objectsRetainedByContexts,\n"
            "         objectsRetainedByConsole, objectsRetainedByEventHandlers, ID range MIN..MAX,\n"
@@ -971,6 +976,8 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         return runRedactCommand(args);
     if (command == "report")
         return runReportCommand(args);
+    if (command == "cache")
+        return runCacheCommand(args);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
     if (command == "capture")
         return runCaptureCommand(args);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // heapscope-cli: the headless front door (info, summary, node, stats, diff, paths).
+#include "cache.h"
 #include "commands.h"
 #ifdef HEAPSCOPE_HAVE_CAPTURE
 #include "capture.h"
@@ -25,5 +26,8 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
-    return heapscope::cli::run(command, args);
+    heapscope::cli::configureCache(args);
+    const int status = heapscope::cli::run(command, args);
+    heapscope::cli::writeKeptIndexesInBackground();
+    return status;
 }

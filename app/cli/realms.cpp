@@ -4,6 +4,8 @@
 // `summary --filter`.
 #include "realms.h"
 
+#include "cache.h"
+
 #include "commands.h"
 #include "heapscope/contexts.h"
 #include "heapscope/format.h"
@@ -71,18 +73,13 @@ struct Loaded {
 std::optional<Loaded> loadAndAnalyze(const std::string& path) {
     Loaded out;
     const auto t0 = Clock::now();
-    auto snap = loadSnapshot(path);
-    if (!snap) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", snap.error().message().c_str());
+    auto opened = openFile(path);
+    if (!opened) {
+        std::fprintf(stderr, "heapscope-cli: %s\n", opened.error().message().c_str());
         return std::nullopt;
     }
     const auto t1 = Clock::now();
-    auto a = analyze(*snap);
-    if (!a) {
-        std::fprintf(stderr, "heapscope-cli: %s\n", a.error().message().c_str());
-        return std::nullopt;
-    }
-    out.analysis = *a;
+    out.analysis = opened->analysis;
     out.load = seconds(t0, t1);
     out.analyze = seconds(t1, Clock::now());
     return out;

@@ -136,6 +136,9 @@ public:
     std::vector<InterfaceDefinition> interfaces;
 
     bool hasUserRoots = false;
+    /// Classified with interface definitions given by the caller (AnalysisOptions::interfaces),
+    /// not the snapshot's own: such an analysis is not kept as an index.
+    bool customInterfaces = false;
     std::vector<std::string> problems; ///< what the dominator pass found odd (nodes hung under the root)
     /// Wall time of each pass in seconds, in the order they finished (two threads run at once).
     std::vector<std::pair<std::string, double>> passTimings;

@@ -30,6 +30,8 @@ struct LoadOptions {
     /// Read the big arrays 64 bytes at a time where the CPU allows it (AVX2); off: byte by byte.
     /// Both give the same graph and the same errors.
     bool numberBlocks = true;
+    /// Copied into Snapshot::identity (openAnalyzed() passes the file's index key).
+    std::string identity;
 };
 
 /// Per-stage wall time and peak resident memory, for `--timings` and the benchmark.

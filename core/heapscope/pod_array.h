@@ -48,29 +48,42 @@ public:
     PodArray() = default;
     static PodArray uninitialized(std::size_t n) { return PodArray(n, false); }
     static PodArray zeroed(std::size_t n) { return PodArray(n, true); }
+    /// A view of memory owned elsewhere (a mapped index file): never freed by this array. The
+    /// owner of the memory must outlive it.
+    static PodArray borrowed(const T* data, std::size_t n) {
+        PodArray a;
+        a.m_data = const_cast<T*>(data);
+        a.m_size = n;
+        a.m_borrowed = true;
+        return a;
+    }
     PodArray(const PodArray&) = delete;
     PodArray& operator=(const PodArray&) = delete;
-    PodArray(PodArray&& o) noexcept : m_data(o.m_data), m_size(o.m_size) {
+    PodArray(PodArray&& o) noexcept : m_data(o.m_data), m_size(o.m_size), m_borrowed(o.m_borrowed) {
         o.m_data = nullptr;
         o.m_size = 0;
+        o.m_borrowed = false;
     }
     PodArray& operator=(PodArray&& o) noexcept {
         if (this != &o) {
             release();
             m_data = o.m_data;
             m_size = o.m_size;
+            m_borrowed = o.m_borrowed;
             o.m_data = nullptr;
             o.m_size = 0;
+            o.m_borrowed = false;
         }
         return *this;
     }
     ~PodArray() { release(); }
 
     void release() {
-        if (m_data)
+        if (m_data && !m_borrowed)
             detail::freeBlock(m_data, m_size * sizeof(T));
         m_data = nullptr;
         m_size = 0;
+        m_borrowed = false;
     }
 
     std::size_t size() const { return m_size; }
@@ -85,6 +98,8 @@ public:
     const T* end() const { return m_data + m_size; }
     std::span<const T> span() const { return {m_data, m_size}; }
     std::size_t bytes() const { return m_size * sizeof(T); }
+    /// True for a view of memory this array does not own (see borrowed()).
+    bool isBorrowed() const { return m_borrowed; }
 
 private:
     PodArray(std::size_t n, bool zero) : m_size(n) {
@@ -93,6 +108,7 @@ private:
     }
     T* m_data = nullptr;
     std::size_t m_size = 0;
+    bool m_borrowed = false;
 };
 
 } // namespace heapscope

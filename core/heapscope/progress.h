@@ -18,9 +18,10 @@ enum class Stage : std::uint8_t {
     Filtering,  ///< a Summary filter (unit: steps)
     PathSearch, ///< retainer paths or distances that ignore retainers (unit: steps)
     Series,     ///< a series of snapshots loaded and analysed one by one (unit: 1/1000 of a file)
+    Index,      ///< checking a kept index while mapping it, or writing one (unit: bytes)
 };
 
-inline constexpr int kStageCount = int(Stage::Series) + 1;
+inline constexpr int kStageCount = int(Stage::Index) + 1;
 
 /// A short lower-case name ("parsing"), stable for logs and tests.
 std::string_view stageName(Stage stage);

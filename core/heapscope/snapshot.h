@@ -166,7 +166,14 @@ private:
     detail::TrimOnDestroy m_trim; // first member: runs after the others are freed
 
 public:
+    /// What the columns borrow their memory from (a mapped index file), kept alive with them;
+    /// null when they own it. Declared before the columns, so destroyed after them.
+    std::shared_ptr<const void> backing;
+
     std::string path;
+    /// The file's identity when it was read (size, time, inode, a hash of its first and last
+    /// megabyte): what an index of it is keyed by. Empty when nobody asked (loads from memory).
+    std::string identity;
     std::uint64_t fileSize = 0; ///< bytes of JSON (after decompression)
     FormatInfo format;
     std::vector<std::string> warnings;
@@ -210,7 +217,7 @@ public:
     StringTable strings;
 
     // --- small sections ---
-    std::vector<Location, BlockAllocator<Location>> locations; ///< sorted by node ordinal
+    PodArray<Location> locations; ///< sorted by node ordinal, one per node at most
     std::vector<TraceFunctionInfo> traceFunctionInfos;
     std::vector<TraceNode> traceTree;
     std::vector<Sample> samples;
@@ -244,6 +251,8 @@ public:
     /// Which snapshot is older, whether it is a timeline: computed on the first call (the app makes
     /// that call on its loading thread), then kept.
     const SnapshotFacts& facts() const;
+    /// Sets what facts() returns, when known already (kept in an index); no effect after a first call.
+    void setFacts(const SnapshotFacts& facts) const;
     /// Bytes held by this snapshot in memory.
     std::uint64_t memoryBytes() const;
 

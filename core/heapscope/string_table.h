@@ -16,9 +16,13 @@ namespace heapscope {
 /// lone surrogate with U+FFFD; comparisons follow JavaScript's UTF-16 code-unit order.
 class StringTable {
 public:
-    std::size_t size() const { return m_offsets.empty() ? 0 : m_offsets.size() - 1; }
+    StringTable() = default;
+    StringTable(const StringTable&) = delete;
+    StringTable& operator=(const StringTable&) = delete;
+
+    std::size_t size() const { return m_count; }
     std::string_view get(StringId id) const {
-        return {m_bytes.data() + m_offsets[id.value], m_offsets[id.value + 1] - m_offsets[id.value]};
+        return {m_bytesView + m_offsetsView[id.value], m_offsetsView[id.value + 1] - m_offsetsView[id.value]};
     }
     std::string_view operator[](std::uint32_t i) const { return get(StringId(i)); }
     /// Appends and returns its id.
@@ -27,16 +31,32 @@ public:
     void reserve(std::size_t strings, std::size_t bytes) {
         m_offsets.reserve(m_offsets.size() + strings);
         m_bytes.reserve(m_bytes.size() + bytes);
+        refreshViews();
     }
-    std::size_t byteSize() const { return m_bytes.size(); }
+    /// Uses `count` strings kept elsewhere (a mapped index file, which must outlive the table):
+    /// `offsets` has count + 1 increasing entries into `bytes`. The caller has checked them.
+    void borrow(const char* bytes, const std::uint64_t* offsets, std::size_t count);
+    std::size_t byteSize() const { return m_count ? std::size_t(m_offsetsView[m_count]) : 0; }
+    /// The bytes of every string, back to back, and where each starts (size() + 1 entries).
+    const char* bytes() const { return m_bytesView; }
+    const std::uint64_t* offsets() const { return m_offsetsView; }
     std::size_t memoryBytes() const {
         return m_bytes.capacity() + m_offsets.capacity() * sizeof(std::uint64_t);
     }
 
 private:
+    void refreshViews() {
+        m_bytesView = m_bytes.data();
+        m_offsetsView = m_offsets.data();
+        m_count = m_offsets.size() - 1;
+    }
     // big blocks on huge pages: tens of MB of small pages would each cost a fault while filling
     std::vector<char, BlockAllocator<char>> m_bytes;
     std::vector<std::uint64_t, BlockAllocator<std::uint64_t>> m_offsets{0};
+    // where get() reads: the vectors above, or borrowed memory
+    const char* m_bytesView = nullptr;
+    const std::uint64_t* m_offsetsView = m_offsets.data();
+    std::size_t m_count = 0;
 };
 
 namespace text {

@@ -25,6 +25,7 @@ constexpr StageInfo kStages[kStageCount] = {
     {"filtering", "Filtering", 0.0},
     {"path search", "Searching paths", 0.0},
     {"series", "Analysing the series", 0.0},
+    {"index", "Opening the index", 0.0},
 };
 
 const StageInfo& info(Stage stage) {

@@ -55,6 +55,10 @@ const SnapshotFacts& Snapshot::facts() const {
     return m_facts;
 }
 
+void Snapshot::setFacts(const SnapshotFacts& facts) const {
+    std::call_once(m_factsOnce, [&] { m_facts = facts; });
+}
+
 std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
     auto it = std::upper_bound(firstRetainer.begin(), firstRetainer.end(), std::uint32_t(slot));
     return std::uint32_t(it - firstRetainer.begin()) - 1;
@@ -97,7 +101,7 @@ std::uint64_t Snapshot::memoryBytes() const {
     return nodeType.bytes() + nodeName.bytes() + nodeId.bytes() + nodeSelfSize.bytes() + firstEdge.bytes() +
            nodeTraceId.bytes() + nodeDetachedness.bytes() + edgeType.bytes() + edgeNameOrIndex.bytes() +
            edgeTo.bytes() + firstRetainer.bytes() + retainerSource.bytes() + strings.memoryBytes() +
-           locations.capacity() * sizeof(Location) + traceTree.capacity() * sizeof(TraceNode) +
+           locations.bytes() + traceTree.capacity() * sizeof(TraceNode) +
            traceFunctionInfos.capacity() * sizeof(TraceFunctionInfo);
 }
 

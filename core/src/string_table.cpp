@@ -8,7 +8,16 @@ namespace heapscope {
 StringId StringTable::add(std::string_view s) {
     m_bytes.insert(m_bytes.end(), s.begin(), s.end());
     m_offsets.push_back(m_bytes.size());
+    refreshViews();
     return StringId(std::uint32_t(m_offsets.size() - 2));
+}
+
+void StringTable::borrow(const char* bytes, const std::uint64_t* offsets, std::size_t count) {
+    decltype(m_bytes)().swap(m_bytes);
+    decltype(m_offsets)(1, 0).swap(m_offsets);
+    m_bytesView = bytes;
+    m_offsetsView = offsets;
+    m_count = count;
 }
 
 namespace text {

@@ -3,11 +3,14 @@
 #pragma once
 
 #include "heapscope/analysis.h"
+#include "heapscope/index_cache.h"
 #include "heapscope/loader.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +42,64 @@ inline AnalysisPtr analysisOf(const std::string& file) {
     }
     cache[file] = *a;
     return *a;
+}
+
+/// A folder of index files for this test binary, deleted when it exits.
+struct TemporaryIndexFolder {
+    std::string path;
+    TemporaryIndexFolder() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "heapscope-golden-XXXXXX").string();
+        if (::mkdtemp(pattern.data()))
+            path = pattern;
+    }
+    ~TemporaryIndexFolder() {
+        std::error_code ec;
+        if (!path.empty())
+            std::filesystem::remove_all(path, ec);
+    }
+};
+
+/// The fixture's analysis as a reopen gives it: written as an index, then mapped from it.
+inline AnalysisPtr analysisFromIndexOf(const std::string& file) {
+    static TemporaryIndexFolder folder;
+    static std::mutex mutex;
+    static std::map<std::string, AnalysisPtr> cache;
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = cache.find(file); it != cache.end())
+            return it->second;
+    }
+    IndexCacheOptions options;
+    options.folder = folder.path;
+    OpenOptions open;
+    open.cache = options;
+    OpenReport report;
+    auto fresh = openAnalyzed(dataPath(file), open, {}, &report);
+    if (!fresh) {
+        ADD_FAILURE() << fresh.error().message();
+        return nullptr;
+    }
+    if (report.outcome != IndexOutcome::Used) {
+        auto written = writeIndex(*fresh->analysis, options);
+        if (!written) {
+            ADD_FAILURE() << written.error().message();
+            return nullptr;
+        }
+    }
+    std::string warning;
+    auto mapped = openIndex(dataPath(file), options, 0, {}, &warning);
+    if (!mapped || !*mapped) {
+        ADD_FAILURE() << "the index of " << file << " was not used: " << warning;
+        return nullptr;
+    }
+    std::lock_guard lock(mutex);
+    cache[file] = (*mapped)->analysis;
+    return (*mapped)->analysis;
+}
+
+/// The analysis of a fixture loaded from its file, or reopened from its index.
+inline AnalysisPtr analysisOf(const std::string& file, bool fromIndex) {
+    return fromIndex ? analysisFromIndexOf(file) : analysisOf(file);
 }
 
 /// A parsed oracle JSON document kept alive with its parser.

@@ -13,7 +13,12 @@ namespace {
 
 using Fixture = RealSnapshot;
 
-class Golden : public ::testing::TestWithParam<Fixture> {};
+// Every fixture twice: loaded and analysed, and reopened from its index (both must equal DevTools).
+class Golden : public ::testing::TestWithParam<std::tuple<Fixture, bool>> {
+protected:
+    const Fixture& fixture() const { return std::get<0>(GetParam()); }
+    AnalysisPtr analysis() const { return analysisOf(fixture().snapshot, std::get<1>(GetParam())); }
+};
 
 // Compares our aggregates with an oracle "classes" object keyed by DevTools' class key.
 void expectSameClasses(const Analysis& a, const Aggregates& ours, simdjson::dom::object expected,
@@ -42,8 +47,8 @@ void expectSameClasses(const Analysis& a, const Aggregates& ours, simdjson::dom:
 }
 
 TEST_P(Golden, TotalsAndAllObjects) {
-    auto a = analysisOf(GetParam().snapshot);
-    auto doc = oracle(GetParam().oracle);
+    auto a = analysis();
+    auto doc = oracle(fixture().oracle);
     ASSERT_TRUE(a && doc);
     auto totals = doc->root["totals"];
     EXPECT_EQ(std::int64_t(a->snapshot->nodeCount), asInt(totals["node_count"]));
@@ -64,8 +69,8 @@ TEST_P(Golden, TotalsAndAllObjects) {
 }
 
 TEST_P(Golden, NamedFilters) {
-    auto a = analysisOf(GetParam().snapshot);
-    auto doc = oracle(GetParam().oracle);
+    auto a = analysis();
+    auto doc = oracle(fixture().oracle);
     ASSERT_TRUE(a && doc);
     simdjson::dom::object filters;
     ASSERT_FALSE(doc->root["filters"].get_object().get(filters));
@@ -92,8 +97,8 @@ TEST_P(Golden, NamedFilters) {
 }
 
 TEST_P(Golden, Statistics) {
-    auto a = analysisOf(GetParam().snapshot);
-    auto doc = oracle(GetParam().oracle);
+    auto a = analysis();
+    auto doc = oracle(fixture().oracle);
     ASSERT_TRUE(a && doc);
     auto st = doc->root["statistics"];
     const Statistics& s = a->statistics;
@@ -108,8 +113,8 @@ TEST_P(Golden, Statistics) {
 }
 
 TEST_P(Golden, InterfaceDefinitions) {
-    auto a = analysisOf(GetParam().snapshot);
-    auto doc = oracle(GetParam().oracle);
+    auto a = analysis();
+    auto doc = oracle(fixture().oracle);
     ASSERT_TRUE(a && doc);
     simdjson::dom::array defs;
     ASSERT_FALSE(doc->root["interface_definitions"].get_array().get(defs));
@@ -123,8 +128,8 @@ TEST_P(Golden, InterfaceDefinitions) {
 }
 
 TEST_P(Golden, NodeSamples) {
-    auto a = analysisOf(GetParam().snapshot);
-    auto doc = oracle(GetParam().oracle);
+    auto a = analysis();
+    auto doc = oracle(fixture().oracle);
     ASSERT_TRUE(a && doc);
     const Snapshot& s = *a->snapshot;
     simdjson::dom::array samples;
@@ -154,14 +159,16 @@ TEST_P(Golden, NodeSamples) {
     EXPECT_GT(checked, 200u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, ::testing::ValuesIn(kRealSnapshots), [](const auto& info) {
-    std::string name = info.param.snapshot;
-    name = name.substr(0, name.find('.'));
-    for (char& c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)))
-            c = '_';
-    return name;
-});
+INSTANTIATE_TEST_SUITE_P(Fixtures, Golden,
+                         ::testing::Combine(::testing::ValuesIn(kRealSnapshots), ::testing::Bool()),
+                         [](const auto& info) {
+                             std::string name = std::get<0>(info.param).snapshot;
+                             name = name.substr(0, name.find('.'));
+                             for (char& c : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(c)))
+                                     c = '_';
+                             return name + (std::get<1>(info.param) ? "_fromIndex" : "");
+                         });
 
 // The Summary's id-range filter ("Objects allocated between ...") against the node ids directly.
 TEST(GoldenFilters, AllocatedBetweenSnapshots) {

@@ -82,9 +82,10 @@ std::vector<InterfaceDefinition> inferInterfaces(const AnalysisWork& w) {
 } // namespace
 
 void runClassNames(AnalysisWork& w, PassContext&) {
-    if (w.options.interfaces)
+    if (w.options.interfaces) {
         w.a.interfaces = *w.options.interfaces;
-    else
+        w.a.customInterfaces = true;
+    } else
         w.a.interfaces = inferInterfaces(w);
     classify(w.a, w.a.interfaces, w.a.classOf, w.a.classes, w.stoppedFn());
 }

@@ -2,6 +2,7 @@
 // The indexes built once the big arrays are in: first-edge offsets, the root, and the retainers in
 // CSR form.
 #include "loader_internal.h"
+#include "retainers.h"
 
 #include "../parallel.h"
 
@@ -43,87 +44,7 @@ std::optional<Error> Loader::buildIndexes() {
         s.rootOrdinal = std::uint32_t(m_rootIndexField / m_nodeFieldCount);
     }
 
-    // Retainers by counting sort on the target. Each thread takes a range of sources (about the
-    // same number of edges) and counts their targets in an array of its own, so nothing is shared
-    // and no branch depends on where a target lies. A target's slots are filled back to front with
-    // its retainers in increasing (source, edge) order, so they end up in decreasing order, as
-    // DevTools has them: the range of the lowest sources gets the top of each target's slots.
-    // Thread 0 takes the highest sources and counts in firstRetainer itself, whose cursors it moves
-    // down to where each target's slots start.
-    const unsigned T = (E < (1u << 16)) ? 1 : std::clamp(m_threads, 1u, 4u);
-    const std::uint32_t* const firstEdge = s.firstEdge.data();
-    std::vector<std::uint32_t> rangeBegin(T + 1, N); // source ranges, lowest first
-    rangeBegin[0] = 0;
-    for (unsigned r = 1; r < T; ++r) {
-        const std::uint32_t edge = std::uint32_t(std::uint64_t(E) * r / T);
-        rangeBegin[r] = std::max(rangeBegin[r - 1],
-                                 std::uint32_t(std::lower_bound(firstEdge, firstEdge + N, edge) - firstEdge));
-    }
-    s.firstRetainer = PodArray<std::uint32_t>::zeroed(std::size_t(N) + 1);
-    std::vector<PodArray<std::uint32_t>> otherCounts;
-    for (unsigned t = 1; t < T; ++t)
-        otherCounts.push_back(PodArray<std::uint32_t>::zeroed(N));
-    auto countsOf = [&](unsigned t) { return t == 0 ? s.firstRetainer.data() : otherCounts[t - 1].data(); };
-    auto stopped = [&] { return m_context.stopRequested(); };
-    // The counts and the retainer slots are filled in random order: mapped in first, in slices
-    // between cancellation checks.
-    detail::runParallel(
-        T, [&](unsigned t) { detail::mapInSlices(countsOf(t), (std::size_t(N) + (t == 0)) * 4, stopped); });
-    if (m_context.stopRequested())
-        return cancelled();
-    auto rangeOf = [&](unsigned t) { return T - 1 - t; };
-    const std::uint32_t* const to = s.edgeTo.data();
-    detail::runParallel(T, [&](unsigned t) {
-        std::uint32_t* const count = countsOf(t);
-        const std::uint32_t from = firstEdge[rangeBegin[rangeOf(t)]],
-                            until = firstEdge[rangeBegin[rangeOf(t) + 1]];
-        for (std::uint32_t e = from; e < until; ++e) {
-            if ((e & 0xFFFFF) == 0 && m_context.stopRequested())
-                return;
-            ++count[to[e]];
-        }
-    });
-    if (m_context.stopRequested())
-        return cancelled();
-    {
-        // Each thread's cursor for v: the end of v's slots, less what the ranges of lower sources fill.
-        std::uint32_t running = 0;
-        for (std::uint32_t v = 0; v < N; ++v) {
-            std::uint32_t total = 0;
-            for (unsigned t = 0; t < T; ++t)
-                total += countsOf(t)[v];
-            running += total;
-            std::uint32_t cursor = running;
-            for (unsigned r = 0; r < T; ++r) {
-                std::uint32_t& c = countsOf(T - 1 - r)[v];
-                const std::uint32_t own = c;
-                c = cursor;
-                cursor -= own;
-            }
-        }
-        s.firstRetainer[N] = running;
-    }
-    if (m_context.stopRequested())
-        return cancelled();
-    s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
-    std::uint32_t* const rSource = s.retainerSource.data();
-    detail::runParallel(T, [&](unsigned t) {
-        const std::size_t from = std::size_t(E) * t / T, to = std::size_t(E) * (t + 1) / T;
-        detail::mapInSlices(rSource + from, (to - from) * 4, stopped);
-    });
-    if (m_context.stopRequested())
-        return cancelled();
-    detail::runParallel(T, [&](unsigned t) {
-        std::uint32_t* const cursor = countsOf(t);
-        const std::uint32_t lo = rangeBegin[rangeOf(t)], hi = rangeBegin[rangeOf(t) + 1];
-        for (std::uint32_t n = lo; n < hi; ++n) {
-            if ((n & 0x3FFFF) == 0 && m_context.stopRequested())
-                return;
-            for (std::uint32_t e = firstEdge[n], ee = firstEdge[n + 1]; e < ee; ++e)
-                rSource[--cursor[to[e]]] = n;
-        }
-    });
-    if (m_context.stopRequested())
+    if (!detail::buildRetainers(s, m_threads, m_context))
         return cancelled();
     return std::nullopt;
 }

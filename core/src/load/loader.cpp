@@ -42,6 +42,7 @@ Expected<SnapshotPtr> Loader::parse() {
     try {
         m_snapshot = std::make_shared<Snapshot>();
         m_snapshot->path = m_path;
+        m_snapshot->identity = m_options.identity;
         m_snapshot->fileSize = m_size;
         m_snapshot->format.gzip = m_compressedSize != 0;
         m_snapshot->format.compressedSize = m_compressedSize;

@@ -110,7 +110,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
     if (fo < 0 || fs < 0 || fl < 0 || fc < 0)
         return error("locations", std::int64_t(sec.begin),
                      "meta.location_fields must name object_index, script_id, line and column");
-    auto& out = s.locations;
+    std::vector<Location, BlockAllocator<Location>> out;
     out.reserve((countCommas(m_data + sec.begin, m_data + sec.end) + 1) / w);
     std::vector<std::int64_t> recordStore(w);
     std::int64_t* const record = recordStore.data();
@@ -198,6 +198,9 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
             out[kept++] = out[i];
     }
     out.resize(kept);
+    s.locations = PodArray<Location>::uninitialized(kept);
+    if (kept)
+        std::memcpy(s.locations.data(), out.data(), kept * sizeof(Location));
     return std::nullopt;
 }
 

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: MIT
+// Opens a snapshot from its index: maps the file, checks every section (bounds, checksums, and the
+// range of every index a column holds, so a damaged or hostile file can never make the program
+// read outside an array), points the columns at the mapping and rebuilds what is not stored (the
+// retainers, the Summary's instance lists).
+#include "index_internal.h"
+
+#include "../load/retainers.h"
+#include "../parallel.h"
+
+#include "heapscope/index_cache.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace heapscope {
+
+namespace {
+
+using index::Column;
+
+struct Mapping {
+    void* data = nullptr;
+    std::size_t size = 0;
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    Mapping(void* d, std::size_t n) : data(d), size(n) {}
+    ~Mapping() {
+        if (data)
+            ::munmap(data, size);
+    }
+};
+
+// How the values of a column are checked, beyond the section's size.
+enum class Rule : std::uint8_t {
+    Any,
+    Below,         ///< every value < limit
+    Increasing,    ///< non-decreasing, first 0, last == limit
+    StringNamed,   ///< edge names: string ids below limit where the edge's type is string-named
+    LocationNodes, ///< Location::node < limit
+};
+
+struct ColumnSpec {
+    std::uint32_t elementBytes = 0;
+    Rule rule = Rule::Any;
+    std::uint64_t limit = 0;
+};
+
+struct Found {
+    const index::SectionEntry* entry = nullptr;
+    const char* data = nullptr;
+};
+
+class IndexReader {
+public:
+    IndexReader(std::string path, unsigned threads, const WorkContext& context, LoadTimings* timings)
+        : m_path(std::move(path)), m_threads(threads), m_context(context), m_timings(timings) {}
+
+    // nullopt with m_reason set when the index cannot be used; a cancelled error when stopped.
+    Expected<std::optional<OpenedSnapshot>> open(const std::string& indexFile, const index::SourceKey& key);
+    const std::string& reason() const { return m_reason; }
+
+private:
+    bool reject(std::string why) {
+        if (m_reason.empty())
+            m_reason = std::move(why);
+        return false;
+    }
+    bool checkHeader(const index::SourceKey& key);
+    bool findSections();
+    bool checkCounts();
+    bool checkColumns();
+    bool buildInstancePool();
+    template <typename T> PodArray<T> column(Column c) const {
+        const Found& f = m_found[std::size_t(c)];
+        return PodArray<T>::borrowed(reinterpret_cast<const T*>(f.data), std::size_t(f.entry->count));
+    }
+    bool has(Column c) const { return m_found[std::size_t(c)].entry != nullptr; }
+    std::uint64_t count(Column c) const { return has(c) ? m_found[std::size_t(c)].entry->count : 0; }
+
+    // Ends a stage of the open for --timings.
+    void lap(const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        if (m_timings)
+            m_timings->stages.push_back({name, std::chrono::duration<double>(now - m_lap).count(), 0});
+        m_lap = now;
+    }
+
+    std::string m_path;
+    unsigned m_threads;
+    const WorkContext& m_context;
+    LoadTimings* m_timings;
+    std::chrono::steady_clock::time_point m_lap = std::chrono::steady_clock::now();
+    std::string m_reason;
+    std::shared_ptr<Mapping> m_map;
+    const char* m_base = nullptr;
+    std::size_t m_size = 0;
+    const index::FileHeader* m_header = nullptr;
+    const index::SectionEntry* m_table = nullptr;
+    std::array<Found, std::size_t(Column::End)> m_found{};
+    std::shared_ptr<Snapshot> m_snapshot;
+    std::shared_ptr<Analysis> m_analysis;
+    index::MetaExtras m_extras;
+};
+
+bool IndexReader::checkHeader(const index::SourceKey& key) {
+    if (m_size < sizeof(index::FileHeader))
+        return reject("it is shorter than its header");
+    m_header = reinterpret_cast<const index::FileHeader*>(m_base);
+    const index::FileHeader& h = *m_header;
+    if (std::memcmp(h.magic, index::kMagic, sizeof h.magic) != 0)
+        return reject("it is not a Heapscope index");
+    if (h.headerChecksum != index::hashBytes(&h, offsetof(index::FileHeader, headerChecksum)))
+        return reject("its header is damaged");
+    const std::string_view version = index::programVersion();
+    const std::string_view written(h.programVersion, strnlen(h.programVersion, sizeof h.programVersion));
+    if (h.formatVersion != index::kFormatVersion || written != version)
+        return reject("it was written by another version of Heapscope (" + std::string(written) + ")");
+    if (h.totalBytes != m_size)
+        return reject("it is " + std::to_string(m_size) + " bytes long, its header says " +
+                      std::to_string(h.totalBytes) + " (an interrupted or damaged write)");
+    if (h.keyHash != key.hash())
+        return reject("the snapshot file has changed since the index was written");
+    if (h.sectionCount == 0 || h.sectionCount > 4 * std::uint32_t(Column::End) ||
+        sizeof h + std::uint64_t(h.sectionCount) * sizeof(index::SectionEntry) > m_size)
+        return reject("its section table is damaged");
+    m_table = reinterpret_cast<const index::SectionEntry*>(m_base + sizeof h);
+    if (h.tableChecksum != index::hashBytes(m_table, h.sectionCount * sizeof(index::SectionEntry)))
+        return reject("its section table is damaged");
+    return true;
+}
+
+bool IndexReader::findSections() {
+    for (std::uint32_t i = 0; i < m_header->sectionCount; ++i) {
+        const index::SectionEntry& e = m_table[i];
+        if (e.column == 0 || e.column >= std::uint32_t(Column::End))
+            return reject("it has a section of unknown kind " + std::to_string(e.column));
+        Found& f = m_found[e.column];
+        if (f.entry)
+            return reject(std::string("the ") + index::columnName(e.column) + " appear twice");
+        if (e.elementBytes == 0 || e.elementBytes > 64 || e.offset % index::kSectionAlign != 0 ||
+            e.offset > m_size || e.count > (m_size - e.offset) / e.elementBytes)
+            return reject(std::string("the ") + index::columnName(e.column) +
+                          " lie outside the file (at byte " + std::to_string(e.offset) + ")");
+        f.entry = &e;
+        f.data = m_base + e.offset;
+    }
+    if (!has(Column::Meta))
+        return reject("it has no meta section");
+    return true;
+}
+
+// The sizes every column must have, from the counts in the meta section.
+bool IndexReader::checkCounts() {
+    const Snapshot& s = *m_snapshot;
+    const std::uint64_t N = s.nodeCount, E = s.edgeCount;
+    struct Expect {
+        Column column;
+        std::uint32_t elementBytes;
+        std::uint64_t count;
+        bool optional; ///< may be absent, or (for the per-node DOM and trace columns) empty
+    };
+    const Expect expected[] = {
+        {Column::NodeType, 1, N, false},
+        {Column::NodeName, 4, N, false},
+        {Column::NodeId, 4, N, false},
+        {Column::NodeSelfSize, 4, N, false},
+        {Column::FirstEdge, 4, N + 1, false},
+        {Column::NodeTraceId, 4, N, true},
+        {Column::NodeDetachedness, 1, N, true},
+        {Column::EdgeType, 1, E, false},
+        {Column::EdgeNameOrIndex, 4, E, false},
+        {Column::EdgeTo, 4, E, false},
+        {Column::SelfSize, 4, N, true},
+        {Column::Distance, 4, N, false},
+        {Column::Dominator, 4, N + 1, false},
+        {Column::RetainedSize, 8, N + 1, false},
+        {Column::FirstDominated, 4, N + 1, false},
+        {Column::ClassOf, 4, N, false},
+        {Column::Flags, 1, N, false},
+        {Column::Detachedness, 1, N, true},
+    };
+    for (const Expect& x : expected) {
+        const Found& f = m_found[std::size_t(x.column)];
+        if (!f.entry) {
+            if (!x.optional)
+                return reject(std::string("the ") + index::columnName(std::uint32_t(x.column)) +
+                              " are missing");
+            continue;
+        }
+        if (f.entry->elementBytes != x.elementBytes ||
+            (f.entry->count != x.count && !(x.optional && f.entry->count == 0)))
+            return reject(std::string("the ") + index::columnName(std::uint32_t(x.column)) +
+                          " have the wrong size");
+    }
+    for (const auto& [c, bytes] :
+         {std::pair{Column::StringBytes, 1u}, std::pair{Column::StringOffsets, 8u},
+          std::pair{Column::Locations, std::uint32_t(sizeof(Location))}, std::pair{Column::Dominated, 4u}}) {
+        if (!has(c) || m_found[std::size_t(c)].entry->elementBytes != bytes)
+            return reject(std::string("the ") + index::columnName(std::uint32_t(c)) +
+                          " are missing or have the wrong size");
+    }
+    if (count(Column::StringOffsets) == 0 || count(Column::StringOffsets) > (std::uint64_t(1) << 32) ||
+        count(Column::Dominated) > N)
+        return reject("the string table or the dominator tree has the wrong size");
+    if (!has(Column::Detachedness) && count(Column::NodeDetachedness) != N &&
+        count(Column::NodeDetachedness) != 0)
+        return reject("the DOM states have the wrong size");
+    return true;
+}
+
+// Every section's checksum, and every index a column holds within its range, on all threads.
+bool IndexReader::checkColumns() {
+    const Snapshot& s = *m_snapshot;
+    const std::uint64_t N = s.nodeCount, E = s.edgeCount;
+    const std::uint64_t strings = count(Column::StringOffsets) - 1;
+    std::array<ColumnSpec, std::size_t(Column::End)> spec{};
+    spec[std::size_t(Column::NodeType)] = {1, Rule::Below, s.nodeTypeNames.size()};
+    spec[std::size_t(Column::NodeName)] = {4, Rule::Below, strings};
+    spec[std::size_t(Column::FirstEdge)] = {4, Rule::Increasing, E};
+    spec[std::size_t(Column::NodeDetachedness)] = {1, Rule::Below, 3};
+    spec[std::size_t(Column::EdgeType)] = {1, Rule::Below, s.edgeTypeNames.size()};
+    spec[std::size_t(Column::EdgeNameOrIndex)] = {4, Rule::StringNamed, strings};
+    spec[std::size_t(Column::EdgeTo)] = {4, Rule::Below, N};
+    spec[std::size_t(Column::StringOffsets)] = {8, Rule::Increasing, count(Column::StringBytes)};
+    spec[std::size_t(Column::Locations)] = {16, Rule::LocationNodes, N};
+    spec[std::size_t(Column::Dominator)] = {4, Rule::Below, N + 1};
+    spec[std::size_t(Column::FirstDominated)] = {4, Rule::Increasing, count(Column::Dominated)};
+    spec[std::size_t(Column::Dominated)] = {4, Rule::Below, N};
+    spec[std::size_t(Column::ClassOf)] = {4, Rule::Below, m_analysis->classes.size()};
+    spec[std::size_t(Column::Detachedness)] = {1, Rule::Below, 3};
+
+    std::array<std::uint8_t, 256> stringNamed{};
+    for (std::size_t t = 0; t < s.edgeKinds.size() && t < stringNamed.size(); ++t)
+        stringNamed[t] = !edgeNameIsIndex(s.edgeKinds[t]) && s.edgeKinds[t] != EdgeKind::Unknown;
+    const std::uint8_t* const edgeTypes =
+        reinterpret_cast<const std::uint8_t*>(m_found[std::size_t(Column::EdgeType)].data);
+
+    struct Task {
+        std::uint32_t column;
+        std::uint64_t chunk;
+    };
+    std::vector<Task> tasks;
+    std::vector<std::vector<std::uint64_t>> chunkHashes(std::size_t(Column::End));
+    for (std::uint32_t c = 1; c < std::uint32_t(Column::End); ++c) {
+        if (!m_found[c].entry)
+            continue;
+        const std::uint64_t bytes = m_found[c].entry->count * m_found[c].entry->elementBytes;
+        const std::uint64_t chunks =
+            std::max<std::uint64_t>(1, (bytes + index::kChunkBytes - 1) / index::kChunkBytes);
+        chunkHashes[c].resize(chunks);
+        for (std::uint64_t k = 0; k < chunks; ++k)
+            tasks.push_back({c, k});
+    }
+    // Big sections first, so the threads end together.
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> bad{false};
+    std::atomic<std::uint64_t> doneBytes{0};
+    std::mutex reasonMutex;
+    std::string firstProblem;
+    const std::uint64_t totalBytes = m_size;
+    auto problem = [&](std::string why) {
+        std::lock_guard lock(reasonMutex);
+        if (firstProblem.empty())
+            firstProblem = std::move(why);
+        bad = true;
+    };
+    auto checkChunk = [&](const Task& task) {
+        const Found& f = m_found[task.column];
+        const ColumnSpec& sp = spec[task.column];
+        const std::uint64_t bytes = f.entry->count * f.entry->elementBytes;
+        const std::uint64_t from = task.chunk * index::kChunkBytes;
+        const std::uint64_t n = std::min<std::uint64_t>(index::kChunkBytes, bytes - std::min(bytes, from));
+        chunkHashes[task.column][task.chunk] = index::hashBytes(f.data + from, std::size_t(n), task.chunk);
+        doneBytes += n;
+        if (sp.rule == Rule::Any)
+            return;
+        const std::uint64_t first = from / sp.elementBytes, last = (from + n) / sp.elementBytes;
+        const std::string where = std::string("the ") + index::columnName(task.column);
+        auto value = [&](std::uint64_t i) -> std::uint64_t {
+            switch (sp.elementBytes) {
+            case 1:
+                return reinterpret_cast<const std::uint8_t*>(f.data)[i];
+            case 4:
+                return reinterpret_cast<const std::uint32_t*>(f.data)[i];
+            case 8:
+                return reinterpret_cast<const std::uint64_t*>(f.data)[i];
+            default:
+                return reinterpret_cast<const Location*>(f.data)[i].node;
+            }
+        };
+        switch (sp.rule) {
+        case Rule::Any:
+            break;
+        case Rule::Below:
+        case Rule::LocationNodes: {
+            std::uint64_t largest = 0;
+            if (sp.elementBytes == 4) {
+                const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
+                std::uint32_t m = 0;
+                for (std::uint64_t i = first; i < last; ++i)
+                    m = std::max(m, v[i]);
+                largest = m;
+            } else {
+                for (std::uint64_t i = first; i < last; ++i)
+                    largest = std::max(largest, value(i));
+            }
+            if (last > first && largest >= sp.limit)
+                problem(where + " hold " + std::to_string(largest) + ", out of their range (below " +
+                        std::to_string(sp.limit) + ")");
+            break;
+        }
+        case Rule::Increasing: {
+            const std::uint64_t count = f.entry->count;
+            if (first == 0 && (count == 0 || value(0) != 0))
+                problem(where + " do not start at 0");
+            if (last == count && count && value(count - 1) != sp.limit)
+                problem(where + " do not end at " + std::to_string(sp.limit));
+            for (std::uint64_t i = std::max<std::uint64_t>(first, 1); i < last; ++i)
+                if (value(i) < value(i - 1)) {
+                    problem(where + " decrease at entry " + std::to_string(i));
+                    break;
+                }
+            break;
+        }
+        case Rule::StringNamed: {
+            const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
+            std::uint32_t missing = 0;
+            for (std::uint64_t i = first; i < last; ++i)
+                missing |= std::uint32_t(stringNamed[edgeTypes[i]] & (v[i] >= sp.limit));
+            if (missing)
+                problem(where + " name strings that do not exist");
+            break;
+        }
+        }
+    };
+    const unsigned T = std::clamp(m_threads, 1u, 4u);
+    detail::runParallel(T, [&](unsigned t) {
+        for (;;) {
+            if (bad || m_context.stopRequested())
+                return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= tasks.size())
+                return;
+            checkChunk(tasks[i]);
+            if (t == 0)
+                m_context.report(Stage::Index, doneBytes.load(), totalBytes);
+        }
+    });
+    if (m_context.stopRequested())
+        return false;
+    if (bad)
+        return reject(firstProblem);
+    for (std::uint32_t c = 1; c < std::uint32_t(Column::End); ++c) {
+        if (!m_found[c].entry)
+            continue;
+        std::uint64_t running = m_found[c].entry->count * m_found[c].entry->elementBytes;
+        for (const std::uint64_t h : chunkHashes[c])
+            running = index::foldChunk(running, h);
+        if (running != m_found[c].entry->checksum)
+            return reject(std::string("the ") + index::columnName(c) +
+                          " are damaged (their checksum differs)");
+    }
+    // The small sections' indexes: trace tree parents and function infos, edge kinds already known.
+    for (std::size_t i = 0; i < s.traceTree.size(); ++i) {
+        const std::uint32_t parent = s.traceTree[i].parent;
+        if (parent != kNoTraceNode && parent >= i)
+            return reject("its allocation trace tree is damaged");
+    }
+    for (const TraceFunctionInfo& info : s.traceFunctionInfos)
+        if (info.name.value >= strings || info.scriptName.value >= strings)
+            return reject("its allocation functions name strings that do not exist");
+    return true;
+}
+
+// The "All objects" rows' instance lists: every counted node (self size above 0) in its class's
+// row, in increasing ordinal order, where the meta section says the row's list starts.
+bool IndexReader::buildInstancePool() {
+    Analysis& a = *m_analysis;
+    const std::uint32_t N = m_snapshot->nodeCount;
+    Aggregates& all = a.allObjects;
+    std::vector<std::uint32_t> rowOfClass(a.classes.size(), kNoNode);
+    for (std::size_t r = 0; r < all.classes.size(); ++r) {
+        if (rowOfClass[all.classes[r].classIndex] != kNoNode)
+            return reject("two Summary rows have the same class");
+        rowOfClass[all.classes[r].classIndex] = std::uint32_t(r);
+    }
+    all.instancePool = PodArray<std::uint32_t>::uninitialized(m_extras.instancePoolSize);
+    std::vector<std::uint64_t> fill(m_extras.rowPoolOffsets);
+    std::vector<std::uint64_t> end(all.classes.size());
+    for (std::size_t r = 0; r < all.classes.size(); ++r)
+        end[r] = fill[r] + all.classes[r].count;
+    std::uint32_t* const pool = all.instancePool.data();
+    const std::uint32_t* const self = a.selfSize.data();
+    const std::uint32_t* const classOf = a.classOf.data();
+    std::uint64_t placed = 0;
+    for (std::uint32_t n = 0; n < N; ++n) {
+        if ((n & 0x3FFFFF) == 0 && m_context.stopRequested())
+            return false;
+        if (self[n] == 0)
+            continue;
+        const std::uint32_t row = rowOfClass[classOf[n]];
+        if (row == kNoNode || fill[row] == end[row])
+            return reject("its Summary rows do not match its columns");
+        pool[fill[row]++] = n;
+        ++placed;
+    }
+    if (placed != m_extras.instancePoolSize)
+        return reject("its Summary rows do not match its columns");
+    for (std::size_t r = 0; r < all.classes.size(); ++r) {
+        ClassAggregate& row = all.classes[r];
+        row.instances = std::span<const std::uint32_t>(pool + m_extras.rowPoolOffsets[r], row.count);
+    }
+    return true;
+}
+
+Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& indexFile,
+                                                          const index::SourceKey& key) {
+    auto cancelled = [&] { return cancelledError(m_path, "index", "opening the index was cancelled"); };
+    const int fd = ::open(indexFile.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            reject(std::string("it cannot be opened: ") + std::strerror(errno));
+        return std::optional<OpenedSnapshot>();
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        ::close(fd);
+        reject("it is empty or not a file");
+        return std::optional<OpenedSnapshot>();
+    }
+    m_size = std::size_t(st.st_size);
+    // Populated at once: the checks read every page, and mapping them in one call costs far less
+    // than a fault per page.
+    void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) {
+        reject(std::string("it cannot be mapped: ") + std::strerror(errno));
+        return std::optional<OpenedSnapshot>();
+    }
+    m_map = std::make_shared<Mapping>(p, m_size);
+    lap("index map");
+    m_base = static_cast<const char*>(p);
+    if (!checkHeader(key) || !findSections())
+        return std::optional<OpenedSnapshot>();
+
+    m_snapshot = std::make_shared<Snapshot>();
+    m_analysis = std::make_shared<Analysis>();
+    Snapshot& s = *m_snapshot;
+    Analysis& a = *m_analysis;
+    const Found& meta = m_found[std::size_t(Column::Meta)];
+    std::string why;
+    if (index::sectionChecksum(meta.data, meta.entry->count) != meta.entry->checksum)
+        reject("its meta section is damaged (its checksum differs)");
+    else if (!index::decodeMeta(meta.data, meta.entry->count, s, a, m_extras, &why))
+        reject(why);
+    else if (!(m_extras.key == key))
+        reject("the snapshot file has changed since the index was written");
+    if (!m_reason.empty() || !checkCounts())
+        return std::optional<OpenedSnapshot>();
+    lap("index meta");
+    if (!checkColumns()) {
+        if (m_context.stopRequested())
+            return cancelled();
+        return std::optional<OpenedSnapshot>();
+    }
+    lap("index check");
+
+    s.backing = m_map;
+    s.path = m_path;
+    s.identity = index::encodeKey(key);
+    s.nodeType = column<std::uint8_t>(Column::NodeType);
+    s.nodeName = column<std::uint32_t>(Column::NodeName);
+    s.nodeId = column<std::uint32_t>(Column::NodeId);
+    s.nodeSelfSize = column<std::uint32_t>(Column::NodeSelfSize);
+    s.firstEdge = column<std::uint32_t>(Column::FirstEdge);
+    if (count(Column::NodeTraceId))
+        s.nodeTraceId = column<std::uint32_t>(Column::NodeTraceId);
+    if (count(Column::NodeDetachedness))
+        s.nodeDetachedness = column<std::uint8_t>(Column::NodeDetachedness);
+    s.edgeType = column<std::uint8_t>(Column::EdgeType);
+    s.edgeNameOrIndex = column<std::uint32_t>(Column::EdgeNameOrIndex);
+    s.edgeTo = column<std::uint32_t>(Column::EdgeTo);
+    s.strings.borrow(m_found[std::size_t(Column::StringBytes)].data,
+                     reinterpret_cast<const std::uint64_t*>(m_found[std::size_t(Column::StringOffsets)].data),
+                     std::size_t(count(Column::StringOffsets) - 1));
+    s.locations = column<Location>(Column::Locations);
+    s.setFacts(m_extras.facts);
+    if (!detail::buildRetainers(s, std::clamp(m_threads, 1u, 4u), m_context))
+        return cancelled();
+    lap("retainers");
+
+    a.snapshot = m_snapshot;
+    a.selfSize = column<std::uint32_t>(has(Column::SelfSize) ? Column::SelfSize : Column::NodeSelfSize);
+    a.distance = column<std::int32_t>(Column::Distance);
+    a.dominator = column<std::uint32_t>(Column::Dominator);
+    a.retainedSize = column<std::uint64_t>(Column::RetainedSize);
+    a.firstDominated = column<std::uint32_t>(Column::FirstDominated);
+    a.dominated = column<std::uint32_t>(Column::Dominated);
+    a.classOf = column<std::uint32_t>(Column::ClassOf);
+    a.flags = column<std::uint8_t>(Column::Flags);
+    a.detachedness =
+        column<std::uint8_t>(has(Column::Detachedness) ? Column::Detachedness : Column::NodeDetachedness);
+    if (!buildInstancePool()) {
+        if (m_context.stopRequested())
+            return cancelled();
+        return std::optional<OpenedSnapshot>();
+    }
+    lap("summary rows");
+    return std::optional<OpenedSnapshot>(OpenedSnapshot{m_snapshot, m_analysis});
+}
+
+// Deletes a rejected index, unless another process has replaced it meanwhile.
+void discard(const std::string& indexFile, const struct stat& seen) {
+    struct stat now {};
+    if (::stat(indexFile.c_str(), &now) == 0 && now.st_ino == seen.st_ino && now.st_dev == seen.st_dev)
+        ::unlink(indexFile.c_str());
+}
+
+} // namespace
+
+Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const IndexCacheOptions& options,
+                                                  unsigned threads, const WorkContext& context,
+                                                  std::string* warning, LoadTimings* timings) {
+    const std::string folder = indexFolder(options);
+    if (folder.empty())
+        return std::optional<OpenedSnapshot>();
+    const auto key = index::sourceKey(path, nullptr);
+    if (!key)
+        return std::optional<OpenedSnapshot>(); // the load reports what is wrong with the file
+    const std::string file = index::indexFileFor(folder, *key);
+    struct stat seen {};
+    if (::stat(file.c_str(), &seen) != 0)
+        return std::optional<OpenedSnapshot>();
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    IndexReader reader(path, threads, context, timings);
+    auto result = reader.open(file, *key);
+    if (!result)
+        return result;
+    if (*result) {
+        ::utimensat(AT_FDCWD, file.c_str(), nullptr, 0); // most recently used now
+        return result;
+    }
+    if (!reader.reason().empty()) {
+        if (warning)
+            *warning = "the kept index of " + path + " (" + file + ") could not be used: " + reader.reason() +
+                       "; it was deleted and the snapshot was read again";
+        discard(file, seen);
+    }
+    return result;
+}
+
+Expected<OpenedSnapshot> openAnalyzed(const std::string& path, const OpenOptions& options,
+                                      const WorkContext& context, OpenReport* report) {
+    OpenReport local;
+    OpenReport& r = report ? *report : local;
+    r = {};
+    if (options.useIndex) {
+        LoadTimings indexTimings;
+        auto opened =
+            openIndex(path, options.cache, options.load.threads, context, &r.indexWarning, &indexTimings);
+        if (!opened)
+            return opened.error();
+        if (*opened) {
+            r.outcome = IndexOutcome::Used;
+            r.timings = std::move(indexTimings);
+            if (!options.analysis.interfaces)
+                return std::move(**opened);
+            // Classified with someone else's interfaces (a Comparison's base): the mapped graph
+            // is reused, the analysis is run again.
+            auto analysis = analyze((*opened)->snapshot, options.analysis, context);
+            if (!analysis)
+                return analysis.error();
+            return OpenedSnapshot{(*opened)->snapshot, *analysis};
+        }
+        r.outcome = r.indexWarning.empty() ? IndexOutcome::Absent : IndexOutcome::Rejected;
+    }
+    LoadOptions load = options.load;
+    if (options.useIndex) {
+        if (const auto key = index::sourceKey(path, nullptr))
+            load.identity = index::encodeKey(*key);
+    }
+    auto snapshot = loadSnapshot(path, load, context, &r.timings);
+    if (!snapshot)
+        return snapshot.error();
+    auto analysis = analyze(*snapshot, options.analysis, context);
+    if (!analysis)
+        return analysis.error();
+    return OpenedSnapshot{*snapshot, *analysis};
+}
+
+} // namespace heapscope
