@@ -6,6 +6,7 @@
 
 #include "heapscope/analysis.h"
 #include "heapscope/facts.h"
+#include "heapscope/index_cache.h"
 #include "heapscope/snapshot.h"
 
 #include <optional>
@@ -41,5 +42,10 @@ bool decodeMetaKey(const char* data, std::size_t size, SourceKey& key);
 /// Fills the small fields of `snapshot` and `analysis`; false with `why` when the blob is damaged.
 bool decodeMeta(const char* data, std::size_t size, Snapshot& snapshot, Analysis& analysis,
                 MetaExtras& extras, std::string* why);
+
+/// Reads an index held in memory, for fuzzing: every check of openIndex() but the snapshot key,
+/// and the checksums only when `checksums`. `owner` keeps the bytes alive as long as the result.
+Expected<std::optional<OpenedSnapshot>> openIndexBytes(std::shared_ptr<const void> owner, const char* data,
+                                                       std::size_t size, bool checksums, std::string* why);
 
 } // namespace heapscope::index

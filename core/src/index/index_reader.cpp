@@ -68,6 +68,11 @@ public:
 
     // nullopt with m_reason set when the index cannot be used; a cancelled error when stopped.
     Expected<std::optional<OpenedSnapshot>> open(const std::string& indexFile, const index::SourceKey& key);
+    // The same on bytes kept alive by `owner`; `key` null takes an index of any snapshot, and
+    // `checksums` false skips the checksums (fuzzing reaches the checks behind them).
+    Expected<std::optional<OpenedSnapshot>> openBytes(std::shared_ptr<const void> owner, const char* data,
+                                                      std::size_t size, const index::SourceKey* key,
+                                                      bool checksums);
     const std::string& reason() const { return m_reason; }
 
 private:
@@ -76,7 +81,7 @@ private:
             m_reason = std::move(why);
         return false;
     }
-    bool checkHeader(const index::SourceKey& key);
+    bool checkHeader();
     bool findSections();
     bool checkCounts();
     bool checkColumns();
@@ -102,7 +107,9 @@ private:
     LoadTimings* m_timings;
     std::chrono::steady_clock::time_point m_lap = std::chrono::steady_clock::now();
     std::string m_reason;
-    std::shared_ptr<Mapping> m_map;
+    std::shared_ptr<const void> m_map;
+    const index::SourceKey* m_key = nullptr;
+    bool m_checksums = true;
     const char* m_base = nullptr;
     std::size_t m_size = 0;
     const index::FileHeader* m_header = nullptr;
@@ -113,14 +120,14 @@ private:
     index::MetaExtras m_extras;
 };
 
-bool IndexReader::checkHeader(const index::SourceKey& key) {
+bool IndexReader::checkHeader() {
     if (m_size < sizeof(index::FileHeader))
         return reject("it is shorter than its header");
     m_header = reinterpret_cast<const index::FileHeader*>(m_base);
     const index::FileHeader& h = *m_header;
     if (std::memcmp(h.magic, index::kMagic, sizeof h.magic) != 0)
         return reject("it is not a Heapscope index");
-    if (h.headerChecksum != index::hashBytes(&h, offsetof(index::FileHeader, headerChecksum)))
+    if (m_checksums && h.headerChecksum != index::hashBytes(&h, offsetof(index::FileHeader, headerChecksum)))
         return reject("its header is damaged");
     const std::string_view version = index::programVersion();
     const std::string_view written(h.programVersion, strnlen(h.programVersion, sizeof h.programVersion));
@@ -129,13 +136,14 @@ bool IndexReader::checkHeader(const index::SourceKey& key) {
     if (h.totalBytes != m_size)
         return reject("it is " + std::to_string(m_size) + " bytes long, its header says " +
                       std::to_string(h.totalBytes) + " (an interrupted or damaged write)");
-    if (h.keyHash != key.hash())
+    if (m_key && h.keyHash != m_key->hash())
         return reject("the snapshot file has changed since the index was written");
     if (h.sectionCount == 0 || h.sectionCount > 4 * std::uint32_t(Column::End) ||
         sizeof h + std::uint64_t(h.sectionCount) * sizeof(index::SectionEntry) > m_size)
         return reject("its section table is damaged");
     m_table = reinterpret_cast<const index::SectionEntry*>(m_base + sizeof h);
-    if (h.tableChecksum != index::hashBytes(m_table, h.sectionCount * sizeof(index::SectionEntry)))
+    if (m_checksums &&
+        h.tableChecksum != index::hashBytes(m_table, h.sectionCount * sizeof(index::SectionEntry)))
         return reject("its section table is damaged");
     return true;
 }
@@ -367,7 +375,7 @@ bool IndexReader::checkColumns() {
         std::uint64_t running = m_found[c].entry->count * m_found[c].entry->elementBytes;
         for (const std::uint64_t h : chunkHashes[c])
             running = index::foldChunk(running, h);
-        if (running != m_found[c].entry->checksum)
+        if (m_checksums && running != m_found[c].entry->checksum)
             return reject(std::string("the ") + index::columnName(c) +
                           " are damaged (their checksum differs)");
     }
@@ -426,7 +434,6 @@ bool IndexReader::buildInstancePool() {
 
 Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& indexFile,
                                                           const index::SourceKey& key) {
-    auto cancelled = [&] { return cancelledError(m_path, "index", "opening the index was cancelled"); };
     const int fd = ::open(indexFile.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT)
@@ -448,10 +455,20 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& ind
         reject(std::string("it cannot be mapped: ") + std::strerror(errno));
         return std::optional<OpenedSnapshot>();
     }
-    m_map = std::make_shared<Mapping>(p, m_size);
     lap("index map");
-    m_base = static_cast<const char*>(p);
-    if (!checkHeader(key) || !findSections())
+    return openBytes(std::make_shared<Mapping>(p, m_size), static_cast<const char*>(p), m_size, &key, true);
+}
+
+Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<const void> owner,
+                                                               const char* data, std::size_t size,
+                                                               const index::SourceKey* key, bool checksums) {
+    auto cancelled = [&] { return cancelledError(m_path, "index", "opening the index was cancelled"); };
+    m_map = std::move(owner);
+    m_base = data;
+    m_size = size;
+    m_key = key;
+    m_checksums = checksums;
+    if (!checkHeader() || !findSections())
         return std::optional<OpenedSnapshot>();
 
     m_snapshot = std::make_shared<Snapshot>();
@@ -460,11 +477,11 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& ind
     Analysis& a = *m_analysis;
     const Found& meta = m_found[std::size_t(Column::Meta)];
     std::string why;
-    if (index::sectionChecksum(meta.data, meta.entry->count) != meta.entry->checksum)
+    if (m_checksums && index::sectionChecksum(meta.data, meta.entry->count) != meta.entry->checksum)
         reject("its meta section is damaged (its checksum differs)");
     else if (!index::decodeMeta(meta.data, meta.entry->count, s, a, m_extras, &why))
         reject(why);
-    else if (!(m_extras.key == key))
+    else if (m_key && !(m_extras.key == *m_key))
         reject("the snapshot file has changed since the index was written");
     if (!m_reason.empty() || !checkCounts())
         return std::optional<OpenedSnapshot>();
@@ -478,7 +495,7 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& ind
 
     s.backing = m_map;
     s.path = m_path;
-    s.identity = index::encodeKey(key);
+    s.identity = index::encodeKey(m_key ? *m_key : m_extras.key);
     s.nodeType = column<std::uint8_t>(Column::NodeType);
     s.nodeName = column<std::uint32_t>(Column::NodeName);
     s.nodeId = column<std::uint32_t>(Column::NodeId);
@@ -528,6 +545,17 @@ void discard(const std::string& indexFile, const struct stat& seen) {
 }
 
 } // namespace
+
+Expected<std::optional<OpenedSnapshot>> index::openIndexBytes(std::shared_ptr<const void> owner,
+                                                              const char* data, std::size_t size,
+                                                              bool checksums, std::string* why) {
+    const WorkContext none;
+    IndexReader reader("(index in memory)", 1, none, nullptr);
+    auto result = reader.openBytes(std::move(owner), data, size, nullptr, checksums);
+    if (why)
+        *why = reader.reason();
+    return result;
+}
 
 Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const IndexCacheOptions& options,
                                                   unsigned threads, const WorkContext& context,
