@@ -4,6 +4,7 @@
 #include "aboutdialog.h"
 #include "cli/report.h"
 #include "exportutil.h"
+#include "indexkeeper.h"
 #include "jobs/backgroundjob.h"
 #include "models/retainersmodel.h"
 #include "navigator.h"
@@ -28,11 +29,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
+#include <QDirIterator>
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
@@ -49,7 +53,9 @@
 #include <QStatusBar>
 #include <QStyledItemDelegate>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTreeView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <optional>
@@ -246,6 +252,8 @@ void MainWindow::createMenus() {
     m_start->setCaptureAvailable(false);
 #endif
     file->addSeparator();
+    createIndexMenu(file);
+    file->addSeparator();
     QAction* close = file->addAction(tr("&Close Snapshot"), this, &MainWindow::closeCurrent);
     close->setShortcut(QKeySequence::Close);
     file->addSeparator();
@@ -353,11 +361,15 @@ void MainWindow::updateStatus() {
     }
     const auto a = doc->analysis();
     // Every node of the snapshot; the Summary's "Listed" count leaves out the ones without a size.
-    m_statusTotals->setText(tr("Snapshot: %1 · %2 objects in all (every node) · %3 classes · loaded in %4 s")
-                                .arg(TextUtil::bytesAdaptive(a->totalSize),
-                                     TextUtil::grouped(a->snapshot->nodeCount),
-                                     TextUtil::grouped(a->allObjects.classes.size()),
-                                     QString::number(doc->loadSeconds(), 'f', 2)));
+    const bool fromIndex = doc->indexOutcome() == heapscope::IndexOutcome::Used;
+    m_statusTotals->setText(
+        (fromIndex
+             ? tr("Snapshot: %1 · %2 objects in all (every node) · %3 classes · reopened from its index "
+                  "in %4 s")
+             : tr("Snapshot: %1 · %2 objects in all (every node) · %3 classes · loaded in %4 s"))
+            .arg(TextUtil::bytesAdaptive(a->totalSize), TextUtil::grouped(a->snapshot->nodeCount),
+                 TextUtil::grouped(a->allObjects.classes.size()),
+                 QString::number(doc->loadSeconds(), 'f', 2)));
     m_statusTotals->setToolTip(
         tr("Total size %1\n%2 nodes in the snapshot, the roots and zero-size nodes included (the "
            "Summary lists %3 of them: those with a size of their own)\n%4 edges\n%5 reachable, %6 "
@@ -367,12 +379,83 @@ void MainWindow::updateStatus() {
                  TextUtil::grouped(a->reachableCount), TextUtil::grouped(a->unreachableCount)));
 }
 
+void MainWindow::createIndexMenu(QMenu* file) {
+    m_indexKeeper = new IndexKeeper(this);
+    connect(m_indexKeeper, &IndexKeeper::failed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("No index kept: %1").arg(message), 8000);
+    });
+    m_clearIndexJob = new BackgroundJob(this);
+    QMenu* menu = file->addMenu(tr("&Index Cache"));
+    menu->setObjectName(u"menuIndexCache"_s);
+    menu->setToolTipsVisible(true);
+    m_keepIndexes = menu->addAction(tr("&Keep Indexes for Instant Reopen"));
+    m_keepIndexes->setObjectName(u"actionKeepIndexes"_s);
+    m_keepIndexes->setCheckable(true);
+    m_keepIndexes->setToolTip(
+        tr("After a snapshot is opened, its graph and analysis are written to the cache "
+           "folder, so that the next open of the same file takes a fraction of a second"));
+    connect(m_keepIndexes, &QAction::toggled, this, [](bool on) { IndexSettings::setEnabled(on); });
+    QAction* limit = menu->addAction(tr("Size &Limit…"), this, [this] {
+        bool ok = false;
+        const double gb = QInputDialog::getDouble(
+            this, tr("Index Cache Size Limit"),
+            tr("Keep at most this many GB of indexes (the least recently "
+               "used are deleted first):"),
+            double(IndexSettings::capBytes()) / double(1ull << 30), 0.1, 100000, 1, &ok);
+        if (ok)
+            IndexSettings::setCapBytes(std::uint64_t(gb * double(1ull << 30)));
+    });
+    limit->setObjectName(u"actionIndexCacheLimit"_s);
+    menu->addAction(tr("Open Cache &Folder"), this, [] {
+        const QString folder = QString::fromStdString(heapscope::indexFolder(IndexSettings::options()));
+        QDir().mkpath(folder);
+        QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+    });
+    m_clearIndexes = menu->addAction(tr("&Clear Index Cache"), this, &MainWindow::clearIndexCache);
+    m_clearIndexes->setObjectName(u"actionClearIndexCache"_s);
+    connect(menu, &QMenu::aboutToShow, this, [this] {
+        const QSignalBlocker block(m_keepIndexes);
+        m_keepIndexes->setChecked(IndexSettings::enabled());
+        // only the folder's listing: sizes, no file is read
+        qint64 bytes = 0;
+        const QString folder = QString::fromStdString(heapscope::indexFolder(IndexSettings::options()));
+        QDirIterator it(folder, {u"*.hsidx"_s}, QDir::Files);
+        while (it.hasNext())
+            bytes += it.nextFileInfo().size();
+        m_clearIndexes->setText(
+            bytes ? tr("&Clear Index Cache (%1)").arg(TextUtil::bytesAdaptive(quint64(bytes)))
+                  : tr("&Clear Index Cache"));
+        m_clearIndexes->setEnabled(bytes > 0 && !m_clearIndexJob->isRunning());
+    });
+}
+
+void MainWindow::clearIndexCache() {
+    m_indexKeeper->stopAll();
+    m_clearIndexJob->start(
+        [options = IndexSettings::options()](JobContext&) -> QString {
+            auto freed = heapscope::clearIndexes(options);
+            if (!freed)
+                return QString::fromStdString(freed.error().message());
+            return QObject::tr("Deleted %1 of indexes.").arg(TextUtil::bytesAdaptive(*freed));
+        },
+        [this](const QString& message) { statusBar()->showMessage(message, 6000); });
+}
+
 void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
     if (doc->isReady() && !m_views.contains(doc)) {
         auto* view = new SnapshotView(m_session, doc, m_navigator, m_results);
         m_views.insert(doc, view);
         m_results->addWidget(view);
         addRecent(doc->path());
+        if (!doc->indexWarning().isEmpty())
+            statusBar()->showMessage(doc->indexWarning(), 12000);
+        // Once the Summary is on screen, the index is written at the lowest priority.
+        if (doc->indexOutcome() == heapscope::IndexOutcome::Absent ||
+            doc->indexOutcome() == heapscope::IndexOutcome::Rejected)
+            QTimer::singleShot(0, this, [this, analysis = std::weak_ptr(doc->analysis())] {
+                if (auto a = analysis.lock())
+                    m_indexKeeper->keep(a);
+            });
     }
     if (doc == currentDocument()) {
         updatePages();

@@ -17,6 +17,7 @@ class Analysis;
 }
 
 class BackgroundJob;
+class IndexKeeper;
 class LoadingPage;
 class Navigator;
 class QLabel;
@@ -107,6 +108,8 @@ private:
     void createMenus();
     void updatePages();
     void updateStatus();
+    void createIndexMenu(QMenu* file);
+    void clearIndexCache();
     void updateRecentMenu();
     void addRecent(const QString& path);
     void onDocumentChanged(SnapshotDocument* doc);
@@ -139,6 +142,10 @@ private:
     TrendPage* m_trend = nullptr;
     QPushButton* m_trendButton = nullptr;
     bool m_trendShown = false;
-    QStringList m_trendSource;            ///< the open snapshots (sorted) the trend was last asked for
-    BackgroundJob* m_revealJob = nullptr; ///< finds a series' objects by id in the last snapshot
+    QStringList m_trendSource; ///< the open snapshots (sorted) the trend was last asked for
+    BackgroundJob* m_revealJob = nullptr;
+    IndexKeeper* m_indexKeeper = nullptr;     ///< writes the index of each snapshot opened without one
+    BackgroundJob* m_clearIndexJob = nullptr; ///< File > Index Cache > Clear
+    QAction* m_keepIndexes = nullptr;
+    QAction* m_clearIndexes = nullptr; ///< finds a series' objects by id in the last snapshot
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotdocument.h"
 
+#include "indexkeeper.h"
 #include "jobs/backgroundjob.h"
 
+#include <heapscope/index_cache.h>
 #include <heapscope/loader.h>
 
 #include <QCoreApplication>
@@ -17,6 +19,8 @@ struct SnapshotDocument::Result {
     heapscope::AnalysisPtr analysis;
     QString error;
     bool canceled = false;
+    heapscope::IndexOutcome indexOutcome = heapscope::IndexOutcome::Disabled;
+    QString indexWarning;
 };
 
 SnapshotDocument::SnapshotDocument(const QString& path, QObject* parent)
@@ -62,8 +66,11 @@ void SnapshotDocument::load() {
     m_fraction = 0;
     m_clock.start();
 
+    heapscope::OpenOptions open;
+    open.useIndex = IndexSettings::enabled();
+    open.cache = IndexSettings::options();
     m_job->start(
-        [path = m_path.toStdString()](JobContext& job) {
+        [path = m_path.toStdString(), open](JobContext& job) {
             auto lastReport = std::chrono::steady_clock::now() - std::chrono::seconds(1);
             heapscope::WorkContext context = job.work();
             context.progress = [&](heapscope::Stage stage, std::uint64_t done, std::uint64_t total) {
@@ -77,22 +84,18 @@ void SnapshotDocument::load() {
             };
 
             auto result = std::make_shared<Result>();
-            auto snapshot = heapscope::loadSnapshot(path, {}, context);
-            if (!snapshot) {
-                result->canceled = snapshot.error().cancelled || job.stopRequested();
-                result->error = QString::fromStdString(snapshot.error().message());
+            heapscope::OpenReport report;
+            auto opened = heapscope::openAnalyzed(path, open, context, &report);
+            result->indexOutcome = report.outcome;
+            result->indexWarning = QString::fromStdString(report.indexWarning);
+            if (!opened) {
+                result->canceled = opened.error().cancelled || job.stopRequested();
+                result->error = QString::fromStdString(opened.error().message());
                 return result;
             }
-            result->snapshot = *snapshot;
-            (*snapshot)->facts(); // here, not on the GUI thread when a menu first asks
-            auto analysis = heapscope::analyze(*snapshot, {}, context);
-            if (!analysis) {
-                result->canceled = analysis.error().cancelled || job.stopRequested();
-                result->error = QString::fromStdString(analysis.error().message());
-                result->snapshot.reset();
-                return result;
-            }
-            result->analysis = *analysis;
+            opened->snapshot->facts(); // here, not on the GUI thread when a menu first asks
+            result->snapshot = opened->snapshot;
+            result->analysis = opened->analysis;
             return result;
         },
         [this](std::shared_ptr<Result> result) { deliver(result); });
@@ -125,6 +128,8 @@ void SnapshotDocument::deliver(const std::shared_ptr<Result>& result) {
     } else {
         m_snapshot = result->snapshot;
         m_analysis = result->analysis;
+        m_indexOutcome = result->indexOutcome;
+        m_indexWarning = result->indexWarning;
         m_state = State::Ready;
         m_fraction = 1;
         Q_EMIT finished();

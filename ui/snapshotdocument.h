@@ -5,6 +5,7 @@
 // moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
 #ifndef Q_MOC_RUN
 #include <heapscope/analysis.h>
+#include <heapscope/index_cache.h>
 #include <heapscope/snapshot.h>
 #endif
 
@@ -16,7 +17,8 @@
 
 class BackgroundJob;
 
-/// The loader facade for one file. `load()` runs loadSnapshot() and analyze() on the thread pool
+/// The loader facade for one file. `load()` maps the file's kept index (heapscope/index_cache.h) or
+/// runs loadSnapshot() and analyze() on the thread pool
 /// and reports `started`, `progress(stage, fraction, text)`, then exactly one of `finished`,
 /// `failed(message)` or `canceled`. A result of an earlier `load()` that arrives after a newer one
 /// started is dropped (generation check), and destroying the document stops its work.
@@ -42,6 +44,10 @@ public:
     QString errorMessage() const { return m_error; }
     /// Wall time from start to ready, in seconds.
     double loadSeconds() const { return m_loadSeconds; }
+    /// Whether the last load mapped the kept index (Used), found none, or threw a bad one away.
+    heapscope::IndexOutcome indexOutcome() const { return m_indexOutcome; }
+    /// Why a kept index could not be used ("" when it could or there was none).
+    QString indexWarning() const { return m_indexWarning; }
     /// Last reported progress.
     QString stage() const { return m_stage; }
     double fraction() const { return m_fraction; }
@@ -79,6 +85,8 @@ private:
     QString m_progressText;
     double m_fraction = 0;
     double m_loadSeconds = 0;
+    heapscope::IndexOutcome m_indexOutcome = heapscope::IndexOutcome::Disabled;
+    QString m_indexWarning;
     BackgroundJob* m_job; ///< the load and analysis; a newer load() or cancel() drops its result
     QElapsedTimer m_clock;
 };

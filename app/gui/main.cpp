@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The heapscope desktop application: `heapscope [FILE...]`.
+#include "indexkeeper.h"
 #include "mainwindow.h"
 #include "snapshotdocument.h"
 #include "snapshotsession.h"
@@ -27,7 +28,13 @@ int main(int argc, char** argv) {
         QApplication::translate("main", "Snapshots to open (.heapsnapshot, .heaptimeline, .gz). "
                                         "With two, the Comparison is shown."),
         u"[FILE...]"_s);
+    const QCommandLineOption noCache(
+        u"no-cache"_s,
+        QApplication::translate("main", "Neither use nor keep the indexes that make a reopen instant."));
+    parser.addOption(noCache);
     parser.process(app);
+    if (parser.isSet(noCache))
+        IndexSettings::disableForThisRun();
 
     MainWindow window;
     window.resize(1400, 900);
