@@ -150,7 +150,11 @@ void writeKeptIndexesInBackground() {
         std::lock_guard lock(g_keptMutex);
         kept.swap(g_kept);
     }
-    if (kept.empty())
+    writeIndexesInBackground(kept);
+}
+
+void writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses) {
+    if (analyses.empty() || !cacheSettings().enabled)
         return;
     std::fflush(stdout);
     std::fflush(stderr);
@@ -165,8 +169,9 @@ void writeKeptIndexesInBackground() {
     if (::fork() != 0)
         ::_exit(0);
     becomeBackgroundWriter();
-    for (const auto& analysis : kept)
-        (void)writeIndex(*analysis, cacheSettings().options);
+    for (const auto& analysis : analyses)
+        if (analysis && indexable(*analysis))
+            (void)writeIndex(*analysis, cacheSettings().options);
     ::_exit(0);
 }
 

@@ -31,6 +31,8 @@ void keepIndexLater(const AnalysisPtr& analysis);
 /// Writes the indexes remembered so far in a detached child process at the lowest priority, so
 /// the command's own time does not grow; the files appear when it is done.
 void writeKeptIndexesInBackground();
+/// The same for these analyses, now (a series hands each file's analysis over before it frees it).
+void writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses);
 /// "used", "absent", "rejected", "disabled".
 const char* indexOutcomeName(IndexOutcome outcome);
 

@@ -3,6 +3,8 @@
 // (docs/trend.schema.json) or CSV.
 #include "trend.h"
 
+#include "cache.h"
+
 #include "commands.h"
 #include "heapscope/csv.h"
 #include "heapscope/format.h"
@@ -338,15 +340,22 @@ std::string parseSeriesArgs(const std::vector<std::string>& args, bool leaks, Se
 std::optional<Series> runSeries(const SeriesArgs& args, int& status) {
     SeriesOptions options;
     options.leaks.minGrowth = args.minGrowth;
+    options.useIndex = cacheSettings().enabled;
+    options.cache = cacheSettings().options;
+    // each file's index is written by a background process while the next file is analysed
+    options.analyzedFresh = [](const AnalysisPtr& analysis) { writeIndexesInBackground({analysis}); };
     auto result = analyzeSeries(args.files, options);
     if (!result) {
         std::fprintf(stderr, "heapscope-cli: %s\n", result.error().message().c_str());
         status = kLoadError;
         return std::nullopt;
     }
-    for (const SeriesSnapshot& s : result->snapshots)
+    for (const SeriesSnapshot& s : result->snapshots) {
+        if (!s.indexWarning.empty())
+            std::fprintf(stderr, "heapscope-cli: warning: %s\n", s.indexWarning.c_str());
         if (s.error)
             std::fprintf(stderr, "heapscope-cli: %s\n", s.error->message().c_str());
+    }
     for (const std::string& warning : result->warnings)
         std::fprintf(stderr, "heapscope-cli: warning: %s\n", warning.c_str());
     return std::move(*result);

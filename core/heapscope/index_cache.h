@@ -49,6 +49,9 @@ Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const
                                                   unsigned threads, const WorkContext& context,
                                                   std::string* warning, LoadTimings* timings = nullptr);
 
+/// A file's identity as an index is keyed (LoadOptions::identity); empty when it cannot be read.
+std::string snapshotIdentity(const std::string& path);
+
 /// Whether this analysis can be written as an index: it belongs to a file on disk and was made
 /// with the snapshot's own interface definitions.
 bool indexable(const Analysis& analysis);

@@ -7,9 +7,11 @@
 #include "heapscope/common.h"
 #include "heapscope/facts.h"
 #include "heapscope/holder_paths.h"
+#include "heapscope/index_cache.h"
 #include "heapscope/loader.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -54,6 +56,8 @@ struct SeriesSnapshot {
     std::uint64_t totalSize = 0; ///< Analysis::totalSize
     SnapshotFacts facts;
     std::optional<NodeSnapshotName> nodeName;
+    bool fromIndex = false;   ///< mapped from its kept index, not loaded and analysed
+    std::string indexWarning; ///< why its kept index could not be used ("" when it could, or none)
     bool loaded() const { return !error.has_value(); }
 };
 
@@ -180,6 +184,12 @@ struct SeriesOptions {
     /// The order given is the time order (the user's own): nothing is reordered. Survivors are
     /// still counted when that order agrees with the object ids.
     bool keepGivenOrder = false;
+    /// Maps each file's kept index when valid instead of loading and analysing it (index_cache.h).
+    bool useIndex = false;
+    IndexCacheOptions cache;
+    /// Called with each analysis made from a file (not mapped from an index) while the series still
+    /// holds it, so that the caller can keep its index.
+    std::function<void(const AnalysisPtr&)> analyzedFresh;
 };
 
 /// Loads and analyses the files one at a time, keeping of each only its facts and per-class

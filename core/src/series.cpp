@@ -2,6 +2,7 @@
 // A series of snapshots: one file loaded at a time, its per-class numbers kept, the graph dropped.
 #include "heapscope/series.h"
 
+#include "heapscope/index_cache.h"
 #include "heapscope/pod_array.h"
 #include "heapscope/string_table.h"
 
@@ -502,7 +503,21 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
                 context.report(Stage::Series, std::uint64_t(i) * 1000 + std::uint64_t(inFile * 999),
                                std::uint64_t(fileCount) * 1000);
             };
-        auto snapshot = loadSnapshot(path, options.load, fileContext);
+        // A kept index gives both at once; a copy of an earlier file is then found by its fingerprint
+        // all the same.
+        std::optional<OpenedSnapshot> fromIndex;
+        if (options.useIndex) {
+            auto opened =
+                openIndex(path, options.cache, options.load.threads, fileContext, &info.indexWarning);
+            if (!opened)
+                return opened.error();
+            fromIndex = std::move(*opened);
+        }
+        LoadOptions load = options.load;
+        if (options.useIndex && !fromIndex)
+            load.identity = snapshotIdentity(path);
+        Expected<SnapshotPtr> snapshot =
+            fromIndex ? Expected<SnapshotPtr>(fromIndex->snapshot) : loadSnapshot(path, load, fileContext);
         if (!snapshot) {
             if (snapshot.error().cancelled)
                 return snapshot.error();
@@ -520,7 +535,8 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             failed.push_back(std::move(info));
             continue;
         }
-        auto analysis = analyze(*snapshot, options.analysis, fileContext);
+        Expected<AnalysisPtr> analysis = fromIndex ? Expected<AnalysisPtr>(fromIndex->analysis)
+                                                   : analyze(*snapshot, options.analysis, fileContext);
         if (!analysis) {
             if (analysis.error().cancelled)
                 return analysis.error();
@@ -528,6 +544,9 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             failed.push_back(std::move(info));
             continue;
         }
+        info.fromIndex = fromIndex.has_value();
+        if (!fromIndex && options.analyzedFresh)
+            options.analyzedFresh(*analysis);
         const Snapshot& s = **snapshot;
         const Analysis& a = **analysis;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "series/trendpage.h"
+#include "indexkeeper.h"
 
 #include "jobs/backgroundjob.h"
 #include "models/modelroles.h"
@@ -244,7 +245,8 @@ void TrendPage::analyze(const QStringList& paths, bool keepGivenOrder) {
     m_title->setText(tr("Analysing a series of %1 snapshots…").arg(files.size()));
     m_progress->setValue(0);
     m_job->start(
-        [files, keepGivenOrder](JobContext& job) -> heapscope::Expected<heapscope::Series> {
+        [files, keepGivenOrder, useIndex = IndexSettings::enabled(),
+         cache = IndexSettings::options()](JobContext& job) -> heapscope::Expected<heapscope::Series> {
             heapscope::WorkContext context = job.work();
             const auto count = files.size();
             context.progress = [&job, count](heapscope::Stage stage, std::uint64_t done,
@@ -255,6 +257,8 @@ void TrendPage::analyze(const QStringList& paths, bool keepGivenOrder) {
             };
             heapscope::SeriesOptions options;
             options.keepGivenOrder = keepGivenOrder;
+            options.useIndex = useIndex;
+            options.cache = cache;
             return heapscope::analyzeSeries(files, options, context);
         },
         [this](heapscope::Expected<heapscope::Series> result) { onFinished(std::move(result)); });

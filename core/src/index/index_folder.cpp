@@ -97,6 +97,11 @@ bool ensureFolder(const std::string& folder, std::string* why) {
 
 } // namespace index
 
+std::string snapshotIdentity(const std::string& path) {
+    const auto key = index::sourceKey(path, nullptr);
+    return key ? index::encodeKey(*key) : std::string();
+}
+
 std::string defaultIndexFolder() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/')
         return (fs::path(xdg) / "heapscope").string();
