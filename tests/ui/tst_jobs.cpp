@@ -10,6 +10,9 @@
 #include "snapshotsession.h"
 
 #include <QComboBox>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -162,6 +165,119 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), 30000);
         QVERIFY(page.model()->aggregates() != all);
         QVERIFY(page.model()->aggregates()->objectCount < all->objectCount);
+    }
+
+    // The Cancel button beside the busy indicator (and Escape) stops a running filter, named or
+    // realm: the menu goes back to the filter whose rows are shown, and the stopped job's result
+    // never replaces them.
+    void summaryFilterCancelButton() {
+        SnapshotSession session;
+        SnapshotDocument* doc = openAndWait(session, "dom-detached-chromium.heapsnapshot.gz");
+        QVERIFY(doc);
+        SummaryPage page(&session, doc, nullptr);
+        page.resize(900, 500);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QComboBox* combo = page.filterCombo();
+        QPushButton* cancel = page.cancelFilterButton();
+        auto* busyIndicator = page.findChild<QProgressBar*>(QStringLiteral("summaryFilterProgress"));
+        auto* totals = page.findChild<QLabel*>(QStringLiteral("summaryTotals"));
+        QVERIFY(cancel && busyIndicator && totals);
+        QVERIFY(!cancel->isVisible());
+        QVERIFY(!busyIndicator->isVisible());
+        auto entry = [combo](heapscope::NamedFilter f) {
+            return combo->findText(QString::fromUtf8(heapscope::namedFilterTitle(f)));
+        };
+        auto realmEntry = [combo](const QString& key) {
+            for (int i = 0; i < combo->count(); ++i)
+                if (combo->itemData(i, Qt::ToolTipRole).toString() == key)
+                    return i;
+            return -1;
+        };
+        // The realm entries come once the realms are computed in the background.
+        QTRY_VERIFY_WITH_TIMEOUT(realmEntry(QStringLiteral("sharedNativeContext")) > 0, 60000);
+        auto choose = [combo](int index) {
+            combo->setCurrentIndex(index);
+            Q_EMIT combo->activated(index);
+        };
+
+        // A filter that finishes: its rows are what Cancel goes back to.
+        const int duplicated = entry(heapscope::NamedFilter::DuplicatedStrings);
+        QVERIFY(duplicated > 0);
+        choose(duplicated);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), 30000);
+        const heapscope::Aggregates* shown = page.model()->aggregates();
+        QVERIFY(shown && shown != &doc->analysis()->allObjects);
+        const int shownRows = page.model()->rowCount();
+        const QString shownTotals = totals->text();
+        QVERIFY(shownTotals.startsWith(QStringLiteral("Listed:")));
+
+        // The next filters are held running on the pool until they are stopped.
+        auto state = std::make_shared<std::atomic<int>>(0); // 1 running, 2 stopped
+        page.setFilterWorkHook([state](JobContext& job) {
+            state->store(1);
+            const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+            while (!job.stopRequested() && std::chrono::steady_clock::now() < end)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            state->store(job.stopRequested() ? 2 : 3);
+        });
+        auto verifyBackToShown = [&] {
+            QVERIFY(!page.isBusy());
+            QVERIFY(!page.filterJob()->isRunning());
+            QVERIFY(!cancel->isVisible());
+            QVERIFY(!busyIndicator->isVisible());
+            QVERIFY(page.view()->isEnabled());
+            QCOMPARE(combo->currentIndex(), duplicated);
+            QCOMPARE(page.model()->aggregates(), shown);
+            QCOMPARE(page.model()->rowCount(), shownRows);
+            QCOMPARE(totals->text(), shownTotals);
+        };
+        auto verifyNothingArrivesLate = [&] {
+            QTRY_COMPARE_WITH_TIMEOUT(state->load(), 2, 10000); // the work saw its stop flag
+            QVERIFY(BackgroundJob::pool()->waitForDone(30000)); // and has returned
+            QTest::qWait(100);                                  // whatever it queued is delivered
+            verifyBackToShown();
+        };
+
+        // A named filter, stopped with the button.
+        QSignalSpy canceled(page.filterJob(), &BackgroundJob::canceled);
+        const int detached = entry(heapscope::NamedFilter::RetainedByDetachedDom);
+        QVERIFY(detached > 0 && detached != duplicated);
+        choose(detached);
+        QTRY_COMPARE_WITH_TIMEOUT(state->load(), 1, 10000);
+        QTest::qWait(50);
+        QVERIFY(page.isBusy());
+        QVERIFY(page.filterJob()->isRunning());
+        QVERIFY(cancel->isVisible() && cancel->isEnabled());
+        QVERIFY(busyIndicator->isVisible());
+        QVERIFY(!page.view()->isEnabled());
+        QCOMPARE(totals->text(), QStringLiteral("Computing…"));
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QCOMPARE(canceled.count(), 1);
+        verifyBackToShown();
+        verifyNothingArrivesLate();
+
+        // A realm filter, stopped with Escape from the filter menu.
+        state->store(0);
+        const int shared = realmEntry(QStringLiteral("sharedNativeContext"));
+        choose(shared);
+        QTRY_COMPARE_WITH_TIMEOUT(state->load(), 1, 10000);
+        QVERIFY(page.isBusy());
+        QVERIFY(cancel->isVisible());
+        QTest::keyClick(combo, Qt::Key_Escape);
+        QCOMPARE(canceled.count(), 2);
+        verifyBackToShown();
+        verifyNothingArrivesLate();
+
+        // Escape with nothing running changes nothing; a filter left to run shows its rows.
+        QTest::keyClick(combo, Qt::Key_Escape);
+        verifyBackToShown();
+        page.setFilterWorkHook({});
+        choose(detached);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), 30000);
+        QCOMPARE(combo->currentIndex(), detached);
+        QVERIFY(page.model()->aggregates() != shown);
+        QVERIFY(!cancel->isVisible());
     }
 
     void comparisonCanBeCanceled() {

@@ -16,8 +16,10 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -61,12 +63,26 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
     m_find->setMaximumWidth(160);
     m_totals = new QLabel(this);
     m_totals->setObjectName(u"summaryTotals"_s);
+    // While a filter's Summary is computed: a busy indicator (the core reports no steps) and Cancel.
+    m_busyIndicator = new QProgressBar(this);
+    m_busyIndicator->setObjectName(u"summaryFilterProgress"_s);
+    m_busyIndicator->setRange(0, 0);
+    m_busyIndicator->setTextVisible(false);
+    m_busyIndicator->setMaximumWidth(120);
+    m_busyIndicator->hide();
+    m_cancelFilter = new QPushButton(tr("Cancel"), this);
+    m_cancelFilter->setObjectName(u"summaryFilterCancel"_s);
+    m_cancelFilter->setToolTip(tr("Stop computing this filter and show the previous rows again (Esc)"));
+    m_cancelFilter->hide();
+    connect(m_cancelFilter, &QPushButton::clicked, this, &SummaryPage::cancelFilter);
 
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 4, 4, 4);
     bar->addWidget(m_classFilter, 2);
     bar->addWidget(m_filterCombo, 3);
     bar->addWidget(m_totals);
+    bar->addWidget(m_busyIndicator);
+    bar->addWidget(m_cancelFilter);
     bar->addStretch(1);
     bar->addWidget(m_find);
 
@@ -138,6 +154,7 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
 void SummaryPage::rebuildFilterMenu() {
     const QVariant current = m_filterCombo->currentData();
     const QString currentText = m_filterCombo->currentText();
+    const QString shownText = m_filterCombo->itemText(m_shownFilter);
     m_filterCombo->clear();
     m_filterCombo->addItem(tr("All objects"), QVariant::fromValue(FilterChoice{}));
     // DevTools: one entry per heap snapshot in the list, ranges of object ids between them.
@@ -195,8 +212,15 @@ void SummaryPage::rebuildFilterMenu() {
     }
     const int idx = currentText.isEmpty() ? -1 : m_filterCombo->findText(currentText);
     m_filterCombo->setCurrentIndex(idx > 0 ? idx : 0);
-    if (!m_busy)
+    if (!m_busy) {
         m_shownFilter = m_filterCombo->currentIndex();
+    } else {
+        // Entries came or went while a filter is computed: the rows shown keep their entry (Cancel
+        // goes back to it; -1 when it went), and a filter whose entry went is stopped.
+        m_shownFilter = shownText.isEmpty() ? -1 : m_filterCombo->findText(shownText);
+        if (idx < 0)
+            cancelFilter();
+    }
     Q_UNUSED(current);
 }
 
@@ -242,6 +266,8 @@ void SummaryPage::setBusy(bool busy) {
         return;
     m_busy = busy;
     m_view->setEnabled(!busy);
+    m_busyIndicator->setVisible(busy);
+    m_cancelFilter->setVisible(busy);
     Q_EMIT busyChanged(busy);
 }
 
@@ -264,28 +290,9 @@ void SummaryPage::applyFilter(int comboIndex) {
         filter.named = heapscope::NamedFilter(choice.named);
     if (choice.range)
         filter.idRange = std::make_pair(std::uint32_t(choice.minId), std::uint32_t(choice.maxId));
-    setBusy(true);
-    m_totals->setText(tr("Computing…"));
-    const heapscope::AnalysisPtr analysis = m_analysis;
-    using Result = heapscope::Expected<std::shared_ptr<const heapscope::Aggregates>>;
-    m_filterJob->start(
-        [analysis, filter](JobContext& job) -> Result {
-            auto aggregates = analysis->aggregate(filter, job.work());
-            if (!aggregates)
-                return aggregates.error();
-            return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));
-        },
-        [this, comboIndex](Result result) {
-            setBusy(false);
-            if (!result) {
-                m_totals->setText(result.error().cancelled ? QString()
-                                                           : tr("This filter could not be computed."));
-                return;
-            }
-            m_model->setSummary(m_analysis, *result);
-            m_shownFilter = comboIndex;
-            updateTotals();
-        });
+    startFilterJob([analysis = m_analysis, filter](const heapscope::WorkContext& work) {
+        return analysis->aggregate(filter, work);
+    });
 }
 
 void SummaryPage::applyRealmFilter(int comboIndex) {
@@ -293,20 +300,27 @@ void SummaryPage::applyRealmFilter(int comboIndex) {
     RealmsSource* source = RealmsSource::of(m_document);
     if (!source || !source->realms())
         return;
-    const heapscope::RealmsPtr realms = source->realms();
     const heapscope::RealmFilter filter{heapscope::RealmFilter::Kind(choice.realm), choice.nativeContext};
+    startFilterJob(
+        [analysis = m_analysis, realms = source->realms(), filter](const heapscope::WorkContext& work) {
+            return heapscope::aggregateRealm(*analysis, *realms, filter, work);
+        });
+}
+
+void SummaryPage::startFilterJob(AggregateWork aggregate) {
     setBusy(true);
     m_totals->setText(tr("Computing…"));
-    const heapscope::AnalysisPtr analysis = m_analysis;
     using Result = heapscope::Expected<std::shared_ptr<const heapscope::Aggregates>>;
     m_filterJob->start(
-        [analysis, realms, filter](JobContext& job) -> Result {
-            auto aggregates = heapscope::aggregateRealm(*analysis, *realms, filter, job.work());
+        [aggregate = std::move(aggregate), hook = m_filterWorkHook](JobContext& job) -> Result {
+            if (hook)
+                hook(job);
+            auto aggregates = aggregate(job.work());
             if (!aggregates)
                 return aggregates.error();
             return std::make_shared<const heapscope::Aggregates>(std::move(*aggregates));
         },
-        [this, comboIndex](Result result) {
+        [this](Result result) {
             setBusy(false);
             if (!result) {
                 m_totals->setText(result.error().cancelled ? QString()
@@ -314,7 +328,9 @@ void SummaryPage::applyRealmFilter(int comboIndex) {
                 return;
             }
             m_model->setSummary(m_analysis, *result);
-            m_shownFilter = comboIndex;
+            // The entry being computed: the menu keeps it current while the job runs (a new choice
+            // starts a new job, a rebuilt menu finds it again by its title).
+            m_shownFilter = m_filterCombo->currentIndex();
             updateTotals();
         });
 }
@@ -323,10 +339,26 @@ void SummaryPage::cancelFilter() {
     if (!m_filterJob->isRunning())
         return;
     m_filterJob->cancel();
+    if (m_shownFilter < 0) {
+        // The entry of the rows shown went while the filter ran: back to all objects.
+        m_filterCombo->setCurrentIndex(0);
+        applyFilter(0);
+        return;
+    }
     // Back to the entry of the rows the model still shows.
     m_filterCombo->setCurrentIndex(m_shownFilter);
     setBusy(false);
     updateTotals();
+}
+
+void SummaryPage::keyPressEvent(QKeyEvent* event) {
+    // Escape (from the filter menu, the class filter, anywhere on the page) stops a filter.
+    if (event->key() == Qt::Key_Escape && m_busy) {
+        cancelFilter();
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
 }
 
 void SummaryPage::updateTotals() {

@@ -11,11 +11,17 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class BackgroundJob;
+class JobContext;
 class Navigator;
 class QComboBox;
+class QKeyEvent;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
+class QPushButton;
 class QTreeView;
 class SnapshotDocument;
 class SnapshotSession;
@@ -43,9 +49,14 @@ public:
     QWidget* findNotice() const { return m_findNotice; }
     /// True while a filter's Summary is being computed.
     bool isBusy() const { return m_busy; }
-    /// Stops computing a filter's Summary; the rows shown stay.
+    /// Stops computing a filter's Summary; the rows shown stay and the filter menu goes back to
+    /// their entry. The Cancel button beside the busy indicator and Escape do this.
     void cancelFilter();
     BackgroundJob* filterJob() const { return m_filterJob; }
+    /// The Cancel button shown while a filter's Summary is being computed.
+    QPushButton* cancelFilterButton() const { return m_cancelFilter; }
+    /// Runs on the job's thread before each filter's work (tests: to keep a filter running).
+    void setFilterWorkHook(std::function<void(JobContext&)> hook) { m_filterWorkHook = std::move(hook); }
     /// The allocation timeline above the Summary of a .heaptimeline (null for other snapshots).
     TimelineWidget* timeline() const { return m_timeline; }
 
@@ -53,12 +64,19 @@ Q_SIGNALS:
     void objectSelected(const ObjectRef& object);
     void busyChanged(bool busy);
 
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
 private:
     void rebuildFilterMenu();
     void applyFilter(int comboIndex);
     void applyRealmFilter(int comboIndex);
     void updateTotals();
     void setBusy(bool busy);
+    /// Computes a filter's Summary as a job; `aggregate` runs on the job's thread.
+    using AggregateWork =
+        std::function<heapscope::Expected<heapscope::Aggregates>(const heapscope::WorkContext&)>;
+    void startFilterJob(AggregateWork aggregate);
     /// The timeline's selection as an entry of the filter menu (DevTools: an object id range), applied.
     void showInterval(bool active, quint32 minId, quint32 maxId, const QString& title);
     int intervalEntry() const;
@@ -73,10 +91,13 @@ private:
     QComboBox* m_filterCombo;
     QLineEdit* m_find;
     QLabel* m_totals;
+    QProgressBar* m_busyIndicator;
+    QPushButton* m_cancelFilter;
     QWidget* m_findNotice;
     QLabel* m_findNoticeText;
     std::uint32_t m_hiddenNode = 0; ///< the object the notice is about
     BackgroundJob* m_filterJob;
+    std::function<void(JobContext&)> m_filterWorkHook;
     int m_shownFilter = 0; ///< the filter menu entry whose rows the model shows
     bool m_busy = false;
     TimelineWidget* m_timeline = nullptr;
