@@ -54,6 +54,7 @@ struct ColumnSpec {
     std::uint32_t elementBytes = 0;
     Rule rule = Rule::Any;
     std::uint64_t limit = 0;
+    std::uint64_t checked = ~std::uint64_t(0); ///< Below: only the values before this entry
 };
 
 struct Found {
@@ -85,6 +86,7 @@ private:
     bool findSections();
     bool checkCounts();
     bool checkColumns();
+    bool checkDominatorTree();
     bool buildInstancePool();
     template <typename T> PodArray<T> column(Column c) const {
         const Found& f = m_found[std::size_t(c)];
@@ -176,27 +178,28 @@ bool IndexReader::checkCounts() {
         Column column;
         std::uint32_t elementBytes;
         std::uint64_t count;
-        bool optional; ///< may be absent, or (for the per-node DOM and trace columns) empty
+        bool optional;   ///< may be absent
+        bool mayBeEmpty; ///< may hold nothing (the trace ids, when the file has none)
     };
     const Expect expected[] = {
-        {Column::NodeType, 1, N, false},
-        {Column::NodeName, 4, N, false},
-        {Column::NodeId, 4, N, false},
-        {Column::NodeSelfSize, 4, N, false},
-        {Column::FirstEdge, 4, N + 1, false},
-        {Column::NodeTraceId, 4, N, true},
-        {Column::NodeDetachedness, 1, N, true},
-        {Column::EdgeType, 1, E, false},
-        {Column::EdgeNameOrIndex, 4, E, false},
-        {Column::EdgeTo, 4, E, false},
-        {Column::SelfSize, 4, N, true},
-        {Column::Distance, 4, N, false},
-        {Column::Dominator, 4, N + 1, false},
-        {Column::RetainedSize, 8, N + 1, false},
-        {Column::FirstDominated, 4, N + 1, false},
-        {Column::ClassOf, 4, N, false},
-        {Column::Flags, 1, N, false},
-        {Column::Detachedness, 1, N, true},
+        {Column::NodeType, 1, N, false, false},
+        {Column::NodeName, 4, N, false, false},
+        {Column::NodeId, 4, N, false, false},
+        {Column::NodeSelfSize, 4, N, false, false},
+        {Column::FirstEdge, 4, N + 1, false, false},
+        {Column::NodeTraceId, 4, N, true, true},
+        {Column::NodeDetachedness, 1, N, false, false},
+        {Column::EdgeType, 1, E, false, false},
+        {Column::EdgeNameOrIndex, 4, E, false, false},
+        {Column::EdgeTo, 4, E, false, false},
+        {Column::SelfSize, 4, N, true, false},
+        {Column::Distance, 4, N, false, false},
+        {Column::Dominator, 4, N + 1, false, false},
+        {Column::RetainedSize, 8, N + 1, false, false},
+        {Column::FirstDominated, 4, N + 1, false, false},
+        {Column::ClassOf, 4, N, false, false},
+        {Column::Flags, 1, N, false, false},
+        {Column::Detachedness, 1, N, true, false},
     };
     for (const Expect& x : expected) {
         const Found& f = m_found[std::size_t(x.column)];
@@ -207,7 +210,7 @@ bool IndexReader::checkCounts() {
             continue;
         }
         if (f.entry->elementBytes != x.elementBytes ||
-            (f.entry->count != x.count && !(x.optional && f.entry->count == 0)))
+            (f.entry->count != x.count && !(x.mayBeEmpty && f.entry->count == 0)))
             return reject(std::string("the ") + index::columnName(std::uint32_t(x.column)) +
                           " have the wrong size");
     }
@@ -221,9 +224,6 @@ bool IndexReader::checkCounts() {
     if (count(Column::StringOffsets) == 0 || count(Column::StringOffsets) > (std::uint64_t(1) << 32) ||
         count(Column::Dominated) > N)
         return reject("the string table or the dominator tree has the wrong size");
-    if (!has(Column::Detachedness) && count(Column::NodeDetachedness) != N &&
-        count(Column::NodeDetachedness) != 0)
-        return reject("the DOM states have the wrong size");
     return true;
 }
 
@@ -242,7 +242,7 @@ bool IndexReader::checkColumns() {
     spec[std::size_t(Column::EdgeTo)] = {4, Rule::Below, N};
     spec[std::size_t(Column::StringOffsets)] = {8, Rule::Increasing, count(Column::StringBytes)};
     spec[std::size_t(Column::Locations)] = {16, Rule::LocationNodes, N};
-    spec[std::size_t(Column::Dominator)] = {4, Rule::Below, N + 1};
+    spec[std::size_t(Column::Dominator)] = {4, Rule::Below, N, N}; // the spare entry is no node's
     spec[std::size_t(Column::FirstDominated)] = {4, Rule::Increasing, count(Column::Dominated)};
     spec[std::size_t(Column::Dominated)] = {4, Rule::Below, N};
     spec[std::size_t(Column::ClassOf)] = {4, Rule::Below, m_analysis->classes.size()};
@@ -259,7 +259,7 @@ bool IndexReader::checkColumns() {
         std::uint64_t chunk;
     };
     std::vector<Task> tasks;
-    std::vector<std::vector<std::uint64_t>> chunkHashes(std::size_t(Column::End));
+    std::vector<std::vector<std::uint64_t>> chunkHashes(static_cast<std::size_t>(Column::End));
     for (std::uint32_t c = 1; c < std::uint32_t(Column::End); ++c) {
         if (!m_found[c].entry)
             continue;
@@ -293,7 +293,8 @@ bool IndexReader::checkColumns() {
         doneBytes += n;
         if (sp.rule == Rule::Any)
             return;
-        const std::uint64_t first = from / sp.elementBytes, last = (from + n) / sp.elementBytes;
+        const std::uint64_t first = from / sp.elementBytes;
+        std::uint64_t last = (from + n) / sp.elementBytes;
         const std::string where = std::string("the ") + index::columnName(task.column);
         auto value = [&](std::uint64_t i) -> std::uint64_t {
             switch (sp.elementBytes) {
@@ -312,6 +313,7 @@ bool IndexReader::checkColumns() {
             break;
         case Rule::Below:
         case Rule::LocationNodes: {
+            last = std::max(first, std::min(last, sp.checked));
             std::uint64_t largest = 0;
             if (sp.elementBytes == 4) {
                 const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
@@ -388,6 +390,40 @@ bool IndexReader::checkColumns() {
     for (const TraceFunctionInfo& info : s.traceFunctionInfos)
         if (info.name.value >= strings || info.scriptName.value >= strings)
             return reject("its allocation functions name strings that do not exist");
+    return checkDominatorTree();
+}
+
+// The dominator tree's lists: every child listed under its own dominator, in increasing order, and
+// the root under no node. A walk down from the root then meets every node at most once and ends.
+bool IndexReader::checkDominatorTree() {
+    const std::uint32_t N = m_snapshot->nodeCount, root = m_snapshot->rootOrdinal;
+    const auto* first =
+        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::FirstDominated)].data);
+    const auto* children =
+        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::Dominated)].data);
+    const auto* dominator =
+        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::Dominator)].data);
+    std::atomic<bool> bad{false};
+    const unsigned T = std::clamp(m_threads, 1u, 4u);
+    detail::runParallel(T, [&](unsigned t) {
+        const std::uint32_t from = std::uint32_t(std::uint64_t(N) * t / T);
+        const std::uint32_t to = std::uint32_t(std::uint64_t(N) * (t + 1) / T);
+        for (std::uint32_t p = from; p < to; ++p) {
+            if ((p & 0xFFFFF) == 0 && (bad || m_context.stopRequested()))
+                return;
+            for (std::uint32_t i = first[p]; i < first[p + 1]; ++i) {
+                const std::uint32_t c = children[i];
+                if (c == root || dominator[c] != p || (i > first[p] && c <= children[i - 1])) {
+                    bad = true;
+                    return;
+                }
+            }
+        }
+    });
+    if (m_context.stopRequested())
+        return false;
+    if (bad)
+        return reject("its dominator tree does not match its dominators");
     return true;
 }
 
@@ -403,6 +439,17 @@ bool IndexReader::buildInstancePool() {
             return reject("two Summary rows have the same class");
         rowOfClass[all.classes[r].classIndex] = std::uint32_t(r);
     }
+    if (m_extras.instancePoolSize > N) // a node is in one row at most
+        return reject("its Summary rows do not match its columns");
+    // Each row's run of the pool apart from the others' (every slot is then written once).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+    for (std::size_t r = 0; r < all.classes.size(); ++r)
+        if (all.classes[r].count)
+            runs.emplace_back(m_extras.rowPoolOffsets[r], all.classes[r].count);
+    std::sort(runs.begin(), runs.end());
+    for (std::size_t i = 1; i < runs.size(); ++i)
+        if (runs[i - 1].first + runs[i - 1].second > runs[i].first)
+            return reject("its Summary rows do not match its columns");
     all.instancePool = PodArray<std::uint32_t>::uninitialized(m_extras.instancePoolSize);
     std::vector<std::uint64_t> fill(m_extras.rowPoolOffsets);
     std::vector<std::uint64_t> end(all.classes.size());
@@ -537,11 +584,17 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
     return std::optional<OpenedSnapshot>(OpenedSnapshot{m_snapshot, m_analysis});
 }
 
-// Deletes a rejected index, unless another process has replaced it meanwhile.
-void discard(const std::string& indexFile, const struct stat& seen) {
+// Deletes a rejected index (or an empty folder in its place), unless another process has replaced
+// it meanwhile. False with `why` when it is still there.
+bool discard(const std::string& indexFile, const struct stat& seen, std::string* why) {
     struct stat now {};
-    if (::stat(indexFile.c_str(), &now) == 0 && now.st_ino == seen.st_ino && now.st_dev == seen.st_dev)
-        ::unlink(indexFile.c_str());
+    if (::stat(indexFile.c_str(), &now) != 0 || now.st_ino != seen.st_ino || now.st_dev != seen.st_dev)
+        return true;
+    if ((S_ISDIR(now.st_mode) ? ::rmdir(indexFile.c_str()) : ::unlink(indexFile.c_str())) == 0 ||
+        errno == ENOENT)
+        return true;
+    *why = std::strerror(errno);
+    return false;
 }
 
 } // namespace
@@ -581,10 +634,12 @@ Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const
         return result;
     }
     if (!reader.reason().empty()) {
+        std::string kept;
+        const bool deleted = discard(file, seen, &kept);
         if (warning)
             *warning = "the kept index of " + path + " (" + file + ") could not be used: " + reader.reason() +
-                       "; it was deleted and the snapshot was read again";
-        discard(file, seen);
+                       (deleted ? "; it was deleted" : "; it could not be deleted (" + kept + ")") +
+                       " and the snapshot was read again";
     }
     return result;
 }
