@@ -394,6 +394,46 @@ private Q_SLOTS:
                  best);
     }
 
+    // A big snapshot's biggest objects are picked on the job pool: one busy row meanwhile, then the
+    // same rows as picked on this thread; a newer analysis or a sort meanwhile is honoured.
+    void topObjectsInTheBackground() {
+        TopObjectsModel sync;
+        sync.setAnalysis(m_tiny, 100);
+        QVERIFY(!sync.isComputing());
+        TopObjectsModel model;
+        watch(&model);
+        model.setBackgroundNodes(1);
+        QSignalSpy ready(&model, &TopObjectsModel::ready);
+        model.setAnalysis(m_miniA, 3);
+        model.setAnalysis(m_tiny, 100); // the first scan's result never arrives
+        QVERIFY(model.isComputing());
+        QCOMPARE(model.rowCount(), 1);
+        const QModelIndex busy = model.index(0, 0);
+        QVERIFY(model.isBusyRow(busy));
+        QVERIFY(!model.objectAt(busy).isValid());
+        QVERIFY(!model.hasChildren(busy));
+        QVERIFY(busy.data().toString().startsWith(QStringLiteral("Finding the 100 biggest objects")));
+        model.sort(TopObjectsModel::ShallowColumn, Qt::AscendingOrder); // while busy
+        QVERIFY(model.isBusyRow(model.index(0, 0)));
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(ready.count(), 1);
+        QVERIFY(!model.isComputing());
+        QCOMPARE(model.rowCount(), 100);
+        QVERIFY(!model.isBusyRow(model.index(0, 0)));
+        verifySorted(&model, {}, TopObjectsModel::ShallowColumn, Qt::AscendingOrder);
+        model.sort(TopObjectsModel::RetainedColumn, Qt::DescendingOrder);
+        for (int r = 0; r < 100; ++r)
+            QCOMPARE(model.objectAt(model.index(r, 0)).node, sync.objectAt(sync.index(r, 0)).node);
+        QTest::qWait(50);
+        QCOMPARE(ready.count(), 1);
+
+        // A raised stop flag ends the scan with nothing.
+        heapscope::StopFlag stop;
+        stop.requestStop();
+        QVERIFY(TopObjectsModel::biggestObjects(*m_tiny, 100, &stop).empty());
+        QCOMPARE(TopObjectsModel::biggestObjects(*m_tiny, 100).size(), std::size_t(100));
+    }
+
     void statisticsMatchOracle() {
         StatisticsModel model;
         watch(&model);

@@ -59,6 +59,12 @@ bool DominatorsModel::mayHaveChildren(const Row& row) const {
     return m_analysis && m_analysis->firstDominated[row.value + 1] > m_analysis->firstDominated[row.value];
 }
 
+std::size_t DominatorsModel::childCountHint(const Row& row) const {
+    if (!m_analysis || row.kind != RowKind::Object)
+        return 0;
+    return m_analysis->firstDominated[row.value + 1] - m_analysis->firstDominated[row.value];
+}
+
 QModelIndex DominatorsModel::revealNode(std::uint32_t node) {
     if (!m_analysis || node >= m_analysis->snapshot->nodeCount)
         return {};

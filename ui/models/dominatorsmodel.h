@@ -29,5 +29,7 @@ protected:
     /// The root (unnamed in the file) is "(root)", as DevTools names it.
     QVariant rowData(const Row& row, int column, int role, bool cycle) const override;
     bool mayHaveChildren(const Row& row) const override;
+    /// The objects a row dominates (not its edges): a level of many is made and ordered on the pool.
+    std::size_t childCountHint(const Row& row) const override;
     bool detectsCycles() const override { return false; } // a tree
 };

@@ -39,6 +39,7 @@ HeapTreeModel::~HeapTreeModel() {
 void HeapTreeModel::rebuild() {
     m_levels.clear();
     m_childLevel.clear();
+    m_topBusyText.clear();
     Level top;
     populate(nullptr, top.items);
     top.order.resize(top.items.size());
@@ -47,6 +48,16 @@ void HeapTreeModel::rebuild() {
     sortLevel(top, top.fetched);
     top.moreRow = top.fetched < top.items.size();
     m_levels.push_back(std::move(top));
+}
+
+void HeapTreeModel::rebuildBusy(const QString& text) {
+    m_levels.clear();
+    m_childLevel.clear();
+    Level top;
+    top.busy = true;
+    top.moreRow = true; // the busy row
+    m_levels.push_back(std::move(top));
+    m_topBusyText = text;
 }
 
 std::uint32_t HeapTreeModel::levelFor(const QModelIndex& parent) const {
@@ -145,7 +156,7 @@ int HeapTreeModel::rowCount(const QModelIndex& parent) const {
 
 bool HeapTreeModel::hasChildren(const QModelIndex& parent) const {
     if (!parent.isValid())
-        return !m_levels.front().items.empty();
+        return !m_levels.front().items.empty() || m_levels.front().busy;
     if (parent.column() != 0)
         return false;
     const auto l = std::uint32_t(parent.internalId());
@@ -280,6 +291,8 @@ QVariant HeapTreeModel::data(const QModelIndex& index, int role) const {
         if (level.busy) {
             switch (role) {
             case Qt::DisplayRole:
+                if (l == 0 && !m_topBusyText.isEmpty())
+                    return m_topBusyText;
                 return tr("Sorting %1 rows…").arg(TextUtil::grouped(level.expected));
             case Qt::ForegroundRole:
                 return QBrush(greyText());
@@ -631,6 +644,8 @@ void HeapTreeModel::settleLevel(std::uint32_t l, const QModelIndex& parent) {
     Level& level = m_levels[l];
     if (!level.busy && !level.reordering)
         return;
+    if (l == 0 && level.busy)
+        return; // a top level computed by the subclass (rebuildBusy()): no rows to settle yet
     dropOrderingJob(l);
     if (level.busy) {
         if (level.items.empty()) {

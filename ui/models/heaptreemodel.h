@@ -137,6 +137,10 @@ protected:
 
     /// Drops every level and rebuilds the top one; call between beginResetModel() and endResetModel().
     void rebuild();
+    /// Drops every level; the top one shows a single busy row saying `text` until the next rebuild()
+    /// (for a subclass whose top rows are computed in the background). Call between
+    /// beginResetModel() and endResetModel().
+    void rebuildBusy(const QString& text);
     /// Source order of the top level was re-populated by the subclass (filter change).
     void setSortColumnSilently(int column, Qt::SortOrder order) {
         m_sortColumn = column;
@@ -210,4 +214,5 @@ private:
     int m_batchSize = 100;
     std::size_t m_backgroundFrom = 100'000;
     bool m_ordering = false;
+    QString m_topBusyText; ///< the busy row's text while the top level is computed (rebuildBusy())
 };

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "topobjectsmodel.h"
 
+#include "jobs/backgroundjob.h"
+#include "textutil.h"
+
 #include <algorithm>
 #include <queue>
 
 TopObjectsModel::TopObjectsModel(QObject* parent)
     : ObjectTreeModel(tr("Object"),
                       {ColumnType::Object, ColumnType::ClassName, ColumnType::Shallow, ColumnType::Retained},
-                      parent) {}
+                      parent),
+      m_job(new BackgroundJob(this)) {}
 
-std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Analysis& a, std::size_t count) {
+std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Analysis& a, std::size_t count,
+                                                           const heapscope::StopFlag* stop) {
     const heapscope::Snapshot& s = *a.snapshot;
     // Min-heap of the best `count` so far: O(N log count), no full sort of millions of nodes.
     auto greater = [&a](std::uint32_t x, std::uint32_t y) {
@@ -19,6 +24,8 @@ std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Anal
     };
     std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(greater)> heap(greater);
     for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        if ((n & 0xFFFFF) == 0 && stop && stop->stopRequested())
+            return {};
         // The root, (GC roots) and the sub-roots dominate everything; they are not objects.
         if (s.kind(n) == heapscope::NodeKind::Synthetic || (a.selfSize[n] == 0 && a.retainedSize[n] == 0))
             continue;
@@ -39,12 +46,38 @@ std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Anal
     return out;
 }
 
+bool TopObjectsModel::isComputing() const {
+    return m_job->isRunning();
+}
+
 void TopObjectsModel::setAnalysis(heapscope::AnalysisPtr analysis, int count) {
+    m_job->cancel(); // a scan for the previous analysis
     beginResetModel();
     m_analysis = std::move(analysis);
-    m_nodes = m_analysis ? biggestObjects(*m_analysis, std::size_t(count)) : std::vector<std::uint32_t>{};
-    rebuild();
+    m_nodes.clear();
+    const bool background = m_analysis && m_analysis->snapshot->nodeCount >= m_backgroundNodes;
+    if (m_analysis && !background)
+        m_nodes = biggestObjects(*m_analysis, std::size_t(count));
+    if (background)
+        rebuildBusy(tr("Finding the %1 biggest objects among %2…")
+                        .arg(count)
+                        .arg(TextUtil::grouped(m_analysis->snapshot->nodeCount)));
+    else
+        rebuild();
     endResetModel();
+    if (!background)
+        return;
+    m_job->start(
+        [analysis = m_analysis, count](JobContext& job) {
+            return biggestObjects(*analysis, std::size_t(count), job.work().stop);
+        },
+        [this](std::vector<std::uint32_t> nodes) {
+            beginResetModel();
+            m_nodes = std::move(nodes);
+            rebuild();
+            endResetModel();
+            Q_EMIT ready();
+        });
 }
 
 void TopObjectsModel::populate(const Row* owner, std::vector<Row>& children) const {
