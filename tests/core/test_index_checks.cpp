@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -208,6 +209,27 @@ TEST(IndexChecks, EmptyPerNodeColumnsAreRejected) {
     ASSERT_NE(e, nullptr);
     e->count = 0;
     EXPECT_EQ(openBytes(x.bytes), "");
+}
+
+// Found by fuzz_index: the snapshot facts' timeline flag was copied into a bool as it was, and a
+// byte other than 0 or 1 there is undefined behaviour once read (UBSan reports it).
+TEST(IndexChecks, AFactsFlagOtherThanZeroOrOneIsRejected) {
+    SmallIndex x;
+    const SnapshotFacts& facts = x.fresh.snapshot->facts();
+    unsigned char pattern[8];
+    std::memcpy(pattern, &facts.minJsObjectId, 4);
+    std::memcpy(pattern + 4, &facts.maxJsObjectId, 4);
+    index::SectionEntry* meta = section(x.bytes, index::Column::Meta);
+    const std::string_view blob(x.bytes.data() + meta->offset, meta->count);
+    bool found = false;
+    for (std::size_t at = blob.find(std::string_view(reinterpret_cast<char*>(pattern), 8));
+         at != std::string_view::npos && !found;
+         at = blob.find(std::string_view(reinterpret_cast<char*>(pattern), 8), at + 1)) {
+        std::string bytes = x.bytes;
+        bytes[meta->offset + at + offsetof(SnapshotFacts, isTimeline)] = 2;
+        found = openBytes(bytes).find("its snapshot facts are damaged") != std::string::npos;
+    }
+    EXPECT_TRUE(found);
 }
 
 // A folder where the index file goes is reported once and removed, so the index can be written.

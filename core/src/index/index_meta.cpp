@@ -2,6 +2,10 @@
 // The meta section of an index: the snapshot's and the analysis' small fields, as a blob.
 #include "index_internal.h"
 
+#include <array>
+#include <cstddef>
+#include <cstring>
+
 namespace heapscope::index {
 
 namespace {
@@ -204,9 +208,11 @@ bool decodeMeta(const char* data, std::size_t size, Snapshot& s, Analysis& a, Me
     r.pods(sc.contextVars);
     r.pods(sc.uses);
     sc.problem = r.text();
-    extras.facts = r.pod<SnapshotFacts>();
-    if (!r.ok())
+    // as bytes first: a bool holding anything but 0 or 1 must never be loaded
+    const auto facts = r.pod<std::array<unsigned char, sizeof(SnapshotFacts)>>();
+    if (!r.ok() || facts[offsetof(SnapshotFacts, isTimeline)] > 1)
         return fail("snapshot facts");
+    std::memcpy(&extras.facts, facts.data(), sizeof facts);
     if (s.nodeKinds.size() != s.nodeTypeNames.size() || s.edgeKinds.size() != s.edgeTypeNames.size() ||
         s.nodeCount == 0 || s.rootOrdinal >= s.nodeCount)
         return fail("node and edge counts");
