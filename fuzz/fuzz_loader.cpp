@@ -23,11 +23,11 @@ void checkInvariants(const Snapshot& s) {
     check(N > 0);
     check(s.nodeType.size() == N && s.nodeName.size() == N && s.nodeId.size() == N);
     check(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[0] == 0 && s.firstEdge[N] == E);
-    check(s.firstRetainer.size() == std::size_t(N) + 1 && s.firstRetainer[N] == E);
+    check(s.firstRetainer().size() == std::size_t(N) + 1 && s.firstRetainer()[N] == E);
     check(s.rootOrdinal < N);
     for (std::uint32_t n = 0; n < N; ++n) {
         check(s.firstEdge[n] <= s.firstEdge[n + 1]);
-        check(s.firstRetainer[n] <= s.firstRetainer[n + 1]);
+        check(s.firstRetainer()[n] <= s.firstRetainer()[n + 1]);
         check(s.nodeType[n] < s.nodeTypeNames.size());
         check(s.nodeName[n] < s.strings.size());
         check(s.nodeDetachedness[n] <= 2);
@@ -37,13 +37,13 @@ void checkInvariants(const Snapshot& s) {
         check(s.edgeTo[e] < N);
         check(s.edgeType[e] < s.edgeTypeNames.size());
         (void)s.edgeNameText(e);
-        check(s.retainerSource[e] < N && s.retainerEdge[e] < E);
+        check(s.retainerSource()[e] < N && s.retainerEdge[e] < E);
     }
     for (std::uint32_t t = 0; t < N; ++t)
-        for (std::uint32_t r = s.firstRetainer[t]; r < s.firstRetainer[t + 1]; ++r) {
-            const std::uint32_t e = s.retainerEdge[r], src = s.retainerSource[r];
+        for (std::uint32_t r = s.firstRetainer()[t]; r < s.firstRetainer()[t + 1]; ++r) {
+            const std::uint32_t e = s.retainerEdge[r], src = s.retainerSource()[r];
             check(s.edgeTo[e] == t && e >= s.firstEdge[src] && e < s.firstEdge[src + 1]);
-            if (r > s.firstRetainer[t]) // DevTools' order: decreasing (source, edge)
+            if (r > s.firstRetainer()[t]) // DevTools' order: decreasing (source, edge)
                 check(s.retainerEdge[r - 1] > e);
         }
     for (const auto& l : s.locations)

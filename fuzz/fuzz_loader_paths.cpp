@@ -39,8 +39,8 @@ void checkSameGraph(const Snapshot& a, const Snapshot& b) {
     checkSameColumn(a.edgeType, b.edgeType);
     checkSameColumn(a.edgeNameOrIndex, b.edgeNameOrIndex);
     checkSameColumn(a.edgeTo, b.edgeTo);
-    checkSameColumn(a.firstRetainer, b.firstRetainer);
-    checkSameColumn(a.retainerSource, b.retainerSource);
+    checkSameColumn(a.firstRetainer(), b.firstRetainer());
+    checkSameColumn(a.retainerSource(), b.retainerSource());
     check(a.strings.size() == b.strings.size());
     for (std::uint32_t i = 0; i < a.strings.size(); ++i)
         check(a.strings[i] == b.strings[i]);

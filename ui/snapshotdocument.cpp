@@ -25,7 +25,7 @@ struct SnapshotDocument::Result {
 
 SnapshotDocument::SnapshotDocument(const QString& path, QObject* parent)
     : QObject(parent), m_path(path), m_displayName(QFileInfo(path).fileName()),
-      m_job(new BackgroundJob(this)) {
+      m_job(new BackgroundJob(this)), m_prepareJob(new BackgroundJob(this)) {
     connect(m_job, &BackgroundJob::progress, this, [this](double fraction, const QString& stage) {
         if (m_state != State::Loading)
             return;
@@ -130,6 +130,12 @@ void SnapshotDocument::deliver(const std::shared_ptr<Result>& result) {
         m_analysis = result->analysis;
         m_indexOutcome = result->indexOutcome;
         m_indexWarning = result->indexWarning;
+        // A reopened snapshot has no retainers yet: built now, in the background, before the
+        // Retainers pane asks (whoever asks first waits for the same build).
+        if (!m_snapshot->hasRetainers())
+            m_prepareJob->start(
+                [snapshot = m_snapshot](JobContext&) { return (snapshot->ensureRetainers(), true); },
+                [](bool) {});
         m_state = State::Ready;
         m_fraction = 1;
         Q_EMIT finished();

@@ -87,6 +87,7 @@ private:
     double m_loadSeconds = 0;
     heapscope::IndexOutcome m_indexOutcome = heapscope::IndexOutcome::Disabled;
     QString m_indexWarning;
-    BackgroundJob* m_job; ///< the load and analysis; a newer load() or cancel() drops its result
+    BackgroundJob* m_job;        ///< the load and analysis; a newer load() or cancel() drops its result
+    BackgroundJob* m_prepareJob; ///< after a reopen from the index: the retainers, built ahead of use
     QElapsedTimer m_clock;
 };

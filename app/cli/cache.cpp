@@ -118,6 +118,31 @@ Expected<OpenedSnapshot> openFile(const std::string& path, OpenReport* report, c
     return opened;
 }
 
+Expected<OpenedSnapshot> openSummaryOnly(const std::string& path, OpenReport* report) {
+    if (cacheSettings().enabled) {
+        OpenReport local;
+        OpenReport& r = report ? *report : local;
+        r = {};
+        LoadTimings timings;
+        auto kept = openIndexSummary(path, cacheSettings().options, &r.indexWarning, &timings);
+        if (kept && *kept) {
+            r.outcome = IndexOutcome::Used;
+            r.timings = std::move(timings);
+            return std::move(**kept);
+        }
+        if (!r.indexWarning.empty()) {
+            // reported once; the full open then finds no index and loads the file
+            reportWarning(r);
+            const std::string warning = r.indexWarning;
+            auto opened = openFile(path, &r);
+            r.outcome = IndexOutcome::Rejected;
+            r.indexWarning = warning;
+            return opened;
+        }
+    }
+    return openFile(path, report);
+}
+
 Expected<SnapshotPtr> openGraph(const std::string& path, OpenReport* report, const WorkContext& context) {
     *report = {};
     if (cacheSettings().enabled) {

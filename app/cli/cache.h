@@ -24,6 +24,9 @@ void configureCache(std::vector<std::string>& args);
 /// An index that could not be used is reported on stderr.
 Expected<OpenedSnapshot> openFile(const std::string& path, OpenReport* report = nullptr,
                                   const WorkContext& context = {});
+/// For commands that print only the Summary of all objects: the kept index's Summary when valid
+/// (its columns stay empty), else openFile().
+Expected<OpenedSnapshot> openSummaryOnly(const std::string& path, OpenReport* report);
 /// For commands that need only the graph (info): the index when valid, else only the load.
 Expected<SnapshotPtr> openGraph(const std::string& path, OpenReport* report, const WorkContext& context = {});
 /// Remembers an analysis made by other means (a series) for writing at the end.

@@ -300,7 +300,9 @@ int cmdSummary(const std::vector<std::string>& argv) {
     }
     OpenReport report;
     const auto t0 = std::chrono::steady_clock::now();
-    auto opened = openFile(args->positional[0], &report);
+    // All objects: the kept index's Summary is all it takes (no column is mapped)
+    auto opened = filter.isAll() && realmFilter.empty() ? openSummaryOnly(args->positional[0], &report)
+                                                        : openFile(args->positional[0], &report);
     if (!opened) {
         std::fprintf(stderr, "heapscope-cli: %s\n", opened.error().message().c_str());
         return kLoadError;
@@ -645,7 +647,7 @@ int cmdNode(const std::vector<std::string>& argv) {
             std::printf("  dominator:     %s\n",
                         text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
             std::printf("  edges:         %u, retainers: %u\n", s.firstEdge[o + 1] - s.firstEdge[o],
-                        s.firstRetainer[o + 1] - s.firstRetainer[o]);
+                        s.firstRetainer()[o + 1] - s.firstRetainer()[o]);
             std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
             if (allocation)
                 printAllocationStack(*allocation, o);
@@ -818,7 +820,7 @@ void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* al
     w.field("distance", std::int64_t(a.distance[o]));
     w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
     w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
-    w.field("retainer_count", std::uint64_t(s.firstRetainer[o + 1] - s.firstRetainer[o]));
+    w.field("retainer_count", std::uint64_t(s.firstRetainer()[o + 1] - s.firstRetainer()[o]));
     w.field("detachedness", std::uint64_t(a.detachedness[o]));
     if (allocation)
         writeAllocationStack(w, *allocation, o);

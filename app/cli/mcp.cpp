@@ -7,6 +7,7 @@
 #include "mcp.h"
 
 #include "alloc.h"
+#include "cache.h"
 #include "commands.h"
 #include "heapscope/analysis.h"
 #include "heapscope/comparison.h"
@@ -401,6 +402,8 @@ struct OpenSnapshot {
     AnalysisPtr analysis;
     double loadSeconds = 0;
     double analysisSeconds = 0;
+    bool fromIndex = false;   // mapped from the file's kept index
+    std::string indexWarning; // why a kept index could not be used
     bool allocationTried = false;
     AllocationProfilePtr allocation;
     RealmsPtr realms;
@@ -492,20 +495,28 @@ private:
                 return w.take();
             }
         const auto t0 = std::chrono::steady_clock::now();
-        auto snap = loadSnapshot(path, {}, call.context());
-        if (!snap)
-            fail(snap.error().message());
-        const auto t1 = std::chrono::steady_clock::now();
-        auto analysis = analyze(*snap, {}, call.context());
-        if (!analysis)
-            fail(analysis.error().message());
-        const auto t2 = std::chrono::steady_clock::now();
+        OpenOptions open;
+        open.useIndex = cacheSettings().enabled;
+        open.cache = cacheSettings().options;
+        OpenReport report;
+        auto opened = openAnalyzed(path, open, call.context(), &report);
+        if (!opened)
+            fail(opened.error().message());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        double loadSeconds = 0; // the load's stages; the rest is the analysis (none from an index)
+        for (const auto& stage : report.timings.stages)
+            loadSeconds += stage.seconds;
+        const bool fromIndex = report.outcome == IndexOutcome::Used;
+        if (report.outcome == IndexOutcome::Absent || report.outcome == IndexOutcome::Rejected)
+            writeIndexesInBackground({opened->analysis});
         OpenSnapshot o;
         o.handle = m_nextHandle++;
         o.path = path;
-        o.analysis = *analysis;
-        o.loadSeconds = std::chrono::duration<double>(t1 - t0).count();
-        o.analysisSeconds = std::chrono::duration<double>(t2 - t1).count();
+        o.analysis = opened->analysis;
+        o.loadSeconds = fromIndex ? seconds : std::min(loadSeconds, seconds);
+        o.analysisSeconds = fromIndex ? 0.0 : seconds - o.loadSeconds;
+        o.fromIndex = fromIndex;
+        o.indexWarning = report.indexWarning;
         const OpenSnapshot& stored = m_open.emplace(o.handle, std::move(o)).first->second;
         JsonWriter w(false);
         w.beginObject();
@@ -513,6 +524,9 @@ private:
         w.field("already_open", false);
         w.field("load_seconds", stored.loadSeconds);
         w.field("analysis_seconds", stored.analysisSeconds);
+        w.field("from_index", stored.fromIndex);
+        if (!stored.indexWarning.empty())
+            w.field("index_warning", stored.indexWarning);
         const Snapshot& s = *stored.analysis->snapshot;
         w.key("warnings").beginArray();
         for (const auto& warning : s.warnings)
@@ -716,6 +730,9 @@ private:
         SeriesOptions options;
         if (leaks)
             options.leaks.minGrowth = std::uint32_t(args.integer("min_growth", 1, 1, 0xFFFFFFFFu));
+        options.useIndex = cacheSettings().enabled;
+        options.cache = cacheSettings().options;
+        options.analyzedFresh = [](const AnalysisPtr& analysis) { writeIndexesInBackground({analysis}); };
         auto result = analyzeSeries(paths, options, call.context());
         if (!result)
             fail(result.error().message());

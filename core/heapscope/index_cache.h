@@ -49,6 +49,15 @@ Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const
                                                   unsigned threads, const WorkContext& context,
                                                   std::string* warning, LoadTimings* timings = nullptr);
 
+/// Only the Summary of a kept index: the "All objects" rows (without their instance lists), the
+/// classes, the totals, the Statistics and the format facts, from the meta section (checksummed);
+/// the columns are neither mapped nor checked, and every column of the result is empty. For a
+/// caller that prints the Summary and nothing else (`heapscope-cli summary`).
+Expected<std::optional<OpenedSnapshot>> openIndexSummary(const std::string& path,
+                                                         const IndexCacheOptions& options,
+                                                         std::string* warning,
+                                                         LoadTimings* timings = nullptr);
+
 /// A file's identity as an index is keyed (LoadOptions::identity); empty when it cannot be read.
 std::string snapshotIdentity(const std::string& path);
 

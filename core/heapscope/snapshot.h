@@ -7,6 +7,7 @@
 #include "heapscope/pod_array.h"
 #include "heapscope/string_table.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -202,11 +203,28 @@ public:
     PodArray<std::uint32_t> edgeTo;          ///< target node ordinal
 
     // --- retainers (reverse edges, CSR) ---
-    /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer[t], firstRetainer[t+1]),
-    /// ordered by decreasing (source ordinal, edge ordinal) exactly as DevTools orders them.
-    PodArray<std::uint32_t> firstRetainer;
-    PodArray<std::uint32_t> retainerSource; ///< source node ordinal
-    RetainerEdges retainerEdge{this};       ///< edge ordinal of each slot (computed on access)
+    /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer()[t], firstRetainer()[t+1]),
+    /// ordered by decreasing (source ordinal, edge ordinal) exactly as DevTools orders them. Built by
+    /// the load; a snapshot reopened from its index builds them on the first call (ensureRetainers()).
+    const PodArray<std::uint32_t>& firstRetainer() const {
+        ensureRetainers();
+        return m_firstRetainer;
+    }
+    /// Source node ordinal of each retainer slot.
+    const PodArray<std::uint32_t>& retainerSource() const {
+        ensureRetainers();
+        return m_retainerSource;
+    }
+    RetainerEdges retainerEdge{this}; ///< edge ordinal of each slot (computed on access)
+    /// Builds the retainers now if they are not there yet (on all cores; a few tenths of a second on
+    /// a 1 GB snapshot). Thread-safe; free once they are there.
+    void ensureRetainers() const {
+        if (!m_retainersReady.load(std::memory_order_acquire))
+            buildRetainersOnce();
+    }
+    bool hasRetainers() const { return m_retainersReady.load(std::memory_order_acquire); }
+    /// Sets the retainers (the loader, the index reader).
+    void setRetainers(PodArray<std::uint32_t> first, PodArray<std::uint32_t> source);
 
     // --- type tables ---
     std::vector<std::string> nodeTypeNames;
@@ -259,8 +277,13 @@ public:
     mutable std::shared_ptr<const PodArray<std::uint32_t>> m_ordinalsById; // lazily built id index
 
 private:
+    void buildRetainersOnce() const;
     mutable std::once_flag m_factsOnce;
     mutable SnapshotFacts m_facts;
+    mutable std::mutex m_retainersMutex;
+    mutable std::atomic<bool> m_retainersReady{false};
+    mutable PodArray<std::uint32_t> m_firstRetainer;
+    mutable PodArray<std::uint32_t> m_retainerSource;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -135,11 +135,11 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     // Expands a state: one successor per distinct retaining node (parallel edges merged).
     auto expand = [&](std::uint32_t index) {
         const State cur = states[index];
-        std::uint32_t r = s.firstRetainer[cur.node];
-        const std::uint32_t re = s.firstRetainer[cur.node + 1];
+        std::uint32_t r = s.firstRetainer()[cur.node];
+        const std::uint32_t re = s.firstRetainer()[cur.node + 1];
         while (r < re) {
-            const std::uint32_t u = s.retainerSource[r];
-            while (r < re && s.retainerSource[r] == u)
+            const std::uint32_t u = s.retainerSource()[r];
+            while (r < re && s.retainerSource()[r] == u)
                 ++r;
             if (ignored[u] || hops[u] == kFar || onChain(index, u))
                 continue;
@@ -171,11 +171,11 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         std::unordered_map<std::uint32_t, Holder> holders;
         std::vector<std::uint32_t> order;
         for (std::uint32_t t : out.targets) {
-            std::uint32_t r = s.firstRetainer[t];
-            const std::uint32_t re = s.firstRetainer[t + 1];
+            std::uint32_t r = s.firstRetainer()[t];
+            const std::uint32_t re = s.firstRetainer()[t + 1];
             while (r < re) {
-                const std::uint32_t u = s.retainerSource[r];
-                while (r < re && s.retainerSource[r] == u)
+                const std::uint32_t u = s.retainerSource()[r];
+                while (r < re && s.retainerSource()[r] == u)
                     ++r;
                 if (ignored[u] || hops[u] == kFar || u == t)
                     continue;

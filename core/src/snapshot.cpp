@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "heapscope/snapshot.h"
 
+#include "load/retainers.h"
+
 #include <algorithm>
 #include <numeric>
+#include <thread>
 
 namespace heapscope {
 
@@ -55,13 +58,35 @@ const SnapshotFacts& Snapshot::facts() const {
     return m_facts;
 }
 
+void Snapshot::setRetainers(PodArray<std::uint32_t> first, PodArray<std::uint32_t> source) {
+    std::lock_guard lock(m_retainersMutex);
+    m_firstRetainer = std::move(first);
+    m_retainerSource = std::move(source);
+    m_retainersReady.store(true, std::memory_order_release);
+}
+
+void Snapshot::buildRetainersOnce() const {
+    std::lock_guard lock(m_retainersMutex);
+    if (m_retainersReady.load(std::memory_order_acquire))
+        return;
+    // The columns it reads were checked when they were mapped; nothing can stop this build, so it
+    // always ends with the retainers set.
+    PodArray<std::uint32_t> first, source;
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    detail::buildRetainerArrays(*this, threads, {}, first, source);
+    m_firstRetainer = std::move(first);
+    m_retainerSource = std::move(source);
+    m_retainersReady.store(true, std::memory_order_release);
+}
+
 void Snapshot::setFacts(const SnapshotFacts& facts) const {
     std::call_once(m_factsOnce, [&] { m_facts = facts; });
 }
 
 std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
-    auto it = std::upper_bound(firstRetainer.begin(), firstRetainer.end(), std::uint32_t(slot));
-    return std::uint32_t(it - firstRetainer.begin()) - 1;
+    const auto& first = firstRetainer();
+    auto it = std::upper_bound(first.begin(), first.end(), std::uint32_t(slot));
+    return std::uint32_t(it - first.begin()) - 1;
 }
 
 void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target,
@@ -73,7 +98,7 @@ void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target,
 }
 
 std::size_t RetainerEdges::size() const {
-    return m_s->retainerSource.size();
+    return m_s->retainerSource().size();
 }
 
 std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
@@ -84,11 +109,11 @@ std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
 // of such a group is the (m-1-k)-th of the m edges from that source to the target.
 std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t target, std::size_t slot) const {
     const Snapshot& s = *this;
-    const std::uint32_t source = s.retainerSource[slot];
+    const std::uint32_t source = s.retainerSource()[slot];
     std::size_t begin = slot, end = slot + 1;
-    while (begin > s.firstRetainer[target] && s.retainerSource[begin - 1] == source)
+    while (begin > s.firstRetainer()[target] && s.retainerSource()[begin - 1] == source)
         --begin;
-    while (end < s.firstRetainer[target + 1] && s.retainerSource[end] == source)
+    while (end < s.firstRetainer()[target + 1] && s.retainerSource()[end] == source)
         ++end;
     std::size_t wanted = (end - begin) - 1 - (slot - begin); // index among the edges in file order
     for (std::uint32_t e = s.firstEdge[source], ee = s.firstEdge[source + 1]; e < ee; ++e)
@@ -100,7 +125,7 @@ std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t target, std::size_t slot) c
 std::uint64_t Snapshot::memoryBytes() const {
     return nodeType.bytes() + nodeName.bytes() + nodeId.bytes() + nodeSelfSize.bytes() + firstEdge.bytes() +
            nodeTraceId.bytes() + nodeDetachedness.bytes() + edgeType.bytes() + edgeNameOrIndex.bytes() +
-           edgeTo.bytes() + firstRetainer.bytes() + retainerSource.bytes() + strings.memoryBytes() +
+           edgeTo.bytes() + m_firstRetainer.bytes() + m_retainerSource.bytes() + strings.memoryBytes() +
            locations.bytes() + traceTree.capacity() * sizeof(TraceNode) +
            traceFunctionInfos.capacity() * sizeof(TraceFunctionInfo);
 }

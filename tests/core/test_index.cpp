@@ -51,8 +51,8 @@ void expectSameAnalysis(const Analysis& fresh, const Analysis& mapped) {
     expectSameColumn(s.edgeType, m.edgeType, "edge types");
     expectSameColumn(s.edgeNameOrIndex, m.edgeNameOrIndex, "edge names");
     expectSameColumn(s.edgeTo, m.edgeTo, "edge targets");
-    expectSameColumn(s.firstRetainer, m.firstRetainer, "first retainers");
-    expectSameColumn(s.retainerSource, m.retainerSource, "retainer sources");
+    expectSameColumn(s.firstRetainer(), m.firstRetainer(), "first retainers");
+    expectSameColumn(s.retainerSource(), m.retainerSource(), "retainer sources");
     expectSameColumn(s.locations, m.locations, "locations");
     ASSERT_EQ(s.strings.size(), m.strings.size());
     for (std::uint32_t i = 0; i < s.strings.size(); ++i)

@@ -34,7 +34,7 @@ template <typename T> std::vector<T> column(const PodArray<T>& a) {
 // Works whether retainer edges are stored or computed on access.
 std::vector<std::uint32_t> retainerEdges(const Snapshot& s) {
     std::vector<std::uint32_t> out;
-    for (std::size_t i = 0; i < s.retainerSource.size(); ++i)
+    for (std::size_t i = 0; i < s.retainerSource().size(); ++i)
         out.push_back(s.retainerEdge[i]);
     return out;
 }
@@ -103,11 +103,11 @@ Retainers naiveRetainers(const Snapshot& s) {
 
 void expectRetainersAsDevTools(const Snapshot& s) {
     const Retainers r = naiveRetainers(s);
-    ASSERT_EQ(s.firstRetainer.size(), std::size_t(s.nodeCount) + 1);
-    ASSERT_EQ(s.retainerSource.size(), std::size_t(s.edgeCount));
-    EXPECT_TRUE(column(s.firstRetainer) == r.first);
+    ASSERT_EQ(s.firstRetainer().size(), std::size_t(s.nodeCount) + 1);
+    ASSERT_EQ(s.retainerSource().size(), std::size_t(s.edgeCount));
+    EXPECT_TRUE(column(s.firstRetainer()) == r.first);
     EXPECT_TRUE(retainerEdges(s) == r.edge);
-    EXPECT_TRUE(column(s.retainerSource) == r.source);
+    EXPECT_TRUE(column(s.retainerSource()) == r.source);
 }
 
 void expectSameGraph(const Snapshot& a, const Snapshot& b) {
@@ -124,9 +124,9 @@ void expectSameGraph(const Snapshot& a, const Snapshot& b) {
     EXPECT_TRUE(column(a.edgeType) == column(b.edgeType));
     EXPECT_TRUE(column(a.edgeNameOrIndex) == column(b.edgeNameOrIndex));
     EXPECT_TRUE(column(a.edgeTo) == column(b.edgeTo));
-    EXPECT_TRUE(column(a.firstRetainer) == column(b.firstRetainer));
+    EXPECT_TRUE(column(a.firstRetainer()) == column(b.firstRetainer()));
     EXPECT_TRUE(retainerEdges(a) == retainerEdges(b));
-    EXPECT_TRUE(column(a.retainerSource) == column(b.retainerSource));
+    EXPECT_TRUE(column(a.retainerSource()) == column(b.retainerSource()));
     EXPECT_TRUE(allStrings(a) == allStrings(b));
     EXPECT_EQ(a.nodeTypeNames, b.nodeTypeNames);
     EXPECT_EQ(a.edgeTypeNames, b.edgeTypeNames);
@@ -225,7 +225,8 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
         EXPECT_EQ(s.typeName(ord), std::string_view(sample["type"]));
         EXPECT_EQ(s.nodeSelfSize[ord], std::uint64_t(sample["self_size_raw"]));
         EXPECT_EQ(s.firstEdge[ord + 1] - s.firstEdge[ord], std::uint64_t(sample["edge_count"]));
-        EXPECT_EQ(s.firstRetainer[ord + 1] - s.firstRetainer[ord], std::uint64_t(sample["retainer_count"]));
+        EXPECT_EQ(s.firstRetainer()[ord + 1] - s.firstRetainer()[ord],
+                  std::uint64_t(sample["retainer_count"]));
         // The oracle's name is DevTools' display name: plain objects become "{a, b}", DOM
         // propagation adds "Detached ", cons strings are flattened.
         const std::string_view shown = sample["name"];
@@ -406,9 +407,9 @@ void expectStandardColumns(const Snapshot& s, bool traceIds = true, bool detache
     EXPECT_EQ(column(s.edgeType), (std::vector<std::uint8_t>{1, 5, 1, 2, 2, 3, 0}));
     EXPECT_EQ(column(s.edgeNameOrIndex), (std::vector<std::uint32_t>{1, 8, 2, 4, 5, 6, 7}));
     EXPECT_EQ(column(s.edgeTo), (std::vector<std::uint32_t>{1, 3, 4, 2, 2, 3, 1}));
-    EXPECT_EQ(column(s.firstRetainer), (std::vector<std::uint32_t>{0, 0, 2, 4, 6, 7}));
+    EXPECT_EQ(column(s.firstRetainer()), (std::vector<std::uint32_t>{0, 0, 2, 4, 6, 7}));
     EXPECT_EQ(retainerEdges(s), (std::vector<std::uint32_t>{6, 0, 4, 3, 5, 1, 2}));
-    EXPECT_EQ(column(s.retainerSource), (std::vector<std::uint32_t>{3, 0, 1, 1, 1, 0, 0}));
+    EXPECT_EQ(column(s.retainerSource()), (std::vector<std::uint32_t>{3, 0, 1, 1, 1, 0, 0}));
     EXPECT_EQ(allStrings(s),
               (std::vector<std::string>{"", "Foo", "hello", "bar", "x", "y", "map", "v", "g", "(GC roots)"}));
     EXPECT_EQ(s.kind(0), NodeKind::Synthetic);
@@ -816,7 +817,7 @@ TEST(MiniSnapshot, NoEdges) {
     EXPECT_EQ((*r)->nodeCount, 1u);
     EXPECT_EQ((*r)->edgeCount, 0u);
     EXPECT_EQ(column((*r)->firstEdge), (std::vector<std::uint32_t>{0, 0}));
-    EXPECT_EQ(column((*r)->firstRetainer), (std::vector<std::uint32_t>{0, 0}));
+    EXPECT_EQ(column((*r)->firstRetainer()), (std::vector<std::uint32_t>{0, 0}));
 }
 
 TEST(MiniSnapshot, SelfReferencesAndDuplicateEdgesAreKept) {
@@ -827,9 +828,9 @@ TEST(MiniSnapshot, SelfReferencesAndDuplicateEdgesAreKept) {
     auto r = loadText(m.json());
     ASSERT_TRUE(r.ok()) << r.error().message();
     const Snapshot& s = **r;
-    EXPECT_EQ(column(s.firstRetainer), (std::vector<std::uint32_t>{0, 1, 5}));
+    EXPECT_EQ(column(s.firstRetainer()), (std::vector<std::uint32_t>{0, 1, 5}));
     EXPECT_EQ(retainerEdges(s), (std::vector<std::uint32_t>{4, 3, 2, 1, 0}));
-    EXPECT_EQ(column(s.retainerSource), (std::vector<std::uint32_t>{1, 1, 1, 0, 0}));
+    EXPECT_EQ(column(s.retainerSource()), (std::vector<std::uint32_t>{1, 1, 1, 0, 0}));
 }
 
 // A graph big enough to be split across threads (arrays over 1 MiB, more than 65536 edges).

@@ -210,12 +210,12 @@ TEST(RetainerEdge, FromTheTargetEqualsTheSearchedOne) {
     const auto s = load("leak-A-node20.heapsnapshot.gz");
     ASSERT_TRUE(s);
     for (std::uint32_t t = 0; t < s->nodeCount; ++t) {
-        for (std::uint32_t slot = s->firstRetainer[t]; slot < s->firstRetainer[t + 1]; ++slot) {
+        for (std::uint32_t slot = s->firstRetainer()[t]; slot < s->firstRetainer()[t + 1]; ++slot) {
             const std::uint32_t e = s->retainerEdgeOf(t, slot);
             ASSERT_EQ(e, s->retainerEdge[slot]);
             ASSERT_EQ(s->edgeTo[e], t);
-            ASSERT_GE(e, s->firstEdge[s->retainerSource[slot]]);
-            ASSERT_LT(e, s->firstEdge[s->retainerSource[slot] + 1]);
+            ASSERT_GE(e, s->firstEdge[s->retainerSource()[slot]]);
+            ASSERT_LT(e, s->firstEdge[s->retainerSource()[slot] + 1]);
         }
     }
 }

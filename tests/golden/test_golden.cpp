@@ -151,7 +151,8 @@ TEST_P(Golden, NodeSamples) {
         EXPECT_EQ(std::int64_t(s.nodeId[a->dominator[n]]), asInt(sample["dominator_id"])) << "@" << id;
         EXPECT_EQ(std::int64_t(s.firstEdge[n + 1] - s.firstEdge[n]), asInt(sample["edge_count"]))
             << "@" << id;
-        EXPECT_EQ(std::int64_t(s.firstRetainer[n + 1] - s.firstRetainer[n]), asInt(sample["retainer_count"]))
+        EXPECT_EQ(std::int64_t(s.firstRetainer()[n + 1] - s.firstRetainer()[n]),
+                  asInt(sample["retainer_count"]))
             << "@" << id;
         EXPECT_EQ(std::int64_t(a->detachedness[n]), asInt(sample["detachedness"])) << "@" << id;
         ++checked;
@@ -259,7 +260,7 @@ TEST(GoldenThreads, OneThreadGivesTheSameAnalysis) {
     for (std::size_t i = 0; i < two->allObjects.classes.size(); ++i)
         EXPECT_EQ((*one)->allObjects.classes[i].retainedSize, two->allObjects.classes[i].retainedSize);
     for (std::uint32_t t = 0; t < N; ++t)
-        ASSERT_EQ((*snap)->firstRetainer[t], two->snapshot->firstRetainer[t]);
+        ASSERT_EQ((*snap)->firstRetainer()[t], two->snapshot->firstRetainer()[t]);
 }
 
 } // namespace

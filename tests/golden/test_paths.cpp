@@ -121,8 +121,8 @@ TEST(RetainerPaths, IgnoredRetainersAndUnreachable) {
     // Ignoring every retainer leaves no path, and the result says why.
     options.ignoredNodes.clear();
     const Snapshot& s = *a->snapshot;
-    for (std::uint32_t r = s.firstRetainer[target]; r < s.firstRetainer[target + 1]; ++r)
-        options.ignoredNodes.push_back(s.retainerSource[r]);
+    for (std::uint32_t r = s.firstRetainer()[target]; r < s.firstRetainer()[target + 1]; ++r)
+        options.ignoredNodes.push_back(s.retainerSource()[r]);
     auto none = findRetainerPaths(*a, {target}, options);
     ASSERT_TRUE(none);
     EXPECT_TRUE(none->paths.empty());

@@ -115,13 +115,13 @@ private Q_SLOTS:
         const heapscope::Snapshot& s = *analysis->snapshot;
         std::multiset<std::uint32_t> expected;
         std::int32_t best = INT32_MAX;
-        for (std::uint32_t slot = s.firstRetainer[object.node]; slot < s.firstRetainer[object.node + 1];
+        for (std::uint32_t slot = s.firstRetainer()[object.node]; slot < s.firstRetainer()[object.node + 1];
              ++slot) {
-            if (s.retainerSource[slot] == s.rootOrdinal ||
+            if (s.retainerSource()[slot] == s.rootOrdinal ||
                 s.edgeKind(s.retainerEdge[slot]) == heapscope::EdgeKind::Weak)
                 continue;
-            expected.insert(s.retainerSource[slot]);
-            std::int32_t d = analysis->distance[s.retainerSource[slot]];
+            expected.insert(s.retainerSource()[slot]);
+            std::int32_t d = analysis->distance[s.retainerSource()[slot]];
             if (d == heapscope::kNoDistance)
                 d = heapscope::kBaseUnreachableDistance;
             best = std::min(best, d);

@@ -261,7 +261,7 @@ private Q_SLOTS:
         // An object with several retainers, some weak if possible.
         std::uint32_t node = 0;
         for (std::uint32_t n = 1; n < s.nodeCount; ++n)
-            if (s.firstRetainer[n + 1] - s.firstRetainer[n] >= 3 && m_tiny->selfSize[n] > 0) {
+            if (s.firstRetainer()[n + 1] - s.firstRetainer()[n] >= 3 && m_tiny->selfSize[n] > 0) {
                 node = n;
                 break;
             }
@@ -272,10 +272,10 @@ private Q_SLOTS:
         QCOMPARE(model.objectAt(root).node, node);
 
         std::multiset<std::uint32_t> expected;
-        for (std::uint32_t slot = s.firstRetainer[node]; slot < s.firstRetainer[node + 1]; ++slot)
-            if (s.retainerSource[slot] != s.rootOrdinal &&
+        for (std::uint32_t slot = s.firstRetainer()[node]; slot < s.firstRetainer()[node + 1]; ++slot)
+            if (s.retainerSource()[slot] != s.rootOrdinal &&
                 s.edgeKind(s.retainerEdge[slot]) != heapscope::EdgeKind::Weak)
-                expected.insert(s.retainerSource[slot]);
+                expected.insert(s.retainerSource()[slot]);
         QCOMPARE(model.totalChildCount(root), int(expected.size()));
         std::multiset<std::uint32_t> shown;
         const int rows = loadedRows(&model, root);
@@ -651,14 +651,14 @@ private Q_SLOTS:
         const heapscope::Snapshot& s = *m_tiny->snapshot;
         std::uint32_t node = 0;
         for (std::uint32_t n = 0; n < s.nodeCount; ++n)
-            if (s.firstRetainer[n + 1] - s.firstRetainer[n] > 2 && m_tiny->distance[n] > 2 &&
+            if (s.firstRetainer()[n + 1] - s.firstRetainer()[n] > 2 && m_tiny->distance[n] > 2 &&
                 m_tiny->distance[n] < 100)
                 node = n;
         QVERIFY(node);
         model.setShowWeak(true);
         model.setObject({m_tiny, node});
         const QModelIndex root = model.index(0, 0);
-        QCOMPARE(model.rowCount(root), int(s.firstRetainer[node + 1] - s.firstRetainer[node]));
+        QCOMPARE(model.rowCount(root), int(s.firstRetainer()[node + 1] - s.firstRetainer()[node]));
         for (int r = 0; r < model.rowCount(root); ++r) {
             const HeapTreeModel::Row row = model.rowAt(model.index(r, 0, root));
             QCOMPARE(row.kind, HeapTreeModel::RowKind::Retainer);

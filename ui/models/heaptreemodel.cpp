@@ -711,7 +711,7 @@ std::optional<std::uint32_t> HeapTreeModel::nodeOf(const Row& row) const {
     case RowKind::Edge:
         return s.edgeTo[row.value];
     case RowKind::Retainer:
-        return s.retainerSource[row.value];
+        return s.retainerSource()[row.value];
     default:
         return std::nullopt;
     }

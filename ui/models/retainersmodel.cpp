@@ -54,7 +54,7 @@ void RetainersModel::setIgnored(std::set<std::uint32_t> nodes,
 
 bool RetainersModel::acceptRetainer(std::uint32_t slot, std::uint32_t edge) const {
     const heapscope::Snapshot& s = *m_analysis->snapshot;
-    if (s.retainerSource[slot] == s.rootOrdinal)
+    if (s.retainerSource()[slot] == s.rootOrdinal)
         return false;
     return m_showWeak || s.edgeKind(edge) != heapscope::EdgeKind::Weak;
 }
@@ -71,7 +71,7 @@ void RetainersModel::populate(const Row* owner, std::vector<Row>& children) cons
         return;
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     // The edge of each row found once here, not per cell.
-    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot) {
+    for (std::uint32_t slot = s.firstRetainer()[*node]; slot < s.firstRetainer()[*node + 1]; ++slot) {
         const std::uint32_t edge = s.retainerEdgeOf(*node, slot);
         if (acceptRetainer(slot, edge))
             children.push_back({RowKind::Retainer, 0, slot, edge});
@@ -82,7 +82,7 @@ std::size_t RetainersModel::childCountHint(const Row& row) const {
     const auto node = nodeOf(row);
     if (!node || !m_analysis)
         return 0;
-    return m_analysis->snapshot->firstRetainer[*node + 1] - m_analysis->snapshot->firstRetainer[*node];
+    return m_analysis->snapshot->firstRetainer()[*node + 1] - m_analysis->snapshot->firstRetainer()[*node];
 }
 
 bool RetainersModel::mayHaveChildren(const Row& row) const {
@@ -91,7 +91,7 @@ bool RetainersModel::mayHaveChildren(const Row& row) const {
         return false;
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     // Stops at the first visible retainer, so only nodes retained by nothing but weak edges cost a scan.
-    for (std::uint32_t slot = s.firstRetainer[*node]; slot < s.firstRetainer[*node + 1]; ++slot)
+    for (std::uint32_t slot = s.firstRetainer()[*node]; slot < s.firstRetainer()[*node + 1]; ++slot)
         if (acceptRetainer(slot, s.retainerEdgeOf(*node, slot)))
             return true;
     return false;

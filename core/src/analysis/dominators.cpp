@@ -57,9 +57,12 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
     std::uint32_t* semi = arrays.semi.data();
     std::uint32_t* parent = arrays.parent.data();
     std::uint32_t* dom = arrays.dominators.data();
+    // read once: the loops below are the hottest of the analysis
+    const std::uint32_t* const firstRetainer = s.firstRetainer().data();
+    const std::uint32_t* const retainerSource = s.retainerSource().data();
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
-        for (std::uint32_t r = s.firstRetainer[ordinal], re = s.firstRetainer[ordinal + 1]; r < re; ++r)
+        for (std::uint32_t r = firstRetainer[ordinal], re = firstRetainer[ordinal + 1]; r < re; ++r)
             if (work.essential.bySlot.test(r))
                 return true;
         return false;
@@ -181,32 +184,32 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
             // The vertices come in DFS order, scattered in memory: fetch ahead what they will need.
             const std::uint32_t far = vertex[i - 16];
             __builtin_prefetch(&parent[far]);
-            __builtin_prefetch(&s.firstRetainer[far - 1]);
+            __builtin_prefetch(&firstRetainer[far - 1]);
             const std::uint32_t ahead = vertex[i - 8];
             __builtin_prefetch(&semi[ahead]);
             __builtin_prefetch(&link[ahead]);
             __builtin_prefetch(&bucketNext[ahead]);
             __builtin_prefetch(&bucketHead[parent[ahead]]);
             const std::uint32_t near = vertex[i - 4] - 1;
-            __builtin_prefetch(&s.retainerSource[s.firstRetainer[near]]);
+            __builtin_prefetch(&retainerSource[firstRetainer[near]]);
             // and the path-compression links of the first retainers of the vertex after next
             const std::uint32_t next = vertex[i - 2] - 1;
-            for (std::uint32_t ri = s.firstRetainer[next], re = std::min(ri + 2, s.firstRetainer[next + 1]);
+            for (std::uint32_t ri = firstRetainer[next], re = std::min(ri + 2, firstRetainer[next + 1]);
                  ri < re; ++ri) {
-                const std::uint32_t v = s.retainerSource[ri] + 1;
+                const std::uint32_t v = retainerSource[ri] + 1;
                 __builtin_prefetch(&link[v]);
                 __builtin_prefetch(&semi[v]);
             }
         }
         bool orphan = true;
         std::uint32_t semiW = semi[w];
-        for (std::uint32_t ri = s.firstRetainer[wo], re = s.firstRetainer[wo + 1]; ri < re; ++ri) {
+        for (std::uint32_t ri = firstRetainer[wo], re = firstRetainer[wo + 1]; ri < re; ++ri) {
             if (!work.essential.bySlot.test(ri))
                 continue;
             orphan = false;
             if (tick()) // a node can have millions of retainers
                 return;
-            const std::uint32_t v = s.retainerSource[ri] + 1;
+            const std::uint32_t v = retainerSource[ri] + 1;
             const std::uint32_t u = evaluate(v);
             if (semi[u] < semiW)
                 semiW = semi[u];

@@ -101,7 +101,7 @@ void runEssentialSlots(AnalysisWork& w, PassContext&) {
     w.essential.bySlot = BitSet(s.edgeCount);
     PodArray<std::uint32_t> cursors = PodArray<std::uint32_t>::uninitialized(std::size_t(N) + 1);
     std::uint32_t* cursor = cursors.data();
-    if (!w.copyIn(cursor, s.firstRetainer.data() + 1, std::size_t(N) * 4))
+    if (!w.copyIn(cursor, s.firstRetainer().data() + 1, std::size_t(N) * 4))
         return;
     for (std::uint32_t n = 0; n < N; ++n) {
         if ((n & 0x3FFFF) == 0 && w.stopped())

@@ -72,7 +72,8 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
         for (const auto& [target, group] : unreachablePairs) {
             if ((++done & 0xFFFF) == 0 && stopped())
                 return cancelled();
-            for (std::uint32_t r = s.firstRetainer[target], re = s.firstRetainer[target + 1]; r < re; ++r) {
+            for (std::uint32_t r = s.firstRetainer()[target], re = s.firstRetainer()[target + 1]; r < re;
+                 ++r) {
                 const std::uint32_t e = s.retainerEdge[r];
                 if (s.edgeKind(e) == EdgeKind::Internal && eph.suffixGroup[s.edgeNameOrIndex[e]] == group)
                     out.ignoredEdge[e] = true;

@@ -34,7 +34,7 @@ void runStatistics(AnalysisWork& w, PassContext&) {
                 if (s.edgeKind(e) != EdgeKind::Internal || s.strings[s.edgeNameOrIndex[e]] != "elements")
                     continue;
                 const std::uint32_t t = s.edgeTo[e];
-                if (s.firstRetainer[t + 1] - s.firstRetainer[t] == 1)
+                if (s.firstRetainer()[t + 1] - s.firstRetainer()[t] == 1)
                     total += self[t];
                 break;
             }

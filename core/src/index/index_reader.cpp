@@ -66,6 +66,8 @@ class IndexReader {
 public:
     IndexReader(std::string path, unsigned threads, const WorkContext& context, LoadTimings* timings)
         : m_path(std::move(path)), m_threads(threads), m_context(context), m_timings(timings) {}
+    /// Reads only the header, the table and the meta section (openIndexSummary()).
+    void setSummaryOnly(bool on) { m_summaryOnly = on; }
 
     // nullopt with m_reason set when the index cannot be used; a cancelled error when stopped.
     Expected<std::optional<OpenedSnapshot>> open(const std::string& indexFile, const index::SourceKey& key);
@@ -112,6 +114,7 @@ private:
     std::shared_ptr<const void> m_map;
     const index::SourceKey* m_key = nullptr;
     bool m_checksums = true;
+    bool m_summaryOnly = false;
     const char* m_base = nullptr;
     std::size_t m_size = 0;
     const index::FileHeader* m_header = nullptr;
@@ -277,6 +280,7 @@ bool IndexReader::checkColumns() {
     std::mutex reasonMutex;
     std::string firstProblem;
     const std::uint64_t totalBytes = m_size;
+    m_context.report(Stage::Index, 0, totalBytes); // a small index is done before a worker reports
     auto problem = [&](std::string why) {
         std::lock_guard lock(reasonMutex);
         if (firstProblem.empty())
@@ -496,7 +500,7 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::open(const std::string& ind
     m_size = std::size_t(st.st_size);
     // Populated at once: the checks read every page, and mapping them in one call costs far less
     // than a fault per page.
-    void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+    void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_SHARED | (m_summaryOnly ? 0 : MAP_POPULATE), fd, 0);
     ::close(fd);
     if (p == MAP_FAILED) {
         reject(std::string("it cannot be mapped: ") + std::strerror(errno));
@@ -532,6 +536,14 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
         reject("the snapshot file has changed since the index was written");
     if (!m_reason.empty() || !checkCounts())
         return std::optional<OpenedSnapshot>();
+    if (m_summaryOnly) {
+        // the small fields only: every column stays empty, the Summary's rows list no instances
+        s.path = m_path;
+        s.setFacts(m_extras.facts);
+        a.snapshot = m_snapshot;
+        lap("index summary");
+        return std::optional<OpenedSnapshot>(OpenedSnapshot{m_snapshot, m_analysis});
+    }
     lap("index meta");
     if (!checkColumns()) {
         if (m_context.stopRequested())
@@ -560,9 +572,7 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
                      std::size_t(count(Column::StringOffsets) - 1));
     s.locations = column<Location>(Column::Locations);
     s.setFacts(m_extras.facts);
-    if (!detail::buildRetainers(s, std::clamp(m_threads, 1u, 4u), m_context))
-        return cancelled();
-    lap("retainers");
+    // The retainers are not stored: Snapshot::ensureRetainers() builds them when first asked.
 
     a.snapshot = m_snapshot;
     a.selfSize = column<std::uint32_t>(has(Column::SelfSize) ? Column::SelfSize : Column::NodeSelfSize);
@@ -610,9 +620,11 @@ Expected<std::optional<OpenedSnapshot>> index::openIndexBytes(std::shared_ptr<co
     return result;
 }
 
-Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const IndexCacheOptions& options,
-                                                  unsigned threads, const WorkContext& context,
-                                                  std::string* warning, LoadTimings* timings) {
+namespace {
+Expected<std::optional<OpenedSnapshot>> openKept(const std::string& path, const IndexCacheOptions& options,
+                                                 unsigned threads, const WorkContext& context,
+                                                 std::string* warning, LoadTimings* timings,
+                                                 bool summaryOnly) {
     const std::string folder = indexFolder(options);
     if (folder.empty())
         return std::optional<OpenedSnapshot>();
@@ -626,6 +638,7 @@ Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const
     if (threads == 0)
         threads = std::max(1u, std::thread::hardware_concurrency());
     IndexReader reader(path, threads, context, timings);
+    reader.setSummaryOnly(summaryOnly);
     auto result = reader.open(file, *key);
     if (!result)
         return result;
@@ -642,6 +655,20 @@ Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const
                        " and the snapshot was read again";
     }
     return result;
+}
+} // namespace
+
+Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const IndexCacheOptions& options,
+                                                  unsigned threads, const WorkContext& context,
+                                                  std::string* warning, LoadTimings* timings) {
+    return openKept(path, options, threads, context, warning, timings, false);
+}
+
+Expected<std::optional<OpenedSnapshot>> openIndexSummary(const std::string& path,
+                                                         const IndexCacheOptions& options,
+                                                         std::string* warning, LoadTimings* timings) {
+    const WorkContext none;
+    return openKept(path, options, 1, none, warning, timings, true);
 }
 
 Expected<OpenedSnapshot> openAnalyzed(const std::string& path, const OpenOptions& options,

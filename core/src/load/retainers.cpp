@@ -10,7 +10,8 @@
 
 namespace heapscope::detail {
 
-bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
+bool buildRetainerArrays(const Snapshot& s, unsigned threads, const WorkContext& context,
+                         PodArray<std::uint32_t>& first, PodArray<std::uint32_t>& source) {
     const std::uint32_t N = s.nodeCount;
     const std::uint32_t E = s.edgeCount;
     // Retainers by counting sort on the target. Each thread takes a range of sources (about the
@@ -18,8 +19,8 @@ bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
     // and no branch depends on where a target lies. A target's slots are filled back to front with
     // its retainers in increasing (source, edge) order, so they end up in decreasing order, as
     // DevTools has them: the range of the lowest sources gets the top of each target's slots.
-    // Thread 0 takes the highest sources and counts in firstRetainer itself, whose cursors it moves
-    // down to where each target's slots start.
+    // Thread 0 takes the highest sources and counts in the first-retainer array itself, whose cursors it
+    // moves down to where each target's slots start.
     const unsigned T = (E < (1u << 16)) ? 1 : std::clamp(threads, 1u, 4u);
     const std::uint32_t* const firstEdge = s.firstEdge.data();
     std::vector<std::uint32_t> rangeBegin(T + 1, N); // source ranges, lowest first
@@ -29,11 +30,11 @@ bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
         rangeBegin[r] = std::max(rangeBegin[r - 1],
                                  std::uint32_t(std::lower_bound(firstEdge, firstEdge + N, edge) - firstEdge));
     }
-    s.firstRetainer = PodArray<std::uint32_t>::zeroed(std::size_t(N) + 1);
+    first = PodArray<std::uint32_t>::zeroed(std::size_t(N) + 1);
     std::vector<PodArray<std::uint32_t>> otherCounts;
     for (unsigned t = 1; t < T; ++t)
         otherCounts.push_back(PodArray<std::uint32_t>::zeroed(N));
-    auto countsOf = [&](unsigned t) { return t == 0 ? s.firstRetainer.data() : otherCounts[t - 1].data(); };
+    auto countsOf = [&](unsigned t) { return t == 0 ? first.data() : otherCounts[t - 1].data(); };
     auto stopped = [&] { return context.stopRequested(); };
     // The counts and the retainer slots are filled in random order: mapped in first, in slices
     // between cancellation checks.
@@ -71,12 +72,12 @@ bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
                 cursor -= own;
             }
         }
-        s.firstRetainer[N] = running;
+        first[N] = running;
     }
     if (context.stopRequested())
         return false;
-    s.retainerSource = PodArray<std::uint32_t>::uninitialized(E);
-    std::uint32_t* const rSource = s.retainerSource.data();
+    source = PodArray<std::uint32_t>::uninitialized(E);
+    std::uint32_t* const rSource = source.data();
     detail::runParallel(T, [&](unsigned t) {
         const std::size_t from = std::size_t(E) * t / T, to = std::size_t(E) * (t + 1) / T;
         detail::mapInSlices(rSource + from, (to - from) * 4, stopped);
@@ -96,6 +97,14 @@ bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
     if (context.stopRequested())
         return false;
     return !context.stopRequested();
+}
+
+bool buildRetainers(Snapshot& s, unsigned threads, const WorkContext& context) {
+    PodArray<std::uint32_t> first, source;
+    if (!buildRetainerArrays(s, threads, context, first, source))
+        return false;
+    s.setRetainers(std::move(first), std::move(source));
+    return true;
 }
 
 } // namespace heapscope::detail

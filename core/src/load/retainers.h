@@ -6,9 +6,12 @@
 
 namespace heapscope::detail {
 
-/// Fills firstRetainer and retainerSource from the edges (firstEdge and edgeTo must be valid: every
-/// target below nodeCount). Each target's retainers come in decreasing (source, edge) order, as
-/// DevTools orders them. False when `context` asked to stop.
+/// Sets the snapshot's retainers (firstRetainer(), retainerSource()) from the edges (firstEdge and edgeTo
+/// must be valid: every target below nodeCount). Each target's retainers come in decreasing (source, edge)
+/// order, as DevTools orders them. False when `context` asked to stop.
 bool buildRetainers(Snapshot& snapshot, unsigned threads, const WorkContext& context);
+/// The same arrays, handed back instead of set.
+bool buildRetainerArrays(const Snapshot& snapshot, unsigned threads, const WorkContext& context,
+                         PodArray<std::uint32_t>& first, PodArray<std::uint32_t>& source);
 
 } // namespace heapscope::detail
