@@ -353,9 +353,11 @@ int cmdSummary(const std::vector<std::string>& argv) {
             w.field("total", secs(t0, t3));
             w.field("peak_rss_bytes", peakRssBytes());
             w.field("index", indexOutcomeName(report.outcome));
+            // the passes of this run: none when the analysis came from the index
             w.key("analysis_passes").beginObject();
-            for (const auto& [name, seconds] : a.passTimings)
-                w.field(name, seconds);
+            if (report.outcome != IndexOutcome::Used)
+                for (const auto& [name, seconds] : a.passTimings)
+                    w.field(name, seconds);
             w.endObject();
             w.endObject();
         }
@@ -404,8 +406,9 @@ int cmdSummary(const std::vector<std::string>& argv) {
         printTimings(timings, out);
         std::fprintf(out, "%-12s %10.3f\n", "load", secs(t0, t1));
         std::fprintf(out, "%-12s %10.3f\n", "analysis", secs(t1, t2));
-        for (const auto& [name, seconds] : a.passTimings)
-            std::fprintf(out, "  %-28s %10.3f\n", name.c_str(), seconds);
+        if (report.outcome != IndexOutcome::Used)
+            for (const auto& [name, seconds] : a.passTimings)
+                std::fprintf(out, "  %-28s %10.3f\n", name.c_str(), seconds);
         if (!filter.isAll() || !realmFilter.empty())
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
         std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2),

@@ -32,22 +32,36 @@ inline std::uint64_t avalanche(std::uint64_t h) {
 }
 } // namespace
 
-std::uint64_t hashBytes(const void* data, std::size_t bytes, std::uint64_t seed) {
+StreamHasher::StreamHasher(std::uint64_t seed)
+    : m_a(seed + kPrime1 + kPrime2), m_b(seed + kPrime2), m_c(seed), m_d(seed - kPrime1) {}
+
+void StreamHasher::update(const void* data, std::size_t bytes) {
     const auto* p = static_cast<const unsigned char*>(data);
-    std::uint64_t a = seed + kPrime1 + kPrime2, b = seed + kPrime2, c = seed, d = seed - kPrime1;
-    std::size_t i = 0;
-    for (; i + 32 <= bytes; i += 32) {
-        a = lane(a, load64(p + i));
-        b = lane(b, load64(p + i + 8));
-        c = lane(c, load64(p + i + 16));
-        d = lane(d, load64(p + i + 24));
+    for (std::size_t i = 0; i + 32 <= bytes; i += 32) {
+        m_a = lane(m_a, load64(p + i));
+        m_b = lane(m_b, load64(p + i + 8));
+        m_c = lane(m_c, load64(p + i + 16));
+        m_d = lane(m_d, load64(p + i + 24));
     }
-    std::uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18) + bytes;
+    m_total += bytes;
+}
+
+std::uint64_t StreamHasher::finish(const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    const std::size_t blocks = bytes / 32 * 32;
+    update(p, blocks);
+    std::uint64_t h =
+        rotl(m_a, 1) + rotl(m_b, 7) + rotl(m_c, 12) + rotl(m_d, 18) + (m_total + bytes - blocks);
+    std::size_t i = blocks;
     for (; i + 8 <= bytes; i += 8)
         h = rotl(h ^ lane(0, load64(p + i)), 27) * kPrime1 + kPrime3;
     for (; i < bytes; ++i)
         h = rotl(h ^ (p[i] * kPrime3), 11) * kPrime1;
     return avalanche(h);
+}
+
+std::uint64_t hashBytes(const void* data, std::size_t bytes, std::uint64_t seed) {
+    return StreamHasher(seed).finish(data, bytes);
 }
 
 std::uint64_t sectionChecksum(const void* data, std::size_t bytes) {

@@ -77,6 +77,21 @@ static_assert(sizeof(FileHeader) == 64 && std::is_trivially_copyable_v<FileHeade
 /// A fast 64-bit hash of a byte range (four independent lanes; not cryptographic: it catches
 /// truncation and flipped bytes, not a forger).
 std::uint64_t hashBytes(const void* data, std::size_t bytes, std::uint64_t seed = 0);
+
+/// hashBytes() fed piece by piece (each piece but the last a multiple of 32 bytes), so that a
+/// reader can check a piece's values while it is still in the cache.
+class StreamHasher {
+public:
+    explicit StreamHasher(std::uint64_t seed);
+    /// `bytes` must be a multiple of 32.
+    void update(const void* data, std::size_t bytes);
+    /// The last piece (any length); returns what hashBytes() gives for everything fed.
+    std::uint64_t finish(const void* data, std::size_t bytes);
+
+private:
+    std::uint64_t m_a, m_b, m_c, m_d;
+    std::size_t m_total = 0;
+};
 /// Folds per-chunk hashes into one section checksum.
 inline std::uint64_t foldChunk(std::uint64_t running, std::uint64_t chunkHash) {
     running ^= chunkHash + 0x9E3779B97F4A7C15ull + (running << 6) + (running >> 2);

@@ -57,6 +57,31 @@ struct ColumnSpec {
     std::uint64_t checked = ~std::uint64_t(0); ///< Below: only the values before this entry
 };
 
+// The largest of entries [first, last) of a column of T (0 when empty).
+template <typename T> T maxOf(const char* data, T, std::uint64_t first, std::uint64_t last) {
+    const T* v = reinterpret_cast<const T*>(data);
+    T m = 0;
+    for (std::uint64_t i = first; i < last; ++i)
+        m = std::max(m, v[i]);
+    return m;
+}
+
+// The first entry in [max(first, 1), last) smaller than the one before it, or 0 when none is.
+template <typename T>
+std::uint64_t firstDecrease(const char* data, T, std::uint64_t first, std::uint64_t last) {
+    const T* v = reinterpret_cast<const T*>(data);
+    bool down = false;
+    const std::uint64_t begin = std::max<std::uint64_t>(first, 1);
+    for (std::uint64_t i = begin; i < last; ++i)
+        down |= v[i] < v[i - 1];
+    if (!down)
+        return 0;
+    for (std::uint64_t i = begin; i < last; ++i)
+        if (v[i] < v[i - 1])
+            return i;
+    return 0;
+}
+
 struct Found {
     const index::SectionEntry* entry = nullptr;
     const char* data = nullptr;
@@ -293,70 +318,80 @@ bool IndexReader::checkColumns() {
         const std::uint64_t bytes = f.entry->count * f.entry->elementBytes;
         const std::uint64_t from = task.chunk * index::kChunkBytes;
         const std::uint64_t n = std::min<std::uint64_t>(index::kChunkBytes, bytes - std::min(bytes, from));
-        chunkHashes[task.column][task.chunk] = index::hashBytes(f.data + from, std::size_t(n), task.chunk);
-        doneBytes += n;
-        if (sp.rule == Rule::Any)
-            return;
-        const std::uint64_t first = from / sp.elementBytes;
-        std::uint64_t last = (from + n) / sp.elementBytes;
-        const std::string where = std::string("the ") + index::columnName(task.column);
-        auto value = [&](std::uint64_t i) -> std::uint64_t {
-            switch (sp.elementBytes) {
-            case 1:
-                return reinterpret_cast<const std::uint8_t*>(f.data)[i];
-            case 4:
-                return reinterpret_cast<const std::uint32_t*>(f.data)[i];
-            case 8:
-                return reinterpret_cast<const std::uint64_t*>(f.data)[i];
-            default:
-                return reinterpret_cast<const Location*>(f.data)[i].node;
+        // Piece by piece: a piece's values are checked while it is in the cache, then hashed.
+        constexpr std::uint64_t kPiece = 256 << 10;
+        index::StreamHasher hasher(task.chunk);
+        std::uint64_t largest = 0;  // Below, LocationNodes
+        std::uint64_t decrease = 0; // Increasing: the first entry smaller than the one before, or 0
+        bool missingName = false;   // StringNamed
+        for (std::uint64_t at = from; at < from + n; at += kPiece) {
+            const std::uint64_t pieceEnd = std::min(from + n, at + kPiece);
+            if (sp.rule != Rule::Any) {
+                const std::uint64_t first = at / sp.elementBytes;
+                std::uint64_t last = pieceEnd / sp.elementBytes;
+                switch (sp.rule) {
+                case Rule::Any:
+                    break;
+                case Rule::Below:
+                    last = std::max(first, std::min(last, sp.checked));
+                    if (sp.elementBytes == 1)
+                        largest =
+                            std::max<std::uint64_t>(largest, maxOf(f.data, std::uint8_t{}, first, last));
+                    else if (sp.elementBytes == 4)
+                        largest =
+                            std::max<std::uint64_t>(largest, maxOf(f.data, std::uint32_t{}, first, last));
+                    else
+                        largest =
+                            std::max<std::uint64_t>(largest, maxOf(f.data, std::uint64_t{}, first, last));
+                    break;
+                case Rule::LocationNodes:
+                    for (std::uint64_t i = first; i < last; ++i)
+                        largest = std::max<std::uint64_t>(largest,
+                                                          reinterpret_cast<const Location*>(f.data)[i].node);
+                    break;
+                case Rule::Increasing:
+                    if (!decrease)
+                        decrease = sp.elementBytes == 4 ? firstDecrease(f.data, std::uint32_t{}, first, last)
+                                                        : firstDecrease(f.data, std::uint64_t{}, first, last);
+                    break;
+                case Rule::StringNamed: {
+                    const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
+                    std::uint32_t missing = 0;
+                    for (std::uint64_t i = first; i < last; ++i)
+                        missing |= std::uint32_t(stringNamed[edgeTypes[i]] & (v[i] >= sp.limit));
+                    missingName |= missing != 0;
+                    break;
+                }
+                }
             }
-        };
-        switch (sp.rule) {
-        case Rule::Any:
-            break;
-        case Rule::Below:
-        case Rule::LocationNodes: {
-            last = std::max(first, std::min(last, sp.checked));
-            std::uint64_t largest = 0;
-            if (sp.elementBytes == 4) {
-                const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
-                std::uint32_t m = 0;
-                for (std::uint64_t i = first; i < last; ++i)
-                    m = std::max(m, v[i]);
-                largest = m;
-            } else {
-                for (std::uint64_t i = first; i < last; ++i)
-                    largest = std::max(largest, value(i));
-            }
-            if (last > first && largest >= sp.limit)
-                problem(where + " hold " + std::to_string(largest) + ", out of their range (below " +
-                        std::to_string(sp.limit) + ")");
-            break;
+            if (pieceEnd - at == kPiece && pieceEnd < from + n)
+                hasher.update(f.data + at, kPiece);
+            else
+                chunkHashes[task.column][task.chunk] = hasher.finish(f.data + at, std::size_t(pieceEnd - at));
         }
-        case Rule::Increasing: {
+        if (n == 0)
+            chunkHashes[task.column][task.chunk] = hasher.finish(f.data, 0);
+        doneBytes += n;
+        const std::string where = std::string("the ") + index::columnName(task.column);
+        if ((sp.rule == Rule::Below || sp.rule == Rule::LocationNodes) && largest >= sp.limit && n)
+            problem(where + " hold " + std::to_string(largest) + ", out of their range (below " +
+                    std::to_string(sp.limit) + ")");
+        if (sp.rule == Rule::Increasing) {
             const std::uint64_t count = f.entry->count;
+            auto value = [&](std::uint64_t i) {
+                return sp.elementBytes == 4 ? std::uint64_t(reinterpret_cast<const std::uint32_t*>(f.data)[i])
+                                            : reinterpret_cast<const std::uint64_t*>(f.data)[i];
+            };
+            const std::uint64_t first = from / sp.elementBytes, last = (from + n) / sp.elementBytes;
             if (first == 0 && (count == 0 || value(0) != 0))
                 problem(where + " do not start at 0");
             if (last == count && count && value(count - 1) != sp.limit)
                 problem(where + " do not end at " + std::to_string(sp.limit));
-            for (std::uint64_t i = std::max<std::uint64_t>(first, 1); i < last; ++i)
-                if (value(i) < value(i - 1)) {
-                    problem(where + " decrease at entry " + std::to_string(i));
-                    break;
-                }
-            break;
+            if (decrease)
+                problem(where + " decrease at entry " + std::to_string(decrease));
         }
-        case Rule::StringNamed: {
-            const auto* v = reinterpret_cast<const std::uint32_t*>(f.data);
-            std::uint32_t missing = 0;
-            for (std::uint64_t i = first; i < last; ++i)
-                missing |= std::uint32_t(stringNamed[edgeTypes[i]] & (v[i] >= sp.limit));
-            if (missing)
-                problem(where + " name strings that do not exist");
-            break;
-        }
-        }
+        if (missingName)
+            problem(where + " name strings that do not exist");
     };
     const unsigned T = std::clamp(m_threads, 1u, 4u);
     detail::runParallel(T, [&](unsigned t) {
@@ -394,6 +429,7 @@ bool IndexReader::checkColumns() {
     for (const TraceFunctionInfo& info : s.traceFunctionInfos)
         if (info.name.value >= strings || info.scriptName.value >= strings)
             return reject("its allocation functions name strings that do not exist");
+    lap("index check");
     return checkDominatorTree();
 }
 
@@ -550,7 +586,7 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
             return cancelled();
         return std::optional<OpenedSnapshot>();
     }
-    lap("index check");
+    lap("index tree check");
 
     s.backing = m_map;
     s.path = m_path;
