@@ -93,6 +93,20 @@ std::uint64_t peakRssBytes() {
     return std::uint64_t(ru.ru_maxrss) * 1024;
 }
 
+// Resident memory not backed by a file (what a mapped index does not count), from /proc; 0 elsewhere.
+std::uint64_t anonymousRssBytes() {
+    FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    std::uint64_t kb = 0;
+    while (std::fgets(line, sizeof line, f))
+        if (std::sscanf(line, "RssAnon: %llu kB", reinterpret_cast<unsigned long long*>(&kb)) == 1)
+            break;
+    std::fclose(f);
+    return kb * 1024;
+}
+
 void printTimings(const LoadTimings& t, FILE* out) {
     std::fprintf(out, "%-12s %10s %14s\n", "stage", "seconds", "peak RSS (MB)");
     double total = 0;
@@ -101,6 +115,7 @@ void printTimings(const LoadTimings& t, FILE* out) {
         total += s.seconds;
     }
     std::fprintf(out, "%-12s %10.3f %14.1f\n", "total", total, double(peakRssBytes()) / 1e6);
+    std::fprintf(out, "%-12s %10s %14.1f\n", "anonymous", "", double(anonymousRssBytes()) / 1e6);
 }
 
 void writeStringList(JsonWriter& w, std::string_view key, const std::vector<std::string>& list) {
@@ -176,6 +191,7 @@ int cmdInfo(const std::vector<std::string>& argv) {
             w.field("index", indexOutcomeName(report.outcome));
             w.field("load_seconds", seconds);
             w.field("peak_rss_bytes", peakRssBytes());
+            w.field("anonymous_rss_bytes", anonymousRssBytes());
         }
         w.endObject();
         std::printf("%s\n", w.str().c_str());

@@ -13,6 +13,7 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    heapscope::cli::configureCache(args); // --no-cache may come before or after the command
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         std::fputs(heapscope::cli::usageText(), args.empty() ? stderr : stdout);
 #ifdef HEAPSCOPE_HAVE_CAPTURE
@@ -26,7 +27,6 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
-    heapscope::cli::configureCache(args);
     const int status = heapscope::cli::run(command, args);
     heapscope::cli::writeKeptIndexesInBackground();
     return status;
