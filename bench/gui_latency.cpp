@@ -6,6 +6,7 @@
 // Big levels are ordered on the pool: an expand or a sort counts until its rows are painted, and its
 // "block" is the longest the GUI thread could not run meanwhile. The Dominators perspective counts
 // until its tree and its biggest objects (picked on the pool for big snapshots) are painted.
+#include "indexkeeper.h"
 #include "mainwindow.h"
 #include "models/dominatorsmodel.h"
 #include "models/summarymodel.h"
@@ -18,6 +19,7 @@
 #include "widgets/timelinewidget.h"
 
 #include <heapscope/analysis.h>
+#include <heapscope/index_cache.h>
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -179,6 +181,7 @@ Results runOnce(const QString& path, LatencyProbe& probe) {
     r["load block p99 ms"] = probe.p99Ms();
     SnapshotView* view = window->currentView();
     r["load+analysis s (document)"] = view->document()->loadSeconds();
+    r["reopened from its index"] = view->document()->indexOutcome() == heapscope::IndexOutcome::Used ? 1 : 0;
 
     // A timeline (a .heaptimeline): an interval selected, and the Summary of what was allocated in
     // it (DevTools turns the interval into an object id range).
@@ -300,11 +303,14 @@ int main(int argc, char** argv) {
     const QStringList args = QCoreApplication::arguments();
     QString path;
     int runs = 1;
+    QString index = u"keep"_s;
     const char* const usage =
-        "usage: heapscope-gui-bench FILE [--runs N]\n"
+        "usage: heapscope-gui-bench FILE [--runs N] [--index keep|fresh|off]\n"
         "  opens FILE in the main window (offscreen unless QT_QPA_PLATFORM is set) and\n"
         "  prints what a user waits for and the GUI thread's longest blocks, per run and\n"
-        "  the medians of N runs (default 1)\n";
+        "  the medians of N runs (default 1). The kept index ($XDG_CACHE_HOME/heapscope):\n"
+        "  keep = used as it is (reopens after the first run), fresh = deleted before each\n"
+        "  run (every run is a first open that writes it), off = neither used nor kept\n";
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == u"--help"_s || args[i] == u"-h"_s) {
             std::printf("%s", usage);
@@ -312,6 +318,8 @@ int main(int argc, char** argv) {
         }
         if (args[i] == u"--runs"_s && i + 1 < args.size())
             runs = std::max(1, args[++i].toInt());
+        else if (args[i] == u"--index"_s && i + 1 < args.size())
+            index = args[++i];
         else
             path = args[i];
     }
@@ -320,10 +328,21 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (index != u"keep"_s && index != u"fresh"_s && index != u"off"_s) {
+        std::fprintf(stderr, "%s", usage);
+        return 2;
+    }
+    if (index == u"off"_s)
+        IndexSettings::disableForThisRun();
+    else
+        IndexSettings::setEnabled(true);
+
     LatencyProbe probe;
     std::vector<Results> all;
     for (int run = 0; run < runs; ++run) {
         std::printf("run %d of %d\n", run + 1, runs);
+        if (index == u"fresh"_s)
+            (void)heapscope::clearIndexes(IndexSettings::options());
         Results r = runOnce(path, probe);
         if (r.empty())
             return 1;
