@@ -130,11 +130,16 @@ void SnapshotDocument::deliver(const std::shared_ptr<Result>& result) {
         m_analysis = result->analysis;
         m_indexOutcome = result->indexOutcome;
         m_indexWarning = result->indexWarning;
-        // A reopened snapshot has no retainers yet: built now, in the background, before the
-        // Retainers pane asks (whoever asks first waits for the same build).
-        if (!m_snapshot->hasRetainers())
+        // A reopened snapshot has no retainers nor dominator tree lists yet: built now, in the
+        // background, before the Retainers pane or the Dominators ask (whoever asks first waits for
+        // the same build).
+        if (!m_snapshot->hasRetainers() || !m_analysis->hasDominatorTree())
             m_prepareJob->start(
-                [snapshot = m_snapshot](JobContext&) { return (snapshot->ensureRetainers(), true); },
+                [analysis = m_analysis](JobContext&) {
+                    analysis->ensureDominatorTree();
+                    analysis->snapshot->ensureRetainers();
+                    return true;
+                },
                 [](bool) {});
         m_state = State::Ready;
         m_fraction = 1;

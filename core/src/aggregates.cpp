@@ -369,8 +369,8 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
         rowOfClass[rows.classes[r].classIndex] = r;
-    const std::uint32_t* first = a.firstDominated.data();
-    const std::uint32_t* dominated = a.dominated.data();
+    const std::uint32_t* first = a.firstDominated().data();
+    const std::uint32_t* dominated = a.dominated().data();
     const std::uint32_t root = s.rootOrdinal;
 
     // Where to cut: X and the first child slot of the second run (none: one walk).

@@ -138,8 +138,8 @@ inline std::uint64_t selfSizeOf(const Analysis& a, std::uint32_t n) {
 /// The dominator tree's children of n, in the order the Analysis lists them.
 inline std::vector<std::uint64_t> dominatedBy(const Analysis& a, std::uint32_t n) {
     std::vector<std::uint64_t> out;
-    for (auto i = a.firstDominated[n]; i < a.firstDominated[n + 1]; ++i)
-        out.push_back(plainIndex(a.dominated[i]));
+    for (auto i = a.firstDominated()[n]; i < a.firstDominated()[n + 1]; ++i)
+        out.push_back(plainIndex(a.dominated()[i]));
     return out;
 }
 

@@ -68,10 +68,10 @@ void expectSameAnalysis(const Analysis& fresh, const Analysis& mapped) {
     expectSameColumn(fresh.distance, mapped.distance, "distances");
     expectSameColumn(fresh.dominator, mapped.dominator, "dominators");
     expectSameColumn(fresh.retainedSize, mapped.retainedSize, "retained sizes");
-    expectSameColumn(fresh.firstDominated, mapped.firstDominated, "dominator tree offsets");
-    ASSERT_EQ(mapped.firstDominated[s.nodeCount], fresh.firstDominated[s.nodeCount]);
-    for (std::uint32_t i = 0; i < fresh.firstDominated[s.nodeCount]; ++i)
-        ASSERT_EQ(fresh.dominated[i], mapped.dominated[i]) << "dominated " << i;
+    expectSameColumn(fresh.firstDominated(), mapped.firstDominated(), "dominator tree offsets");
+    ASSERT_EQ(mapped.firstDominated()[s.nodeCount], fresh.firstDominated()[s.nodeCount]);
+    for (std::uint32_t i = 0; i < fresh.firstDominated()[s.nodeCount]; ++i)
+        ASSERT_EQ(fresh.dominated()[i], mapped.dominated()[i]) << "dominated " << i;
     expectSameColumn(fresh.classOf, mapped.classOf, "classes");
     expectSameColumn(fresh.flags, mapped.flags, "flags");
     expectSameColumn(fresh.detachedness, mapped.detachedness, "propagated DOM states");
@@ -360,9 +360,9 @@ TEST(IndexCache, HostileValuesWithValidChecksumsAreRejected) {
         {index::Column::ClassOf,
          [](char* p, const Snapshot&) { reinterpret_cast<std::uint32_t*>(p)[7] = 0x7FFFFFFF; },
          "classes of nodes hold"},
-        {index::Column::Dominated,
+        {index::Column::Dominator,
          [](char* p, const Snapshot& s) { reinterpret_cast<std::uint32_t*>(p)[1] = s.nodeCount + 5; },
-         "dominator tree children hold"},
+         "dominators hold"},
         {index::Column::StringOffsets,
          [](char* p, const Snapshot&) { reinterpret_cast<std::uint64_t*>(p)[2] = 1u << 30; },
          "string offsets decrease"},

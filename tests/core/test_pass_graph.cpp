@@ -31,8 +31,8 @@ void expectSameAnalysis(const Analysis& a, const Analysis& b, bool withSummary =
     expectSameArray(a.distance, b.distance, "distance");
     expectSameArray(a.dominator, b.dominator, "dominator");
     expectSameArray(a.retainedSize, b.retainedSize, "retainedSize");
-    expectSameArray(a.firstDominated, b.firstDominated, "firstDominated");
-    expectSameArray(a.dominated, b.dominated, "dominated");
+    expectSameArray(a.firstDominated(), b.firstDominated(), "firstDominated");
+    expectSameArray(a.dominated(), b.dominated(), "dominated");
     expectSameArray(a.classOf, b.classOf, "classOf");
     expectSameArray(a.flags, b.flags, "flags");
     expectSameArray(a.detachedness, b.detachedness, "detachedness");

@@ -361,10 +361,10 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         const QModelIndex top = model.index(0, 0);
         QCOMPARE(model.objectAt(top).node, root);
-        QCOMPARE(model.totalChildCount(top), int(a.firstDominated[root + 1] - a.firstDominated[root]));
+        QCOMPARE(model.totalChildCount(top), int(a.firstDominated()[root + 1] - a.firstDominated()[root]));
         std::uint64_t largest = 0;
-        for (std::uint32_t i = a.firstDominated[root]; i < a.firstDominated[root + 1]; ++i)
-            largest = std::max(largest, a.retainedSize[a.dominated[i]]);
+        for (std::uint32_t i = a.firstDominated()[root]; i < a.firstDominated()[root + 1]; ++i)
+            largest = std::max(largest, a.retainedSize[a.dominated()[i]]);
         QCOMPARE(a.retainedSize[model.objectAt(model.index(0, 0, top)).node], largest);
         verifySorted(&model, top, DominatorsModel::RetainedColumn, Qt::DescendingOrder);
         // Revealing a deep object expands its dominator chain.

@@ -154,10 +154,10 @@ private Q_SLOTS:
         QVERIFY(page->view()->isExpanded(root));
         const std::uint32_t r0 = analysis->snapshot->rootOrdinal;
         std::uint64_t largest = 0;
-        for (std::uint32_t i = analysis->firstDominated[r0]; i < analysis->firstDominated[r0 + 1]; ++i)
-            largest = std::max(largest, analysis->retainedSize[analysis->dominated[i]]);
+        for (std::uint32_t i = analysis->firstDominated()[r0]; i < analysis->firstDominated()[r0 + 1]; ++i)
+            largest = std::max(largest, analysis->retainedSize[analysis->dominated()[i]]);
         QCOMPARE(page->model()->totalChildCount(root),
-                 int(analysis->firstDominated[r0 + 1] - analysis->firstDominated[r0]));
+                 int(analysis->firstDominated()[r0 + 1] - analysis->firstDominated()[r0]));
         QCOMPARE(analysis->retainedSize[page->model()->objectAt(page->model()->index(0, 0, root)).node],
                  largest);
         // Biggest objects: activating one reveals it in the tree under its dominator.

@@ -28,9 +28,9 @@ void DominatorsModel::populate(const Row* owner, std::vector<Row>& children) con
     }
     const std::uint32_t n = owner->value;
     const heapscope::Analysis& a = *m_analysis;
-    children.reserve(a.firstDominated[n + 1] - a.firstDominated[n]);
-    for (std::uint32_t i = a.firstDominated[n]; i < a.firstDominated[n + 1]; ++i)
-        children.push_back({RowKind::Object, 0, a.dominated[i]});
+    children.reserve(a.firstDominated()[n + 1] - a.firstDominated()[n]);
+    for (std::uint32_t i = a.firstDominated()[n]; i < a.firstDominated()[n + 1]; ++i)
+        children.push_back({RowKind::Object, 0, a.dominated()[i]});
 }
 
 QVariant DominatorsModel::rowData(const Row& row, int column, int role, bool cycle) const {
@@ -56,13 +56,14 @@ bool DominatorsModel::canFetchMore(const QModelIndex& parent) const {
 }
 
 bool DominatorsModel::mayHaveChildren(const Row& row) const {
-    return m_analysis && m_analysis->firstDominated[row.value + 1] > m_analysis->firstDominated[row.value];
+    return m_analysis &&
+           m_analysis->firstDominated()[row.value + 1] > m_analysis->firstDominated()[row.value];
 }
 
 std::size_t DominatorsModel::childCountHint(const Row& row) const {
     if (!m_analysis || row.kind != RowKind::Object)
         return 0;
-    return m_analysis->firstDominated[row.value + 1] - m_analysis->firstDominated[row.value];
+    return m_analysis->firstDominated()[row.value + 1] - m_analysis->firstDominated()[row.value];
 }
 
 QModelIndex DominatorsModel::revealNode(std::uint32_t node) {

@@ -124,9 +124,29 @@ std::string Analysis::displayName(std::uint32_t node) const {
     return rawName(node);
 }
 
+void Analysis::setDominatorTree(PodArray<std::uint32_t> first, PodArray<std::uint32_t> children) {
+    std::lock_guard lock(m_dominatorTreeMutex);
+    m_firstDominated = std::move(first);
+    m_dominated = std::move(children);
+    m_dominatorTreeReady.store(true, std::memory_order_release);
+}
+
+void Analysis::buildDominatorTreeOnce() const {
+    std::lock_guard lock(m_dominatorTreeMutex);
+    if (m_dominatorTreeReady.load(std::memory_order_acquire))
+        return;
+    const Snapshot& s = *snapshot;
+    PodArray<std::uint32_t> first = PodArray<std::uint32_t>::uninitialized(std::size_t(s.nodeCount) + 1);
+    PodArray<std::uint32_t> list = PodArray<std::uint32_t>::uninitialized(std::size_t(s.nodeCount) + 1);
+    detail::fillDominatorTree(s.nodeCount, s.rootOrdinal, dominator.data(), first.data(), list.data());
+    m_firstDominated = std::move(first);
+    m_dominated = std::move(list);
+    m_dominatorTreeReady.store(true, std::memory_order_release);
+}
+
 std::uint64_t Analysis::memoryBytes() const {
     std::uint64_t b = selfSize.bytes() + distance.bytes() + dominator.bytes() + retainedSize.bytes() +
-                      firstDominated.bytes() + dominated.bytes() + classOf.bytes() + flags.bytes() +
+                      m_firstDominated.bytes() + m_dominated.bytes() + classOf.bytes() + flags.bytes() +
                       detachedness.bytes();
     b += allObjects.instancePool.bytes();
     return b;

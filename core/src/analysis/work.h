@@ -91,4 +91,9 @@ struct AnalysisWork {
     PodArray<std::uint32_t> countedClass; ///< per node: its class when it counts in "All objects"
 };
 
+/// The dominator tree's lists (CSR, children in increasing ordinal order) from the dominators:
+/// `first` and `list` have N + 1 entries (dominator_tree.cpp).
+void fillDominatorTree(std::uint32_t N, std::uint32_t root, const std::uint32_t* dominator,
+                       std::uint32_t* first, std::uint32_t* list);
+
 } // namespace heapscope::detail

@@ -15,7 +15,7 @@ namespace heapscope::index {
 
 inline constexpr char kMagic[8] = {'H', 'S', 'C', 'O', 'P', 'E', 'I', 'X'};
 /// Raised whenever the layout or the meaning of a stored value changes.
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 /// Sections start at page boundaries: a mapped column is then page-aligned like an allocated one.
 inline constexpr std::uint64_t kSectionAlign = 4096;
 /// Checksums are computed per chunk of this size (on every thread), then folded in order.
@@ -42,8 +42,8 @@ enum class Column : std::uint32_t {
     Distance,
     Dominator,
     RetainedSize,
-    FirstDominated,
-    Dominated,
+    FirstDominated, ///< no longer written (format 1)
+    Dominated,      ///< no longer written (format 1)
     ClassOf,
     Flags,
     Detachedness, ///< only when it differs from NodeDetachedness

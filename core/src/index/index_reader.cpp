@@ -113,7 +113,6 @@ private:
     bool findSections();
     bool checkCounts();
     bool checkColumns();
-    bool checkDominatorTree();
     bool buildInstancePool();
     template <typename T> PodArray<T> column(Column c) const {
         const Found& f = m_found[std::size_t(c)];
@@ -210,23 +209,14 @@ bool IndexReader::checkCounts() {
         bool mayBeEmpty; ///< may hold nothing (the trace ids, when the file has none)
     };
     const Expect expected[] = {
-        {Column::NodeType, 1, N, false, false},
-        {Column::NodeName, 4, N, false, false},
-        {Column::NodeId, 4, N, false, false},
-        {Column::NodeSelfSize, 4, N, false, false},
-        {Column::FirstEdge, 4, N + 1, false, false},
-        {Column::NodeTraceId, 4, N, true, true},
-        {Column::NodeDetachedness, 1, N, false, false},
-        {Column::EdgeType, 1, E, false, false},
-        {Column::EdgeNameOrIndex, 4, E, false, false},
-        {Column::EdgeTo, 4, E, false, false},
-        {Column::SelfSize, 4, N, true, false},
-        {Column::Distance, 4, N, false, false},
-        {Column::Dominator, 4, N + 1, false, false},
-        {Column::RetainedSize, 8, N + 1, false, false},
-        {Column::FirstDominated, 4, N + 1, false, false},
-        {Column::ClassOf, 4, N, false, false},
-        {Column::Flags, 1, N, false, false},
+        {Column::NodeType, 1, N, false, false},         {Column::NodeName, 4, N, false, false},
+        {Column::NodeId, 4, N, false, false},           {Column::NodeSelfSize, 4, N, false, false},
+        {Column::FirstEdge, 4, N + 1, false, false},    {Column::NodeTraceId, 4, N, true, true},
+        {Column::NodeDetachedness, 1, N, false, false}, {Column::EdgeType, 1, E, false, false},
+        {Column::EdgeNameOrIndex, 4, E, false, false},  {Column::EdgeTo, 4, E, false, false},
+        {Column::SelfSize, 4, N, true, false},          {Column::Distance, 4, N, false, false},
+        {Column::Dominator, 4, N + 1, false, false},    {Column::RetainedSize, 8, N + 1, false, false},
+        {Column::ClassOf, 4, N, false, false},          {Column::Flags, 1, N, false, false},
         {Column::Detachedness, 1, N, true, false},
     };
     for (const Expect& x : expected) {
@@ -242,16 +232,14 @@ bool IndexReader::checkCounts() {
             return reject(std::string("the ") + index::columnName(std::uint32_t(x.column)) +
                           " have the wrong size");
     }
-    for (const auto& [c, bytes] :
-         {std::pair{Column::StringBytes, 1u}, std::pair{Column::StringOffsets, 8u},
-          std::pair{Column::Locations, std::uint32_t(sizeof(Location))}, std::pair{Column::Dominated, 4u}}) {
+    for (const auto& [c, bytes] : {std::pair{Column::StringBytes, 1u}, std::pair{Column::StringOffsets, 8u},
+                                   std::pair{Column::Locations, std::uint32_t(sizeof(Location))}}) {
         if (!has(c) || m_found[std::size_t(c)].entry->elementBytes != bytes)
             return reject(std::string("the ") + index::columnName(std::uint32_t(c)) +
                           " are missing or have the wrong size");
     }
-    if (count(Column::StringOffsets) == 0 || count(Column::StringOffsets) > (std::uint64_t(1) << 32) ||
-        count(Column::Dominated) > N)
-        return reject("the string table or the dominator tree has the wrong size");
+    if (count(Column::StringOffsets) == 0 || count(Column::StringOffsets) > (std::uint64_t(1) << 32))
+        return reject("the string table has the wrong size");
     return true;
 }
 
@@ -271,8 +259,6 @@ bool IndexReader::checkColumns() {
     spec[std::size_t(Column::StringOffsets)] = {8, Rule::Increasing, count(Column::StringBytes)};
     spec[std::size_t(Column::Locations)] = {16, Rule::LocationNodes, N};
     spec[std::size_t(Column::Dominator)] = {4, Rule::Below, N, N}; // the spare entry is no node's
-    spec[std::size_t(Column::FirstDominated)] = {4, Rule::Increasing, count(Column::Dominated)};
-    spec[std::size_t(Column::Dominated)] = {4, Rule::Below, N};
     spec[std::size_t(Column::ClassOf)] = {4, Rule::Below, m_analysis->classes.size()};
     spec[std::size_t(Column::Detachedness)] = {1, Rule::Below, 3};
 
@@ -429,41 +415,6 @@ bool IndexReader::checkColumns() {
     for (const TraceFunctionInfo& info : s.traceFunctionInfos)
         if (info.name.value >= strings || info.scriptName.value >= strings)
             return reject("its allocation functions name strings that do not exist");
-    lap("index check");
-    return checkDominatorTree();
-}
-
-// The dominator tree's lists: every child listed under its own dominator, in increasing order, and
-// the root under no node. A walk down from the root then meets every node at most once and ends.
-bool IndexReader::checkDominatorTree() {
-    const std::uint32_t N = m_snapshot->nodeCount, root = m_snapshot->rootOrdinal;
-    const auto* first =
-        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::FirstDominated)].data);
-    const auto* children =
-        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::Dominated)].data);
-    const auto* dominator =
-        reinterpret_cast<const std::uint32_t*>(m_found[std::size_t(Column::Dominator)].data);
-    std::atomic<bool> bad{false};
-    const unsigned T = std::clamp(m_threads, 1u, 4u);
-    detail::runParallel(T, [&](unsigned t) {
-        const std::uint32_t from = std::uint32_t(std::uint64_t(N) * t / T);
-        const std::uint32_t to = std::uint32_t(std::uint64_t(N) * (t + 1) / T);
-        for (std::uint32_t p = from; p < to; ++p) {
-            if ((p & 0xFFFFF) == 0 && (bad || m_context.stopRequested()))
-                return;
-            for (std::uint32_t i = first[p]; i < first[p + 1]; ++i) {
-                const std::uint32_t c = children[i];
-                if (c == root || dominator[c] != p || (i > first[p] && c <= children[i - 1])) {
-                    bad = true;
-                    return;
-                }
-            }
-        }
-    });
-    if (m_context.stopRequested())
-        return false;
-    if (bad)
-        return reject("its dominator tree does not match its dominators");
     return true;
 }
 
@@ -586,7 +537,7 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
             return cancelled();
         return std::optional<OpenedSnapshot>();
     }
-    lap("index tree check");
+    lap("index check");
 
     s.backing = m_map;
     s.path = m_path;
@@ -615,8 +566,8 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
     a.distance = column<std::int32_t>(Column::Distance);
     a.dominator = column<std::uint32_t>(Column::Dominator);
     a.retainedSize = column<std::uint64_t>(Column::RetainedSize);
-    a.firstDominated = column<std::uint32_t>(Column::FirstDominated);
-    a.dominated = column<std::uint32_t>(Column::Dominated);
+    // The dominator tree's lists are not stored: Analysis::ensureDominatorTree() builds them from
+    // the dominators (checked to name nodes) when first asked.
     a.classOf = column<std::uint32_t>(Column::ClassOf);
     a.flags = column<std::uint8_t>(Column::Flags);
     a.detachedness =

@@ -60,11 +60,7 @@ std::vector<Piece> piecesOf(const Analysis& a, const std::string& meta) {
     out.push_back(pieceOf(Column::Distance, a.distance));
     out.push_back(pieceOf(Column::Dominator, a.dominator));
     out.push_back(pieceOf(Column::RetainedSize, a.retainedSize));
-    out.push_back(pieceOf(Column::FirstDominated, a.firstDominated));
-    // the children's storage is longer than the lists it holds (it was the dominator pass's)
-    const std::uint64_t children = a.firstDominated.empty() ? 0 : a.firstDominated[s.nodeCount];
-    out.push_back(
-        {Column::Dominated, 4, a.dominated.data(), std::min<std::uint64_t>(children, a.dominated.size())});
+    // the dominator tree's lists are rebuilt from the dominators on a reopen, when first needed
     out.push_back(pieceOf(Column::ClassOf, a.classOf));
     out.push_back(pieceOf(Column::Flags, a.flags));
     if (a.detachedness.size() != s.nodeDetachedness.size() ||
