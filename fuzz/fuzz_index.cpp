@@ -58,18 +58,18 @@ void checkInvariants(const Analysis& a) {
     CHECK(a.selfSize.size() == N && a.distance.size() == N && a.classOf.size() == N && a.flags.size() == N &&
           a.detachedness.size() == N);
     CHECK(a.dominator.size() == std::size_t(N) + 1 && a.retainedSize.size() == std::size_t(N) + 1);
-    CHECK(a.firstDominated.size() == std::size_t(N) + 1 && a.firstDominated[0] == 0 &&
-          a.firstDominated[N] == a.dominated.size());
+    CHECK(a.firstDominated().size() == std::size_t(N) + 1 && a.firstDominated()[0] == 0 &&
+          a.firstDominated()[N] < a.dominated().size());
     for (std::uint32_t n = 0; n < N; ++n) {
         CHECK(s.firstEdge[n] <= s.firstEdge[n + 1] && s.firstRetainer()[n] <= s.firstRetainer()[n + 1]);
-        CHECK(a.firstDominated[n] <= a.firstDominated[n + 1]);
+        CHECK(a.firstDominated()[n] <= a.firstDominated()[n + 1]);
         CHECK(s.nodeType[n] < s.nodeTypeNames.size() && s.nodeName[n] < s.strings.size());
         CHECK(s.nodeDetachedness[n] <= 2 && a.detachedness[n] <= 2);
         CHECK(a.classOf[n] < a.classes.size());
         CHECK(a.dominator[n] < N);
     }
-    for (const std::uint32_t d : a.dominated)
-        CHECK(d < N);
+    for (std::uint32_t i = 0; i < a.firstDominated()[N]; ++i) // the lists; the storage is longer
+        CHECK(a.dominated()[i] < N);
     for (std::uint32_t e = 0; e < E; ++e) {
         CHECK(s.edgeTo[e] < N && s.edgeType[e] < s.edgeTypeNames.size());
         CHECK(s.retainerSource()[e] < N);
@@ -137,9 +137,9 @@ void exercise(const Analysis& a) {
             (void)a.retainedSize[d];
         }
         // its dominated children
-        for (std::uint32_t i = a.firstDominated[n];
-             i < a.firstDominated[n + 1] && i < a.firstDominated[n] + 16; ++i)
-            (void)a.displayName(a.dominated[i]);
+        for (std::uint32_t i = a.firstDominated()[n];
+             i < a.firstDominated()[n + 1] && i < a.firstDominated()[n] + 16; ++i)
+            (void)a.displayName(a.dominated()[i]);
         if (auto found = s.findNodeById(s.nodeId[n]))
             CHECK(*found < N && s.nodeId[*found] == s.nodeId[n]);
     }
