@@ -90,10 +90,11 @@ struct Names {
         }
     }
     std::uint8_t of(const Snapshot& s, std::uint32_t node) const { return nodeClass[s.nodeName[node]]; }
-    // The target of a node's first internal edge with this name.
+    // The target of a node's first internal edge with this name (the kind first: an element's index
+    // is no string id).
     std::uint32_t target(const Snapshot& s, std::uint32_t node, EdgeTag tag) const {
         for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
-            if (edgeTag[s.edgeNameOrIndex[e]] == tag && s.edgeKind(e) == EdgeKind::Internal)
+            if (s.edgeKind(e) == EdgeKind::Internal && edgeTag[s.edgeNameOrIndex[e]] == tag)
                 return s.edgeTo[e];
         return kNoNode;
     }
