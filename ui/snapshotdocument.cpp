@@ -137,7 +137,7 @@ void SnapshotDocument::deliver(const std::shared_ptr<Result>& result) {
             m_prepareJob->start(
                 [analysis = m_analysis](JobContext&) {
                     analysis->ensureDominatorTree();
-                    analysis->snapshot->ensureRetainers();
+                    analysis->snapshot->ensureRetainers(1); // one core: the other paints the Summary
                     return true;
                 },
                 [](bool) {});

@@ -218,9 +218,10 @@ public:
     RetainerEdges retainerEdge{this}; ///< edge ordinal of each slot (computed on access)
     /// Builds the retainers now if they are not there yet (on all cores; a few tenths of a second on
     /// a 1 GB snapshot). Thread-safe; free once they are there.
-    void ensureRetainers() const {
+    /// `threads` 0: all cores.
+    void ensureRetainers(unsigned threads = 0) const {
         if (!m_retainersReady.load(std::memory_order_acquire))
-            buildRetainersOnce();
+            buildRetainersOnce(threads);
     }
     bool hasRetainers() const { return m_retainersReady.load(std::memory_order_acquire); }
     /// Sets the retainers (the loader, the index reader).
@@ -277,7 +278,7 @@ public:
     mutable std::shared_ptr<const PodArray<std::uint32_t>> m_ordinalsById; // lazily built id index
 
 private:
-    void buildRetainersOnce() const;
+    void buildRetainersOnce(unsigned threads) const;
     mutable std::once_flag m_factsOnce;
     mutable SnapshotFacts m_facts;
     mutable std::mutex m_retainersMutex;

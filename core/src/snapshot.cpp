@@ -65,14 +65,15 @@ void Snapshot::setRetainers(PodArray<std::uint32_t> first, PodArray<std::uint32_
     m_retainersReady.store(true, std::memory_order_release);
 }
 
-void Snapshot::buildRetainersOnce() const {
+void Snapshot::buildRetainersOnce(unsigned threads) const {
     std::lock_guard lock(m_retainersMutex);
     if (m_retainersReady.load(std::memory_order_acquire))
         return;
     // The columns it reads were checked when they were mapped; nothing can stop this build, so it
     // always ends with the retainers set.
     PodArray<std::uint32_t> first, source;
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
     detail::buildRetainerArrays(*this, threads, {}, first, source);
     m_firstRetainer = std::move(first);
     m_retainerSource = std::move(source);
