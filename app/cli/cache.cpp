@@ -169,27 +169,27 @@ void keepIndexLater(const AnalysisPtr& analysis) {
     g_kept.push_back(analysis);
 }
 
-void writeKeptIndexesInBackground() {
+bool writeKeptIndexesInBackground() {
     std::vector<AnalysisPtr> kept;
     {
         std::lock_guard lock(g_keptMutex);
         kept.swap(g_kept);
     }
-    writeIndexesInBackground(kept);
+    return writeIndexesInBackground(kept);
 }
 
-void writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses) {
+bool writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses) {
     if (analyses.empty() || !cacheSettings().enabled)
-        return;
+        return false;
     std::fflush(stdout);
     std::fflush(stderr);
     const pid_t child = ::fork();
     if (child < 0)
-        return; // no index this time; the next open loads the file as today
+        return false; // no index this time; the next open loads the file as today
     if (child > 0) {
         int status = 0;
         ::waitpid(child, &status, 0); // the child only forks the writer and leaves
-        return;
+        return true;
     }
     if (::fork() != 0)
         ::_exit(0);

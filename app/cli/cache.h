@@ -33,9 +33,10 @@ Expected<SnapshotPtr> openGraph(const std::string& path, OpenReport* report, con
 void keepIndexLater(const AnalysisPtr& analysis);
 /// Writes the indexes remembered so far in a detached child process at the lowest priority, so
 /// the command's own time does not grow; the files appear when it is done.
-void writeKeptIndexesInBackground();
+/// True when a writer was started (the caller may then leave without freeing anything).
+bool writeKeptIndexesInBackground();
 /// The same for these analyses, now (a series hands each file's analysis over before it frees it).
-void writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses);
+bool writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses);
 /// "used", "absent", "rejected", "disabled".
 const char* indexOutcomeName(IndexOutcome outcome);
 

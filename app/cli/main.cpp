@@ -7,6 +7,7 @@
 #endif
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ int main(int argc, char** argv) {
     const std::string command = args[0];
     args.erase(args.begin());
     const int status = heapscope::cli::run(command, args);
-    heapscope::cli::writeKeptIndexesInBackground();
+    if (heapscope::cli::writeKeptIndexesInBackground()) {
+        // The writer has its own copy of the memory: freeing ours page by page would only copy
+        // the pages it shares with the writer.
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::_Exit(status);
+    }
     return status;
 }
