@@ -102,6 +102,8 @@ const char* columnName(std::uint32_t column) {
         "classes of nodes",
         "node flags",
         "propagated DOM states",
+        "shallow size changes",
+        "DOM state changes",
     };
     static_assert(std::size(names) == std::size_t(Column::End));
     return column < std::size(names) ? names[column] : "unknown section";

@@ -46,12 +46,20 @@ enum class Column : std::uint32_t {
     Dominated,      ///< no longer written (format 1)
     ClassOf,
     Flags,
-    Detachedness, ///< only when it differs from NodeDetachedness
+    Detachedness,      ///< only when it differs from NodeDetachedness, in many places
+    SelfSizePatch,     ///< SelfSize as the NodeSelfSize entries that differ (PatchEntry), when fewer
+    DetachednessPatch, ///< Detachedness as the NodeDetachedness entries that differ (PatchEntry)
     End,
 };
 
 /// A section's name in messages ("edge targets").
 const char* columnName(std::uint32_t column);
+
+/// One entry of a column that differs from the column it is kept against.
+struct PatchEntry {
+    std::uint32_t ordinal;
+    std::uint32_t value;
+};
 
 struct SectionEntry {
     std::uint32_t column = 0;

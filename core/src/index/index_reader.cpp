@@ -114,6 +114,23 @@ private:
     bool checkCounts();
     bool checkColumns();
     bool buildInstancePool();
+    // A copy of the `base` column with the entries of the `patch` section (ordinals increasing and
+    // below the node count, values at most `largest`); false when they are not.
+    template <typename T> bool patched(Column base, Column patch, std::uint32_t largest, PodArray<T>& out) {
+        const Found& b = m_found[std::size_t(base)];
+        const Found& p = m_found[std::size_t(patch)];
+        const auto* entries = reinterpret_cast<const index::PatchEntry*>(p.data);
+        const std::uint64_t n = p.entry->count, N = m_snapshot->nodeCount;
+        out = PodArray<T>::uninitialized(std::size_t(N));
+        std::memcpy(out.data(), b.data, std::size_t(N) * sizeof(T));
+        for (std::uint64_t i = 0; i < n; ++i) {
+            if (entries[i].ordinal >= N || (i && entries[i].ordinal <= entries[i - 1].ordinal) ||
+                entries[i].value > largest)
+                return reject(std::string("the ") + index::columnName(std::uint32_t(patch)) + " are damaged");
+            out[entries[i].ordinal] = T(entries[i].value);
+        }
+        return true;
+    }
     template <typename T> PodArray<T> column(Column c) const {
         const Found& f = m_found[std::size_t(c)];
         return PodArray<T>::borrowed(reinterpret_cast<const T*>(f.data), std::size_t(f.entry->count));
@@ -238,6 +255,11 @@ bool IndexReader::checkCounts() {
             return reject(std::string("the ") + index::columnName(std::uint32_t(c)) +
                           " are missing or have the wrong size");
     }
+    for (const Column patch : {Column::SelfSizePatch, Column::DetachednessPatch})
+        if (has(patch) && (m_found[std::size_t(patch)].entry->elementBytes != sizeof(index::PatchEntry) ||
+                           count(patch) > N))
+            return reject(std::string("the ") + index::columnName(std::uint32_t(patch)) +
+                          " have the wrong size");
     if (count(Column::StringOffsets) == 0 || count(Column::StringOffsets) > (std::uint64_t(1) << 32))
         return reject("the string table has the wrong size");
     return true;
@@ -562,7 +584,12 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
     // The retainers are not stored: Snapshot::ensureRetainers() builds them when first asked.
 
     a.snapshot = m_snapshot;
-    a.selfSize = column<std::uint32_t>(has(Column::SelfSize) ? Column::SelfSize : Column::NodeSelfSize);
+    if (has(Column::SelfSizePatch)) {
+        if (!patched(Column::NodeSelfSize, Column::SelfSizePatch, ~std::uint32_t(0), a.selfSize))
+            return std::optional<OpenedSnapshot>();
+    } else {
+        a.selfSize = column<std::uint32_t>(has(Column::SelfSize) ? Column::SelfSize : Column::NodeSelfSize);
+    }
     a.distance = column<std::int32_t>(Column::Distance);
     a.dominator = column<std::uint32_t>(Column::Dominator);
     a.retainedSize = column<std::uint64_t>(Column::RetainedSize);
@@ -570,8 +597,13 @@ Expected<std::optional<OpenedSnapshot>> IndexReader::openBytes(std::shared_ptr<c
     // the dominators (checked to name nodes) when first asked.
     a.classOf = column<std::uint32_t>(Column::ClassOf);
     a.flags = column<std::uint8_t>(Column::Flags);
-    a.detachedness =
-        column<std::uint8_t>(has(Column::Detachedness) ? Column::Detachedness : Column::NodeDetachedness);
+    if (has(Column::DetachednessPatch)) {
+        if (!patched(Column::NodeDetachedness, Column::DetachednessPatch, 2, a.detachedness))
+            return std::optional<OpenedSnapshot>();
+    } else {
+        a.detachedness =
+            column<std::uint8_t>(has(Column::Detachedness) ? Column::Detachedness : Column::NodeDetachedness);
+    }
     if (!buildInstancePool()) {
         if (m_context.stopRequested())
             return cancelled();

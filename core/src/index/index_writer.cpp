@@ -34,7 +34,36 @@ bool sameBytes(const void* a, const void* b, std::size_t bytes) {
     return a == b || std::memcmp(a, b, bytes) == 0;
 }
 
-std::vector<Piece> piecesOf(const Analysis& a, const std::string& meta) {
+// The entries where `column` differs from `base` (same size).
+template <typename T>
+std::vector<index::PatchEntry> differences(const PodArray<T>& column, const PodArray<T>& base) {
+    std::vector<index::PatchEntry> out;
+    for (std::size_t i = 0; i < column.size(); ++i)
+        if (column[i] != base[i])
+            out.push_back({std::uint32_t(i), std::uint32_t(column[i])});
+    return out;
+}
+
+// A column kept against the snapshot's: nothing when equal, its differences when they take less
+// room than the column, else the column.
+template <typename T>
+void addAgainst(std::vector<Piece>& out, Column full, Column patch, const PodArray<T>& column,
+                const PodArray<T>& base, std::vector<index::PatchEntry>& storage) {
+    if (column.size() == base.size() && sameBytes(column.data(), base.data(), column.bytes()))
+        return;
+    if (column.size() == base.size()) {
+        storage = differences(column, base);
+        if (storage.size() * sizeof(index::PatchEntry) < column.bytes()) {
+            out.push_back({patch, std::uint32_t(sizeof(index::PatchEntry)), storage.data(), storage.size()});
+            return;
+        }
+    }
+    out.push_back(pieceOf(full, column));
+}
+
+std::vector<Piece> piecesOf(const Analysis& a, const std::string& meta,
+                            std::vector<index::PatchEntry>& selfPatch,
+                            std::vector<index::PatchEntry>& domPatch) {
     const Snapshot& s = *a.snapshot;
     std::vector<Piece> out;
     out.push_back({Column::Meta, 1, meta.data(), meta.size()});
@@ -52,20 +81,17 @@ std::vector<Piece> piecesOf(const Analysis& a, const std::string& meta) {
     out.push_back({Column::StringOffsets, 8, s.strings.offsets(), std::uint64_t(s.strings.size()) + 1});
     out.push_back(
         {Column::Locations, std::uint32_t(sizeof(Location)), s.locations.data(), s.locations.size()});
-    // The owned-object reassignment and the DOM propagation change few values, often none: the
-    // snapshot's column then serves both.
-    if (a.selfSize.size() != s.nodeSelfSize.size() ||
-        !sameBytes(a.selfSize.data(), s.nodeSelfSize.data(), a.selfSize.bytes()))
-        out.push_back(pieceOf(Column::SelfSize, a.selfSize));
+    // The owned-object reassignment and the DOM propagation change some values, often none: the
+    // snapshot's column then serves both, or their differences are kept.
+    addAgainst(out, Column::SelfSize, Column::SelfSizePatch, a.selfSize, s.nodeSelfSize, selfPatch);
     out.push_back(pieceOf(Column::Distance, a.distance));
     out.push_back(pieceOf(Column::Dominator, a.dominator));
     out.push_back(pieceOf(Column::RetainedSize, a.retainedSize));
     // the dominator tree's lists are rebuilt from the dominators on a reopen, when first needed
     out.push_back(pieceOf(Column::ClassOf, a.classOf));
     out.push_back(pieceOf(Column::Flags, a.flags));
-    if (a.detachedness.size() != s.nodeDetachedness.size() ||
-        !sameBytes(a.detachedness.data(), s.nodeDetachedness.data(), a.detachedness.bytes()))
-        out.push_back(pieceOf(Column::Detachedness, a.detachedness));
+    addAgainst(out, Column::Detachedness, Column::DetachednessPatch, a.detachedness, s.nodeDetachedness,
+               domPatch);
     return out;
 }
 
@@ -119,7 +145,8 @@ Expected<std::uint64_t> writeIndex(const Analysis& analysis, const IndexCacheOpt
         target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(g_temporaryCounter.fetch_add(1));
 
     const std::string meta = index::encodeMeta(*key, analysis);
-    const std::vector<Piece> pieces = piecesOf(analysis, meta);
+    std::vector<index::PatchEntry> selfPatch, domPatch;
+    const std::vector<Piece> pieces = piecesOf(analysis, meta, selfPatch, domPatch);
     std::vector<index::SectionEntry> table(pieces.size());
     std::uint64_t at = alignUp(sizeof(index::FileHeader) + table.size() * sizeof(index::SectionEntry));
     for (std::size_t i = 0; i < pieces.size(); ++i) {
