@@ -39,10 +39,11 @@ bool ObjectOrder::operator()(const OrderEntry& a, const OrderEntry& b) const {
 
 OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edge) {
     OrderKey key;
-    if (edgeNameIsIndex(s.edgeKind(edge))) {
+    // an edge of a type this program does not know names a string only when there is one
+    if (const auto name = s.edgeNameString(edge); !name) {
         key.textNumber = s.edgeNameOrIndex[edge];
     } else {
-        key.text = s.strings[s.edgeNameOrIndex[edge]];
+        key.text = *name;
         // Shortcut names that start with digits count as numbers, as in DevTools.
         if (s.edgeKind(edge) == EdgeKind::Shortcut) {
             std::uint32_t v = 0;

@@ -222,3 +222,29 @@ TEST(RetainerEdge, FromTheTargetEqualsTheSearchedOne) {
 
 } // namespace
 } // namespace heapscope
+
+namespace heapscope::test {
+namespace {
+
+// An edge of a type this program does not know, whose name is no string id: ordered as a number
+// (reading it as a string id would read past the string table).
+TEST(Ordering, AnUnknownEdgeTypeWithANumberForItsName) {
+    MiniSnapshot m = standardMini();
+    m.edgeTypes.push_back("future_kind");
+    const std::uint64_t unknown = m.edgeTypes.size() - 1;
+    m.edges[3] = {unknown, 1000000, 2}; // the Foo object's first property edge
+    auto s = loadText(m.json());
+    ASSERT_TRUE(s) << s.error().message();
+    const Snapshot& snap = **s;
+    std::uint32_t edge = kNoEdge;
+    for (std::uint32_t e = 0; e < snap.edgeCount; ++e)
+        if (snap.edgeKind(e) == EdgeKind::Unknown)
+            edge = e;
+    ASSERT_NE(edge, kNoEdge);
+    const OrderKey key = edgeOrderKey(snap, edge);
+    EXPECT_TRUE(key.text.empty());
+    EXPECT_EQ(key.textNumber, 1000000u);
+}
+
+} // namespace
+} // namespace heapscope::test
