@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <mutex>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -181,6 +182,16 @@ bool writeKeptIndexesInBackground() {
 bool writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses) {
     if (analyses.empty() || !cacheSettings().enabled)
         return false;
+    // The writer cannot speak once the command has answered: a folder it cannot use is said now.
+    const std::string folder = indexFolder(cacheSettings().options);
+    std::error_code ec;
+    if (folder.empty() || (std::filesystem::create_directories(folder, ec), ec)) {
+        std::fprintf(stderr, "heapscope-cli: warning: no index kept: %s\n",
+                     folder.empty()
+                         ? "neither XDG_CACHE_HOME nor HOME is set"
+                         : ("cannot create the cache folder " + folder + ": " + ec.message()).c_str());
+        return false;
+    }
     std::fflush(stdout);
     std::fflush(stderr);
     const pid_t child = ::fork();

@@ -267,14 +267,17 @@ if(NOT entries EQUAL 0)
 endif()
 expect_index_outcome(absent)
 
-# The cache folder is a plain file: the answers do not change, nothing is written there, and
-# cache build says why it cannot write.
+# The cache folder is a plain file: the answers do not change, nothing is written there, each run
+# says why no index is kept, and cache build says why it cannot write.
 file(REMOVE_RECURSE "${cache}/heapscope")
 file(WRITE "${cache}/heapscope" "a file where the cache folder goes\n")
 foreach(i RANGE 1)
     run(0 summary "${snapshot}" --json)
     if(NOT out STREQUAL reference)
         message(FATAL_ERROR "cache folder is a file: summary --json differs\n${out}")
+    endif()
+    if(NOT err MATCHES "^heapscope-cli: warning: no index kept: cannot create the cache folder ${cache}/heapscope: Not a directory\n$")
+        message(FATAL_ERROR "cache folder is a file: no warning, or another one\n${err}")
     endif()
 endforeach()
 expect_index_outcome(absent)
