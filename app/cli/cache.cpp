@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 
 namespace heapscope::cli {
 
@@ -186,6 +187,9 @@ bool writeIndexesInBackground(const std::vector<AnalysisPtr>& analyses) {
     const std::string folder = indexFolder(cacheSettings().options);
     std::error_code ec;
     if (folder.empty() || (std::filesystem::create_directories(folder, ec), ec)) {
+        static bool warned = false; // once per run, not once per file of a series
+        if (std::exchange(warned, true))
+            return false;
         std::fprintf(stderr, "heapscope-cli: warning: no index kept: %s\n",
                      folder.empty()
                          ? "neither XDG_CACHE_HOME nor HOME is set"

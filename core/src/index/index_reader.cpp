@@ -416,6 +416,7 @@ bool IndexReader::checkColumns() {
     });
     if (m_context.stopRequested())
         return false;
+    m_context.report(Stage::Index, totalBytes, totalBytes); // from this thread: the other may have done all
     if (bad)
         return reject(firstProblem);
     for (std::uint32_t c = 1; c < std::uint32_t(Column::End); ++c) {
@@ -640,14 +641,15 @@ Expected<std::optional<OpenedSnapshot>> index::openIndexBytes(std::shared_ptr<co
 }
 
 namespace {
-Expected<std::optional<OpenedSnapshot>> openKept(const std::string& path, const IndexCacheOptions& options,
-                                                 unsigned threads, const WorkContext& context,
-                                                 std::string* warning, LoadTimings* timings,
-                                                 bool summaryOnly) {
+// `key`: the snapshot file's, taken by the caller (nullopt when the file cannot be read).
+Expected<std::optional<OpenedSnapshot>> openKept(const std::string& path,
+                                                 const std::optional<index::SourceKey>& key,
+                                                 const IndexCacheOptions& options, unsigned threads,
+                                                 const WorkContext& context, std::string* warning,
+                                                 LoadTimings* timings, bool summaryOnly) {
     const std::string folder = indexFolder(options);
     if (folder.empty())
         return std::optional<OpenedSnapshot>();
-    const auto key = index::sourceKey(path, nullptr);
     if (!key)
         return std::optional<OpenedSnapshot>(); // the load reports what is wrong with the file
     const std::string file = index::indexFileFor(folder, *key);
@@ -680,14 +682,15 @@ Expected<std::optional<OpenedSnapshot>> openKept(const std::string& path, const 
 Expected<std::optional<OpenedSnapshot>> openIndex(const std::string& path, const IndexCacheOptions& options,
                                                   unsigned threads, const WorkContext& context,
                                                   std::string* warning, LoadTimings* timings) {
-    return openKept(path, options, threads, context, warning, timings, false);
+    return openKept(path, index::sourceKey(path, nullptr), options, threads, context, warning, timings,
+                    false);
 }
 
 Expected<std::optional<OpenedSnapshot>> openIndexSummary(const std::string& path,
                                                          const IndexCacheOptions& options,
                                                          std::string* warning, LoadTimings* timings) {
     const WorkContext none;
-    return openKept(path, options, 1, none, warning, timings, true);
+    return openKept(path, index::sourceKey(path, nullptr), options, 1, none, warning, timings, true);
 }
 
 Expected<OpenedSnapshot> openAnalyzed(const std::string& path, const OpenOptions& options,
@@ -695,10 +698,12 @@ Expected<OpenedSnapshot> openAnalyzed(const std::string& path, const OpenOptions
     OpenReport local;
     OpenReport& r = report ? *report : local;
     r = {};
+    // Taken once, before the load: the index written later is refused if the file changes meanwhile.
+    const auto key = options.useIndex ? index::sourceKey(path, nullptr) : std::nullopt;
     if (options.useIndex) {
         LoadTimings indexTimings;
-        auto opened =
-            openIndex(path, options.cache, options.load.threads, context, &r.indexWarning, &indexTimings);
+        auto opened = openKept(path, key, options.cache, options.load.threads, context, &r.indexWarning,
+                               &indexTimings, false);
         if (!opened)
             return opened.error();
         if (*opened) {
@@ -716,10 +721,8 @@ Expected<OpenedSnapshot> openAnalyzed(const std::string& path, const OpenOptions
         r.outcome = r.indexWarning.empty() ? IndexOutcome::Absent : IndexOutcome::Rejected;
     }
     LoadOptions load = options.load;
-    if (options.useIndex) {
-        if (const auto key = index::sourceKey(path, nullptr))
-            load.identity = index::encodeKey(*key);
-    }
+    if (key)
+        load.identity = index::encodeKey(*key);
     auto snapshot = loadSnapshot(path, load, context, &r.timings);
     if (!snapshot)
         return snapshot.error();
