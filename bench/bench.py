@@ -67,7 +67,7 @@ def main():
                 med = {}
                 for side in 'AB':
                     vals = [r.get(key, r.get('analysis_passes', {}).get(key)) for r in runs[side]]
-                    vals = [v for v in vals if v is not None]
+                    vals = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
                     med[side] = statistics.median(vals) if vals else None
                 cells = ''.join(f'{med[x]:10.3f}' if med[x] is not None else f'{"-":>10s}' for x in 'AB')
                 print(f'  {key:30s}{cells} s')

@@ -188,7 +188,7 @@ int cmdInfo(const std::vector<std::string>& argv) {
                 w.endObject();
             }
             w.endArray();
-            w.field("index", indexOutcomeName(report.outcome));
+            w.field("kept_index", indexOutcomeName(report.outcome)); // "index" is a load stage
             w.field("load_seconds", seconds);
             w.field("peak_rss_bytes", peakRssBytes());
             w.field("anonymous_rss_bytes", anonymousRssBytes());
@@ -233,7 +233,7 @@ int cmdInfo(const std::vector<std::string>& argv) {
     if (args->has("--timings")) {
         std::printf("\n");
         printTimings(timings, stdout);
-        std::printf("%-12s %s\n", "index", indexOutcomeName(report.outcome));
+        std::printf("%-12s %s\n", "kept index", indexOutcomeName(report.outcome));
     }
     return kOk;
 }
@@ -368,7 +368,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
             w.field("filter", secs(t2, t3));
             w.field("total", secs(t0, t3));
             w.field("peak_rss_bytes", peakRssBytes());
-            w.field("index", indexOutcomeName(report.outcome));
+            w.field("kept_index", indexOutcomeName(report.outcome)); // "index" is a load stage
             // the passes of this run: none when the analysis came from the index
             w.key("analysis_passes").beginObject();
             if (report.outcome != IndexOutcome::Used)
@@ -429,7 +429,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
             std::fprintf(out, "%-12s %10.3f\n", "filter", secs(t2, t3));
         std::fprintf(out, "%-12s %10.3f %14.1f\n", "load+analysis", secs(t0, t2),
                      double(peakRssBytes()) / 1e6);
-        std::fprintf(out, "%-12s %s\n", "index", indexOutcomeName(report.outcome));
+        std::fprintf(out, "%-12s %s\n", "kept index", indexOutcomeName(report.outcome));
     }
     return kOk;
 }
