@@ -6,6 +6,7 @@
 #include "heapscope/snapshot.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -104,6 +105,8 @@ struct InterfaceDefinition {
     std::vector<std::string> properties; ///< raw property names in the order they were included
 };
 
+class Analysis;
+
 struct AnalysisOptions {
     unsigned threads = 0; ///< 0 = hardware concurrency
     /// Interface definitions to use instead of inferring them (the Comparison's base snapshot is
@@ -111,6 +114,11 @@ struct AnalysisOptions {
     const std::vector<InterfaceDefinition>* interfaces = nullptr;
     /// Compute the "All objects" aggregates as part of the analysis.
     bool aggregateAll = true;
+    /// The caller's own work on what the analysis has found so far, run on the analysis' second
+    /// thread while the first computes the dominators (the other thread's passes leave it idle
+    /// then); analyze() returns after it. It may read the analysis' `snapshot`, `distance`,
+    /// `classOf` and `classes`, nothing else. The context carries the analysis' stop request.
+    std::function<void(const Analysis& partial, const WorkContext& context)> alongside;
 };
 
 /// Immutable result of analysing one snapshot. Shared by the GUI models and the CLI.

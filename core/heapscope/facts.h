@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace heapscope {
@@ -62,6 +63,10 @@ struct ObjectIdMatch {
     SameProcess verdict() const;
 };
 ObjectIdMatch matchObjectIds(const ObjectIdSample& sample, const Snapshot& other);
+/// Several snapshots' samples looked up in one other snapshot, in a single pass over its ids (a
+/// series checks each new file against every earlier one); one match per sample, in their order.
+std::vector<ObjectIdMatch> matchObjectIds(std::span<const ObjectIdSample* const> samples,
+                                          const Snapshot& other);
 
 /// The one rule for the Comparison, the Summary's filter list and a series.
 SameProcess sameProcess(const Snapshot& earlier, const Snapshot& later);

@@ -109,5 +109,7 @@ struct HolderCensus {
 };
 Expected<HolderCensus> holderCensus(const Analysis& analysis, HolderPathTable& table,
                                     const HolderPathOptions& options = {}, const WorkContext& context = {});
+/// The same from summarizeHolderPaths()' result for this analysis (taken over as groupOfNode).
+HolderCensus holderCensusOfPaths(const Analysis& analysis, std::vector<std::uint32_t>&& paths);
 
 } // namespace heapscope

@@ -17,6 +17,17 @@ void* allocateBlock(std::size_t bytes, bool zeroed);
 void freeBlock(void* p, std::size_t bytes);
 /// Gives memory freed by the C library back to the system (big results are freed in bulk).
 void releaseFreedMemory();
+/// While one of these lives, large blocks that are freed are kept and handed out again (resized in
+/// place by the kernel) instead of going back to the system: work that loads one big snapshot after
+/// another (a series) then reuses the pages it already has, where fresh ones would each be faulted
+/// in and cleared. The kept blocks go back to the system when the last one ends.
+class BlockReuse {
+public:
+    BlockReuse();
+    ~BlockReuse();
+    BlockReuse(const BlockReuse&) = delete;
+    BlockReuse& operator=(const BlockReuse&) = delete;
+};
 /// Declared first in a class, so destroyed last: trims the heap after the other members are gone.
 struct TrimOnDestroy {
     TrimOnDestroy() = default;

@@ -3,10 +3,11 @@
 
 #include "heapscope/snapshot.h"
 
+#include "flat_hash_map.h"
+
 #include <algorithm>
 #include <functional>
 #include <string_view>
-#include <unordered_map>
 
 namespace heapscope {
 
@@ -68,35 +69,69 @@ SameProcess ObjectIdMatch::verdict() const {
 }
 
 ObjectIdMatch matchObjectIds(const ObjectIdSample& sample, const Snapshot& other) {
+    const ObjectIdSample* one[] = {&sample};
+    return matchObjectIds(one, other).front();
+}
+
+std::vector<ObjectIdMatch> matchObjectIds(std::span<const ObjectIdSample* const> samples,
+                                          const Snapshot& other) {
     // One sequential pass over the other snapshot's ids, not a lookup per sampled id: a lookup by id
     // needs an index sorted by id, which a snapshot builds only when asked (seconds on a big one).
-    std::unordered_map<std::uint32_t, std::uint32_t> entryOf; // id -> index into sample.entries
-    entryOf.reserve(sample.entries.size());
-    std::vector<std::uint64_t> maybeSampled(1u << 10); // 65,536 bits by the id's low bits
-    for (std::uint32_t i = 0; i < sample.entries.size(); ++i) {
-        const std::uint32_t id = sample.entries[i].id;
-        entryOf.emplace(id, i);
-        maybeSampled[(id >> 6) & 1023] |= std::uint64_t(1) << (id & 63);
+    struct Wanted {
+        std::uint32_t id;
+        std::uint32_t sample;
+        std::uint32_t entry;
+    };
+    std::vector<Wanted> wanted;
+    std::vector<ObjectIdMatch> matches(samples.size());
+    for (std::uint32_t s = 0; s < samples.size(); ++s) {
+        matches[s].sampled = samples[s]->entries.size();
+        for (std::uint32_t i = 0; i < samples[s]->entries.size(); ++i)
+            wanted.push_back({samples[s]->entries[i].id, s, i});
     }
-    std::vector<bool> seen(sample.entries.size()); // the first node with an id counts, as by id lookup
-    ObjectIdMatch match;
-    match.sampled = sample.entries.size();
+    // By id; within a sample, only its first entry of an id can match.
+    std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
+        return a.id != b.id ? a.id < b.id : a.sample < b.sample;
+    });
+    wanted.erase(
+        std::unique(wanted.begin(), wanted.end(),
+                    [](const Wanted& a, const Wanted& b) { return a.id == b.id && a.sample == b.sample; }),
+        wanted.end());
+    detail::FlatHashMap<std::uint32_t, std::uint32_t, detail::IntegerHash> firstWanted(wanted.size());
+    for (std::uint32_t w = 0; w < wanted.size(); ++w) // id -> its first index in wanted
+        firstWanted.tryEmplace(wanted[w].id, w);
+
+    // A bit filter by a hash of the id, about 16 bits per id, skips most nodes without a lookup.
+    unsigned filterBits = 16;
+    while ((std::size_t(1) << filterBits) < firstWanted.size() * 16 && filterBits < 30)
+        ++filterBits;
+    const auto slot = [filterBits](std::uint32_t id) { return (id * 0x9E3779B1u) >> (32 - filterBits); };
+    std::vector<std::uint64_t> maybeWanted((std::size_t(1) << filterBits) / 64);
+    for (const Wanted& w : wanted)
+        maybeWanted[slot(w.id) / 64] |= std::uint64_t(1) << (slot(w.id) % 64);
+
+    std::vector<bool> seen(wanted.size()); // the first node with an id counts, as by id lookup
     const std::hash<std::string_view> hash;
     const std::uint32_t* ids = other.nodeId.data();
     for (std::uint32_t n = 0; n < other.nodeCount; ++n) {
         const std::uint32_t id = ids[n];
-        if (!(maybeSampled[(id >> 6) & 1023] >> (id & 63) & 1))
+        const std::uint32_t bit = slot(id);
+        if (!(maybeWanted[bit / 64] >> (bit % 64) & 1))
             continue;
-        const auto it = entryOf.find(id);
-        if (it == entryOf.end() || seen[it->second])
+        const std::uint32_t* first = firstWanted.find(id);
+        if (!first || seen[*first])
             continue;
-        seen[it->second] = true;
-        const auto& e = sample.entries[it->second];
-        ++match.matched;
-        if (hash(other.typeName(n)) != e.typeHash || hash(other.name(n)) != e.nameHash)
-            ++match.differing;
+        seen[*first] = true;
+        const std::uint64_t typeHash = hash(other.typeName(n)), nameHash = hash(other.name(n));
+        for (std::uint32_t w = *first; w < wanted.size() && wanted[w].id == id; ++w) {
+            const auto& e = samples[wanted[w].sample]->entries[wanted[w].entry];
+            ObjectIdMatch& match = matches[wanted[w].sample];
+            ++match.matched;
+            if (typeHash != e.typeHash || nameHash != e.nameHash)
+                ++match.differing;
+        }
     }
-    return match;
+    return matches;
 }
 
 SameProcess sameProcess(const Snapshot& earlier, const Snapshot& later) {

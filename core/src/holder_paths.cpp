@@ -5,6 +5,8 @@
 #include "heapscope/snapshot.h"
 #include "heapscope/string_table.h"
 
+#include "flat_hash_map.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -41,7 +43,7 @@ public:
         m_nodePath.assign(nodeCount, kNoIndex);
         m_hopsBeforeEngine.assign(nodeCount, 0);
         m_emptyPath = m_table.internPath({});
-        const std::vector<std::uint32_t> order = byDistance();
+        const PodArray<std::uint32_t> order = byDistance();
         for (std::size_t i = 0; i < order.size(); ++i) {
             if ((i & kStopCheckMask) == 0 && context.stopRequested())
                 return false;
@@ -82,7 +84,7 @@ private:
 
     // Reachable nodes by distance, then ordinal (a counting sort: the user part of the distances
     // counts from 0, the system part from kBaseSystemDistance).
-    std::vector<std::uint32_t> byDistance() const {
+    PodArray<std::uint32_t> byDistance() const {
         const std::int32_t* distance = m_a.distance.data();
         std::int32_t userMax = -1, systemMax = -1;
         for (std::uint32_t n = 0; n < m_s.nodeCount; ++n) {
@@ -104,7 +106,7 @@ private:
                 ++start[bucketOf(distance[n]) + 1];
         for (std::size_t b = 1; b < start.size(); ++b)
             start[b] += start[b - 1];
-        std::vector<std::uint32_t> order(start.back());
+        auto order = PodArray<std::uint32_t>::uninitialized(start.back());
         for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
             if (distance[n] != kNoDistance && distance[n] >= 0)
                 order[start[bucketOf(distance[n])]++] = n;
@@ -152,15 +154,14 @@ private:
     // The path of (holder, edge) in front of `path`, cut to maxHops.
     std::uint32_t extend(std::uint32_t path, std::uint32_t holderLabel, std::uint32_t edgeLabel) {
         const ExtendKey key{path, holderLabel, edgeLabel};
-        const auto found = m_extended.find(key);
-        if (found != m_extended.end())
-            return found->second;
+        if (const std::uint32_t* found = m_extended.find(key))
+            return *found;
         const auto outer = m_table.pathLabels(path);
         m_labels.assign({holderLabel, edgeLabel});
         const std::size_t kept = std::min<std::size_t>(outer.size(), 2 * (m_options.maxHops - 1));
         m_labels.insert(m_labels.end(), outer.begin(), outer.begin() + std::ptrdiff_t(kept));
         const std::uint32_t id = m_table.internPath(m_labels);
-        m_extended.emplace(key, id);
+        m_extended.tryEmplace(key, id);
         return id;
     }
 
@@ -169,9 +170,9 @@ private:
         bool operator==(const ExtendKey&) const = default;
     };
     struct ExtendKeyHash {
-        std::size_t operator()(const ExtendKey& k) const {
-            std::uint64_t h = (std::uint64_t(k.path) << 32 | k.holder) * 0x9E3779B97F4A7C15ull;
-            return std::size_t(h ^ (h >> 29) ^ (std::uint64_t(k.edge) * 0xC2B2AE3D27D4EB4Full));
+        std::uint64_t operator()(const ExtendKey& k) const {
+            const std::uint64_t h = (std::uint64_t(k.path) << 32 | k.holder) * 0xC2B2AE3D27D4EB4Full;
+            return h ^ (h >> 29) ^ k.edge;
         }
     };
 
@@ -240,7 +241,7 @@ private:
     std::vector<std::uint32_t> m_nodePath;      // per node: its window of hops (kNoIndex: not yet)
     // per node: hops in front of the first holder that is the engine's own (kNeverEngine: none)
     std::vector<std::uint8_t> m_hopsBeforeEngine;
-    std::unordered_map<ExtendKey, std::uint32_t, ExtendKeyHash> m_extended;
+    detail::FlatHashMap<ExtendKey, std::uint32_t, ExtendKeyHash> m_extended;
     std::uint32_t m_emptyPath = kNoIndex;
     std::uint32_t m_indexLabel = kNoIndex;
 };
@@ -361,24 +362,24 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
 
     std::vector<std::uint32_t> groupOf(sorted.size());
     std::vector<HolderGroup> groups;
-    std::unordered_map<std::uint64_t, std::uint32_t> groupByKey;
+    detail::FlatHashMap<std::uint64_t, std::uint32_t, detail::IntegerHash> groupByKey;
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         const std::uint32_t n = sorted[i];
         const std::uint32_t path = summarizer.pathOf(n);
         const std::uint32_t classIndex = analysis.classOf[n];
-        const auto [it, inserted] =
-            groupByKey.try_emplace(std::uint64_t(classIndex) << 32 | path, std::uint32_t(groups.size()));
+        const auto [group, inserted] =
+            groupByKey.tryEmplace(std::uint64_t(classIndex) << 32 | path, std::uint32_t(groups.size()));
         if (inserted) {
-            HolderGroup group;
-            group.path = path;
-            group.classIndex = classIndex;
-            groups.push_back(std::move(group));
+            HolderGroup fresh;
+            fresh.path = path;
+            fresh.classIndex = classIndex;
+            groups.push_back(std::move(fresh));
         }
-        HolderGroup& group = groups[it->second];
-        groupOf[i] = it->second;
-        ++group.count;
-        group.selfSize += analysis.selfSize[n];
-        group.nodes.push_back(n);
+        groupOf[i] = group;
+        HolderGroup& g = groups[group];
+        ++g.count;
+        g.selfSize += analysis.selfSize[n];
+        g.nodes.push_back(n);
     }
     std::vector<std::uint32_t> groupOfNode(analysis.snapshot->nodeCount, kNoIndex);
     for (std::size_t i = 0; i < sorted.size(); ++i)
@@ -408,43 +409,44 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
     return out;
 }
 
-Expected<HolderCensus> holderCensus(const Analysis& analysis, HolderPathTable& table,
-                                    const HolderPathOptions& options, const WorkContext& context) {
+HolderCensus holderCensusOfPaths(const Analysis& analysis, std::vector<std::uint32_t>&& paths) {
     const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
     HolderCensus census;
-    {
-        Summarizer summarizer(analysis, table, options);
-        if (!summarizer.summarizeAll(context))
-            return stopped(analysis);
-        // Each node's path, then in its place its group: one array per node at a time.
-        std::vector<std::uint32_t> paths = summarizer.takePaths();
-        std::unordered_map<std::uint64_t, std::uint32_t> groupByKey;
-        for (std::uint32_t n = 0; n < nodeCount; ++n) {
-            const std::uint32_t path = paths[n];
-            if (path == kNoIndex)
-                continue;
-            const std::uint32_t classIndex = analysis.classOf[n];
-            const auto [it, inserted] = groupByKey.try_emplace(std::uint64_t(classIndex) << 32 | path,
-                                                               std::uint32_t(census.groups.size()));
-            if (inserted) {
-                HolderGroup group;
-                group.path = path;
-                group.classIndex = classIndex;
-                census.groups.push_back(std::move(group));
-            }
-            HolderGroup& group = census.groups[it->second];
-            paths[n] = it->second;
-            ++group.count;
-            group.selfSize += analysis.selfSize[n];
+    // Each node's path, then in its place its group: one array per node at a time.
+    detail::FlatHashMap<std::uint64_t, std::uint32_t, detail::IntegerHash> groupByKey;
+    for (std::uint32_t n = 0; n < nodeCount; ++n) {
+        const std::uint32_t path = paths[n];
+        if (path == kNoIndex)
+            continue;
+        const std::uint32_t classIndex = analysis.classOf[n];
+        const auto [group, inserted] = groupByKey.tryEmplace(std::uint64_t(classIndex) << 32 | path,
+                                                             std::uint32_t(census.groups.size()));
+        if (inserted) {
+            HolderGroup fresh;
+            fresh.path = path;
+            fresh.classIndex = classIndex;
+            census.groups.push_back(std::move(fresh));
         }
-        census.groupOfNode = std::move(paths);
+        HolderGroup& g = census.groups[group];
+        paths[n] = group;
+        ++g.count;
+        g.selfSize += analysis.selfSize[n];
     }
+    census.groupOfNode = std::move(paths);
     for (std::uint32_t n = 0; n < nodeCount; ++n) {
         const std::uint32_t g = census.groupOfNode[n];
         if (g != kNoIndex && !dominatedWithinGroup(analysis, n, census.groupOfNode))
             census.groups[g].retainedSize += analysis.retainedSize[n];
     }
     return census;
+}
+
+Expected<HolderCensus> holderCensus(const Analysis& analysis, HolderPathTable& table,
+                                    const HolderPathOptions& options, const WorkContext& context) {
+    auto paths = summarizeHolderPaths(analysis, table, options, context);
+    if (!paths)
+        return paths.error();
+    return holderCensusOfPaths(analysis, std::move(*paths));
 }
 
 } // namespace heapscope

@@ -30,8 +30,7 @@ std::optional<std::uint32_t> parseDigits(std::string_view text) {
 }
 
 // compare()'s rule (facts.h), with the counts kept for the report.
-SeriesInterval matchIds(const ObjectIdSample& sample, const Snapshot& other) {
-    const ObjectIdMatch match = matchObjectIds(sample, other);
+SeriesInterval intervalOf(const ObjectIdMatch& match) {
     SeriesInterval result;
     result.matchedIds = match.matched;
     result.differingIds = match.differing;
@@ -469,6 +468,8 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
     std::vector<std::vector<SeriesInterval>> pairChecks;
     HolderPathTable pathTable;  // one for the series: a path is one id in every snapshot
     std::size_t newestKept = 0; // the kept file with the newest objects, the only one with members
+    // Each file's graph and analysis take about what the last one freed: reuse its pages.
+    const detail::BlockReuse reusePages;
 
     for (std::size_t i = 0; i < fileCount; ++i) {
         detail::releaseFreedMemory(); // what the last file's graph and analysis freed, before the next
@@ -535,8 +536,15 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             failed.push_back(std::move(info));
             continue;
         }
+        // The holder paths of a fresh analysis are worked out on its second thread, beside the
+        // dominators.
+        std::optional<Expected<std::vector<std::uint32_t>>> holderPaths;
+        AnalysisOptions analysisOptions = options.analysis;
+        analysisOptions.alongside = [&](const Analysis& partial, const WorkContext& alongsideContext) {
+            holderPaths = summarizeHolderPaths(partial, pathTable, options.leaks.paths, alongsideContext);
+        };
         Expected<AnalysisPtr> analysis = fromIndex ? Expected<AnalysisPtr>(fromIndex->analysis)
-                                                   : analyze(*snapshot, options.analysis, fileContext);
+                                                   : analyze(*snapshot, analysisOptions, fileContext);
         if (!analysis) {
             if (analysis.error().cancelled)
                 return analysis.error();
@@ -579,7 +587,9 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             release(kept[newestKept].memberIds);
             release(kept[newestKept].memberGroups);
         }
-        auto census = holderCensus(a, pathTable, options.leaks.paths, fileContext);
+        auto census = holderPaths && *holderPaths
+                          ? Expected<HolderCensus>(holderCensusOfPaths(a, std::move(**holderPaths)))
+                          : holderCensus(a, pathTable, options.leaks.paths, fileContext);
         if (!census) {
             if (census.error().cancelled)
                 return census.error();
@@ -591,10 +601,13 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
         if (newest)
             keepMembers(k, s, std::move(census->groupOfNode));
 
-        std::vector<SeriesInterval> checks;
-        checks.reserve(kept.size());
+        // Every earlier file's sample in one pass over this file's ids.
+        std::vector<const ObjectIdSample*> earlierSamples;
         for (const Kept& earlier : kept)
-            checks.push_back(matchIds(earlier.sample, s));
+            earlierSamples.push_back(&earlier.sample);
+        std::vector<SeriesInterval> checks;
+        for (const ObjectIdMatch& match : matchObjectIds(earlierSamples, s))
+            checks.push_back(intervalOf(match));
         pairChecks.push_back(std::move(checks));
         k.sample = sampleObjectIds(s);
         k.ids.assign(s);

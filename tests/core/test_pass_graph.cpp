@@ -3,6 +3,7 @@
 // gives a cancelled error, the passes keep their timing names, and the retainer distances can be
 // cancelled.
 #include "heapscope/analysis.h"
+#include "heapscope/holder_paths.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +92,39 @@ TEST(PassGraph, OneThreadAndTwoGiveTheSameAnalysis) {
         ASSERT_TRUE(bare);
         expectSameAnalysis(*one, *bare, false);
         EXPECT_TRUE(bare->allObjects.classes.empty());
+    }
+}
+
+TEST(PassGraph, CallersWorkRunsOnceBesideWithDistancesAndClasses) {
+    for (const char* file : kFiles) {
+        SCOPED_TRACE(file);
+        auto snapshot = loadSnapshot(dataPath(file));
+        ASSERT_TRUE(snapshot.ok()) << snapshot.error().message();
+        for (unsigned threads : {1u, 2u}) {
+            SCOPED_TRACE(threads);
+            // The holder paths worked out beside the analysis equal those of the finished one.
+            HolderPathTable table;
+            int calls = 0;
+            std::vector<std::uint32_t> alongsidePaths;
+            AnalysisOptions options;
+            options.threads = threads;
+            options.alongside = [&](const Analysis& partial, const WorkContext& context) {
+                ++calls;
+                ASSERT_EQ(partial.distance.size(), (*snapshot)->nodeCount);
+                ASSERT_EQ(partial.classOf.size(), (*snapshot)->nodeCount);
+                ASSERT_FALSE(partial.classes.empty());
+                auto paths = summarizeHolderPaths(partial, table, {}, context);
+                ASSERT_TRUE(paths.ok());
+                alongsidePaths = std::move(*paths);
+            };
+            auto analysis = analyze(*snapshot, options);
+            ASSERT_TRUE(analysis.ok()) << analysis.error().message();
+            EXPECT_EQ(calls, 1);
+            expectSameAnalysis(**analysis, *analyzeWith(*snapshot, threads));
+            auto after = summarizeHolderPaths(**analysis, table);
+            ASSERT_TRUE(after.ok());
+            EXPECT_EQ(alongsidePaths, *after);
+        }
     }
 }
 

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <string_view>
 
 namespace heapscope {
 namespace {
@@ -489,6 +491,66 @@ TEST(SameProcessRule, ProducersWhoseIdsNeverCarryOverAreDifferentProcesses) {
         ASSERT_TRUE(a && b);
         EXPECT_EQ(sameProcess(**a, **b), pair.expected);
     }
+}
+
+TEST(SameProcessRule, SeveralSamplesInOnePassMatchAsEachAlone) {
+    const char* const files[] = {"mixed-pair-bun1-A.heapsnapshot.gz", "mixed-pair-bun1-B.heapsnapshot.gz",
+                                 "mixed-pair-node26-A.heapsnapshot.gz", "mixed-pair-node26-B.heapsnapshot.gz",
+                                 "mixed-pair-deno2-A.heapsnapshot.gz"};
+    std::vector<SnapshotPtr> snapshots;
+    std::vector<ObjectIdSample> samples;
+    for (const char* file : files) {
+        auto s = loadSnapshot(dataPath(file));
+        ASSERT_TRUE(s) << file;
+        snapshots.push_back(*s);
+        samples.push_back(sampleObjectIds(**s));
+    }
+    // a sample that names one id twice: only its first entry can match
+    ObjectIdSample twice = samples[2];
+    ASSERT_FALSE(twice.entries.empty());
+    twice.entries.push_back({twice.entries[0].id, 1, 2});
+    samples.push_back(twice);
+    std::vector<const ObjectIdSample*> all;
+    for (const ObjectIdSample& sample : samples)
+        all.push_back(&sample);
+    for (const SnapshotPtr& other : snapshots) {
+        const std::vector<ObjectIdMatch> together = matchObjectIds(all, *other);
+        ASSERT_EQ(together.size(), samples.size());
+        // by the definition: each id's first entry in the sample, looked up at the first node with it
+        std::map<std::uint32_t, std::uint32_t> firstNodeOf;
+        for (std::uint32_t n = 0; n < other->nodeCount; ++n)
+            firstNodeOf.try_emplace(other->nodeId[n], n);
+        const std::hash<std::string_view> hash;
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            std::map<std::uint32_t, const ObjectIdSample::Entry*> firstEntryOf;
+            for (const auto& entry : samples[i].entries)
+                firstEntryOf.try_emplace(entry.id, &entry);
+            ObjectIdMatch expected;
+            expected.sampled = samples[i].entries.size();
+            for (const auto& [id, entry] : firstEntryOf) {
+                const auto node = firstNodeOf.find(id);
+                if (node == firstNodeOf.end())
+                    continue;
+                ++expected.matched;
+                if (hash(other->typeName(node->second)) != entry->typeHash ||
+                    hash(other->name(node->second)) != entry->nameHash)
+                    ++expected.differing;
+            }
+            EXPECT_EQ(together[i].sampled, expected.sampled) << i;
+            EXPECT_EQ(together[i].matched, expected.matched) << i;
+            EXPECT_EQ(together[i].differing, expected.differing) << i;
+            const ObjectIdMatch alone = matchObjectIds(samples[i], *other);
+            EXPECT_EQ(alone.matched, expected.matched) << i;
+            EXPECT_EQ(alone.differing, expected.differing) << i;
+        }
+        EXPECT_EQ(together.back().matched, together[2].matched);
+        EXPECT_EQ(together.back().sampled, together[2].sampled + 1);
+    }
+    // a snapshot's own sample is found in it whole, all naming the same objects
+    const ObjectIdMatch self = matchObjectIds(samples[2], *snapshots[2]);
+    EXPECT_GT(self.sampled, 100u);
+    EXPECT_EQ(self.matched, self.sampled);
+    EXPECT_EQ(self.differing, 0u);
 }
 
 TEST(Series, NodeFileNames) {

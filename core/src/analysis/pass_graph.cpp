@@ -26,6 +26,7 @@ void runUnreachableCount(AnalysisWork&, PassContext&);
 void runSummaryRows(AnalysisWork&, PassContext&);
 void runTotals(AnalysisWork&, PassContext&);
 void runClassRetainedSizes(AnalysisWork&, PassContext&);
+void runAlongside(AnalysisWork&, PassContext&);
 
 namespace {
 
@@ -107,6 +108,12 @@ constexpr Pass kPasses[] = {
      .produces = SummaryRows,
      .forSummary = true,
      .run = runSummaryRows},
+    {.name = "caller's work",
+     .timed = false,
+     .lane = Lane::Side,
+     .reads = Distances | Classes,
+     .produces = CallersWork,
+     .run = runAlongside},
     {.name = "totals",
      .timed = false,
      .lane = Lane::Main,

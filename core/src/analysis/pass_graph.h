@@ -35,6 +35,7 @@ enum Artefact : std::uint32_t {
     SummaryRows = 1u << 17,      ///< AnalysisWork::summaryRows and countedClass (no retained sizes yet)
     Totals = 1u << 18,           ///< the flags' other bits, the counts, totals and statistics' totals
     AllObjects = 1u << 19,       ///< Analysis::allObjects
+    CallersWork = 1u << 20,      ///< AnalysisOptions::alongside has run
 };
 } // namespace artefact
 using artefact::Artefact;
