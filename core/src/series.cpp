@@ -7,9 +7,11 @@
 #include "heapscope/string_table.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 namespace heapscope {
@@ -38,26 +40,61 @@ SeriesInterval intervalOf(const ObjectIdMatch& match) {
     return result;
 }
 
+// Runs `first` on the calling thread and `second` beside it (one after the other with one thread);
+// an exception from `second` is thrown here once both have ended.
+template <typename First, typename Second>
+void runSideBySide(unsigned threads, First&& first, Second&& second) {
+    if (threads == 1 || (threads == 0 && std::thread::hardware_concurrency() <= 1)) {
+        first();
+        second();
+        return;
+    }
+    std::exception_ptr secondFailed;
+    {
+        std::jthread beside([&] {
+            try {
+                second();
+            } catch (...) {
+                secondFailed = std::current_exception();
+            }
+        });
+        first();
+    }
+    if (secondFailed)
+        std::rethrow_exception(secondFailed);
+}
+
 // Two copies of one file have the same graph: the counts, every node's type, name, id and size, and
-// the strings. (Ids and sizes alone can be equal in two runs of a small program.)
-std::uint64_t graphFingerprint(const Snapshot& s) {
-    std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a over words
-    auto mix = [&h](std::uint64_t v) {
+// the strings. (Ids and sizes alone can be equal in two runs of a small program.) The nodes and the
+// strings are hashed side by side.
+std::uint64_t graphFingerprint(const Snapshot& s, unsigned threads) {
+    constexpr std::uint64_t kBasis = 0xcbf29ce484222325ull; // FNV-1a over words
+    const auto mix = [](std::uint64_t& h, std::uint64_t v) {
         h ^= v;
         h *= 0x100000001b3ull;
     };
-    mix(s.nodeCount);
-    mix(s.edgeCount);
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        mix(s.nodeType[n]);
-        mix(s.nodeName[n]);
-        mix(s.nodeId[n]);
-        mix(s.nodeSelfSize[n]);
-    }
-    const std::hash<std::string_view> hash;
-    mix(s.strings.size());
-    for (std::uint32_t i = 0; i < s.strings.size(); ++i)
-        mix(hash(s.strings[i]));
+    std::uint64_t nodes = kBasis, strings = kBasis;
+    runSideBySide(
+        threads,
+        [&] {
+            for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+                mix(nodes, s.nodeType[n]);
+                mix(nodes, s.nodeName[n]);
+                mix(nodes, s.nodeId[n]);
+                mix(nodes, s.nodeSelfSize[n]);
+            }
+        },
+        [&] {
+            const std::hash<std::string_view> hash;
+            for (std::uint32_t i = 0; i < s.strings.size(); ++i)
+                mix(strings, hash(s.strings[i]));
+        });
+    std::uint64_t h = kBasis;
+    mix(h, s.nodeCount);
+    mix(h, s.edgeCount);
+    mix(h, nodes);
+    mix(h, s.strings.size());
+    mix(h, strings);
     return h;
 }
 
@@ -185,12 +222,6 @@ void keepHolderGroups(Kept& k, const Analysis& a, const HolderCensus& census,
     for (const HolderGroup& g : census.groups)
         k.groups.push_back(
             {rowOf(a.classes[g.classIndex], rowByKey, rows), g.path, g.count, g.selfSize, g.retainedSize});
-}
-
-// The groups of every node (taken over, not copied) and their ids.
-void keepMembers(Kept& k, const Snapshot& s, std::vector<std::uint32_t>&& groupOfNode) {
-    k.memberGroups = std::move(groupOfNode);
-    k.memberIds.assign(s.nodeId.data(), s.nodeId.data() + s.nodeCount);
 }
 
 // Keeps the id sets a survivor check can need at the end: the oldest snapshot's and the two newest'.
@@ -527,7 +558,7 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             continue;
         }
         // A copy is known before its analysis.
-        const std::uint64_t fingerprint = graphFingerprint(**snapshot);
+        const std::uint64_t fingerprint = graphFingerprint(**snapshot, options.load.threads);
         const auto sameGraph = std::find_if(
             kept.begin(), kept.end(), [&](const Kept& other) { return other.fingerprint == fingerprint; });
         if (sameGraph != kept.end()) {
@@ -587,30 +618,39 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
             release(kept[newestKept].memberIds);
             release(kept[newestKept].memberGroups);
         }
-        auto census = holderPaths && *holderPaths
-                          ? Expected<HolderCensus>(holderCensusOfPaths(a, std::move(**holderPaths)))
-                          : holderCensus(a, pathTable, options.leaks.paths, fileContext);
-        if (!census) {
-            if (census.error().cancelled)
-                return census.error();
-            k.info.error = census.error();
+        // The census groups the objects while the ids are checked against every earlier file's
+        // sample (in one pass over this file's ids) and kept.
+        std::optional<Expected<HolderCensus>> census;
+        std::vector<SeriesInterval> checks;
+        runSideBySide(
+            options.load.threads,
+            [&] {
+                census = holderPaths && *holderPaths
+                             ? Expected<HolderCensus>(holderCensusOfPaths(a, std::move(**holderPaths)))
+                             : holderCensus(a, pathTable, options.leaks.paths, fileContext);
+            },
+            [&] {
+                std::vector<const ObjectIdSample*> earlierSamples;
+                for (const Kept& earlier : kept)
+                    earlierSamples.push_back(&earlier.sample);
+                for (const ObjectIdMatch& match : matchObjectIds(earlierSamples, s))
+                    checks.push_back(intervalOf(match));
+                k.sample = sampleObjectIds(s);
+                k.ids.assign(s);
+                if (newest)
+                    k.memberIds.assign(s.nodeId.data(), s.nodeId.data() + s.nodeCount);
+            });
+        if (!*census) {
+            if (census->error().cancelled)
+                return census->error();
+            k.info.error = census->error();
             failed.push_back(std::move(k.info));
             continue;
         }
-        keepHolderGroups(k, a, *census, rowByKey, rows);
+        keepHolderGroups(k, a, **census, rowByKey, rows);
         if (newest)
-            keepMembers(k, s, std::move(census->groupOfNode));
-
-        // Every earlier file's sample in one pass over this file's ids.
-        std::vector<const ObjectIdSample*> earlierSamples;
-        for (const Kept& earlier : kept)
-            earlierSamples.push_back(&earlier.sample);
-        std::vector<SeriesInterval> checks;
-        for (const ObjectIdMatch& match : matchObjectIds(earlierSamples, s))
-            checks.push_back(intervalOf(match));
+            k.memberGroups = std::move((*census)->groupOfNode);
         pairChecks.push_back(std::move(checks));
-        k.sample = sampleObjectIds(s);
-        k.ids.assign(s);
         if (newest)
             newestKept = kept.size();
         kept.push_back(std::move(k));
