@@ -27,6 +27,9 @@ public:
     ~BlockReuse();
     BlockReuse(const BlockReuse&) = delete;
     BlockReuse& operator=(const BlockReuse&) = delete;
+    /// Gives back to the system the blocks kept so far: called when one file's work is done and
+    /// before its graph is freed, it leaves kept only that graph's blocks, for the next file.
+    void releaseKept() const;
 };
 /// Declared first in a class, so destroyed last: trims the heap after the other members are gone.
 struct TrimOnDestroy {

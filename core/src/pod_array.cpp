@@ -37,20 +37,26 @@ struct FreedBlocks {
     unsigned reusers = 0;
     std::vector<Block> blocks;
 
-    // The smallest kept block that holds `bytes`, else the largest (to be grown); false if none.
+    // The kept block nearest to `bytes` in size (the same array of the last file, usually a little
+    // smaller or larger), cut to `bytes` when larger (the rest stays kept); false if none.
     bool take(std::size_t bytes, Block& out) {
         std::lock_guard lock(mutex);
         if (blocks.empty())
             return false;
-        const auto better = [bytes](const Block& a, const Block& b) {
-            const bool aFits = a.bytes >= bytes, bFits = b.bytes >= bytes;
-            if (aFits != bFits)
-                return aFits;
-            return aFits ? a.bytes < b.bytes : a.bytes > b.bytes;
+        const auto distance = [bytes](const Block& b) {
+            return b.bytes > bytes ? b.bytes - bytes : bytes - b.bytes;
         };
-        const auto best = std::min_element(blocks.begin(), blocks.end(), better);
-        out = *best;
-        blocks.erase(best);
+        const auto nearest =
+            std::min_element(blocks.begin(), blocks.end(),
+                             [&](const Block& a, const Block& b) { return distance(a) < distance(b); });
+        out = *nearest;
+        if (nearest->bytes > bytes) {
+            out.bytes = bytes;
+            nearest->start = static_cast<char*>(nearest->start) + bytes;
+            nearest->bytes -= bytes;
+        } else {
+            blocks.erase(nearest);
+        }
         return true;
     }
     bool keep(void* p, std::size_t bytes) {
@@ -67,26 +73,21 @@ FreedBlocks& freedBlocks() {
     return instance;
 }
 
-// A kept block resized to `bytes` (page-rounded): shrinking gives the tail back, growing adds
-// fresh zero pages (possibly moving the block); nullptr when the kernel cannot.
+// A kept block of at most `bytes` (page-rounded) made `bytes` long: growing adds fresh zero pages
+// (possibly moving the block); nullptr when the kernel cannot.
 void* resizeKept(FreedBlocks::Block block, std::size_t bytes, bool zeroed) {
-    if (block.bytes == bytes) {
-    } else if (block.bytes > bytes) {
-        ::munmap(static_cast<char*>(block.start) + bytes, block.bytes - bytes);
-    } else {
-        void* moved = ::mremap(block.start, block.bytes, bytes, MREMAP_MAYMOVE);
-        if (moved == MAP_FAILED) {
+    void* start = block.start;
+    if (block.bytes < bytes) {
+        start = ::mremap(block.start, block.bytes, bytes, MREMAP_MAYMOVE);
+        if (start == MAP_FAILED) {
             ::munmap(block.start, block.bytes);
             return nullptr;
         }
-        adviseHugePages(moved, bytes);
-        if (zeroed)
-            std::memset(moved, 0, block.bytes); // the grown part is fresh, so already zero
-        return moved;
+        adviseHugePages(start, bytes);
     }
     if (zeroed)
-        std::memset(block.start, 0, bytes);
-    return block.start;
+        std::memset(start, 0, block.bytes); // a grown part is fresh, so already zero
+    return start;
 }
 } // namespace
 
@@ -137,6 +138,17 @@ BlockReuse::~BlockReuse() {
         std::lock_guard lock(freed.mutex);
         if (--freed.reusers == 0)
             released.swap(freed.blocks);
+    }
+    for (const FreedBlocks::Block& block : released)
+        ::munmap(block.start, block.bytes);
+}
+
+void BlockReuse::releaseKept() const {
+    FreedBlocks& freed = freedBlocks();
+    std::vector<FreedBlocks::Block> released;
+    {
+        std::lock_guard lock(freed.mutex);
+        released.swap(freed.blocks);
     }
     for (const FreedBlocks::Block& block : released)
         ::munmap(block.start, block.bytes);

@@ -576,6 +576,12 @@ Expected<Series> analyzeSeries(const std::vector<std::string>& paths, const Seri
         };
         Expected<AnalysisPtr> analysis = fromIndex ? Expected<AnalysisPtr>(fromIndex->analysis)
                                                    : analyze(*snapshot, analysisOptions, fileContext);
+        // Leaving this iteration, what is kept and was not taken again goes back to the system
+        // before this file's graph and analysis are freed (and kept for the next file).
+        struct ReleaseUnused {
+            const detail::BlockReuse& reuse;
+            ~ReleaseUnused() { reuse.releaseKept(); }
+        } const releaseUnused{reusePages};
         if (!analysis) {
             if (analysis.error().cancelled)
                 return analysis.error();
