@@ -57,6 +57,32 @@ TEST(BlockReuse, NestedScopesKeepBlocksUntilTheLastEnds) {
     EXPECT_EQ(c[c.size() - 1], 0u);
 }
 
+TEST(BlockReuse, ALargerKeptBlockIsCutAndItsRestServesTheNext) {
+    const detail::BlockReuse reuse;
+    constexpr std::size_t kWords = 3u << 20; // 12 MB
+    const char* start = nullptr;
+    {
+        auto big = PodArray<std::uint32_t>::uninitialized(kWords);
+        std::fill(big.data(), big.data() + big.size(), 0xFFFFFFFFu);
+        start = reinterpret_cast<const char*>(big.data());
+    }
+    auto first = PodArray<std::uint32_t>::zeroed(kWords / 3);
+    auto second = PodArray<std::uint32_t>::zeroed(kWords / 3);
+    const auto inside = [&](const void* p) {
+        const char* c = static_cast<const char*>(p);
+        return c >= start && c < start + kWords * sizeof(std::uint32_t);
+    };
+    EXPECT_TRUE(inside(first.data()));
+    EXPECT_TRUE(inside(second.data()));
+    EXPECT_NE(first.data(), second.data());
+    EXPECT_TRUE(allEqual(first, 0));
+    EXPECT_TRUE(allEqual(second, 0));
+    // what is left kept goes back; allocation goes on as before
+    reuse.releaseKept();
+    auto third = PodArray<std::uint32_t>::zeroed(kWords);
+    EXPECT_TRUE(allEqual(third, 0));
+}
+
 TEST(FlatHashMap, AgreesWithUnorderedMapThroughGrowth) {
     detail::FlatHashMap<std::uint64_t, std::uint32_t, detail::IntegerHash> flat;
     std::unordered_map<std::uint64_t, std::uint32_t> reference;
