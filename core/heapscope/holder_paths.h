@@ -94,11 +94,24 @@ struct HolderGroup {
 };
 
 /// Groups `nodes` (ordinals) by class and holder path, biggest retained size first (then count,
-/// then the path's text). The Comparison's "new objects of this class, by holder".
+/// then the path's text). The Comparison's "new objects of this class, by holder". Summarizes the
+/// whole snapshot first (summarizeHolderPaths), then groups as groupByHolderPaths().
 Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
                                                  std::span<const std::uint32_t> nodes, HolderPathTable& table,
                                                  const HolderPathOptions& options = {},
                                                  const WorkContext& context = {});
+
+/// The grouping of groupByHolder() from paths worked out before: `pathOfNode` is
+/// summarizeHolderPaths()' result for this analysis and `table` (one entry per node, kNoIndex for
+/// nodes not grouped; those of `nodes` form the groups without a path). Only reads the table, so
+/// that one summary serves every later set of nodes of the snapshot. The same groups, order and
+/// numbers as groupByHolder(); an error when `pathOfNode` does not fit the analysis, a cancelled
+/// error on a stop request.
+Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
+                                                      std::span<const std::uint32_t> nodes,
+                                                      const HolderPathTable& table,
+                                                      std::span<const std::uint32_t> pathOfNode,
+                                                      const WorkContext& context = {});
 
 /// Every grouped object of a snapshot by class and holder path: a series keeps these numbers of each
 /// snapshot (not the graph). `groups` have no `nodes`; `groupOfNode` gives each node's group index

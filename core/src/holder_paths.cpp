@@ -353,19 +353,42 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
                                                  std::span<const std::uint32_t> nodes, HolderPathTable& table,
                                                  const HolderPathOptions& options,
                                                  const WorkContext& context) {
-    Summarizer summarizer(analysis, table, options);
-    if (!summarizer.summarizeAll(context))
+    auto paths = summarizeHolderPaths(analysis, table, options, context);
+    if (!paths)
+        return paths.error();
+    return groupByHolderPaths(analysis, nodes, table, *paths, context);
+}
+
+Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
+                                                      std::span<const std::uint32_t> nodes,
+                                                      const HolderPathTable& table,
+                                                      std::span<const std::uint32_t> pathOfNode,
+                                                      const WorkContext& context) {
+    const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
+    const auto misfit = [&](const std::string& reason) {
+        return Error{analysis.snapshot->path, "holder paths", -1, reason, false};
+    };
+    if (pathOfNode.size() != nodeCount)
+        return misfit("the holder paths are of another snapshot (" + std::to_string(pathOfNode.size()) +
+                      " paths for " + std::to_string(nodeCount) + " nodes)");
+    if (context.stopRequested())
         return stopped(analysis);
     std::vector<std::uint32_t> sorted(nodes.begin(), nodes.end());
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    if (!sorted.empty() && sorted.back() >= nodeCount)
+        return misfit("node " + std::to_string(sorted.back()) + " is not in the snapshot");
 
     std::vector<std::uint32_t> groupOf(sorted.size());
     std::vector<HolderGroup> groups;
     detail::FlatHashMap<std::uint64_t, std::uint32_t, detail::IntegerHash> groupByKey;
     for (std::size_t i = 0; i < sorted.size(); ++i) {
+        if ((i & kStopCheckMask) == kStopCheckMask && context.stopRequested())
+            return stopped(analysis);
         const std::uint32_t n = sorted[i];
-        const std::uint32_t path = summarizer.pathOf(n);
+        const std::uint32_t path = pathOfNode[n];
+        if (path != kNoIndex && path >= table.pathCount())
+            return misfit("the holder paths are of another table (path " + std::to_string(path) + ")");
         const std::uint32_t classIndex = analysis.classOf[n];
         const auto [group, inserted] =
             groupByKey.tryEmplace(std::uint64_t(classIndex) << 32 | path, std::uint32_t(groups.size()));
@@ -381,12 +404,15 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
         g.selfSize += analysis.selfSize[n];
         g.nodes.push_back(n);
     }
-    std::vector<std::uint32_t> groupOfNode(analysis.snapshot->nodeCount, kNoIndex);
+    std::vector<std::uint32_t> groupOfNode(nodeCount, kNoIndex);
     for (std::size_t i = 0; i < sorted.size(); ++i)
         groupOfNode[sorted[i]] = groupOf[i];
-    for (std::size_t i = 0; i < sorted.size(); ++i)
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        if ((i & kStopCheckMask) == kStopCheckMask && context.stopRequested())
+            return stopped(analysis);
         if (!dominatedWithinGroup(analysis, sorted[i], groupOfNode))
             groups[groupOf[i]].retainedSize += analysis.retainedSize[sorted[i]];
+    }
     std::vector<std::string> texts(groups.size());
     for (std::size_t g = 0; g < groups.size(); ++g)
         texts[g] = table.describe(analysis.classes[groups[g].classIndex].name, groups[g].path);

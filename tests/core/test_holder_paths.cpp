@@ -4,10 +4,19 @@
 // kept, the engine's own tables left out, the cap on hops, and the groups with their retained sizes.
 #include "graph_builder.h"
 
+#include "heapscope/analysis.h"
+#include "heapscope/comparison.h"
 #include "heapscope/holder_paths.h"
+#include "heapscope/loader.h"
 #include "heapscope/series.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <span>
+#include <string>
+#include <utility>
 
 using namespace heapscope;
 using namespace heapscope::test;
@@ -19,6 +28,54 @@ constexpr std::uint64_t tNumber = 7;
 std::vector<HolderHop> hopsOf(const HolderPathTable& table, std::uint32_t path) {
     EXPECT_NE(path, kNoIndex);
     return path == kNoIndex ? std::vector<HolderHop>{} : table.hops(path);
+}
+
+// The same groups in the same order, with the same numbers, members and path texts (the ids may
+// come from different tables).
+void expectSameGroups(const Analysis& a, const std::vector<HolderGroup>& got, const HolderPathTable& gotTable,
+                      const std::vector<HolderGroup>& want, const HolderPathTable& wantTable) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t g = 0; g < got.size(); ++g) {
+        SCOPED_TRACE("group " + std::to_string(g));
+        const std::string& name = a.classes[want[g].classIndex].name;
+        EXPECT_EQ(got[g].classIndex, want[g].classIndex);
+        EXPECT_EQ(got[g].path == kNoIndex, want[g].path == kNoIndex);
+        EXPECT_EQ(gotTable.describe(name, got[g].path), wantTable.describe(name, want[g].path));
+        EXPECT_EQ(got[g].count, want[g].count);
+        EXPECT_EQ(got[g].selfSize, want[g].selfSize);
+        EXPECT_EQ(got[g].retainedSize, want[g].retainedSize);
+        EXPECT_EQ(got[g].nodes, want[g].nodes);
+    }
+}
+
+// What a grouping must hold whatever the order: every distinct node of `nodes` in the one group of
+// its class and path, the counts and self sizes its members' sums, biggest retained size first.
+void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
+                         const std::vector<HolderGroup>& groups, std::span<const std::uint32_t> pathOfNode) {
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> expected;
+    for (std::uint32_t n : nodes)
+        expected[{a.classOf[n], pathOfNode[n]}].push_back(n);
+    ASSERT_EQ(groups.size(), expected.size());
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const HolderGroup& group = groups[g];
+        const auto it = expected.find({group.classIndex, group.path});
+        ASSERT_NE(it, expected.end());
+        EXPECT_EQ(group.nodes, it->second);
+        EXPECT_EQ(group.count, group.nodes.size());
+        std::uint64_t self = 0, retained = 0;
+        for (std::uint32_t n : group.nodes) {
+            self += a.selfSize[n];
+            retained += a.retainedSize[n];
+        }
+        EXPECT_EQ(group.selfSize, self);
+        EXPECT_LE(group.retainedSize, retained);
+        if (retained > 0) // the members no other member dominates count
+            EXPECT_GT(group.retainedSize, 0u);
+        if (g > 0)
+            EXPECT_GE(groups[g - 1].retainedSize, group.retainedSize);
+    }
 }
 
 // root -> (GC roots) -> (Strong roots) -> system / Context -sessions-> Map -table-> (internal array)
@@ -239,6 +296,94 @@ TEST(HolderPaths, GroupsCountAndRetainedSizeWithoutNestedMembers) {
     EXPECT_EQ(census->groups[census->groupOfNode[i1]].count, 2u);
 }
 
+TEST(HolderPaths, GroupingGivenPathsIsGroupByHolder) {
+    // One summary, then several sets of nodes grouped from it: the same as groupByHolder each time.
+    SessionGraph graph;
+    auto a = graph.g.analyze();
+    ASSERT_TRUE(a);
+    HolderPathTable shared;
+    auto paths = summarizeHolderPaths(*a, shared);
+    ASSERT_TRUE(paths) << paths.error().message();
+    const std::vector<std::vector<std::uint32_t>> sets = {
+        graph.recordNodes,
+        {graph.orphan, graph.recordNodes[2], graph.number, graph.viaCode, graph.recordNodes[0], graph.orphan},
+        {graph.session, graph.map, graph.table, graph.viaSystem, graph.context},
+        {},
+    };
+    for (const auto& nodes : sets) {
+        SCOPED_TRACE(::testing::PrintToString(nodes));
+        HolderPathTable fresh;
+        auto want = groupByHolder(*a, nodes, fresh);
+        ASSERT_TRUE(want) << want.error().message();
+        const HolderPathTable& readOnly = shared;
+        auto got = groupByHolderPaths(*a, nodes, readOnly, *paths);
+        ASSERT_TRUE(got) << got.error().message();
+        expectSameGroups(*a, *got, shared, *want, fresh);
+        expectGroupsOfPaths(*a, nodes, *got, *paths);
+    }
+    // The orphan and the node held by code have no path: a group each (they are of two classes).
+    auto loose =
+        groupByHolderPaths(*a, std::vector<std::uint32_t>{graph.orphan, graph.viaCode}, shared, *paths);
+    ASSERT_TRUE(loose);
+    ASSERT_EQ(loose->size(), 2u);
+    EXPECT_EQ((*loose)[0].path, kNoIndex);
+    EXPECT_EQ((*loose)[1].path, kNoIndex);
+}
+
+TEST(HolderPaths, GroupingGivenPathsKeepsNestedMembersOutOfTheRetainedSize) {
+    // The Queue of GroupsCountAndRetainedSizeWithoutNestedMembers, grouped from its summary.
+    GraphBuilder g;
+    const auto root = g.node(tSynthetic, "", 0);
+    const auto gcRoots = g.node(tSynthetic, "(GC roots)", 0);
+    const auto queue = g.node(tObject, "Queue", 10);
+    const auto n1 = g.node(tObject, "Node", 100);
+    const auto n2 = g.node(tObject, "Node", 100);
+    const auto n3 = g.node(tObject, "Node", 100);
+    g.element(root, gcRoots, 1);
+    g.element(gcRoots, queue, 1);
+    g.property(queue, n1, "head");
+    g.property(n1, n2, "next");
+    g.property(n2, n3, "next");
+    auto a = g.analyze();
+    ASSERT_TRUE(a);
+    HolderPathTable table;
+    auto paths = summarizeHolderPaths(*a, table);
+    ASSERT_TRUE(paths);
+    const std::vector<std::uint32_t> nodes = {n3, n1, n2};
+    auto groups = groupByHolderPaths(*a, nodes, table, *paths);
+    ASSERT_TRUE(groups) << groups.error().message();
+    ASSERT_EQ(groups->size(), 2u);
+    EXPECT_EQ((*groups)[0].nodes, (std::vector<std::uint32_t>{n1}));
+    EXPECT_EQ((*groups)[0].retainedSize, 300u);
+    EXPECT_EQ((*groups)[1].nodes, (std::vector<std::uint32_t>{n2, n3}));
+    EXPECT_EQ((*groups)[1].retainedSize, 200u);
+    HolderPathTable fresh;
+    auto want = groupByHolder(*a, nodes, fresh);
+    ASSERT_TRUE(want);
+    expectSameGroups(*a, *groups, table, *want, fresh);
+}
+
+TEST(HolderPaths, GroupingPathsOfAnotherSnapshotIsRefused) {
+    SessionGraph graph;
+    auto a = graph.g.analyze();
+    ASSERT_TRUE(a);
+    HolderPathTable table;
+    auto paths = summarizeHolderPaths(*a, table);
+    ASSERT_TRUE(paths);
+    std::vector<std::uint32_t> shorter(*paths);
+    shorter.pop_back();
+    auto wrongSize = groupByHolderPaths(*a, graph.recordNodes, table, shorter);
+    ASSERT_FALSE(wrongSize);
+    EXPECT_FALSE(wrongSize.error().cancelled);
+    HolderPathTable empty;
+    auto wrongTable = groupByHolderPaths(*a, graph.recordNodes, empty, *paths);
+    ASSERT_FALSE(wrongTable);
+    EXPECT_FALSE(wrongTable.error().cancelled);
+    auto outside =
+        groupByHolderPaths(*a, std::vector<std::uint32_t>{std::uint32_t(paths->size())}, table, *paths);
+    ASSERT_FALSE(outside);
+}
+
 TEST(HolderPaths, StopRequestCancels) {
     SessionGraph graph;
     auto a = graph.g.analyze();
@@ -251,6 +396,73 @@ TEST(HolderPaths, StopRequestCancels) {
     auto paths = summarizeHolderPaths(*a, table, {}, context);
     ASSERT_FALSE(paths);
     EXPECT_TRUE(paths.error().cancelled);
+    auto groups = groupByHolder(*a, graph.recordNodes, table, {}, context);
+    ASSERT_FALSE(groups);
+    EXPECT_TRUE(groups.error().cancelled);
+    auto summary = summarizeHolderPaths(*a, table);
+    ASSERT_TRUE(summary);
+    auto given = groupByHolderPaths(*a, graph.recordNodes, table, *summary, context);
+    ASSERT_FALSE(given);
+    EXPECT_TRUE(given.error().cancelled);
+}
+
+// A real snapshot (golden label: FixtureSpecifics is one of the real-snapshot suites): the new
+// objects of the Comparison's classes, grouped again and again from one summary as the Comparison's
+// holder tab does, are what groupByHolder gives each time; a stop request cancels both.
+TEST(FixtureSpecifics, HolderGroupsFromOneSummaryEqualGroupByHolder) {
+    auto baseSnapshot = loadSnapshot(dataPath("leak2-A-node20.heapsnapshot.gz"));
+    auto currentSnapshot = loadSnapshot(dataPath("leak2-B-node20.heapsnapshot.gz"));
+    ASSERT_TRUE(baseSnapshot && currentSnapshot);
+    auto base = analyze(*baseSnapshot);
+    auto current = analyze(*currentSnapshot);
+    ASSERT_TRUE(base && current);
+    auto comparison = compare(*base, *current);
+    ASSERT_TRUE(comparison) << comparison.error().message();
+    const Analysis& a = **current;
+
+    HolderPathTable shared;
+    auto paths = summarizeHolderPaths(a, shared);
+    ASSERT_TRUE(paths) << paths.error().message();
+    std::size_t checked = 0, groupsSeen = 0;
+    for (const ClassDiff& diff : (*comparison)->classes) {
+        if (diff.newNodes.empty() || checked == 12)
+            continue;
+        SCOPED_TRACE(diff.name);
+        ++checked;
+        HolderPathTable fresh;
+        auto want = groupByHolder(a, diff.newNodes, fresh);
+        ASSERT_TRUE(want) << want.error().message();
+        auto got = groupByHolderPaths(a, diff.newNodes, std::as_const(shared), *paths);
+        ASSERT_TRUE(got) << got.error().message();
+        expectSameGroups(a, *got, shared, *want, fresh);
+        expectGroupsOfPaths(a, diff.newNodes, *got, *paths);
+        groupsSeen += got->size();
+    }
+    EXPECT_EQ(checked, 12u);
+    EXPECT_GT(groupsSeen, checked); // some class is held more than one way
+
+    // Every node of the snapshot at once: each in one group.
+    std::vector<std::uint32_t> all(a.snapshot->nodeCount);
+    for (std::uint32_t n = 0; n < all.size(); ++n)
+        all[n] = n;
+    auto everything = groupByHolderPaths(a, all, shared, *paths);
+    ASSERT_TRUE(everything);
+    std::size_t members = 0;
+    for (const HolderGroup& group : *everything)
+        members += group.nodes.size();
+    EXPECT_EQ(members, all.size());
+
+    StopFlag stop;
+    stop.requestStop();
+    WorkContext context;
+    context.stop = &stop;
+    const auto& nodes = (*comparison)->classes.front().newNodes;
+    auto cancelledGroups = groupByHolder(a, nodes, shared, {}, context);
+    ASSERT_FALSE(cancelledGroups);
+    EXPECT_TRUE(cancelledGroups.error().cancelled);
+    auto cancelledGiven = groupByHolderPaths(a, all, shared, *paths, context);
+    ASSERT_FALSE(cancelledGiven);
+    EXPECT_TRUE(cancelledGiven.error().cancelled);
 }
 
 TEST(TrendVerdicts, EachShapeHasItsName) {

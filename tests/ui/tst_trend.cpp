@@ -17,6 +17,7 @@
 #include "testutil.h"
 
 #include <heapscope/format.h>
+#include <heapscope/holder_paths.h>
 
 #include <QAbstractItemModelTester>
 #include <QAbstractProxyModel>
@@ -30,6 +31,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -261,6 +264,125 @@ private Q_SLOTS:
             members += group.nodes.size();
         QCOMPARE(std::size_t(total), members);
         QVERIFY(total > 0);
+    }
+
+    void comparisonGroupsLaterClassesFromTheKeptHolderPaths() {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        window.openFiles({TestUtil::dataPath("leak-A-node20.heapsnapshot.gz"),
+                          TestUtil::dataPath("leak-B-node20.heapsnapshot.gz")});
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentView() && window.currentView()->perspective() ==
+                                                             SnapshotView::ComparisonPerspective,
+                                 120000);
+        SnapshotView* view = window.currentView();
+        auto* table = view->comparisonPage()->findChild<QTreeView*>(u"comparisonView"_s);
+        QVERIFY(table);
+        QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() > 0, 60000);
+        heapscope::ComparisonPtr comparison;
+        connect(view->comparisonPage(), &ComparisonPage::classSelected, this,
+                [&comparison](const heapscope::ComparisonPtr& c, int) { comparison = c; });
+        const auto tableRow = [&](const QString& name) {
+            for (int r = 0; r < table->model()->rowCount(); ++r)
+                if (table->model()->index(r, 0).data(ModelRoles::LabelRole).toString() == name)
+                    return table->model()->index(r, 0);
+            return QModelIndex();
+        };
+        // The groups of a class as computed from scratch, as text.
+        const auto fresh = [&](std::size_t classRow) {
+            heapscope::HolderPathTable paths;
+            auto groups =
+                heapscope::groupByHolder(*comparison->current, comparison->classes[classRow].newNodes, paths);
+            QStringList rows;
+            if (!groups)
+                return rows;
+            for (const auto& g : *groups)
+                rows << u"%1 %2 %3 %4 %5"_s.arg(g.count)
+                            .arg(g.selfSize)
+                            .arg(g.retainedSize)
+                            .arg(QString::fromStdString(
+                                paths.describe(comparison->current->classes[g.classIndex].name, g.path)))
+                            .arg(g.nodes.size() == g.count ? g.nodes.front() : 0);
+            return rows;
+        };
+        const auto shownRows = [](const HolderGroupsPane* pane) {
+            QStringList rows;
+            const auto* result = pane->model()->result();
+            if (!result)
+                return rows;
+            for (int r = 0; r < pane->model()->rowCount(); ++r) {
+                const auto& g = result->groups[std::size_t(r)];
+                rows << u"%1 %2 %3 %4 %5"_s.arg(g.count)
+                            .arg(g.selfSize)
+                            .arg(g.retainedSize)
+                            .arg(pane->model()->description(r))
+                            .arg(g.nodes.size() == g.count ? g.nodes.front() : 0);
+            }
+            return rows;
+        };
+
+        HolderGroupsPane* pane = view->holderGroupsPane();
+        QSignalSpy shown(pane, &HolderGroupsPane::groupsShown);
+        QCOMPARE(pane->summaryCount(), 0);
+        QVERIFY(!pane->cachedFor());
+        const QModelIndex record = tableRow(u"RequestRecord"_s);
+        QVERIFY(record.isValid());
+        table->setCurrentIndex(record);
+        QVERIFY(shown.wait(60000));
+        QVERIFY(comparison);
+        QCOMPARE(pane->summaryCount(), 1);
+        QVERIFY(pane->cachedFor() == comparison->current);
+        const auto firstTable = pane->model()->result()->table;
+        int recordRow = -1;
+        for (std::size_t c = 0; c < comparison->classes.size(); ++c)
+            if (comparison->classes[c].name == "RequestRecord")
+                recordRow = int(c);
+        QVERIFY(recordRow >= 0);
+        QCOMPARE(shownRows(pane), fresh(std::size_t(recordRow)));
+
+        // Another class with new objects, held in more than one way if there is one.
+        std::size_t other = comparison->classes.size();
+        for (std::size_t c = 0; c < comparison->classes.size(); ++c) {
+            const auto& diff = comparison->classes[c];
+            if (diff.name == "RequestRecord" || diff.newNodes.size() < 2 ||
+                !tableRow(QString::fromStdString(diff.name)).isValid())
+                continue;
+            if (other == comparison->classes.size() || fresh(c).size() > 1) {
+                other = c;
+                if (fresh(c).size() > 1)
+                    break;
+            }
+        }
+        QVERIFY(other < comparison->classes.size());
+        const QString otherName = QString::fromStdString(comparison->classes[other].name);
+        table->setCurrentIndex(tableRow(otherName));
+        QVERIFY(shown.wait(60000));
+        QVERIFY(pane->model()->rowCount() >= 1);
+        QCOMPARE(shownRows(pane), fresh(other));
+        QCOMPARE(pane->summaryCount(), 1); // grouped from the kept paths: no second summary
+        QVERIFY(pane->model()->result()->table == firstTable);
+        QVERIFY(pane->cachedFor() == comparison->current);
+        // And back: the first class's groups are those of a fresh computation too.
+        table->setCurrentIndex(record);
+        QVERIFY(shown.wait(60000));
+        QCOMPARE(shownRows(pane), fresh(std::size_t(recordRow)));
+        QCOMPARE(pane->summaryCount(), 1);
+
+        // Selections that race: a second one while the first still summarizes gives the second's
+        // groups, from one summary that is then kept.
+        HolderGroupsPane racing(nullptr);
+        QSignalSpy racingShown(&racing, &HolderGroupsPane::groupsShown);
+        racing.setClass(comparison, recordRow);
+        racing.setClass(comparison, int(other));
+        QVERIFY(racingShown.wait(60000));
+        QCOMPARE(racingShown.count(), 1);
+        QCOMPARE(shownRows(&racing), fresh(other));
+        QCOMPARE(racing.summaryCount(), 1);
+        QVERIFY(racing.cachedFor() == comparison->current);
+        racing.setClass(comparison, recordRow);
+        QVERIFY(racingShown.wait(60000));
+        QCOMPARE(racing.summaryCount(), 1);
+        QCOMPARE(shownRows(&racing), fresh(std::size_t(recordRow)));
     }
 
     void comparisonOfBunSnapshotsShowsTheBanner() {

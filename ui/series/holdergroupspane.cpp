@@ -175,6 +175,10 @@ bool HolderGroupsPane::isBusy() const {
     return m_job->isRunning();
 }
 
+heapscope::AnalysisPtr HolderGroupsPane::cachedFor() const {
+    return m_paths ? m_paths->analysis.lock() : nullptr;
+}
+
 void HolderGroupsPane::clear() {
     m_job->cancel();
     m_model->setResult(nullptr);
@@ -200,19 +204,42 @@ void HolderGroupsPane::setClass(const heapscope::ComparisonPtr& comparison, int 
     }
     m_status->setText(tr("Grouping the %1 new %2 objects by how they are held…")
                           .arg(TextUtil::grouped(diff.newNodes.size()), m_className));
-    using Result = heapscope::Expected<std::shared_ptr<const HolderGroupModel::Result>>;
+    // The kept paths serve only the analysis they were made for; any other is summarized afresh.
+    std::shared_ptr<const HolderPathCache> cached =
+        m_paths && m_paths->analysis.lock() == comparison->current ? m_paths : nullptr;
+    struct Output {
+        std::shared_ptr<const HolderGroupModel::Result> result;
+        std::shared_ptr<const HolderPathCache> paths;
+        bool summarized = false;
+    };
+    using Result = heapscope::Expected<Output>;
     m_job->start(
-        [comparison, classRow](JobContext& job) -> Result {
-            auto table = std::make_shared<heapscope::HolderPathTable>();
+        [comparison, classRow, cached](JobContext& job) -> Result {
+            Output output;
+            output.paths = cached;
+            if (!output.paths) {
+                auto table = std::make_shared<heapscope::HolderPathTable>();
+                auto paths = heapscope::summarizeHolderPaths(*comparison->current, *table, {}, job.work());
+                if (!paths)
+                    return paths.error();
+                auto made = std::make_shared<HolderPathCache>();
+                made->analysis = comparison->current;
+                made->table = std::move(table);
+                made->pathOfNode = std::move(*paths);
+                output.paths = std::move(made);
+                output.summarized = true;
+            }
             const auto& nodes = comparison->classes[std::size_t(classRow)].newNodes;
-            auto groups = heapscope::groupByHolder(*comparison->current, nodes, *table, {}, job.work());
+            auto groups = heapscope::groupByHolderPaths(*comparison->current, nodes, *output.paths->table,
+                                                        output.paths->pathOfNode, job.work());
             if (!groups)
                 return groups.error();
             auto result = std::make_shared<HolderGroupModel::Result>();
             result->analysis = comparison->current;
-            result->table = std::move(table);
+            result->table = output.paths->table;
             result->groups = std::move(*groups);
-            return std::shared_ptr<const HolderGroupModel::Result>(std::move(result));
+            output.result = std::move(result);
+            return output;
         },
         [this, count = diff.newNodes.size()](Result result) {
             if (!result) {
@@ -220,7 +247,12 @@ void HolderGroupsPane::setClass(const heapscope::ComparisonPtr& comparison, int 
                                                            : TextUtil::toQString(result.error().message()));
                 return;
             }
-            m_model->setResult(*result);
+            // Kept only from a run that is still the current one (the job drops the others), so
+            // the paths are those of the last snapshot asked for.
+            m_paths = result->paths;
+            if (result->summarized)
+                ++m_summaryCount;
+            m_model->setResult(result->result);
             const int ways = m_model->rowCount();
             m_status->setText(
                 ways == 1

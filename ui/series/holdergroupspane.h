@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // "How are they held?": the new objects of a Comparison class grouped by holder path (core
-// groupByHolder), so that 3,000 new objects held the same way are one row. Shown beside Retainers.
+// groupByHolderPaths), so that 3,000 new objects held the same way are one row. Shown beside
+// Retainers. The holder paths of the whole snapshot are worked out once (in the background, on the
+// first class selected) and kept for the snapshot: later classes are only grouped.
 #pragma once
 
 #ifndef Q_MOC_RUN
@@ -11,6 +13,7 @@
 #include <QAbstractItemModel>
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -49,6 +52,16 @@ private:
     std::shared_ptr<const Result> m_result;
 };
 
+/// The holder paths of every node of one analysis, in the table they were interned in: made once
+/// per snapshot, then only read (shared by the results grouped from it).
+struct HolderPathCache {
+    /// The analysis the paths are of; weak, so that the cache never keeps a closed snapshot alive
+    /// nor matches a later analysis.
+    std::weak_ptr<const heapscope::Analysis> analysis;
+    std::shared_ptr<const heapscope::HolderPathTable> table;
+    std::vector<std::uint32_t> pathOfNode; ///< summarizeHolderPaths() of the analysis
+};
+
 class HolderGroupsPane : public QWidget {
     Q_OBJECT
 public:
@@ -61,6 +74,10 @@ public:
     bool isBusy() const;
     HolderGroupModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    /// The analysis whose holder paths are kept (null when none are, or that snapshot is gone).
+    heapscope::AnalysisPtr cachedFor() const;
+    /// How many times the holder paths of a whole snapshot were worked out for a shown result.
+    int summaryCount() const { return m_summaryCount; }
 
 Q_SIGNALS:
     /// The groups of the last setClass() are shown.
@@ -78,4 +95,6 @@ private:
     QPushButton* m_copy;
     QPushButton* m_export;
     QString m_className;
+    std::shared_ptr<const HolderPathCache> m_paths;
+    int m_summaryCount = 0;
 };
