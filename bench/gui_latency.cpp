@@ -6,6 +6,15 @@
 // Big levels are ordered on the pool: an expand or a sort counts until its rows are painted, and its
 // "block" is the longest the GUI thread could not run meanwhile. The Dominators perspective counts
 // until its tree and its biggest objects (picked on the pool for big snapshots) are painted.
+//
+// heapscope-gui-bench FILE FILE... [--runs N]: a series. The files are opened together as a user
+// drops them on the window (each a document; three or more are a series shown in the Trend
+// perspective, two are shown there too) and it measures the open until the Trend page's rows are
+// painted ("series block max" is the GUI thread's longest block meanwhile, the model resets of the
+// arriving series and the documents' ends included), then, once every document has loaded, the
+// series analysed again ("Analyse Again": the Trend page's own blocking alone), selecting the top
+// class (until the chart is painted), expanding the first class with leak groups, sorting the trend
+// table by each visible column both ways, and selecting the leak groups one after the other.
 #include "indexkeeper.h"
 #include "mainwindow.h"
 #include "models/dominatorsmodel.h"
@@ -13,6 +22,9 @@
 #include "models/topobjectsmodel.h"
 #include "pages/dominatorspage.h"
 #include "pages/summarypage.h"
+#include "series/trendchart.h"
+#include "series/trendmodels.h"
+#include "series/trendpage.h"
 #include "snapshotdocument.h"
 #include "snapshotsession.h"
 #include "snapshotview.h"
@@ -24,6 +36,8 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QThreadPool>
 #include <QTimer>
@@ -81,13 +95,17 @@ private:
     std::vector<double> m_late;
 };
 
-/// Notes paint events of one widget.
+/// Notes paint events of one widget (with `descendants`, of the widgets inside it too: a chart
+/// draws in a child view).
 class PaintWatch : public QObject {
 public:
     QWidget* target = nullptr;
+    bool descendants = false;
     bool painted = false;
     bool eventFilter(QObject* watched, QEvent* event) override {
-        if (watched == target && event->type() == QEvent::Paint)
+        if (event->type() == QEvent::Paint && target &&
+            (watched == target || (descendants && watched->isWidgetType() &&
+                                   target->isAncestorOf(static_cast<QWidget*>(watched)))))
             painted = true;
         return false;
     }
@@ -285,6 +303,182 @@ Results runOnce(const QString& path, LatencyProbe& probe) {
     return r;
 }
 
+/// Sorts `view` by each visible column, both ways, through the header; records the worst wall time
+/// and block under `prefix` (the view's model sorts on the GUI thread).
+void measureSorts(Results& r, const std::string& prefix, QTreeView* view, LatencyProbe& probe,
+                  PaintWatch& watch) {
+    QAbstractItemModel* model = view->model();
+    double worst = 0, worstBlock = 0;
+    std::string worstName;
+    for (int c = 0; c < model->columnCount(); ++c) {
+        if (view->isColumnHidden(c))
+            continue;
+        for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            measure(r, "sort", probe, watch, [&] { view->header()->setSortIndicator(c, order); });
+            if (r["sort ms"] > worst) {
+                worst = r["sort ms"];
+                worstName = model->headerData(c, Qt::Horizontal).toString().toStdString() +
+                            (order == Qt::AscendingOrder ? " asc" : " desc");
+            }
+            worstBlock = std::max(worstBlock, r["sort block max ms"]);
+        }
+    }
+    r.erase("sort ms");
+    r.erase("sort block max ms");
+    std::printf("  %s: slowest sort by %s\n", prefix.c_str(), worstName.c_str());
+    r[prefix + " sort worst column ms"] = worst;
+    r[prefix + " sort block max ms"] = worstBlock;
+}
+
+/// The series mode: the files opened together, measured on the Trend page.
+Results runSeries(const QStringList& paths, LatencyProbe& probe) {
+    Results r;
+    PaintWatch watch;
+    qApp->installEventFilter(&watch);
+    auto window = std::make_unique<MainWindow>();
+    window->resize(1400, 900);
+    window->show();
+    waitFor([] { return false; }, 200); // let the window settle
+
+    // Open → the Trend page's rows painted.
+    TrendPage* page = window->trendPage();
+    QTreeView* trend = page->trendView();
+    QTreeView* leaks = page->leakView();
+    TrendModel* model = page->trendModel();
+    probe.reset();
+    QElapsedTimer open;
+    open.start();
+    window->openFiles(paths);
+    watch.target = trend->viewport();
+    watch.painted = false;
+    bool rowsSeen = false;
+    bool ok = waitFor(
+        [&] {
+            // Two files open as a Comparison (shown once both are loaded); their trend is one
+            // click away, and the page comes back after the Comparison took its place.
+            if (window->pages()->currentWidget() != page)
+                window->showTrend();
+            if (page->isRunning() || !page->series() || model->rowCount() == 0)
+                return false;
+            if (!rowsSeen) { // a paint before the rows came does not count
+                rowsSeen = true;
+                watch.painted = false;
+                trend->viewport()->update();
+            }
+            return watch.painted;
+        },
+        1800000);
+    if (!ok || !page->series()) {
+        std::fprintf(stderr, "the Trend page did not show the series\n");
+        return r;
+    }
+    probe.flush();
+    r["open series to Trend ms"] = msSince(open);
+    r["series block max ms"] = probe.maxMs();
+    r["series block p99 ms"] = probe.p99Ms();
+    const heapscope::Series& series = *page->series();
+    std::printf("  series: %zu snapshots, %zu classes, %zu leak groups\n", series.loadedCount,
+                series.classes.size(), series.leaks.size());
+
+    // The documents of the files load beside the series; the rest is measured once they are done,
+    // so that their ends (a view made, a model reset) do not count against the Trend page.
+    probe.reset();
+    waitFor(
+        [&] {
+            for (SnapshotDocument* doc : window->session()->documents())
+                if (doc->isLoading() || doc->state() == SnapshotDocument::State::Idle)
+                    return false;
+            return true;
+        },
+        1800000);
+    probe.flush();
+    r["open to every document loaded ms"] = msSince(open);
+    r["documents block max ms"] = probe.maxMs();
+    if (window->pages()->currentWidget() != page)
+        window->showTrend();
+    waitFor([] { return false; }, 200);
+
+    // "Analyse Again" with every document loaded: the Trend page's own work on the GUI thread (the
+    // progress, the models reset with the new series) without the documents' ends beside it.
+    measure(
+        r, "analyse again", probe, watch, [&] { page->analyze(page->paths()); },
+        [&] { return !page->isRunning() && page->series() && model->rowCount() > 0; });
+
+    // The top class of the table selected: the chart draws it.
+    watch.target = page->chart();
+    watch.descendants = true;
+    const QModelIndex top = trend->model()->index(0, 0);
+    std::printf("  top class: %s\n", qPrintable(top.data().toString()));
+    measure(
+        r, "select top class", probe, watch,
+        [&] {
+            trend->selectionModel()->setCurrentIndex(top, QItemSelectionModel::ClearAndSelect |
+                                                              QItemSelectionModel::Rows);
+        },
+        [&] {
+            return !page->chart()->lines().empty() &&
+                   page->chart()->lines().front().name == top.data().toString();
+        });
+
+    // The first class (from the top) with leak groups, expanded into them.
+    watch.target = trend->viewport();
+    watch.descendants = false;
+    QModelIndex withLeaks;
+    for (int row = 0; row < trend->model()->rowCount() && !withLeaks.isValid(); ++row)
+        if (trend->model()->rowCount(trend->model()->index(row, 0)) > 0)
+            withLeaks = trend->model()->index(row, 0);
+    if (withLeaks.isValid()) {
+        std::printf("  expanded: %s (%d leak groups), row %d\n", qPrintable(withLeaks.data().toString()),
+                    trend->model()->rowCount(withLeaks), withLeaks.row());
+        measure(
+            r, "expand leak groups", probe, watch,
+            [&] {
+                trend->expand(withLeaks);
+                trend->scrollTo(withLeaks, QAbstractItemView::PositionAtTop);
+            },
+            [&] { return trend->isExpanded(withLeaks); });
+    }
+    measureSorts(r, "trend table", trend, probe, watch);
+
+    // The leak groups: each selected in turn (its path and the chart), then sorted.
+    if (leaks->model()->rowCount() > 0) {
+        watch.target = page->chart();
+        watch.descendants = true;
+        double worst = 0, worstBlock = 0;
+        const int rows = std::min(leaks->model()->rowCount(), 10);
+        for (int row = rows - 1; row >= 0; --row) {
+            const QModelIndex index = leaks->model()->index(row, 0);
+            measure(
+                r, "select", probe, watch,
+                [&] {
+                    leaks->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                                        QItemSelectionModel::Rows);
+                },
+                [&] { return !page->selectedPathText().isEmpty(); });
+            worst = std::max(worst, r["select ms"]);
+            worstBlock = std::max(worstBlock, r["select block max ms"]);
+        }
+        r.erase("select ms");
+        r.erase("select block max ms");
+        r["select leak group worst ms"] = worst;
+        r["select leak group block max ms"] = worstBlock;
+        watch.target = leaks->viewport();
+        watch.descendants = false;
+        measureSorts(r, "leak table", leaks, probe, watch);
+    }
+
+    // Closing every document and the series.
+    watch.target = nullptr;
+    qApp->removeEventFilter(&watch);
+    probe.reset();
+    QElapsedTimer close;
+    close.start();
+    window.reset();
+    probe.flush();
+    r["close window ms"] = msSince(close);
+    return r;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
@@ -301,16 +495,20 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(u"heapscope-gui-bench"_s);
 
     const QStringList args = QCoreApplication::arguments();
-    QString path;
+    QStringList paths;
     int runs = 1;
     QString index = u"keep"_s;
     const char* const usage =
-        "usage: heapscope-gui-bench FILE [--runs N] [--index keep|fresh|off]\n"
+        "usage: heapscope-gui-bench FILE... [--runs N] [--index keep|fresh|off]\n"
         "  opens FILE in the main window (offscreen unless QT_QPA_PLATFORM is set) and\n"
         "  prints what a user waits for and the GUI thread's longest blocks, per run and\n"
         "  the medians of N runs (default 1). The kept index ($XDG_CACHE_HOME/heapscope):\n"
         "  keep = used as it is (reopens after the first run), fresh = deleted before each\n"
-        "  run (every run is a first open that writes it), off = neither used nor kept\n";
+        "  run (every run is a first open that writes it), off = neither used nor kept.\n"
+        "  Several FILEs are a series: opened together, measured on the Trend page (the\n"
+        "  open until its rows are painted, analysing it again, selecting the top class,\n"
+        "  expanding a class's leak groups, sorting the trend and leak tables,\n"
+        "  selecting the leak groups)\n";
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == u"--help"_s || args[i] == u"-h"_s) {
             std::printf("%s", usage);
@@ -321,9 +519,9 @@ int main(int argc, char** argv) {
         else if (args[i] == u"--index"_s && i + 1 < args.size())
             index = args[++i];
         else
-            path = args[i];
+            paths << args[i];
     }
-    if (path.isEmpty()) {
+    if (paths.isEmpty()) {
         std::fprintf(stderr, "%s", usage);
         return 2;
     }
@@ -343,7 +541,7 @@ int main(int argc, char** argv) {
         std::printf("run %d of %d\n", run + 1, runs);
         if (index == u"fresh"_s)
             (void)heapscope::clearIndexes(IndexSettings::options());
-        Results r = runOnce(path, probe);
+        Results r = paths.size() > 1 ? runSeries(paths, probe) : runOnce(paths.front(), probe);
         if (r.empty())
             return 1;
         for (const auto& [k, v] : r)
