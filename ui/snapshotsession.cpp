@@ -9,6 +9,9 @@
 
 #include <QPointer>
 
+#include <utility>
+#include <vector>
+
 SnapshotSession::SnapshotSession(QObject* parent) : QObject(parent) {}
 
 SnapshotSession::~SnapshotSession() {
@@ -28,6 +31,8 @@ SnapshotDocument* SnapshotSession::open(const QString& path, const QString& disp
         doc->setDisplayName(displayName);
     m_documents.append(doc);
     connect(doc, &SnapshotDocument::stateChanged, this, [this, doc] {
+        if (doc->isReady())
+            workOutSameProcess();
         Q_EMIT documentChanged(doc);
         if (!m_pendingComparison.isEmpty())
             // Queued: views learn of the ready document from documentChanged too, maybe after us.
@@ -52,6 +57,12 @@ void SnapshotSession::close(SnapshotDocument* doc) {
     }
     if (a)
         dropComparisonJobs(a);
+    for (auto it = m_sameProcess.begin(); it != m_sameProcess.end();) {
+        if (a && (it->first.first == a || it->first.second == a))
+            it = m_sameProcess.erase(it);
+        else
+            ++it;
+    }
     m_userState.erase(doc);
     delete doc;
     Q_EMIT documentRemoved();
@@ -158,6 +169,58 @@ void SnapshotSession::dropComparisonJobs(const heapscope::Analysis* analysis) {
             ++it;
         }
     }
+}
+
+std::optional<heapscope::SameProcess> SnapshotSession::sameProcess(const SnapshotDocument* a,
+                                                                   const SnapshotDocument* b) const {
+    if (!a || !b || !a->isReady() || !b->isReady())
+        return std::nullopt;
+    const auto it = m_sameProcess.find({a->analysis().get(), b->analysis().get()});
+    if (it == m_sameProcess.end() || it->second.a.lock() != a->analysis() ||
+        it->second.b.lock() != b->analysis())
+        return std::nullopt;
+    return it->second.verdict;
+}
+
+void SnapshotSession::workOutSameProcess() {
+    if (!m_sameProcessJob)
+        m_sameProcessJob = new BackgroundJob(this);
+    if (m_sameProcessJob->isRunning()) {
+        m_sameProcessAgain = true; // once this run is done
+        return;
+    }
+    using Pair = std::pair<heapscope::AnalysisPtr, heapscope::AnalysisPtr>;
+    std::vector<Pair> todo;
+    for (SnapshotDocument* x : std::as_const(m_documents))
+        for (SnapshotDocument* y : std::as_const(m_documents))
+            if (x != y && x->isReady() && y->isReady() && !sameProcess(x, y))
+                todo.emplace_back(x->analysis(), y->analysis());
+    if (todo.empty())
+        return;
+    struct Verdict {
+        Pair pair;
+        heapscope::SameProcess verdict;
+    };
+    m_sameProcessJob->start(
+        [todo](JobContext& job) {
+            std::vector<Verdict> verdicts;
+            for (const Pair& pair : todo) {
+                if (job.stopRequested())
+                    break;
+                verdicts.push_back(
+                    {pair, heapscope::sameProcess(*pair.first->snapshot, *pair.second->snapshot)});
+            }
+            return verdicts;
+        },
+        [this](std::vector<Verdict> verdicts) {
+            for (const Verdict& v : verdicts)
+                m_sameProcess[{v.pair.first.get(), v.pair.second.get()}] = {v.pair.first, v.pair.second,
+                                                                            v.verdict};
+            if (!verdicts.empty())
+                Q_EMIT sameProcessKnown();
+            if (std::exchange(m_sameProcessAgain, false))
+                workOutSameProcess();
+        });
 }
 
 void SnapshotSession::compareWhenLoaded(const QList<SnapshotDocument*>& docs) {

@@ -8,6 +8,7 @@
 // moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
 #ifndef Q_MOC_RUN
 #include <heapscope/comparison.h>
+#include <heapscope/facts.h>
 #endif
 
 #include <QList>
@@ -16,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 
 class BackgroundJob;
@@ -58,6 +60,12 @@ public:
     /// before it: emits comparisonWanted (nothing when one fails or is closed first).
     void compareWhenLoaded(const QList<SnapshotDocument*>& docs);
 
+    /// Whether the objects of ready `a` carry over into ready `b` (heapscope::sameProcess(a, b), an
+    /// O(nodes) look at their ids): nullopt until it is known. Worked out on the pool for every pair
+    /// of ready heap snapshots as they become ready; sameProcessKnown() says when more are known.
+    std::optional<heapscope::SameProcess> sameProcess(const SnapshotDocument* a,
+                                                      const SnapshotDocument* b) const;
+
     /// The retainers ignored in the snapshot of `analysis` (empty when none, or not open).
     IgnoredRetainers ignoredRetainers(const heapscope::Analysis* analysis) const;
     /// Replaces them; emits ignoredRetainersChanged.
@@ -77,11 +85,14 @@ Q_SIGNALS:
     /// when `current` has nothing to be compared with).
     void comparisonWanted(SnapshotDocument* base, SnapshotDocument* current);
     void ignoredRetainersChanged(const heapscope::Analysis* analysis);
+    /// More pairs' sameProcess() are known.
+    void sameProcessKnown();
 
 private:
     using Key = std::pair<const heapscope::Analysis*, const heapscope::Analysis*>;
     void tryPendingComparison();
     void dropComparisonJobs(const heapscope::Analysis* analysis);
+    void workOutSameProcess();
 
     struct UserState {
         std::weak_ptr<const heapscope::Analysis> analysis; // the state is void once it is reloaded
@@ -92,5 +103,12 @@ private:
     std::map<Key, heapscope::ComparisonPtr> m_comparisons;
     std::map<Key, BackgroundJob*> m_comparisonJobs;
     std::map<const SnapshotDocument*, UserState> m_userState;
+    struct ProcessVerdict {
+        std::weak_ptr<const heapscope::Analysis> a, b; // the verdict is void once either is gone
+        heapscope::SameProcess verdict = heapscope::SameProcess::Unknown;
+    };
+    std::map<Key, ProcessVerdict> m_sameProcess;
+    BackgroundJob* m_sameProcessJob = nullptr;
+    bool m_sameProcessAgain = false; // a snapshot became ready while the job ran
     QList<QPointer<SnapshotDocument>> m_pendingComparison;
 };

@@ -494,11 +494,19 @@ private Q_SLOTS:
         QVERIFY(a && b && other);
         QStringList entries;
         QComboBox* combo = window.viewFor(b)->summaryPage()->filterCombo();
-        for (int i = 0; i < combo->count(); ++i)
-            entries << combo->itemText(i);
-        QVERIFY2(entries.contains(
-                     u"Objects allocated between %1 and %2"_s.arg(a->displayName(), b->displayName())),
-                 qPrintable(entries.join(u'\n')));
+        const auto readEntries = [&] {
+            entries.clear();
+            for (int i = 0; i < combo->count(); ++i)
+                entries << combo->itemText(i);
+            return entries;
+        };
+        // Which snapshots pair is worked out in the background, after they are loaded.
+        QTRY_VERIFY2(readEntries().contains(
+                         u"Objects allocated between %1 and %2"_s.arg(a->displayName(), b->displayName())),
+                     qPrintable(entries.join(u'\n')));
+        QVERIFY(window.session()->sameProcess(a, b) == heapscope::SameProcess::Yes);
+        QTRY_VERIFY(window.session()->sameProcess(other, b).has_value());
+        QVERIFY(window.session()->sameProcess(other, b) != heapscope::SameProcess::Yes);
         for (const QString& entry : std::as_const(entries))
             QVERIFY2(!entry.contains(other->displayName()), qPrintable(entry));
         // The unrelated snapshot offers no ranges with the others.

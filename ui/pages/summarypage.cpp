@@ -143,6 +143,8 @@ SummaryPage::SummaryPage(SnapshotSession* session, SnapshotDocument* document, N
             rebuildFilterMenu();
     });
     connect(session, &SnapshotSession::documentRemoved, this, &SummaryPage::rebuildFilterMenu);
+    // Which other snapshots pair with this one is worked out in the background.
+    connect(session, &SnapshotSession::sameProcessKnown, this, &SummaryPage::rebuildFilterMenu);
     rebuildFilterMenu();
     updateTotals();
     // DevTools' realm entries (one per native context, then shared and unattributed objects) come
@@ -161,8 +163,7 @@ void SummaryPage::rebuildFilterMenu() {
     QList<SnapshotDocument*> snapshots;
     for (SnapshotDocument* doc : m_session->documents())
         if (doc->isReady() && !doc->isTimeline() &&
-            (doc == m_document || heapscope::sameProcess(*doc->analysis()->snapshot, *m_analysis->snapshot) ==
-                                      heapscope::SameProcess::Yes))
+            (doc == m_document || m_session->sameProcess(doc, m_document) == heapscope::SameProcess::Yes))
             snapshots.append(doc); // ids of another process say nothing about this one's allocations
     if (snapshots.size() > 1) {
         for (int k = 0; k < snapshots.size(); ++k) {
