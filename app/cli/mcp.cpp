@@ -373,10 +373,23 @@ public:
             return;
         m_last = permille;
         m_sent = now;
+        m_message = message;
         m_channel.send(
             "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":" +
             m_token + ",\"progress\":" + std::to_string(permille) +
             ",\"total\":1000,\"message\":" + quote(message) + "}}");
+    }
+    /// Before the answer: a job that reported progress ends at the total, even when its last
+    /// stage was not reported as done.
+    void finish() {
+        std::string message;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_last < 0 || m_last == 1000)
+                return;
+            message = m_message;
+        }
+        report(1.0, message);
     }
     WorkContext context(const StopFlag* stop) {
         WorkContext c;
@@ -393,6 +406,7 @@ private:
     std::string m_token; // raw JSON; empty without one
     std::mutex m_mutex;
     int m_last = -1;
+    std::string m_message; // of the last notification sent
     std::chrono::steady_clock::time_point m_sent;
 };
 
@@ -991,6 +1005,7 @@ private:
                 Progress progress(m_channel, job.progressKey);
                 try {
                     answer = toolResult(tools.run(name, args, Call{job.stop.get(), &progress}));
+                    progress.finish();
                 } catch (const ToolFailure& failure) {
                     answer = toolError(failure.message);
                 } catch (const std::bad_alloc&) {

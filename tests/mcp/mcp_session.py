@@ -193,6 +193,7 @@ progress = [n["params"] for n in notifications[before:] if n.get("method") == "n
 check(len(progress) >= 1, "open_snapshot: progress notifications")
 check(all(p["progressToken"] == "load-1" for p in progress), "progress: the request's token")
 check(all(a["progress"] < b["progress"] for a, b in zip(progress, progress[1:])), "progress: increasing")
+check(progress[-1]["progress"] == progress[-1]["total"], "progress: ends at the total before the answer")
 again = structured("open_snapshot", call("open_snapshot", {"path": TINY}))
 check(again["handle"] == 1 and again["already_open"] is True, "open_snapshot: an open file keeps its handle")
 
@@ -247,7 +248,11 @@ check(len(paths["paths"]) >= 1, "retainer_paths: a path")
 tool_error("retainer_paths", call("retainer_paths", {"handle": b, "id": 4294967295}), "no object with id")
 
 trend_cli = cli_json("trend", *SERIES, "--json", "--top", "5")
+before = len(notifications)
 trend = structured("trend", call("trend", {"paths": SERIES, "top": 5}, progress=77))
+progress = [n["params"] for n in notifications[before:] if n.get("method") == "notifications/progress"]
+check(len(progress) >= 1 and all(p["progressToken"] == 77 for p in progress), "trend: progress")
+check(progress[-1]["progress"] == progress[-1]["total"], "trend: progress ends at the total")
 check(trend["classes"] == trend_cli["classes"] and trend["leaks"] == trend_cli["leaks"], "trend: as trend --json")
 leaks = structured("leaks", call("leaks", {"paths": SERIES, "top": 2, "min_growth": 1}))
 check(leaks["leaks"] == cli_json("leaks", *SERIES, "--json")["leaks"] and len(leaks["leaks"]) > 0,

@@ -22,6 +22,6 @@ if [[ ! -f $cache/node_modules/@modelcontextprotocol/sdk/package.json ||
     fi
 fi
 # The scripts resolve the SDK from where they run: next to the installed node_modules.
-cp "$here/sdk_client.mjs" "$here/sdk_client_2026.mjs" "$cache/"
+cp "$here/sdk_client.mjs" "$here/sdk_client_2026.mjs" "$here/wire_progress.mjs" "$cache/"
 node "$cache/sdk_client.mjs" "$cli" "$data"
 node "$cache/sdk_client_2026.mjs" "$cli" "$data"

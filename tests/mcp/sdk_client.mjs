@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { checkProgress, tapProgress } from './wire_progress.mjs';
 
 const [cli, data] = process.argv.slice(2);
 const fixture = name => path.join(data, name);
@@ -21,6 +22,7 @@ const cliJson = (...args) => JSON.parse(execFileSync(cli, args, { encoding: 'utf
 
 const transport = new StdioClientTransport({ command: cli, args: ['mcp'], stderr: 'inherit' });
 const client = new Client({ name: 'heapscope-sdk-test', version: '1.0.0' });
+const wire = tapProgress(transport);
 await client.connect(transport);
 assert.equal(client.getServerVersion().name, 'heapscope');
 assert.ok(client.getServerCapabilities().tools, 'tools capability');
@@ -42,11 +44,11 @@ await client.ping();
 
 // open_snapshot with progress
 const progress = [];
+wire.take();
 const opened = await call('open_snapshot', { path: tiny }, { onprogress: p => progress.push(p) });
 assert.equal(opened.handle, 1);
 assert.equal(opened.node_count, cliJson('info', tiny, '--json').node_count);
-assert.ok(progress.length >= 1, 'progress notifications while loading');
-assert.ok(progress.every((p, i) => i === 0 || p.progress > progress[i - 1].progress), 'progress increases');
+checkProgress(wire.take(), progress, 'open_snapshot');
 
 // summary, paged
 const full = cliJson('summary', tiny, '--json');

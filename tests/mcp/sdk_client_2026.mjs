@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { checkProgress, tapProgress } from './wire_progress.mjs';
 
 const [cli, data] = process.argv.slice(2);
 const tiny = path.join(data, 'tiny-node20.heapsnapshot.gz');
@@ -17,7 +18,9 @@ const cliJson = (...args) => JSON.parse(execFileSync(cli, args, { encoding: 'utf
 
 async function session(options, expectedVersion) {
     const client = new Client({ name: 'heapscope-sdk2-test', version: '1.0.0' }, options);
-    await client.connect(new StdioClientTransport({ command: cli, args: ['mcp'], stderr: 'inherit' }));
+    const transport = new StdioClientTransport({ command: cli, args: ['mcp'], stderr: 'inherit' });
+    const wire = tapProgress(transport);
+    await client.connect(transport);
     assert.equal(client.getServerVersion().name, 'heapscope');
     assert.equal(client.getNegotiatedProtocolVersion(), expectedVersion);
     const { tools } = await client.listTools();
@@ -28,9 +31,10 @@ async function session(options, expectedVersion) {
         return result.structuredContent;
     };
     const progress = [];
+    wire.take();
     const opened = await call('open_snapshot', { path: tiny }, { onprogress: p => progress.push(p) });
     assert.equal(opened.node_count, cliJson('info', tiny, '--json').node_count);
-    assert.ok(progress.length >= 1, 'progress notifications');
+    checkProgress(wire.take(), progress, 'open_snapshot');
     const full = cliJson('summary', tiny, '--json');
     assert.deepEqual((await call('summary', { handle: 1, top: 5, offset: 5 })).classes, full.classes.slice(5, 10));
     assert.deepEqual(await call('statistics', { handle: 1 }), cliJson('stats', tiny, '--json'));
