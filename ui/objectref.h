@@ -14,7 +14,7 @@
 
 struct ObjectRef {
     heapscope::AnalysisPtr analysis;
-    std::uint32_t node = UINT32_MAX;
+    std::uint32_t node = heapscope::kNoNode;
 
     bool isValid() const { return analysis && node < analysis->snapshot->nodeCount; }
     std::uint32_t id() const { return analysis->snapshot->nodeId[node]; }

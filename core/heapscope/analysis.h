@@ -129,11 +129,11 @@ private:
 public:
     SnapshotPtr snapshot;
 
-    PodArray<std::uint32_t> selfSize; ///< after DevTools' owned-object reassignment
-    PodArray<std::int32_t> distance;  ///< DevTools' distances (kNoDistance = unreachable)
-    PodArray<std::uint32_t>
-        dominator; ///< immediate dominator ordinal (root: itself); one spare entry at the end
-    PodArray<std::uint64_t> retainedSize;
+    Column<NodeOrdinal, std::uint32_t> selfSize; ///< after DevTools' owned-object reassignment
+    Column<NodeOrdinal, std::int32_t> distance;  ///< DevTools' distances (kNoDistance = unreachable)
+    /// Immediate dominator (root: itself); one spare entry at the end.
+    Column<NodeOrdinal, std::uint32_t, NodeOrdinal> dominator;
+    Column<NodeOrdinal, std::uint64_t> retainedSize;
     /// Dominator tree children (CSR): children of n are dominated()[firstDominated()[n] ..
     /// firstDominated()[n+1]), in increasing ordinal order (views sort them as they need). Made by
     /// the analysis; an analysis reopened from its index builds them from `dominator` on the first
@@ -155,9 +155,9 @@ public:
     bool hasDominatorTree() const { return m_dominatorTreeReady.load(std::memory_order_acquire); }
     /// Sets the lists (the analysis' dominator tree pass).
     void setDominatorTree(PodArray<std::uint32_t> first, PodArray<std::uint32_t> children);
-    PodArray<std::uint32_t> classOf;     ///< per node, index into classes
-    PodArray<std::uint8_t> flags;        ///< NodeFlag bits
-    PodArray<std::uint8_t> detachedness; ///< DOM state after propagation (0/1/2)
+    Column<NodeOrdinal, std::uint32_t> classOf;     ///< index into classes
+    Column<NodeOrdinal, std::uint8_t> flags;        ///< NodeFlag bits
+    Column<NodeOrdinal, std::uint8_t> detachedness; ///< DOM state after propagation (0/1/2)
     std::vector<ClassInfo> classes;
     std::vector<InterfaceDefinition> interfaces;
 
@@ -174,7 +174,17 @@ public:
     Statistics statistics;
     Aggregates allObjects; ///< the Summary with "All objects"
 
+    /// The nodes the node dominates directly, in increasing ordinal order.
+    std::span<const std::uint32_t> dominatedBy(NodeOrdinal node) const {
+        const auto& first = firstDominated();
+        return std::span(dominated().data() + first[node.value], first[node.value + 1] - first[node.value]);
+    }
+
     // --- per-node presentation (DevTools' rules) ---
+    std::string rawName(NodeOrdinal node) const { return rawName(node.value); }
+    bool isRenamedDetached(NodeOrdinal node) const { return isRenamedDetached(node.value); }
+    std::string displayName(NodeOrdinal node) const { return displayName(node.value); }
+    const ClassInfo& classInfo(NodeOrdinal node) const { return classes[classOf[node]]; }
     /// Raw name including a "Detached " prefix added by DOM propagation.
     std::string rawName(std::uint32_t node) const;
     /// True when DOM propagation renamed this node to "Detached " + its name. (Inline: the class

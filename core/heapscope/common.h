@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,6 +21,57 @@ template <typename Tag, typename Rep = std::uint32_t> struct StrongIndex {
     constexpr StrongIndex() = default;
     constexpr explicit StrongIndex(Rep v) : value(v) {}
     constexpr auto operator<=>(const StrongIndex&) const = default;
+    constexpr StrongIndex& operator++() {
+        ++value;
+        return *this;
+    }
+    /// The index after this one.
+    constexpr StrongIndex next() const { return StrongIndex(value + 1); }
+};
+
+/// The indexes [first, last) in order: `for (NodeOrdinal n : snapshot.nodes())`.
+template <typename Index> class IndexRange {
+public:
+    /// Where a walk ends.
+    struct sentinel {
+        Index last;
+    };
+    class iterator {
+    public:
+        using value_type = Index;
+        using difference_type = std::ptrdiff_t;
+        constexpr iterator() = default;
+        constexpr explicit iterator(Index i) : m_i(i) {}
+        constexpr Index operator*() const { return m_i; }
+        constexpr iterator& operator++() {
+            ++m_i;
+            return *this;
+        }
+        constexpr iterator operator++(int) {
+            const iterator before = *this;
+            ++m_i;
+            return before;
+        }
+        constexpr bool operator==(const iterator&) const = default;
+        /// Reached the end. As `i < last` rather than `i != last`, the compiler knows a walk's
+        /// length before it starts (a 32-bit index cannot wrap): the loops compile as tight as
+        /// counting loops over plain numbers.
+        constexpr bool operator==(sentinel end) const { return m_i.value >= end.last.value; }
+
+    private:
+        Index m_i;
+    };
+    constexpr IndexRange(Index first, Index last) : m_first(first), m_last(last) {}
+    constexpr iterator begin() const { return iterator(m_first); }
+    constexpr sentinel end() const { return {m_last}; }
+    constexpr Index first() const { return m_first; }
+    constexpr Index last() const { return m_last; } ///< one past the end
+    constexpr std::size_t size() const { return std::size_t(m_last.value - m_first.value); }
+    constexpr bool empty() const { return m_first == m_last; }
+
+private:
+    Index m_first;
+    Index m_last;
 };
 
 /// Node number 0..N-1 (DevTools' "node index" is ordinal × field count; we never use that form).
@@ -28,6 +80,17 @@ using NodeOrdinal = StrongIndex<struct NodeOrdinalTag>;
 using EdgeOrdinal = StrongIndex<struct EdgeOrdinalTag>;
 /// Index into a snapshot's string table.
 using StringId = StrongIndex<struct StringIdTag>;
+
+} // namespace heapscope
+
+/// Typed indexes as keys of unordered maps and sets: hashed as their number.
+template <typename Tag, typename Rep> struct std::hash<heapscope::StrongIndex<Tag, Rep>> {
+    std::size_t operator()(heapscope::StrongIndex<Tag, Rep> i) const noexcept {
+        return std::hash<Rep>()(i.value);
+    }
+};
+
+namespace heapscope {
 
 /// "No value" for a 32-bit index: all bits set, which no real node, edge or string can have (the
 /// loader refuses counts above 0xFFFFFFFE). One name per kind of index, so that a reader knows what

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 namespace heapscope {
 
@@ -123,6 +124,30 @@ private:
     T* m_data = nullptr;
     std::size_t m_size = 0;
     bool m_borrowed = false;
+};
+
+/// A per-node or per-edge column: elements stored as `T`, read by their typed index (NodeOrdinal,
+/// EdgeOrdinal). `Value` is what an element stands for, when that is a typed index too (an edge's
+/// target is a NodeOrdinal); it is read as a value, and written through data().
+template <typename Index, typename T, typename Value = T> class Column : public PodArray<T> {
+    static constexpr bool kPlain = std::is_same_v<T, Value>;
+
+public:
+    Column() = default;
+    Column(PodArray<T>&& array) noexcept : PodArray<T>(std::move(array)) {}
+    Column& operator=(PodArray<T>&& array) noexcept {
+        PodArray<T>::operator=(std::move(array));
+        return *this;
+    }
+    static Column uninitialized(std::size_t n) { return Column(PodArray<T>::uninitialized(n)); }
+    static Column zeroed(std::size_t n) { return Column(PodArray<T>::zeroed(n)); }
+    static Column borrowed(const T* data, std::size_t n) { return Column(PodArray<T>::borrowed(data, n)); }
+
+    /// By plain position: for code not yet written with the typed indexes.
+    using PodArray<T>::operator[];
+    const T& operator[](Index i) const requires kPlain { return this->data()[i.value]; }
+    T& operator[](Index i) requires kPlain { return this->data()[i.value]; }
+    Value operator[](Index i) const requires(!kPlain) { return Value(this->data()[i.value]); }
 };
 
 } // namespace heapscope

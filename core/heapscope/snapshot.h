@@ -185,22 +185,23 @@ public:
     double extraNativeBytes = 0;
 
     // --- node columns ---
-    PodArray<std::uint8_t> nodeType;      ///< index into nodeTypeNames / nodeKinds
-    PodArray<std::uint32_t> nodeName;     ///< string id
-    PodArray<std::uint32_t> nodeId;       ///< V8 object id
-    PodArray<std::uint32_t> nodeSelfSize; ///< as written (DevTools may reassign, see Analysis)
-    PodArray<std::uint32_t>
-        firstEdge; ///< nodeCount + 1 entries: node i owns edges [firstEdge[i], firstEdge[i+1])
-    PodArray<std::uint32_t>
+    Column<NodeOrdinal, std::uint8_t> nodeType;            ///< index into nodeTypeNames / nodeKinds
+    Column<NodeOrdinal, std::uint32_t, StringId> nodeName; ///< string id
+    Column<NodeOrdinal, std::uint32_t> nodeId;             ///< V8 object id
+    Column<NodeOrdinal, std::uint32_t> nodeSelfSize; ///< as written (DevTools may reassign, see Analysis)
+    /// nodeCount + 1 entries: node n owns edges [firstEdge[n], firstEdge[n.next()]) (see edgesOf())
+    Column<NodeOrdinal, std::uint32_t, EdgeOrdinal> firstEdge;
+    Column<NodeOrdinal, std::uint32_t>
         nodeTraceId; ///< empty when the file has none or they are all 0 (use traceNodeId())
-    PodArray<std::uint8_t> nodeDetachedness; ///< 0 unknown, 1 attached, 2 detached; zero when absent
+    Column<NodeOrdinal, std::uint8_t>
+        nodeDetachedness; ///< 0 unknown, 1 attached, 2 detached; zero when absent
     bool hasDetachedness = false;
     bool hasTraceNodeId = false;
 
     // --- edge columns ---
-    PodArray<std::uint8_t> edgeType;         ///< index into edgeTypeNames / edgeKinds
-    PodArray<std::uint32_t> edgeNameOrIndex; ///< string id, or integer for element/hidden edges
-    PodArray<std::uint32_t> edgeTo;          ///< target node ordinal
+    Column<EdgeOrdinal, std::uint8_t> edgeType;         ///< index into edgeTypeNames / edgeKinds
+    Column<EdgeOrdinal, std::uint32_t> edgeNameOrIndex; ///< string id, or integer for element/hidden edges
+    Column<EdgeOrdinal, std::uint32_t, NodeOrdinal> edgeTo; ///< target node
 
     // --- retainers (reverse edges, CSR) ---
     /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer()[t], firstRetainer()[t+1]),
@@ -242,7 +243,34 @@ public:
     std::vector<Sample> samples;
     ScopeSections scopeSections;
 
-    // --- accessors ---
+    // --- typed accessors ---
+    IndexRange<NodeOrdinal> nodes() const { return {NodeOrdinal(0), NodeOrdinal(nodeCount)}; }
+    IndexRange<EdgeOrdinal> edges() const { return {EdgeOrdinal(0), EdgeOrdinal(edgeCount)}; }
+    /// The node's own edges, in file order.
+    IndexRange<EdgeOrdinal> edgesOf(NodeOrdinal node) const {
+        return {firstEdge[node], firstEdge[node.next()]};
+    }
+    NodeOrdinal root() const { return NodeOrdinal(rootOrdinal); }
+    NodeKind kind(NodeOrdinal node) const { return nodeKinds[nodeType[node]]; }
+    EdgeKind edgeKind(EdgeOrdinal edge) const { return edgeKinds[edgeType[edge]]; }
+    std::string_view name(NodeOrdinal node) const { return strings.get(nodeName[node]); }
+    std::string_view typeName(NodeOrdinal node) const { return nodeTypeNames[nodeType[node]]; }
+    std::string_view edgeTypeName(EdgeOrdinal edge) const { return edgeTypeNames[edgeType[edge]]; }
+    /// The name of a string-named edge (the caller knows its kind is not element or hidden).
+    StringId edgeNameId(EdgeOrdinal edge) const { return StringId(edgeNameOrIndex[edge]); }
+    std::string edgeNameText(EdgeOrdinal edge) const { return edgeNameText(edge.value); }
+    std::optional<std::string_view> edgeNameString(EdgeOrdinal edge) const {
+        return edgeNameString(edge.value);
+    }
+    const Location* location(NodeOrdinal node) const { return location(node.value); }
+    std::uint32_t traceNodeId(NodeOrdinal node) const { return traceNodeId(node.value); }
+    /// The node with this V8 object id.
+    std::optional<NodeOrdinal> nodeWithId(std::uint32_t id) const {
+        const auto found = findNodeById(id);
+        return found ? std::optional(NodeOrdinal(*found)) : std::nullopt;
+    }
+
+    // --- accessors by plain ordinal (for code not yet written with the typed indexes) ---
     NodeKind kind(std::uint32_t node) const { return nodeKinds[nodeType[node]]; }
     EdgeKind edgeKind(std::uint32_t edge) const { return edgeKinds[edgeType[edge]]; }
     std::string_view name(std::uint32_t node) const { return strings[nodeName[node]]; }

@@ -65,52 +65,53 @@ std::vector<bool> retainedByFilter(const Analysis& a, const WorkContext& context
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> reached(N, false);
-    std::vector<std::uint32_t> queue{s.rootOrdinal};
-    reached[s.rootOrdinal] = true;
+    std::vector<NodeOrdinal> queue{s.root()};
+    reached[s.root().value] = true;
     for (std::size_t head = 0; head < queue.size(); ++head) {
         if ((head & kPollMask) == 0 && context.stopRequested())
             return {};
-        const std::uint32_t n = queue[head];
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+        const NodeOrdinal n = queue[head];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
             if (s.edgeKind(e) == EdgeKind::Weak)
                 continue;
-            const std::uint32_t t = s.edgeTo[e];
-            if (reached[t] || block(n, e, t))
+            const NodeOrdinal t = s.edgeTo[e];
+            if (reached[t.value] || block(n, e, t))
                 continue;
-            reached[t] = true;
+            reached[t.value] = true;
             queue.push_back(t);
         }
     }
     std::vector<bool> pass(N);
-    for (std::uint32_t n = 0; n < N; ++n)
-        pass[n] = !reached[n] && a.distance[n] != kNoDistance;
+    for (NodeOrdinal n : s.nodes())
+        pass[n.value] = !reached[n.value] && a.distance[n] != kNoDistance;
     return pass;
 }
 
-// The first edge whose JS name() equals `name`, or kNoNode.
-std::uint32_t edgeTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
-    for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
-        if (detail::edgeNameJsEquals(s, e, name))
+// The target of the first edge whose JS name() equals `name`.
+std::optional<NodeOrdinal> edgeTarget(const Snapshot& s, NodeOrdinal node, std::string_view name) {
+    for (EdgeOrdinal e : s.edgesOf(node))
+        if (detail::edgeNameJsEquals(s, e.value, name))
             return s.edgeTo[e];
-    return kNoNode;
+    return std::nullopt;
 }
 
-// The target of the first internal edge with this name, or kNoNode.
-std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
-    for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
-        if (s.edgeKind(e) == EdgeKind::Internal && s.strings[s.edgeNameOrIndex[e]] == name)
+// The target of the first internal edge with this name.
+std::optional<NodeOrdinal> internalTarget(const Snapshot& s, NodeOrdinal node, std::string_view name) {
+    for (EdgeOrdinal e : s.edgesOf(node))
+        if (s.edgeKind(e) == EdgeKind::Internal && s.strings.get(s.edgeNameId(e)) == name)
             return s.edgeTo[e];
-    return kNoNode;
+    return std::nullopt;
 }
 
 // V8's int/bool value nodes: number "int"/"bool" --value--> string with the text.
-std::optional<std::string_view> valueText(const Snapshot& s, std::uint32_t node, std::string_view kindName) {
-    if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != kindName)
+std::optional<std::string_view> valueText(const Snapshot& s, std::optional<NodeOrdinal> node,
+                                          std::string_view kindName) {
+    if (!node || s.kind(*node) != NodeKind::Number || s.name(*node) != kindName)
         return std::nullopt;
-    const std::uint32_t v = internalTarget(s, node, "value");
-    if (v == kNoNode)
+    const std::optional<NodeOrdinal> v = internalTarget(s, *node, "value");
+    if (!v)
         return std::nullopt;
-    return s.name(v);
+    return s.name(*v);
 }
 
 std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& context) {
@@ -118,30 +119,31 @@ std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& contex
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> pass(N, false);
     detail::ConsStringNamer namer(s);
-    std::unordered_map<std::string, std::uint32_t> seen;
-    std::unordered_map<std::string, std::vector<std::tuple<std::uint32_t, std::string, std::string>>>
-        truncated;
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & kPollMask) == 0 && context.stopRequested())
+    std::unordered_map<std::string, NodeOrdinal> seen;
+    std::unordered_map<std::string, std::vector<std::tuple<NodeOrdinal, std::string, std::string>>> truncated;
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & kPollMask) == 0 && context.stopRequested())
             return {};
         const NodeKind k = s.kind(n);
         if (k != NodeKind::String && k != NodeKind::ConsString)
             continue;
         if (k == NodeKind::ConsString) {
             bool flat = false;
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee && !flat; ++e) {
+            for (EdgeOrdinal e : s.edgesOf(n)) {
                 if (s.edgeKind(e) != EdgeKind::Internal)
                     continue;
-                const std::string_view en = s.strings[s.edgeNameOrIndex[e]];
-                if ((en == "first" || en == "second") && namer.isEmpty(s.edgeTo[e]))
+                const std::string_view en = s.strings.get(s.edgeNameId(e));
+                if ((en == "first" || en == "second") && namer.isEmpty(s.edgeTo[e].value)) {
                     flat = true;
+                    break;
+                }
             }
             if (flat)
                 continue;
         }
         if (a.selfSize[n] == 0)
             continue;
-        std::string name = k == NodeKind::ConsString ? namer.name(n) : std::string(s.name(n));
+        std::string name = k == NodeKind::ConsString ? namer.name(n.value) : std::string(s.name(n));
         const auto trunc = valueText(s, internalTarget(s, n, "truncated"), "bool");
         if (trunc && *trunc == "true") {
             auto lengthText = valueText(s, internalTarget(s, n, "length"), "int");
@@ -168,8 +170,8 @@ std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& contex
             bool matched = false;
             for (const auto& [other, l, h] : entries) {
                 if (l == L && h == H) {
-                    pass[other] = true;
-                    pass[n] = true;
+                    pass[other.value] = true;
+                    pass[n.value] = true;
                     matched = true;
                     break;
                 }
@@ -179,8 +181,8 @@ std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& contex
         } else {
             auto [it, inserted] = seen.emplace(std::move(name), n);
             if (!inserted) {
-                pass[it->second] = true;
-                pass[n] = true;
+                pass[it->second.value] = true;
+                pass[n.value] = true;
             }
         }
     }
@@ -191,32 +193,32 @@ std::vector<bool> eventHandlersFilter(const Analysis& a, const WorkContext& cont
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     std::vector<bool> handler(N, false);
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & kPollMask) == 0 && context.stopRequested())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & kPollMask) == 0 && context.stopRequested())
             return {};
         if (s.name(n) != "V8EventListener" || a.isRenamedDetached(n))
             continue;
-        const std::uint32_t callback = edgeTarget(s, n, "1");
-        if (callback == kNoNode)
+        const std::optional<NodeOrdinal> callback = edgeTarget(s, n, "1");
+        if (!callback)
             continue;
-        if (edgeTarget(s, callback, "code") != kNoNode) {
-            handler[callback] = true;
+        if (edgeTarget(s, *callback, "code")) {
+            handler[callback->value] = true;
             continue;
         }
         bool found = false;
-        for (std::uint32_t e = s.firstEdge[callback], ee = s.firstEdge[callback + 1]; e < ee; ++e) {
-            const std::uint32_t child = s.edgeTo[e];
-            if (edgeTarget(s, child, "code") != kNoNode) {
-                handler[child] = true;
+        for (EdgeOrdinal e : s.edgesOf(*callback)) {
+            const NodeOrdinal child = s.edgeTo[e];
+            if (edgeTarget(s, child, "code")) {
+                handler[child.value] = true;
                 found = true;
                 break;
             }
         }
         if (!found)
-            handler[callback] = true;
+            handler[callback->value] = true;
     }
     return retainedByFilter(a, context,
-                            [&](std::uint32_t, std::uint32_t, std::uint32_t t) { return bool(handler[t]); });
+                            [&](NodeOrdinal, EdgeOrdinal, NodeOrdinal t) { return bool(handler[t.value]); });
 }
 
 } // namespace
@@ -231,12 +233,12 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
             pass = duplicatedStrings(*this, context);
             break;
         case NamedFilter::RetainedByDetachedDom:
-            pass = retainedByFilter(*this, context, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+            pass = retainedByFilter(*this, context, [&](NodeOrdinal, EdgeOrdinal, NodeOrdinal t) {
                 return detachedness[t] == 2;
             });
             break;
         case NamedFilter::RetainedByContexts:
-            pass = retainedByFilter(*this, context, [&](std::uint32_t, std::uint32_t, std::uint32_t t) {
+            pass = retainedByFilter(*this, context, [&](NodeOrdinal, EdgeOrdinal, NodeOrdinal t) {
                 if (isRenamedDetached(t))
                     return false;
                 const std::string_view n = s.name(t);
@@ -244,7 +246,7 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
             });
             break;
         case NamedFilter::RetainedByConsole:
-            pass = retainedByFilter(*this, context, [&](std::uint32_t from, std::uint32_t e, std::uint32_t) {
+            pass = retainedByFilter(*this, context, [&](NodeOrdinal from, EdgeOrdinal e, NodeOrdinal) {
                 if (s.kind(from) != NodeKind::Synthetic)
                     return false;
                 const auto name = s.edgeNameString(e);
@@ -264,9 +266,9 @@ Expected<std::vector<bool>> Analysis::filterMask(const NodeFilter& filter, const
         return cancelled(*this);
     if (filter.idRange) {
         const auto [minId, maxId] = *filter.idRange;
-        for (std::uint32_t n = 0; n < N; ++n)
+        for (NodeOrdinal n : s.nodes())
             if (!(s.nodeId[n] > minId && s.nodeId[n] <= maxId))
-                pass[n] = false;
+                pass[n.value] = false;
     }
     return pass;
 }
@@ -300,22 +302,22 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
     const std::uint32_t N = s.nodeCount;
     const auto& selfSize = a.selfSize;
     const auto& distance = a.distance;
-    auto counted = [&](std::uint32_t n) { return selfSize[n] != 0 && (!mask || (*mask)[n]); };
+    auto counted = [&](NodeOrdinal n) { return selfSize[n] != 0 && (!mask || (*mask)[n.value]); };
     std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
     std::vector<std::uint32_t> counts(classCount, 0);
     Aggregates out;
     if (countedClass)
         *countedClass = PodArray<std::uint32_t>::uninitialized(N);
     // Count first so that every instance list is allocated once, at its final size.
-    auto stopNow = [&](std::uint32_t n) { return (n & 0x3FFFF) == 0 && stopped && stopped(); };
-    for (std::uint32_t n = 0; n < N; ++n) {
+    auto stopNow = [&](NodeOrdinal n) { return (n.value & 0x3FFFF) == 0 && stopped && stopped(); };
+    for (NodeOrdinal n : s.nodes()) {
         if (stopNow(n))
             return out;
         const bool c = counted(n);
         if (c)
-            ++counts[classOf[n]];
+            ++counts[classOf[n.value]];
         if (countedClass)
-            (*countedClass)[n] = c ? classOf[n] : kNoNode;
+            (*countedClass)[n.value] = c ? classOf[n.value] : kNoNode;
     }
     std::size_t total = 0;
     for (const std::uint32_t c : counts)
@@ -324,12 +326,12 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
     std::uint32_t* const pool = out.instancePool.data();
     std::vector<std::size_t> fill; // per row: where its next instance goes
     std::size_t used = 0;
-    for (std::uint32_t n = 0; n < N; ++n) {
+    for (NodeOrdinal n : s.nodes()) {
         if (stopNow(n))
             return out;
         if (!counted(n))
             continue;
-        const std::uint32_t c = classOf[n];
+        const std::uint32_t c = classOf[n.value];
         std::uint32_t& row = rowOfClass[c];
         if (row == kNoNode) {
             row = std::uint32_t(out.classes.size());
@@ -345,7 +347,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
         ++agg.count;
         agg.distance = std::min(agg.distance, distance[n]);
         agg.selfSize += selfSize[n];
-        pool[fill[row]++] = n;
+        pool[fill[row]++] = n.value;
     }
     for (const auto& c : out.classes) {
         out.objectCount += c.count;
@@ -371,25 +373,27 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
         rowOfClass[rows.classes[r].classIndex] = r;
     const std::uint32_t* first = a.firstDominated().data();
     const std::uint32_t* dominated = a.dominated().data();
-    const std::uint32_t root = s.rootOrdinal;
+    const NodeOrdinal root = s.root();
 
     // Where to cut: X and the first child slot of the second run (none: one walk).
-    std::uint32_t cutNode = kNoNode, cutSlot = 0;
-    std::vector<std::uint32_t> path; // root .. X
+    NodeOrdinal cutNode(kNoNode);
+    std::uint32_t cutSlot = 0;
+    std::vector<NodeOrdinal> path; // root .. X
     if (threads > 1) {
-        for (std::uint32_t n = root;;) {
+        for (NodeOrdinal n = root;;) {
             path.push_back(n);
-            const std::uint32_t b = first[n], e = first[n + 1];
+            const std::uint32_t b = first[n.value], e = first[n.value + 1];
             if (e - b == 0 || path.size() > (1u << 20))
                 break;
             std::uint64_t total = 0, heaviest = 0;
-            std::uint32_t heaviestChild = kNoNode;
+            NodeOrdinal heaviestChild(kNoNode);
             for (std::uint32_t i = b; i < e; ++i) {
-                const std::uint64_t w = a.retainedSize[dominated[i]];
+                const NodeOrdinal child(dominated[i]);
+                const std::uint64_t w = a.retainedSize[child];
                 total += w;
-                if (w > heaviest || heaviestChild == kNoNode) {
+                if (w > heaviest || heaviestChild.value == kNoNode) {
                     heaviest = w;
-                    heaviestChild = dominated[i];
+                    heaviestChild = child;
                 }
             }
             if (e - b == 1 || heaviest * 4 > total * 3) {
@@ -398,8 +402,8 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
             }
             std::uint64_t sum = 0;
             std::uint32_t slot = b;
-            while (slot < e - 1 && (sum + a.retainedSize[dominated[slot]]) * 2 <= total)
-                sum += a.retainedSize[dominated[slot++]];
+            while (slot < e - 1 && (sum + a.retainedSize[NodeOrdinal(dominated[slot])]) * 2 <= total)
+                sum += a.retainedSize[NodeOrdinal(dominated[slot++])];
             if (slot == b)
                 ++slot; // both runs hold at least one child
             cutNode = n;
@@ -418,20 +422,20 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
         std::vector<std::uint64_t> retained;
         std::vector<Frame> stack;
     };
-    auto opens = [&](std::uint32_t n, const std::vector<std::uint8_t>& open) {
-        const std::uint32_t c = countedClass[n];
+    auto opens = [&](NodeOrdinal n, const std::vector<std::uint8_t>& open) {
+        const std::uint32_t c = countedClass[n.value];
         return c != kNoNode && !open[c];
     };
     // Enters n: counts it, opens its class over its children, and queues them (the part of X's
     // children this walk owns).
-    auto enter = [&](Walk& w, std::uint32_t n) {
+    auto enter = [&](Walk& w, NodeOrdinal n) {
         std::uint32_t opened = kNoNode;
-        const std::uint32_t b = first[n];
-        const std::uint32_t e = n == cutNode ? cutSlot : first[n + 1];
+        const std::uint32_t b = first[n.value];
+        const std::uint32_t e = n == cutNode ? cutSlot : first[n.value + 1];
         if (opens(n, w.open)) {
-            const std::uint32_t c = countedClass[n];
+            const std::uint32_t c = countedClass[n.value];
             w.retained[rowOfClass[c]] += a.retainedSize[n];
-            if (first[n + 1] != b) {
+            if (first[n.value + 1] != b) {
                 w.open[c] = 1;
                 opened = c;
             }
@@ -446,7 +450,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                 return;
             Frame& f = w.stack.back();
             if (f.next < f.end) {
-                enter(w, dominated[f.next++]);
+                enter(w, NodeOrdinal(dominated[f.next++]));
                 continue;
             }
             if (f.openedClass != kNoNode)
@@ -457,15 +461,15 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     Walk main{
         std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
     enter(main, root);
-    if (cutNode == kNoNode) {
+    if (cutNode.value == kNoNode) {
         run(main);
     } else {
         Walk side{
             std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
-        for (const std::uint32_t n : path) // the classes open below X
+        for (const NodeOrdinal n : path) // the classes open below X
             if (opens(n, side.open))
-                side.open[countedClass[n]] = 1; // every node on the path has children
-        side.stack.push_back({cutSlot, first[cutNode + 1], kNoNode});
+                side.open[countedClass[n.value]] = 1; // every node on the path has children
+        side.stack.push_back({cutSlot, first[cutNode.value + 1], kNoNode});
         std::jthread second;
         try {
             second = std::jthread([&] { run(side); });

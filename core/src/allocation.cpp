@@ -38,11 +38,11 @@ bool hasAllocationTraces(const Snapshot& snapshot) {
 }
 
 std::string_view AllocationProfile::functionName(std::uint32_t function) const {
-    return snapshot->strings[snapshot->traceFunctionInfos[function].name.value];
+    return snapshot->strings.get(snapshot->traceFunctionInfos[function].name);
 }
 
 std::string_view AllocationProfile::scriptName(std::uint32_t function) const {
-    return snapshot->strings[snapshot->traceFunctionInfos[function].scriptName.value];
+    return snapshot->strings.get(snapshot->traceFunctionInfos[function].scriptName);
 }
 
 AllocationRow AllocationProfile::row(std::uint32_t node) const {
@@ -118,7 +118,7 @@ std::vector<std::uint32_t> AllocationProfile::objectsOf(std::uint32_t node) cons
 
 std::optional<std::vector<std::uint32_t>>
 AllocationProfile::allocationStack(std::uint32_t nodeOrdinal) const {
-    const std::uint32_t id = snapshot->traceNodeId(nodeOrdinal);
+    const std::uint32_t id = snapshot->traceNodeId(NodeOrdinal(nodeOrdinal));
     if (id == 0)
         return std::nullopt;
     std::vector<std::uint32_t> frames;
@@ -149,7 +149,6 @@ Expected<AllocationProfilePtr> buildAllocationProfile(const Analysis& analysis, 
                                           " names function " + std::to_string(tree[i].functionInfoIndex) +
                                           ", but trace_function_infos holds " + std::to_string(F) +
                                           " functions");
-    const std::uint32_t N = s.nodeCount;
     const std::uint64_t steps = 4;
     context.report(Stage::Filtering, 0, steps);
 
@@ -190,8 +189,8 @@ Expected<AllocationProfilePtr> buildAllocationProfile(const Analysis& analysis, 
     p->slotFirstObject.assign(std::size_t(S) + 1, 0);
     p->slotLiveCount.assign(S, 0);
     p->slotLiveSize.assign(S, 0);
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0xFFFFF) == 0 && context.stopRequested())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0xFFFFF) == 0 && context.stopRequested())
             return cancelled();
         const std::uint32_t sl = slotOf(s.traceNodeId(n));
         if (sl == kNoIndex)
@@ -204,12 +203,12 @@ Expected<AllocationProfilePtr> buildAllocationProfile(const Analysis& analysis, 
     p->slotObjects.resize(p->slotFirstObject[S]);
     {
         std::vector<std::uint32_t> fill(p->slotFirstObject.begin(), p->slotFirstObject.end() - 1);
-        for (std::uint32_t n = 0; n < N; ++n) {
-            if ((n & 0xFFFFF) == 0 && context.stopRequested())
+        for (NodeOrdinal n : s.nodes()) {
+            if ((n.value & 0xFFFFF) == 0 && context.stopRequested())
                 return cancelled();
             const std::uint32_t sl = slotOf(s.traceNodeId(n));
             if (sl != kNoIndex)
-                p->slotObjects[fill[sl]++] = n;
+                p->slotObjects[fill[sl]++] = n.value;
         }
     }
     context.report(Stage::Filtering, 2, steps);
@@ -355,7 +354,7 @@ TimelineSamples timelineSamples(const Analysis& analysis) {
         out.lastAssignedIds[i] = s.samples[i].lastAssignedId;
     }
     const auto& ids = out.lastAssignedIds;
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+    for (NodeOrdinal n : s.nodes()) {
         const std::uint32_t id = s.nodeId[n];
         if (id % 2 == 0) // JS objects have odd ids
             continue;

@@ -15,6 +15,11 @@ namespace heapscope::detail {
 /// No WeakMap pair group (EphemeronNames::suffixGroup).
 inline constexpr std::uint32_t kNoGroup = kNoIndex;
 
+/// Every id of the snapshot's string table, in order.
+inline IndexRange<StringId> stringIds(const Snapshot& s) {
+    return {StringId(0), StringId(std::uint32_t(s.strings.size()))};
+}
+
 /// A bit per item.
 class BitSet {
 public:
@@ -23,6 +28,9 @@ public:
     explicit BitSet(std::size_t n) : m_words(PodArray<std::uint64_t>::zeroed((n + 63) / 64)) {}
     void set(std::size_t i) { m_words[i >> 6] |= (1ull << (i & 63)); }
     bool test(std::size_t i) const { return (m_words[i >> 6] >> (i & 63)) & 1u; }
+    /// By typed index (node, edge or string id).
+    template <typename Tag> void set(StrongIndex<Tag> i) { set(std::size_t(i.value)); }
+    template <typename Tag> bool test(StrongIndex<Tag> i) const { return test(std::size_t(i.value)); }
     /// ORs a whole word of bits in (bits 64*word .. 64*word+63).
     void orWord(std::size_t word, std::uint64_t bits) { m_words[word] |= bits; }
 
@@ -39,14 +47,18 @@ struct EphemeronNames {
     std::uint32_t groupCount = 0;
     static EphemeronNames build(const Snapshot& s, const std::function<bool()>& stopped = {});
     bool isEphemeron(std::uint32_t stringId) const { return suffixGroup[stringId] != kNoGroup; }
+    bool isEphemeron(StringId id) const { return isEphemeron(id.value); }
 };
 
 /// DevTools' JS edge name(): element/hidden indexes as decimal text, shortcut names that start with
 /// digits as that number, everything else the string.
+std::string edgeNameJs(const Snapshot& s, EdgeOrdinal edge);
 std::string edgeNameJs(const Snapshot& s, std::uint32_t edge);
 /// Is the JS edge name() equal to `text`? (without building a string for string-named edges)
+bool edgeNameJsEquals(const Snapshot& s, EdgeOrdinal edge, std::string_view text);
 bool edgeNameJsEquals(const Snapshot& s, std::uint32_t edge, std::string_view text);
 
+bool isUserRoot(const Snapshot& s, NodeOrdinal node);
 bool isUserRoot(const Snapshot& s, std::uint32_t node);
 
 /// DevTools' BFS from the root, with its JS-specific edge filter. `ignored` (may be null) blocks
@@ -59,21 +71,23 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
 class ConsStringNamer {
 public:
     explicit ConsStringNamer(const Snapshot& s) : m_s(s) {}
-    std::string name(std::uint32_t node);
+    std::string name(NodeOrdinal node);
+    std::string name(std::uint32_t node) { return name(NodeOrdinal(node)); }
     /// True when the flattened text is empty (for "flattened cons string" detection).
-    bool isEmpty(std::uint32_t node) { return cappedLength(node) == 0; }
+    bool isEmpty(NodeOrdinal node) { return cappedLength(node) == 0; }
+    bool isEmpty(std::uint32_t node) { return isEmpty(NodeOrdinal(node)); }
 
 private:
-    std::uint32_t cappedLength(std::uint32_t node);
-    void walk(std::uint32_t node, std::string& out, std::size_t& units);
-    void children(std::uint32_t node, std::uint32_t& first, std::uint32_t& second);
+    std::uint32_t cappedLength(NodeOrdinal node);
+    void walk(NodeOrdinal node, std::string& out, std::size_t& units);
+    void children(NodeOrdinal node, NodeOrdinal& first, NodeOrdinal& second);
     void prepare();
     const Snapshot& m_s;
     bool m_prepared = false;
-    std::uint32_t m_firstName = kNoString, m_secondName = kNoString; // string ids of "first" / "second"
-    std::vector<std::uint32_t> m_capped;                             // per node; kNoIndex = not computed
-    std::vector<std::uint64_t> m_children; // per node: first | second << 32; ~0 = unknown
-    std::unordered_map<std::uint32_t, std::string> m_names;
+    StringId m_firstName{kNoString}, m_secondName{kNoString}; // the ids of "first" / "second"
+    std::vector<std::uint32_t> m_capped;                      // per node; kNoIndex = not computed
+    std::vector<std::uint64_t> m_children;                    // per node: first | second << 32; ~0 = unknown
+    std::unordered_map<std::uint32_t, std::string> m_names;   // by node ordinal
 };
 
 /// Class names and keys for every node with the given interface definitions (DevTools'

@@ -22,18 +22,17 @@ bool sameInterfaces(const std::vector<InterfaceDefinition>& a, const std::vector
 }
 
 // Instances of every class (zero-size nodes excluded, reachable or not), sorted by id.
-std::vector<std::vector<std::uint32_t>> instancesById(const Analysis& a, const std::uint32_t* classOf,
-                                                      std::size_t classCount) {
+std::vector<std::vector<NodeOrdinal>> instancesById(const Analysis& a, const std::uint32_t* classOf,
+                                                    std::size_t classCount) {
     const Snapshot& s = *a.snapshot;
-    std::vector<std::vector<std::uint32_t>> out(classCount);
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+    std::vector<std::vector<NodeOrdinal>> out(classCount);
+    for (NodeOrdinal n : s.nodes())
         if (a.selfSize[n] != 0)
-            out[classOf[n]].push_back(n);
+            out[classOf[n.value]].push_back(n);
+    const auto byId = [&](NodeOrdinal x, NodeOrdinal y) { return s.nodeId[x] < s.nodeId[y]; };
     for (auto& list : out)
-        if (!std::is_sorted(list.begin(), list.end(),
-                            [&](std::uint32_t x, std::uint32_t y) { return s.nodeId[x] < s.nodeId[y]; }))
-            std::stable_sort(list.begin(), list.end(),
-                             [&](std::uint32_t x, std::uint32_t y) { return s.nodeId[x] < s.nodeId[y]; });
+        if (!std::is_sorted(list.begin(), list.end(), byId))
+            std::stable_sort(list.begin(), list.end(), byId);
     return out;
 }
 
@@ -81,18 +80,17 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         currentByKey.emplace(current->classes[c].key, c);
     std::vector<bool> currentMatched(current->classes.size(), false);
 
-    auto diffClass = [&](const std::vector<std::uint32_t>* b, const std::vector<std::uint32_t>* c,
-                         ClassDiff& d) {
+    auto diffClass = [&](const std::vector<NodeOrdinal>* b, const std::vector<NodeOrdinal>* c, ClassDiff& d) {
         std::size_t i = 0, j = 0;
         const std::size_t l = b ? b->size() : 0, m = c ? c->size() : 0;
         while (i < l && j < m) {
             const std::uint32_t bid = bs.nodeId[(*b)[i]], cid = cs.nodeId[(*c)[j]];
             if (bid < cid) {
-                d.deletedNodes.push_back((*b)[i]);
+                d.deletedNodes.push_back((*b)[i].value);
                 d.freedSize += base->selfSize[(*b)[i]];
                 ++i;
             } else if (bid > cid) {
-                d.newNodes.push_back((*c)[j]);
+                d.newNodes.push_back((*c)[j].value);
                 d.allocSize += current->selfSize[(*c)[j]];
                 ++j;
             } else {
@@ -103,11 +101,11 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
             }
         }
         for (; i < l; ++i) {
-            d.deletedNodes.push_back((*b)[i]);
+            d.deletedNodes.push_back((*b)[i].value);
             d.freedSize += base->selfSize[(*b)[i]];
         }
         for (; j < m; ++j) {
-            d.newNodes.push_back((*c)[j]);
+            d.newNodes.push_back((*c)[j].value);
             d.allocSize += current->selfSize[(*c)[j]];
         }
         d.newCount = std::uint32_t(d.newNodes.size());
@@ -130,7 +128,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         ClassDiff d;
         d.key = result->baseClasses[bc].key;
         auto it = currentByKey.find(d.key);
-        const std::vector<std::uint32_t>* cur = nullptr;
+        const std::vector<NodeOrdinal>* cur = nullptr;
         if (it != currentByKey.end() && !currentInstances[it->second].empty()) {
             cur = &currentInstances[it->second];
             currentMatched[it->second] = true;
@@ -138,7 +136,7 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
             d.currentRetained = currentRetained[it->second];
         } else {
             // As DevTools: the name of the base's last instance under its own classification.
-            d.name = base->classes[base->classOf[baseInstances[bc].back()]].name;
+            d.name = base->classInfo(baseInstances[bc].back()).name;
         }
         d.baseRetained = baseRetained[bc];
         diffClass(&baseInstances[bc], cur, d);

@@ -19,11 +19,11 @@ bool startsWith(std::string_view s, std::string_view prefix) {
 }
 
 // The target of a node's first internal edge with this name (DevTools' findInternalEdgeTarget).
-std::uint32_t internalTarget(const Snapshot& s, std::uint32_t node, std::string_view name) {
-    for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
-        if (s.edgeKind(e) == EdgeKind::Internal && s.strings[s.edgeNameOrIndex[e]] == name)
+std::optional<NodeOrdinal> internalTarget(const Snapshot& s, NodeOrdinal node, std::string_view name) {
+    for (EdgeOrdinal e : s.edgesOf(node))
+        if (s.edgeKind(e) == EdgeKind::Internal && s.strings.get(s.edgeNameId(e)) == name)
             return s.edgeTo[e];
-    return kNoNode;
+    return std::nullopt;
 }
 
 // What the analysis needs to know of each string, found in one pass over the string table so that
@@ -71,8 +71,9 @@ struct Names {
             {"function_name", kFunctionName},
             {"outer_scope_info", kOuterScopeInfo},
         };
-        for (std::uint32_t i = 0, n = std::uint32_t(s.strings.size()); i < n; ++i) {
-            const std::string_view t = s.strings[i];
+        for (StringId id(0), end(std::uint32_t(s.strings.size())); id < end; ++id) {
+            const std::string_view t = s.strings.get(id);
+            const std::uint32_t i = id.value;
             if (t.size() <= 18)
                 for (const auto& [name, tag] : tags)
                     if (t == name)
@@ -89,14 +90,14 @@ struct Names {
                 nodeClass[i] = kScopeInfoNode;
         }
     }
-    std::uint8_t of(const Snapshot& s, std::uint32_t node) const { return nodeClass[s.nodeName[node]]; }
+    std::uint8_t of(const Snapshot& s, NodeOrdinal node) const { return nodeClass[s.nodeName[node].value]; }
     // The target of a node's first internal edge with this name (the kind first: an element's index
     // is no string id).
-    std::uint32_t target(const Snapshot& s, std::uint32_t node, EdgeTag tag) const {
-        for (std::uint32_t e = s.firstEdge[node], ee = s.firstEdge[node + 1]; e < ee; ++e)
+    std::optional<NodeOrdinal> target(const Snapshot& s, NodeOrdinal node, EdgeTag tag) const {
+        for (EdgeOrdinal e : s.edgesOf(node))
             if (s.edgeKind(e) == EdgeKind::Internal && edgeTag[s.edgeNameOrIndex[e]] == tag)
                 return s.edgeTo[e];
-        return kNoNode;
+        return std::nullopt;
     }
 };
 
@@ -121,22 +122,22 @@ std::optional<std::int64_t> parseIntLikeJs(std::string_view t) {
 
 // V8's int value nodes: a number node "int" whose internal "value" edge names the digits
 // (DevTools' nodeValueAsInt).
-std::optional<std::int64_t> intValue(const Snapshot& s, std::uint32_t node) {
-    if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != "int")
+std::optional<std::int64_t> intValue(const Snapshot& s, std::optional<NodeOrdinal> node) {
+    if (!node || s.kind(*node) != NodeKind::Number || s.name(*node) != "int")
         return std::nullopt;
-    const std::uint32_t v = internalTarget(s, node, "value");
-    if (v == kNoNode)
+    const std::optional<NodeOrdinal> v = internalTarget(s, *node, "value");
+    if (!v)
         return std::nullopt;
-    return parseIntLikeJs(s.name(v));
+    return parseIntLikeJs(s.name(*v));
 }
 
-std::optional<std::int64_t> intValue(const Snapshot& s, const Names& names, std::uint32_t node) {
-    if (node == kNoNode || s.kind(node) != NodeKind::Number || s.name(node) != "int")
+std::optional<std::int64_t> intValue(const Snapshot& s, const Names& names, std::optional<NodeOrdinal> node) {
+    if (!node || s.kind(*node) != NodeKind::Number || s.name(*node) != "int")
         return std::nullopt;
-    const std::uint32_t v = names.target(s, node, kValue);
-    if (v == kNoNode)
+    const std::optional<NodeOrdinal> v = names.target(s, *node, kValue);
+    if (!v)
         return std::nullopt;
-    return parseIntLikeJs(s.name(v));
+    return parseIntLikeJs(s.name(*v));
 }
 
 // The scope tree of the scope sections (DevTools' parseEmbeddedScopes), keyed by script node index
@@ -148,7 +149,7 @@ struct Scope {
     std::uint32_t variableCount = 0;
 };
 struct Variable {
-    std::uint32_t name = 0;          // string id
+    StringId name;
     std::vector<std::uint32_t> uses; // scopes that read it, first use first
 };
 struct ScopeTree {
@@ -235,7 +236,7 @@ std::string buildScopeTree(const Snapshot& s, ScopeTree& tree) {
             if (name < 0 || std::uint64_t(name) >= s.strings.size())
                 return "variable " + std::to_string(varNext + std::size_t(j)) + " names string " +
                        std::to_string(name) + ", which does not exist";
-            tree.variables.push_back({std::uint32_t(name), {}});
+            tree.variables.push_back({StringId(std::uint32_t(name)), {}});
         }
         varNext += std::size_t(vars);
         useTotal += std::size_t(uses);
@@ -279,16 +280,16 @@ struct ScriptInfo {
 };
 
 struct Accumulator {
-    std::uint32_t scopeInfo = 0;
-    std::uint32_t script = 0;
+    NodeOrdinal scopeInfo;
+    NodeOrdinal script;
     std::int64_t scriptKey = 0;
     std::uint32_t scope = 0; // into ScopeTree::scopes
     std::optional<std::string> scopeName;
     std::int64_t start = 0, end = 0;
-    std::vector<std::uint32_t> fieldNames; // string ids, from the first context
+    std::vector<StringId> fieldNames; // from the first context
     struct Context {
-        std::uint32_t node;
-        std::vector<std::uint32_t> values;
+        NodeOrdinal node;
+        std::vector<NodeOrdinal> values;
     };
     std::vector<Context> contexts;
 };
@@ -297,7 +298,6 @@ struct Accumulator {
 
 Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
-    const std::uint32_t N = s.nodeCount;
     const std::uint64_t F = s.format.nodeFields.size();
     auto cancelled = [&] { return cancelledError(s.path, "contexts", "the closure analysis was cancelled"); };
     auto result = std::make_shared<ContextAnalysis>();
@@ -312,20 +312,21 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
 
     // (2) One walk over the nodes: scripts, contexts with a scope_info, live closures, and the
     // ScopeInfo -> Script links of SharedFunctionInfos.
-    std::unordered_map<std::uint32_t, ScriptInfo> scripts;
+    std::unordered_map<NodeOrdinal, ScriptInfo> scripts;
     struct ContextNode {
-        std::uint32_t node, scopeInfo;
+        NodeOrdinal node, scopeInfo;
     };
     std::vector<ContextNode> contexts;
     struct Closure {
-        std::uint32_t context, script;
+        NodeOrdinal context, script;
         std::int64_t scopeId;
     };
     std::vector<Closure> closures;
-    std::unordered_map<std::uint32_t, std::uint32_t> scriptOfScopeInfo; // kNoNode: known to have none
+    // nullopt: known to have none
+    std::unordered_map<NodeOrdinal, std::optional<NodeOrdinal>> scriptOfScopeInfo;
     const Names names(s);
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & kPollMask) == 0 && context.stopRequested())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & kPollMask) == 0 && context.stopRequested())
             return cancelled();
         const std::uint8_t cls = names.of(s, n);
         if (cls == kScriptNode) {
@@ -335,83 +336,82 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             if (startsWith(name, "system / Script / "))
                 info.name = std::string(name.substr(18));
             if (info.name.empty())
-                if (const std::uint32_t url = names.target(s, n, kSourceUrl); url != kNoNode)
-                    info.name = a.displayName(url);
+                if (const auto url = names.target(s, n, kSourceUrl))
+                    info.name = a.displayName(*url);
             scripts[n] = std::move(info);
         } else if (cls == kContextNode) {
-            if (const std::uint32_t info = names.target(s, n, kScopeInfo); info != kNoNode)
-                contexts.push_back({n, info});
+            if (const auto info = names.target(s, n, kScopeInfo))
+                contexts.push_back({n, *info});
         } else if (s.kind(n) == NodeKind::Closure) {
-            const std::uint32_t shared = names.target(s, n, kShared);
-            const std::uint32_t ctx = names.target(s, n, kContext);
-            if (shared == kNoNode || ctx == kNoNode)
+            const std::optional<NodeOrdinal> shared = names.target(s, n, kShared);
+            const std::optional<NodeOrdinal> ctx = names.target(s, n, kContext);
+            if (!shared || !ctx)
                 continue;
-            const std::uint32_t script = names.target(s, shared, kScript);
-            if (script == kNoNode)
+            const std::optional<NodeOrdinal> script = names.target(s, *shared, kScript);
+            if (!script)
                 continue;
-            if (const auto id = intValue(s, names, names.target(s, shared, kScopeId)))
-                closures.push_back({ctx, script, *id});
+            if (const auto id = intValue(s, names, names.target(s, *shared, kScopeId)))
+                closures.push_back({*ctx, *script, *id});
         } else if (cls == kSharedFunctionInfoNode) {
-            const std::uint32_t info = names.target(s, n, kNameOrScopeInfo);
-            const std::uint32_t script = names.target(s, n, kScript);
-            if (info == kNoNode || names.of(s, info) != kScopeInfoNode || script == kNoNode ||
-                names.of(s, script) != kScriptNode)
+            const std::optional<NodeOrdinal> info = names.target(s, n, kNameOrScopeInfo);
+            const std::optional<NodeOrdinal> script = names.target(s, n, kScript);
+            if (!info || names.of(s, *info) != kScopeInfoNode || !script ||
+                names.of(s, *script) != kScriptNode)
                 continue;
-            scriptOfScopeInfo[info] = script;
+            scriptOfScopeInfo[*info] = *script;
         }
     }
     context.report(Stage::Filtering, 1, 4);
 
     // (3) Per script and function scope, the contexts its live closures reach (their chains).
-    std::unordered_map<std::uint32_t, std::unordered_map<std::int64_t, std::unordered_set<std::uint32_t>>>
-        live;
+    std::unordered_map<NodeOrdinal, std::unordered_map<std::int64_t, std::unordered_set<NodeOrdinal>>> live;
     for (const Closure& c : closures) {
         auto& reached = live[c.script][c.scopeId];
-        for (std::uint32_t ctx = c.context; ctx != kNoNode && !reached.count(ctx);) {
-            if (names.of(s, ctx) != kContextNode)
+        for (std::optional<NodeOrdinal> ctx = c.context; ctx && !reached.count(*ctx);) {
+            if (names.of(s, *ctx) != kContextNode)
                 break;
-            reached.insert(ctx);
-            ctx = names.target(s, ctx, kPrevious);
+            reached.insert(*ctx);
+            ctx = names.target(s, *ctx, kPrevious);
         }
     }
     if (context.stopRequested())
         return cancelled();
 
     // (4) Contexts matched with their scopes.
-    auto resolveScript = [&](std::uint32_t scopeInfo) -> std::uint32_t {
+    auto resolveScript = [&](NodeOrdinal scopeInfo) -> std::optional<NodeOrdinal> {
         if (auto it = scriptOfScopeInfo.find(scopeInfo); it != scriptOfScopeInfo.end())
             return it->second;
-        std::vector<std::uint32_t> visited;
-        std::unordered_set<std::uint32_t> seen;
-        std::uint32_t found = kNoNode;
-        for (std::uint32_t cur = scopeInfo; !seen.count(cur);) {
+        std::vector<NodeOrdinal> visited;
+        std::unordered_set<NodeOrdinal> seen;
+        std::optional<NodeOrdinal> found;
+        for (NodeOrdinal cur = scopeInfo; !seen.count(cur);) {
             if (auto it = scriptOfScopeInfo.find(cur); it != scriptOfScopeInfo.end()) {
                 found = it->second;
                 break;
             }
             seen.insert(cur);
             visited.push_back(cur);
-            const std::uint32_t outer = names.target(s, cur, kOuterScopeInfo);
-            if (outer == kNoNode)
+            const std::optional<NodeOrdinal> outer = names.target(s, cur, kOuterScopeInfo);
+            if (!outer)
                 break;
-            cur = outer;
+            cur = *outer;
         }
-        for (const std::uint32_t v : visited)
+        for (const NodeOrdinal v : visited)
             scriptOfScopeInfo[v] = found;
         return found;
     };
-    auto contextFields = [&](std::uint32_t ctx, std::vector<std::uint32_t>* names,
-                             std::vector<std::uint32_t>& values) {
-        for (std::uint32_t e = s.firstEdge[ctx], ee = s.firstEdge[ctx + 1]; e < ee; ++e)
+    auto contextFields = [&](NodeOrdinal ctx, std::vector<StringId>* names,
+                             std::vector<NodeOrdinal>& values) {
+        for (EdgeOrdinal e : s.edgesOf(ctx))
             if (s.edgeKind(e) == EdgeKind::Context) {
                 if (names)
-                    names->push_back(s.edgeNameOrIndex[e]);
+                    names->push_back(s.edgeNameId(e));
                 values.push_back(s.edgeTo[e]);
             }
     };
     std::vector<Accumulator> scopes; // in the order of their first context
-    std::unordered_map<std::uint32_t, std::size_t> scopeOfInfo;
-    std::unordered_map<std::uint32_t, std::size_t> withoutScopes; // script -> index in the result
+    std::unordered_map<NodeOrdinal, std::size_t> scopeOfInfo;
+    std::unordered_map<NodeOrdinal, std::size_t> withoutScopes; // script -> index in the result
     for (std::size_t i = 0; i < contexts.size(); ++i) {
         if ((i & 0x3FF) == 0 && context.stopRequested())
             return cancelled();
@@ -425,20 +425,21 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
         const auto scopeId = intValue(s, names, names.target(s, c.scopeInfo, kScopeId));
         if (!scopeId)
             continue;
-        const std::uint32_t script = resolveScript(c.scopeInfo);
-        auto scriptInfo = script == kNoNode ? scripts.end() : scripts.find(script);
+        const std::optional<NodeOrdinal> resolved = resolveScript(c.scopeInfo);
+        auto scriptInfo = !resolved ? scripts.end() : scripts.find(*resolved);
         if (scriptInfo == scripts.end())
             continue;
+        const NodeOrdinal script = *resolved;
         if (auto it = withoutScopes.find(script); it != withoutScopes.end()) {
             ++result->scriptsWithoutScopes[it->second].contextCount;
             continue;
         }
-        const std::int64_t scriptKey = std::int64_t(script * F);
+        const std::int64_t scriptKey = std::int64_t(script.value * F);
         const auto* scriptScopes = tree.script(scriptKey);
         if (!scriptScopes) {
             withoutScopes.emplace(script, result->scriptsWithoutScopes.size());
             result->scriptsWithoutScopes.push_back(
-                {script, script * F, scriptInfo->second.nodeId, scriptInfo->second.name, 1});
+                {script.value, script.value * F, scriptInfo->second.nodeId, scriptInfo->second.name, 1});
             continue;
         }
         auto embedded = scriptScopes->find(*scopeId);
@@ -451,8 +452,8 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
         acc.scope = embedded->second;
         acc.start = intValue(s, names, names.target(s, c.scopeInfo, kStartPosition)).value_or(0);
         acc.end = intValue(s, names, names.target(s, c.scopeInfo, kEndPosition)).value_or(0);
-        if (const std::uint32_t fn = names.target(s, c.scopeInfo, kFunctionName); fn != kNoNode)
-            acc.scopeName = a.displayName(fn);
+        if (const auto fn = names.target(s, c.scopeInfo, kFunctionName))
+            acc.scopeName = a.displayName(*fn);
         Accumulator::Context entry{c.node, {}};
         contextFields(c.node, &acc.fieldNames, entry.values);
         acc.contexts.push_back(std::move(entry));
@@ -463,7 +464,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
 
     // (5) The dead fields of each context: no live closure whose scope (or an enclosing one, which
     // can still create it) reads the variable reaches the context.
-    auto usedIn = [&](const Accumulator& scope, std::uint32_t ctx, const Variable& v) {
+    auto usedIn = [&](const Accumulator& scope, NodeOrdinal ctx, const Variable& v) {
         auto liveScript = live.find(scope.script);
         if (liveScript == live.end())
             return false;
@@ -485,18 +486,18 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             for (std::size_t f = 0; f < c.values.size(); ++f) {
                 if (f >= acc.fieldNames.size())
                     continue; // DevTools names the fields from the scope's first context
-                const std::string_view fieldName = s.strings[acc.fieldNames[f]];
+                const std::string_view fieldName = s.strings.get(acc.fieldNames[f]);
                 const Variable* variable = nullptr;
                 for (std::uint32_t v = 0; v < scope.variableCount && !variable; ++v)
-                    if (s.strings[tree.variables[scope.firstVariable + v].name] == fieldName)
+                    if (s.strings.get(tree.variables[scope.firstVariable + v].name) == fieldName)
                         variable = &tree.variables[scope.firstVariable + v];
                 if (!variable || usedIn(acc, c.node, *variable))
                     continue;
-                const std::uint32_t value = c.values[f];
+                const NodeOrdinal value = c.values[f];
                 DeadContextField field;
                 field.name = std::string(fieldName);
-                field.valueNode = value;
-                field.valueNodeIndex = value * F;
+                field.valueNode = value.value;
+                field.valueNodeIndex = value.value * F;
                 field.valueNodeId = s.nodeId[value];
                 field.valueName = a.displayName(value);
                 field.valueType = std::string(s.typeName(value));
@@ -507,19 +508,19 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             }
             if (cr.deadFields.empty())
                 continue;
-            cr.contextNode = c.node;
-            cr.contextNodeIndex = c.node * F;
+            cr.contextNode = c.node.value;
+            cr.contextNodeIndex = c.node.value * F;
             cr.contextNodeId = s.nodeId[c.node];
             cr.retainedSize = a.retainedSize[c.node];
             report.contexts.push_back(std::move(cr));
         }
         if (report.contexts.empty())
             continue;
-        report.scopeInfoNode = acc.scopeInfo;
-        report.scopeInfoNodeIndex = acc.scopeInfo * F;
+        report.scopeInfoNode = acc.scopeInfo.value;
+        report.scopeInfoNodeIndex = acc.scopeInfo.value * F;
         report.scopeInfoNodeId = s.nodeId[acc.scopeInfo];
-        report.scriptNode = acc.script;
-        report.scriptNodeIndex = acc.script * F;
+        report.scriptNode = acc.script.value;
+        report.scriptNodeIndex = acc.script.value * F;
         report.scriptNodeId = scripts[acc.script].nodeId;
         report.scriptName = scripts[acc.script].name;
         report.scopeName = acc.scopeName;
@@ -558,13 +559,18 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
     return ContextAnalysisPtr(std::move(result));
 }
 
-std::optional<SourcePosition> scriptPosition(const Analysis& a, std::uint32_t script, std::int64_t offset) {
+std::optional<SourcePosition> scriptPosition(const Analysis& a, std::uint32_t scriptOrdinal,
+                                             std::int64_t offset) {
     const Snapshot& s = *a.snapshot;
-    if (script >= s.nodeCount || offset < 0)
+    if (scriptOrdinal >= s.nodeCount || offset < 0)
         return std::nullopt;
-    const std::uint32_t source = internalTarget(s, script, "source");
-    if (source == kNoNode || (s.kind(source) != NodeKind::String && s.kind(source) != NodeKind::ConsString &&
-                              s.kind(source) != NodeKind::SlicedString))
+    const NodeOrdinal script(scriptOrdinal);
+    const std::optional<NodeOrdinal> found = internalTarget(s, script, "source");
+    if (!found)
+        return std::nullopt;
+    const NodeOrdinal source = *found;
+    if (s.kind(source) != NodeKind::String && s.kind(source) != NodeKind::ConsString &&
+        s.kind(source) != NodeKind::SlicedString)
         return std::nullopt;
     const std::string text =
         s.kind(source) == NodeKind::ConsString ? a.displayName(source) : std::string(s.name(source));

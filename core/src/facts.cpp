@@ -14,9 +14,8 @@ namespace heapscope {
 SnapshotFacts computeFacts(const Snapshot& s) {
     SnapshotFacts facts;
     std::uint32_t lowest = 0xFFFFFFFFu, highest = 0;
-    const std::uint32_t* ids = s.nodeId.data();
-    for (std::uint32_t i = 0; i < s.nodeCount; ++i) {
-        const std::uint32_t id = ids[i];
+    for (NodeOrdinal n : s.nodes()) {
+        const std::uint32_t id = s.nodeId[n];
         if ((id & 1u) == 0)
             continue;
         lowest = id < lowest ? id : lowest;
@@ -48,7 +47,7 @@ ObjectIdSample sampleObjectIds(const Snapshot& s) {
     ObjectIdSample sample;
     const std::hash<std::string_view> hash;
     const std::uint32_t step = std::max<std::uint32_t>(1, s.nodeCount / 20000);
-    for (std::uint32_t n = 0; n < s.nodeCount; n += step) {
+    for (NodeOrdinal n(0); n.value < s.nodeCount; n = NodeOrdinal(n.value + step)) {
         if ((s.nodeId[n] & 1u) == 0)
             continue; // embedder objects
         sample.entries.push_back({s.nodeId[n], hash(s.typeName(n)), hash(s.name(n))});
@@ -113,8 +112,8 @@ std::vector<ObjectIdMatch> matchObjectIds(std::span<const ObjectIdSample* const>
     std::vector<bool> seen(wanted.size()); // the first node with an id counts, as by id lookup
     const std::hash<std::string_view> hash;
     const std::uint32_t* ids = other.nodeId.data();
-    for (std::uint32_t n = 0; n < other.nodeCount; ++n) {
-        const std::uint32_t id = ids[n];
+    for (NodeOrdinal n : other.nodes()) {
+        const std::uint32_t id = ids[n.value];
         const std::uint32_t bit = slot(id);
         if (!(maybeWanted[bit / 64] >> (bit % 64) & 1))
             continue;

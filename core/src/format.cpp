@@ -96,7 +96,8 @@ std::string distance(std::int32_t d) {
     return kMinus;
 }
 
-std::string edgeName(const Snapshot& s, std::uint32_t edge) {
+std::string edgeName(const Snapshot& s, std::uint32_t edgeOrdinal) {
+    const EdgeOrdinal edge(edgeOrdinal);
     const EdgeKind k = s.edgeKind(edge);
     if (k == EdgeKind::Element)
         return "[" + std::to_string(s.edgeNameOrIndex[edge]) + "]";
@@ -116,7 +117,8 @@ std::string edgeName(const Snapshot& s, std::uint32_t edge) {
     return name;
 }
 
-std::string nodeLabel(const Analysis& a, std::uint32_t node) {
+std::string nodeLabel(const Analysis& a, std::uint32_t nodeOrdinal) {
+    const NodeOrdinal node(nodeOrdinal);
     const Snapshot& s = *a.snapshot;
     const std::string name = a.displayName(node);
     switch (s.kind(node)) {
@@ -135,7 +137,7 @@ std::string nodeLabel(const Analysis& a, std::uint32_t node) {
 }
 
 std::string nodeLabelWithId(const Analysis& a, std::uint32_t node) {
-    return nodeLabel(a, node) + " @" + std::to_string(a.snapshot->nodeId[node]);
+    return nodeLabel(a, node) + " @" + std::to_string(a.snapshot->nodeId[NodeOrdinal(node)]);
 }
 
 } // namespace heapscope::format

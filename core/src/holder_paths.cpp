@@ -43,19 +43,20 @@ public:
         m_nodePath.assign(nodeCount, kNoIndex);
         m_hopsBeforeEngine.assign(nodeCount, 0);
         m_emptyPath = m_table.internPath({});
-        const PodArray<std::uint32_t> order = byDistance();
+        const PodArray<NodeOrdinal> order = byDistance();
         for (std::size_t i = 0; i < order.size(); ++i) {
             if ((i & kStopCheckMask) == 0 && context.stopRequested())
                 return false;
-            const std::uint32_t u = order[i];
-            if (m_nodePath[u] == kNoIndex) { // nothing one step nearer holds it: a top of the walk
-                m_nodePath[u] = m_emptyPath;
-                m_hopsBeforeEngine[u] = kNeverEngine;
+            const NodeOrdinal u = order[i];
+            if (m_nodePath[u.value] == kNoIndex) { // nothing one step nearer holds it: a top of the walk
+                m_nodePath[u.value] = m_emptyPath;
+                m_hopsBeforeEngine[u.value] = kNeverEngine;
             }
-            const std::int32_t next = distance[u] + 1;
-            for (std::uint32_t e = m_s.firstEdge[u], end = m_s.firstEdge[u + 1]; e < end; ++e) {
-                const std::uint32_t v = m_s.edgeTo[e];
-                if (distance[v] == next && m_nodePath[v] == kNoIndex && m_s.edgeKind(e) != EdgeKind::Weak)
+            const std::int32_t next = distance[u.value] + 1;
+            for (EdgeOrdinal e : m_s.edgesOf(u)) {
+                const NodeOrdinal v = m_s.edgeTo[e];
+                if (distance[v.value] == next && m_nodePath[v.value] == kNoIndex &&
+                    m_s.edgeKind(e) != EdgeKind::Weak)
                     settle(v, u, e);
             }
         }
@@ -63,18 +64,18 @@ public:
     }
 
     // The path of a grouped node, kNoIndex for others (after summarizeAll()).
-    std::uint32_t pathOf(std::uint32_t node) const {
-        if (!isGroupedByHolder(m_s.kind(node)) || m_nodePath[node] == kNoIndex ||
-            m_hopsBeforeEngine[node] < m_options.maxHops)
+    std::uint32_t pathOf(NodeOrdinal node) const {
+        if (!isGroupedByHolder(m_s.kind(node)) || m_nodePath[node.value] == kNoIndex ||
+            m_hopsBeforeEngine[node.value] < m_options.maxHops)
             return kNoIndex;
-        return m_nodePath[node];
+        return m_nodePath[node.value];
     }
 
     // pathOf() of every node, in the summarizer's own array, handed over: the summarizer is empty
     // after it.
     std::vector<std::uint32_t> takePaths() {
-        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
-            m_nodePath[n] = pathOf(n);
+        for (NodeOrdinal n : m_s.nodes())
+            m_nodePath[n.value] = pathOf(n);
         std::vector<std::uint8_t>().swap(m_hopsBeforeEngine);
         return std::move(m_nodePath);
     }
@@ -84,11 +85,11 @@ private:
 
     // Reachable nodes by distance, then ordinal (a counting sort: the user part of the distances
     // counts from 0, the system part from kBaseSystemDistance).
-    PodArray<std::uint32_t> byDistance() const {
+    PodArray<NodeOrdinal> byDistance() const {
         const std::int32_t* distance = m_a.distance.data();
         std::int32_t userMax = -1, systemMax = -1;
-        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n) {
-            const std::int32_t d = distance[n];
+        for (NodeOrdinal n : m_s.nodes()) {
+            const std::int32_t d = distance[n.value];
             if (d == kNoDistance || d < 0)
                 continue;
             if (d < kBaseSystemDistance)
@@ -101,39 +102,39 @@ private:
                                            : std::size_t(userMax + 1) + std::size_t(d - kBaseSystemDistance);
         };
         std::vector<std::uint32_t> start(std::size_t(userMax + 1) + std::size_t(systemMax + 1) + 1, 0);
-        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
-            if (distance[n] != kNoDistance && distance[n] >= 0)
-                ++start[bucketOf(distance[n]) + 1];
+        for (NodeOrdinal n : m_s.nodes())
+            if (distance[n.value] != kNoDistance && distance[n.value] >= 0)
+                ++start[bucketOf(distance[n.value]) + 1];
         for (std::size_t b = 1; b < start.size(); ++b)
             start[b] += start[b - 1];
-        auto order = PodArray<std::uint32_t>::uninitialized(start.back());
-        for (std::uint32_t n = 0; n < m_s.nodeCount; ++n)
-            if (distance[n] != kNoDistance && distance[n] >= 0)
-                order[start[bucketOf(distance[n])]++] = n;
+        auto order = PodArray<NodeOrdinal>::uninitialized(start.back());
+        for (NodeOrdinal n : m_s.nodes())
+            if (distance[n.value] != kNoDistance && distance[n.value] >= 0)
+                order[start[bucketOf(distance[n.value])]++] = n;
         return order;
     }
 
     static bool isTop(NodeKind kind) { return kind == NodeKind::Synthetic; }
 
     // The node's window from its parent's (worked out already).
-    void settle(std::uint32_t node, std::uint32_t parent, std::uint32_t edge) {
-        if (parent == m_s.rootOrdinal || isTop(m_s.kind(parent))) {
-            m_nodePath[node] = m_emptyPath;
-            m_hopsBeforeEngine[node] = kNeverEngine;
+    void settle(NodeOrdinal node, NodeOrdinal parent, EdgeOrdinal edge) {
+        if (parent == m_s.root() || isTop(m_s.kind(parent))) {
+            m_nodePath[node.value] = m_emptyPath;
+            m_hopsBeforeEngine[node.value] = kNeverEngine;
             return;
         }
         if (isEngineInternal(parent)) {
-            m_nodePath[node] = m_emptyPath;
-            m_hopsBeforeEngine[node] = 0; // held by the engine's own tables: not the program's
+            m_nodePath[node.value] = m_emptyPath;
+            m_hopsBeforeEngine[node.value] = 0; // held by the engine's own tables: not the program's
             return;
         }
-        const std::uint32_t parentPath = m_nodePath[parent];
-        const std::uint8_t parentHops = m_hopsBeforeEngine[parent];
+        const std::uint32_t parentPath = m_nodePath[parent.value];
+        const std::uint8_t parentHops = m_hopsBeforeEngine[parent.value];
         std::uint32_t edgeLabel = labelOfEdge(edge);
         if (edgeLabel == kNoIndex) {
             if (isContainer(parent)) { // an element or slot: held as its container is
-                m_nodePath[node] = parentPath;
-                m_hopsBeforeEngine[node] = parentHops;
+                m_nodePath[node.value] = parentPath;
+                m_hopsBeforeEngine[node.value] = parentHops;
                 return;
             }
             edgeLabel = indexLabel();
@@ -142,12 +143,12 @@ private:
         const auto outer = m_table.pathLabels(parentPath);
         if (outer.size() >= 2 && outer[0] == holderLabel && outer[1] == edgeLabel) {
             // a run of one hop (a linked list's `next`, a context chain) is one hop
-            m_nodePath[node] = parentPath;
-            m_hopsBeforeEngine[node] = parentHops;
+            m_nodePath[node.value] = parentPath;
+            m_hopsBeforeEngine[node.value] = parentHops;
             return;
         }
-        m_nodePath[node] = extend(parentPath, holderLabel, edgeLabel);
-        m_hopsBeforeEngine[node] =
+        m_nodePath[node.value] = extend(parentPath, holderLabel, edgeLabel);
+        m_hopsBeforeEngine[node.value] =
             parentHops == kNeverEngine ? kNeverEngine : std::uint8_t(std::min(254, parentHops + 1));
     }
 
@@ -179,7 +180,7 @@ private:
     // Arrays, hash tables and the engine's other internal lists: an index into one says nothing of
     // how the object is held. (A numbered field of an ordinary object, such as a double stored in
     // it, stays a hop.)
-    bool isContainer(std::uint32_t node) {
+    bool isContainer(NodeOrdinal node) {
         if (!isGroupedByHolder(m_s.kind(node)))
             return true;
         const std::uint32_t cls = m_a.classOf[node];
@@ -192,7 +193,7 @@ private:
 
     // Compiled code, object shapes and "(system)" objects hold what the engine caches (feedback,
     // descriptors, templates): objects held through them are not the program's to leak.
-    bool isEngineInternal(std::uint32_t node) {
+    bool isEngineInternal(NodeOrdinal node) {
         const NodeKind kind = m_s.kind(node);
         if (kind == NodeKind::Code || kind == NodeKind::ObjectShape)
             return true;
@@ -205,7 +206,7 @@ private:
         return m_indexLabel;
     }
 
-    std::uint32_t labelOfClass(std::uint32_t node) {
+    std::uint32_t labelOfClass(NodeOrdinal node) {
         std::uint32_t& label = m_classLabel[m_a.classOf[node]];
         if (label == kNoIndex)
             label = m_table.internLabel(m_a.classInfo(node).name);
@@ -213,16 +214,16 @@ private:
     }
 
     // kNoIndex for an index edge (folded).
-    std::uint32_t labelOfEdge(std::uint32_t edge) {
+    std::uint32_t labelOfEdge(EdgeOrdinal edge) {
         const EdgeKind kind = m_s.edgeKind(edge);
         if (edgeNameIsIndex(kind))
             return kNoIndex;
-        const std::uint32_t stringId = m_s.edgeNameOrIndex[edge];
-        if (stringId >= m_stringLabel.size())
+        const StringId stringId(m_s.edgeNameOrIndex[edge]);
+        if (stringId.value >= m_stringLabel.size())
             return kNoIndex;
-        std::uint32_t& label = m_stringLabel[stringId];
+        std::uint32_t& label = m_stringLabel[stringId.value];
         if (label == kNoIndex) {
-            const std::string_view name = m_s.strings[stringId];
+            const std::string_view name = m_s.strings.get(stringId);
             label = allDigits(name) ? kIndexLabel : m_table.internLabel(name);
         }
         return label == kIndexLabel ? kNoIndex : label;
@@ -249,16 +250,16 @@ private:
 // Whether one of the node's nearest dominators is in the node's own group (groupOfNode: per node, its
 // group or kNoIndex). Looks a few dominators up: far ones would rarely be in the group, and the walk
 // runs for every member.
-bool dominatedWithinGroup(const Analysis& analysis, std::uint32_t node,
+bool dominatedWithinGroup(const Analysis& analysis, NodeOrdinal node,
                           const std::vector<std::uint32_t>& groupOfNode) {
     constexpr int kDominatorsLooked = 8;
-    const std::uint32_t group = groupOfNode[node];
-    std::uint32_t current = node;
+    const std::uint32_t group = groupOfNode[node.value];
+    NodeOrdinal current = node;
     for (int step = 0; step < kDominatorsLooked; ++step) {
-        const std::uint32_t up = analysis.dominator[current];
-        if (up == current || up >= groupOfNode.size())
+        const NodeOrdinal up = analysis.dominator[current];
+        if (up == current || up.value >= groupOfNode.size())
             return false;
-        if (groupOfNode[up] == group)
+        if (groupOfNode[up.value] == group)
             return true;
         current = up;
     }
@@ -373,11 +374,14 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
                       " paths for " + std::to_string(nodeCount) + " nodes)");
     if (context.stopRequested())
         return stopped(analysis);
-    std::vector<std::uint32_t> sorted(nodes.begin(), nodes.end());
+    std::vector<NodeOrdinal> sorted;
+    sorted.reserve(nodes.size());
+    for (const std::uint32_t n : nodes)
+        sorted.emplace_back(n);
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    if (!sorted.empty() && sorted.back() >= nodeCount)
-        return misfit("node " + std::to_string(sorted.back()) + " is not in the snapshot");
+    if (!sorted.empty() && sorted.back().value >= nodeCount)
+        return misfit("node " + std::to_string(sorted.back().value) + " is not in the snapshot");
 
     std::vector<std::uint32_t> groupOf(sorted.size());
     std::vector<HolderGroup> groups;
@@ -385,8 +389,8 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         if ((i & kStopCheckMask) == kStopCheckMask && context.stopRequested())
             return stopped(analysis);
-        const std::uint32_t n = sorted[i];
-        const std::uint32_t path = pathOfNode[n];
+        const NodeOrdinal n = sorted[i];
+        const std::uint32_t path = pathOfNode[n.value];
         if (path != kNoIndex && path >= table.pathCount())
             return misfit("the holder paths are of another table (path " + std::to_string(path) + ")");
         const std::uint32_t classIndex = analysis.classOf[n];
@@ -402,11 +406,11 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
         HolderGroup& g = groups[group];
         ++g.count;
         g.selfSize += analysis.selfSize[n];
-        g.nodes.push_back(n);
+        g.nodes.push_back(n.value);
     }
     std::vector<std::uint32_t> groupOfNode(nodeCount, kNoIndex);
     for (std::size_t i = 0; i < sorted.size(); ++i)
-        groupOfNode[sorted[i]] = groupOf[i];
+        groupOfNode[sorted[i].value] = groupOf[i];
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         if ((i & kStopCheckMask) == kStopCheckMask && context.stopRequested())
             return stopped(analysis);
@@ -436,12 +440,12 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
 }
 
 HolderCensus holderCensusOfPaths(const Analysis& analysis, std::vector<std::uint32_t>&& paths) {
-    const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
+    const Snapshot& s = *analysis.snapshot;
     HolderCensus census;
     // Each node's path, then in its place its group: one array per node at a time.
     detail::FlatHashMap<std::uint64_t, std::uint32_t, detail::IntegerHash> groupByKey;
-    for (std::uint32_t n = 0; n < nodeCount; ++n) {
-        const std::uint32_t path = paths[n];
+    for (NodeOrdinal n : s.nodes()) {
+        const std::uint32_t path = paths[n.value];
         if (path == kNoIndex)
             continue;
         const std::uint32_t classIndex = analysis.classOf[n];
@@ -454,13 +458,13 @@ HolderCensus holderCensusOfPaths(const Analysis& analysis, std::vector<std::uint
             census.groups.push_back(std::move(fresh));
         }
         HolderGroup& g = census.groups[group];
-        paths[n] = group;
+        paths[n.value] = group;
         ++g.count;
         g.selfSize += analysis.selfSize[n];
     }
     census.groupOfNode = std::move(paths);
-    for (std::uint32_t n = 0; n < nodeCount; ++n) {
-        const std::uint32_t g = census.groupOfNode[n];
+    for (NodeOrdinal n : s.nodes()) {
+        const std::uint32_t g = census.groupOfNode[n.value];
         if (g != kNoIndex && !dominatedWithinGroup(analysis, n, census.groupOfNode))
             census.groups[g].retainedSize += analysis.retainedSize[n];
     }

@@ -37,7 +37,8 @@ bool ObjectOrder::operator()(const OrderEntry& a, const OrderEntry& b) const {
     return a.pos < b.pos;
 }
 
-OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edge) {
+OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edgeOrdinal) {
+    const EdgeOrdinal edge(edgeOrdinal);
     OrderKey key;
     // an edge of a type this program does not know names a string only when there is one
     if (const auto name = s.edgeNameString(edge); !name) {
@@ -53,11 +54,12 @@ OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edge) {
         }
         key.last = key.text == "__proto__";
     }
-    key.tie = edge;
+    key.tie = edge.value;
     return key;
 }
 
-OrderKey nodeOrderKey(const Snapshot& s, std::uint32_t node) {
+OrderKey nodeOrderKey(const Snapshot& s, std::uint32_t nodeOrdinal) {
+    const NodeOrdinal node(nodeOrdinal);
     OrderKey key;
     key.text = s.name(node);
     key.tie = s.nodeId[node];

@@ -276,15 +276,14 @@ struct Plan {
     std::uint64_t redactedNodes = 0;
 };
 
-std::uint32_t resolve(Plan& p, const Snapshot& s, RedactRole role, std::uint32_t id,
-                      const std::regex* keepRe) {
+std::uint32_t resolve(Plan& p, const Snapshot& s, RedactRole role, StringId id, const std::regex* keepRe) {
     auto& column = p.newId[int(role)];
     if (column.empty())
         column.assign(p.stringCount, kNoString);
-    std::uint32_t& slot = column[id];
+    std::uint32_t& slot = column[id.value];
     if (slot != kNoString)
         return slot;
-    const std::string_view text = s.strings[id];
+    const std::string_view text = s.strings.get(id);
     std::optional<std::string> out;
     if (role == RedactRole::Value && keepRe && !text.empty() && text.size() <= kRedactKeepMaxBytes &&
         std::regex_match(text.begin(), text.end(), *keepRe)) {
@@ -295,7 +294,7 @@ std::uint32_t resolve(Plan& p, const Snapshot& s, RedactRole role, std::uint32_t
                            [&](std::string_view piece, std::size_t n) { return p.placeholders(piece, n); });
     }
     if (!out) {
-        p.keep[id] = 1;
+        p.keep[id.value] = 1;
         slot = kSame;
         return slot;
     }
@@ -650,41 +649,41 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
     // string's length and hash) as a string node behind the number node's internal "value" edge;
     // DevTools reads scope ids and source positions from them. Those strings stay.
     std::vector<bool> numberText(s.nodeCount, false);
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+    for (NodeOrdinal n : s.nodes()) {
         if (s.kind(n) != NodeKind::Number)
             continue;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
+        for (EdgeOrdinal e : s.edgesOf(n))
             if (s.edgeKind(e) == EdgeKind::Internal && s.edgeNameOrIndex[e] < p.stringCount &&
-                s.strings[s.edgeNameOrIndex[e]] == "value" &&
+                s.strings.get(s.edgeNameId(e)) == "value" &&
                 redactRoleOf(s.kind(s.edgeTo[e])) == RedactRole::Value)
-                numberText[s.edgeTo[e]] = true;
+                numberText[s.edgeTo[e].value] = true;
     }
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        if ((n & 0xFFFF) == 0 && stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0xFFFF) == 0 && stopped())
             return cancelled();
-        const std::uint32_t id = s.nodeName[n];
-        if (id >= p.stringCount)
-            return error("redact", "node " + std::to_string(n) + " names string " + std::to_string(id) +
-                                       ", which the table does not have");
-        if (numberText[n])
-            p.keep[id] = 1;
+        const StringId id = s.nodeName[n];
+        if (id.value >= p.stringCount)
+            return error("redact", "node " + std::to_string(n.value) + " names string " +
+                                       std::to_string(id.value) + ", which the table does not have");
+        if (numberText[n.value])
+            p.keep[id.value] = 1;
         else if (resolve(p, s, redactRoleOf(s.kind(n)), id, re) != kSame)
             ++p.redactedNodes;
     }
     // edge names stay but for URL paths and file paths (the keys of Node's require cache...)
     std::uint64_t redactedEdges = 0;
-    for (std::uint32_t e = 0; e < s.edgeCount; ++e) {
-        if ((e & 0xFFFF) == 0 && stopped())
+    for (EdgeOrdinal e : s.edges()) {
+        if ((e.value & 0xFFFF) == 0 && stopped())
             return cancelled();
         if (!edgeNameIsIndex(s.edgeKind(e)) && s.edgeNameOrIndex[e] < p.stringCount &&
-            resolve(p, s, RedactRole::Script, s.edgeNameOrIndex[e], nullptr) != kSame)
+            resolve(p, s, RedactRole::Script, s.edgeNameId(e), nullptr) != kSame)
             ++redactedEdges;
     }
     for (const TraceFunctionInfo& f : s.traceFunctionInfos) {
         if (f.name.value < p.stringCount)
             p.keep[f.name.value] = 1;
         if (f.scriptName.value < p.stringCount)
-            resolve(p, s, RedactRole::Script, f.scriptName.value, re);
+            resolve(p, s, RedactRole::Script, f.scriptName, re);
     }
     {
         const auto& sc = s.scopeSections;
@@ -713,8 +712,8 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
     result.redactedNodes = p.redactedNodes;
     result.redactedEdges = redactedEdges;
     result.placeholders = p.added.size();
-    for (std::uint32_t i = 0; i < p.stringCount; ++i)
-        if (!p.keep[i] && !s.strings[i].empty())
+    for (StringId i(0); i.value < p.stringCount; ++i)
+        if (!p.keep[i.value] && !s.strings.get(i).empty())
             ++result.redactedStrings;
 
     // --- the temporary file beside the output ---
@@ -778,12 +777,15 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
                 sawNodes = true;
                 const std::int64_t count = st.numbers(
                     nodeFields.size(), nodeNameField, [&](std::uint64_t r, std::uint32_t v, auto& rep) {
-                        if (r >= s.nodeCount || v != s.nodeName[std::size_t(r)])
+                        if (r >= s.nodeCount)
                             return st.fail("the nodes differ from the file loaded: it changed since");
-                        if (numberText[std::size_t(r)])
+                        const NodeOrdinal node(static_cast<std::uint32_t>(r));
+                        if (v != s.nodeName[node].value)
+                            return st.fail("the nodes differ from the file loaded: it changed since");
+                        if (numberText[node.value])
                             return true;
                         const std::uint32_t id =
-                            p.newId[int(redactRoleOf(s.kind(std::uint32_t(r))))][v]; // resolved in the plan
+                            p.newId[int(redactRoleOf(s.kind(node)))][v]; // resolved in the plan
                         if (id != kSame)
                             rep = id;
                         return true;
@@ -796,10 +798,13 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
                 const auto& col = p.newId[int(RedactRole::Script)];
                 const std::int64_t count = st.numbers(
                     edgeFields.size(), edgeNameField, [&](std::uint64_t r, std::uint32_t v, auto& rep) {
-                        if (r >= s.edgeCount || v != s.edgeNameOrIndex[std::size_t(r)])
+                        if (r >= s.edgeCount)
                             return st.fail("the edges differ from the file loaded: it changed since");
-                        if (!edgeNameIsIndex(s.edgeKind(std::uint32_t(r))) && v < col.size() &&
-                            col[v] != kSame && col[v] != kNoString)
+                        const EdgeOrdinal edge(static_cast<std::uint32_t>(r));
+                        if (v != s.edgeNameOrIndex[edge])
+                            return st.fail("the edges differ from the file loaded: it changed since");
+                        if (!edgeNameIsIndex(s.edgeKind(edge)) && v < col.size() && col[v] != kSame &&
+                            col[v] != kNoString)
                             rep = col[v];
                         return true;
                     });

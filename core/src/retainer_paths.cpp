@@ -17,9 +17,9 @@ namespace heapscope {
 namespace {
 
 struct State {
-    std::uint32_t node;
+    NodeOrdinal node;
     std::uint32_t parent; // state closer to the targets, kNoIndex for a target
-    std::uint32_t edge;   // edge from `node` to the parent's node
+    EdgeOrdinal edge;     // edge from `node` to the parent's node
     std::uint32_t edgeCount;
     std::uint32_t g; // hops from the targets
     std::uint32_t targetCount;
@@ -41,7 +41,8 @@ std::vector<std::uint32_t> pathSignature(const Analysis& a, const RetainerPath& 
 
 } // namespace
 
-bool isContextHop(const Analysis& a, std::uint32_t node) {
+bool isContextHop(const Analysis& a, std::uint32_t nodeOrdinal) {
+    const NodeOrdinal node(nodeOrdinal);
     const Snapshot& s = *a.snapshot;
     switch (s.kind(node)) {
     case NodeKind::Hidden:
@@ -78,22 +79,23 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     for (std::uint32_t n : options.ignoredNodes)
         if (n < N)
             ignored[n] = true;
-    auto allowed = [&](std::uint32_t e) { return options.includeWeak || s.edgeKind(e) != EdgeKind::Weak; };
+    auto allowed = [&](EdgeOrdinal e) { return options.includeWeak || s.edgeKind(e) != EdgeKind::Weak; };
     auto cancelled = [&] { return cancelledError(s.path, "paths", "the search was cancelled"); };
 
     // Exact hops from the root over the edges a path may use: the search's heuristic.
     constexpr std::uint32_t kFar = 0xFFFFFFFFu;
-    std::vector<std::uint32_t> hops(N, kFar);
+    auto hops = Column<NodeOrdinal, std::uint32_t>::uninitialized(N);
+    std::fill(hops.begin(), hops.end(), kFar);
     {
-        std::vector<std::uint32_t> queue{s.rootOrdinal};
-        hops[s.rootOrdinal] = 0;
+        std::vector<NodeOrdinal> queue{s.root()};
+        hops[s.root()] = 0;
         for (std::size_t head = 0; head < queue.size(); ++head) {
             if ((head & 0xFFFF) == 0 && context.stopRequested())
                 return cancelled();
-            const std::uint32_t n = queue[head];
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-                const std::uint32_t t = s.edgeTo[e];
-                if (hops[t] != kFar || !allowed(e) || ignored[t])
+            const NodeOrdinal n = queue[head];
+            for (EdgeOrdinal e : s.edgesOf(n)) {
+                const NodeOrdinal t = s.edgeTo[e];
+                if (hops[t] != kFar || !allowed(e) || ignored[t.value])
                     continue;
                 hops[t] = hops[n] + 1;
                 queue.push_back(t);
@@ -114,7 +116,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         const std::uint64_t f = std::uint64_t(st.g) + hops[st.node];
         open.push({(f << 32) | sequence++, std::uint32_t(states.size() - 1)});
     };
-    auto onChain = [&](std::uint32_t stateIndex, std::uint32_t node) {
+    auto onChain = [&](std::uint32_t stateIndex, NodeOrdinal node) {
         for (std::uint32_t i = stateIndex; i != kNoIndex; i = states[i].parent)
             if (states[i].node == node)
                 return true;
@@ -122,11 +124,11 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     };
     // The edges from u to v a path may use: the first of them and how many there are.
     std::vector<std::uint32_t> between;
-    auto allowedEdges = [&](std::uint32_t u, std::uint32_t v) {
-        s.edgesBetween(u, v, between);
-        std::pair<std::uint32_t, std::uint32_t> result{kNoEdge, 0};
-        for (std::uint32_t e : between)
-            if (allowed(e)) {
+    auto allowedEdges = [&](NodeOrdinal u, NodeOrdinal v) {
+        s.edgesBetween(u.value, v.value, between);
+        std::pair<EdgeOrdinal, std::uint32_t> result{EdgeOrdinal(kNoEdge), 0};
+        for (std::uint32_t edge : between)
+            if (const EdgeOrdinal e(edge); allowed(e)) {
                 result.first = std::min(result.first, e);
                 ++result.second;
             }
@@ -135,13 +137,13 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     // Expands a state: one successor per distinct retaining node (parallel edges merged).
     auto expand = [&](std::uint32_t index) {
         const State cur = states[index];
-        std::uint32_t r = s.firstRetainer()[cur.node];
-        const std::uint32_t re = s.firstRetainer()[cur.node + 1];
+        std::uint32_t r = s.firstRetainer()[cur.node.value];
+        const std::uint32_t re = s.firstRetainer()[cur.node.value + 1];
         while (r < re) {
-            const std::uint32_t u = s.retainerSource()[r];
-            while (r < re && s.retainerSource()[r] == u)
+            const NodeOrdinal u(s.retainerSource()[r]);
+            while (r < re && s.retainerSource()[r] == u.value)
                 ++r;
-            if (ignored[u] || hops[u] == kFar || onChain(index, u))
+            if (ignored[u.value] || hops[u] == kFar || onChain(index, u))
                 continue;
             const auto [firstEdge, count] = allowedEdges(u, cur.node);
             if (!count)
@@ -155,7 +157,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     };
 
     if (out.targets.size() == 1) {
-        push({out.targets[0], kNoIndex, kNoEdge, 0, 0, 1});
+        push({NodeOrdinal(out.targets[0]), kNoIndex, EdgeOrdinal(kNoEdge), 0, 0, 1});
     } else {
         // A set: the first step merges every target a retainer holds, so that objects retained the
         // same way make one path.
@@ -163,30 +165,31 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         for (std::uint32_t t : out.targets)
             isTarget[t] = true;
         struct Holder {
-            std::uint32_t firstTarget = kNoNode;
-            std::uint32_t firstEdge = kNoEdge;
+            NodeOrdinal firstTarget = NodeOrdinal(kNoNode);
+            EdgeOrdinal firstEdge = EdgeOrdinal(kNoEdge);
             std::uint32_t edges = 0;
             std::uint32_t targets = 0;
         };
-        std::unordered_map<std::uint32_t, Holder> holders;
-        std::vector<std::uint32_t> order;
-        for (std::uint32_t t : out.targets) {
-            std::uint32_t r = s.firstRetainer()[t];
-            const std::uint32_t re = s.firstRetainer()[t + 1];
+        std::unordered_map<std::uint32_t, Holder> holders; // by node ordinal
+        std::vector<NodeOrdinal> order;
+        for (std::uint32_t target : out.targets) {
+            const NodeOrdinal t(target);
+            std::uint32_t r = s.firstRetainer()[t.value];
+            const std::uint32_t re = s.firstRetainer()[t.value + 1];
             while (r < re) {
-                const std::uint32_t u = s.retainerSource()[r];
-                while (r < re && s.retainerSource()[r] == u)
+                const NodeOrdinal u(s.retainerSource()[r]);
+                while (r < re && s.retainerSource()[r] == u.value)
                     ++r;
-                if (ignored[u] || hops[u] == kFar || u == t)
+                if (ignored[u.value] || hops[u] == kFar || u == t)
                     continue;
                 const auto [firstEdge, count] = allowedEdges(u, t);
                 if (!count)
                     continue;
-                auto [it, inserted] = holders.try_emplace(u);
+                auto [it, inserted] = holders.try_emplace(u.value);
                 if (inserted)
                     order.push_back(u);
                 Holder& h = it->second;
-                if (h.firstTarget == kNoNode || firstEdge < h.firstEdge) {
+                if (h.firstTarget.value == kNoNode || firstEdge < h.firstEdge) {
                     h.firstTarget = t;
                     h.firstEdge = firstEdge;
                 }
@@ -194,9 +197,9 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
                 ++h.targets;
             }
         }
-        for (std::uint32_t u : order) {
-            const Holder& h = holders[u];
-            states.push_back({h.firstTarget, kNoIndex, kNoEdge, 0, 0, 1});
+        for (NodeOrdinal u : order) {
+            const Holder& h = holders[u.value];
+            states.push_back({h.firstTarget, kNoIndex, EdgeOrdinal(kNoEdge), 0, 0, 1});
             const std::uint32_t leaf = std::uint32_t(states.size() - 1);
             push({u, leaf, h.firstEdge, h.edges, 1, h.targets});
         }
@@ -208,16 +211,17 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         const std::uint32_t index = open.top().second;
         open.pop();
         const State cur = states[index];
-        if (cur.node == s.rootOrdinal) {
+        if (cur.node == s.root()) {
             RetainerPath path;
             path.targetCount = cur.targetCount;
-            std::uint32_t prevEdge = cur.edge, prevCount = cur.edgeCount;
+            EdgeOrdinal prevEdge = cur.edge;
+            std::uint32_t prevCount = cur.edgeCount;
             bool first = true;
             for (std::uint32_t i = cur.parent; i != kNoIndex; i = states[i].parent) {
                 PathHop hop;
-                hop.node = states[i].node;
+                hop.node = states[i].node.value;
                 if (!first) {
-                    hop.edge = prevEdge;
+                    hop.edge = prevEdge.value;
                     hop.edgeCount = prevCount;
                 }
                 first = false;
@@ -250,7 +254,7 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     if (out.paths.empty() && !out.searchCutShort) {
         bool any = false;
         for (std::uint32_t t : out.targets)
-            any = any || hops[t] != kFar;
+            any = any || hops[NodeOrdinal(t)] != kFar;
         out.unreachable = !any;
     }
     return out;
@@ -260,8 +264,8 @@ namespace {
 
 std::string targetTitle(const Analysis& a, const RetainerPaths& p) {
     if (p.targets.size() == 1) {
-        const std::uint32_t t = p.targets[0];
-        return text::toUtf8(format::nodeLabelWithId(a, t)) + " (shallow " +
+        const NodeOrdinal t(p.targets[0]);
+        return text::toUtf8(format::nodeLabelWithId(a, t.value)) + " (shallow " +
                format::bytesAdaptive(a.selfSize[t]) + ", retained " +
                format::bytesAdaptive(a.retainedSize[t]) + ")";
     }
@@ -335,13 +339,14 @@ std::string formatPathsText(const Analysis& a, const RetainerPaths& p) {
         out += mergedSuffix(path) + ":\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
+            const NodeOrdinal node(hop.node);
             out += "  ";
             if (h > 0)
                 out += std::string(h * 2 - 2, ' ') + edgeText(a, hop) + " \xE2\x86\x92 ";
             out += text::toUtf8(format::nodeLabelWithId(a, hop.node));
-            out += "  [shallow " + format::bytesAdaptive(a.selfSize[hop.node]) + ", retained " +
-                   format::bytesAdaptive(a.retainedSize[hop.node]) + ", distance " +
-                   format::distance(a.distance[hop.node]) + "]\n";
+            out += "  [shallow " + format::bytesAdaptive(a.selfSize[node]) + ", retained " +
+                   format::bytesAdaptive(a.retainedSize[node]) + ", distance " +
+                   format::distance(a.distance[node]) + "]\n";
         }
     }
     return out;
@@ -361,12 +366,13 @@ std::string formatPathsMarkdown(const Analysis& a, const RetainerPaths& p) {
                ")\n\n| # | Edge | Object | Shallow | Retained | Distance |\n|---:|---|---|---:|---:|---:|\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
+            const NodeOrdinal node(hop.node);
             out += "| " + std::to_string(h + 1) + " | " +
                    (h ? markdownEscape(edgeText(a, hop)) : std::string()) + " | " +
                    markdownEscape(text::toUtf8(format::nodeLabelWithId(a, hop.node))) + " | " +
-                   format::bytesAdaptive(a.selfSize[hop.node]) + " | " +
-                   format::bytesAdaptive(a.retainedSize[hop.node]) + " | " +
-                   format::distance(a.distance[hop.node]) + " |\n";
+                   format::bytesAdaptive(a.selfSize[node]) + " | " +
+                   format::bytesAdaptive(a.retainedSize[node]) + " | " + format::distance(a.distance[node]) +
+                   " |\n";
         }
     }
     return out;
@@ -375,7 +381,7 @@ std::string formatPathsMarkdown(const Analysis& a, const RetainerPaths& p) {
 std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
     const Snapshot& s = *a.snapshot;
     JsonWriter w;
-    auto nodeFields = [&](std::uint32_t n) {
+    auto nodeFields = [&](NodeOrdinal n) {
         w.field("node_id", std::uint64_t(s.nodeId[n]));
         w.field("node_type", s.typeName(n));
         w.field("node_name", a.displayName(n));
@@ -390,7 +396,7 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
     w.key("targets").beginArray();
     for (std::uint32_t t : p.targets) {
         w.beginObject();
-        nodeFields(t);
+        nodeFields(NodeOrdinal(t));
         w.endObject();
     }
     w.endArray();
@@ -413,12 +419,12 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
                 w.key("edge_label").null();
                 w.field("edge_count", std::uint64_t(0));
             } else {
-                w.field("edge_type", s.edgeTypeName(hop.edge));
+                w.field("edge_type", s.edgeTypeName(EdgeOrdinal(hop.edge)));
                 w.field("edge_name", detail::edgeNameJs(s, hop.edge));
                 w.field("edge_label", format::edgeName(s, hop.edge));
                 w.field("edge_count", std::uint64_t(hop.edgeCount));
             }
-            nodeFields(hop.node);
+            nodeFields(NodeOrdinal(hop.node));
             w.endObject();
         }
         w.endArray();

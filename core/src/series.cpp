@@ -77,17 +77,17 @@ std::uint64_t graphFingerprint(const Snapshot& s, unsigned threads) {
     runSideBySide(
         threads,
         [&] {
-            for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+            for (NodeOrdinal n : s.nodes()) {
                 mix(nodes, s.nodeType[n]);
-                mix(nodes, s.nodeName[n]);
+                mix(nodes, s.nodeName[n].value);
                 mix(nodes, s.nodeId[n]);
                 mix(nodes, s.nodeSelfSize[n]);
             }
         },
         [&] {
             const std::hash<std::string_view> hash;
-            for (std::uint32_t i = 0; i < s.strings.size(); ++i)
-                mix(strings, hash(s.strings[i]));
+            for (StringId i(0); i.value < s.strings.size(); ++i)
+                mix(strings, hash(s.strings.get(i)));
         });
     std::uint64_t h = kBasis;
     mix(h, s.nodeCount);
@@ -120,12 +120,12 @@ public:
         // largest id.
         const std::uint64_t denseLimit = std::uint64_t(s.nodeCount) * 32 + 64;
         std::uint64_t largestDense = 0;
-        for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+        for (NodeOrdinal n : s.nodes())
             if (s.nodeId[n] < denseLimit)
                 largestDense = std::max<std::uint64_t>(largestDense, s.nodeId[n]);
         m_bits.assign(std::size_t(largestDense / 64 + 1), 0);
         m_sparse.clear();
-        for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
+        for (NodeOrdinal n : s.nodes()) {
             const std::uint32_t id = s.nodeId[n];
             if (id <= largestDense)
                 m_bits[id / 64] |= std::uint64_t(1) << (id % 64);

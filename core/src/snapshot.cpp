@@ -9,17 +9,19 @@
 
 namespace heapscope {
 
-std::optional<std::string_view> Snapshot::edgeNameString(std::uint32_t edge) const {
+std::optional<std::string_view> Snapshot::edgeNameString(std::uint32_t edgeOrdinal) const {
+    const EdgeOrdinal edge(edgeOrdinal);
     const EdgeKind k = edgeKind(edge);
     const std::uint32_t v = edgeNameOrIndex[edge];
     if (edgeNameIsIndex(k))
         return std::nullopt;
     if (k == EdgeKind::Unknown && v >= strings.size())
         return std::nullopt;
-    return strings[v];
+    return strings.get(StringId(v));
 }
 
-std::string Snapshot::edgeNameText(std::uint32_t edge) const {
+std::string Snapshot::edgeNameText(std::uint32_t edgeOrdinal) const {
+    const EdgeOrdinal edge(edgeOrdinal);
     if (auto s = edgeNameString(edge))
         return std::string(*s);
     return std::to_string(edgeNameOrIndex[edge]);
@@ -40,15 +42,17 @@ std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
             std::make_shared<PodArray<std::uint32_t>>(PodArray<std::uint32_t>::uninitialized(nodeCount));
         std::iota(built->begin(), built->end(), 0u);
         std::sort(built->begin(), built->end(), [this](std::uint32_t a, std::uint32_t b) {
-            return nodeId[a] != nodeId[b] ? nodeId[a] < nodeId[b] : a < b;
+            const std::uint32_t idA = nodeId[NodeOrdinal(a)], idB = nodeId[NodeOrdinal(b)];
+            return idA != idB ? idA < idB : a < b;
         });
         index = built;
         std::atomic_store(&m_ordinalsById, index);
     }
     auto it =
-        std::lower_bound(index->begin(), index->end(), id,
-                         [this](std::uint32_t ordinal, std::uint32_t v) { return nodeId[ordinal] < v; });
-    if (it == index->end() || nodeId[*it] != id)
+        std::lower_bound(index->begin(), index->end(), id, [this](std::uint32_t ordinal, std::uint32_t v) {
+            return nodeId[NodeOrdinal(ordinal)] < v;
+        });
+    if (it == index->end() || nodeId[NodeOrdinal(*it)] != id)
         return std::nullopt;
     return *it;
 }
@@ -93,9 +97,10 @@ std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
 void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target,
                             std::vector<std::uint32_t>& out) const {
     out.clear();
-    for (std::uint32_t e = firstEdge[source], ee = firstEdge[source + 1]; e < ee; ++e)
-        if (edgeTo[e] == target)
-            out.push_back(e);
+    const NodeOrdinal to(target);
+    for (EdgeOrdinal e : edgesOf(NodeOrdinal(source)))
+        if (edgeTo[e] == to)
+            out.push_back(e.value);
 }
 
 std::size_t RetainerEdges::size() const {
@@ -108,18 +113,19 @@ std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
 
 // A target's retainers from one source are adjacent and in decreasing edge order, so the k-th slot
 // of such a group is the (m-1-k)-th of the m edges from that source to the target.
-std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t target, std::size_t slot) const {
+std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t targetOrdinal, std::size_t slot) const {
     const Snapshot& s = *this;
-    const std::uint32_t source = s.retainerSource()[slot];
+    const NodeOrdinal target(targetOrdinal);
+    const NodeOrdinal source(s.retainerSource()[slot]);
     std::size_t begin = slot, end = slot + 1;
-    while (begin > s.firstRetainer()[target] && s.retainerSource()[begin - 1] == source)
+    while (begin > s.firstRetainer()[target.value] && s.retainerSource()[begin - 1] == source.value)
         --begin;
-    while (end < s.firstRetainer()[target + 1] && s.retainerSource()[end] == source)
+    while (end < s.firstRetainer()[target.value + 1] && s.retainerSource()[end] == source.value)
         ++end;
     std::size_t wanted = (end - begin) - 1 - (slot - begin); // index among the edges in file order
-    for (std::uint32_t e = s.firstEdge[source], ee = s.firstEdge[source + 1]; e < ee; ++e)
+    for (EdgeOrdinal e : s.edgesOf(source))
         if (s.edgeTo[e] == target && wanted-- == 0)
-            return e;
+            return e.value;
     return kNoEdge; // unreachable for a consistent snapshot
 }
 

@@ -124,16 +124,16 @@ template <typename T> std::uint64_t plainIndex(const T& v) {
 }
 
 inline std::uint64_t dominatorOf(const Analysis& a, std::uint32_t n) {
-    return plainIndex(a.dominator[n]);
+    return plainIndex(a.dominator[NodeOrdinal(n)]);
 }
 inline std::int64_t distanceOf(const Analysis& a, std::uint32_t n) {
-    return a.distance[n];
+    return a.distance[NodeOrdinal(n)];
 }
 inline std::uint64_t retainedOf(const Analysis& a, std::uint32_t n) {
-    return a.retainedSize[n];
+    return a.retainedSize[NodeOrdinal(n)];
 }
 inline std::uint64_t selfSizeOf(const Analysis& a, std::uint32_t n) {
-    return a.selfSize[n];
+    return a.selfSize[NodeOrdinal(n)];
 }
 /// The dominator tree's children of n, in the order the Analysis lists them.
 inline std::vector<std::uint64_t> dominatedBy(const Analysis& a, std::uint32_t n) {

@@ -50,7 +50,7 @@ const std::vector<std::uint32_t>& AllocationModel::level(std::uint32_t parent) c
         return it->second;
     std::vector<std::uint32_t> rows;
     if (m_profile) {
-        if (parent == kNoNode) {
+        if (parent == kNoCallNode) {
             rows.reserve(m_profile->tops.size());
             for (const auto& t : m_profile->tops)
                 rows.push_back(t.node);
@@ -124,21 +124,22 @@ void AllocationModel::orderLevel(std::vector<std::uint32_t>& rows) const {
 
 std::uint32_t AllocationModel::nodeAt(const QModelIndex& index) const {
     if (!index.isValid() || !m_profile || index.model() != this)
-        return kNoNode;
-    const std::uint32_t parent = index.internalId() == 0 ? kNoNode : std::uint32_t(index.internalId() - 1);
+        return kNoCallNode;
+    const std::uint32_t parent =
+        index.internalId() == 0 ? kNoCallNode : std::uint32_t(index.internalId() - 1);
     const auto& rows = level(parent);
-    return index.row() < int(rows.size()) ? rows[std::size_t(index.row())] : kNoNode;
+    return index.row() < int(rows.size()) ? rows[std::size_t(index.row())] : kNoCallNode;
 }
 
 QModelIndex AllocationModel::index(int row, int column, const QModelIndex& parent) const {
     if (!m_profile || row < 0 || column < 0 || column >= ColumnCount)
         return {};
-    const std::uint32_t p = parent.isValid() ? nodeAt(parent) : kNoNode;
-    if (parent.isValid() && p == kNoNode)
+    const std::uint32_t p = parent.isValid() ? nodeAt(parent) : kNoCallNode;
+    if (parent.isValid() && p == kNoCallNode)
         return {};
     if (row >= int(level(p).size()))
         return {};
-    return createIndex(row, column, quintptr(p == kNoNode ? 0 : quintptr(p) + 1));
+    return createIndex(row, column, quintptr(p == kNoCallNode ? 0 : quintptr(p) + 1));
 }
 
 QModelIndex AllocationModel::parent(const QModelIndex& child) const {
@@ -147,14 +148,14 @@ QModelIndex AllocationModel::parent(const QModelIndex& child) const {
     const std::uint32_t p = std::uint32_t(child.internalId() - 1);
     const std::uint32_t grand = m_profile->buCallee[p];
     level(grand); // made already (the view came through it); makes sure m_rowOf[p] is set
-    return createIndex(int(m_rowOf[p]), 0, quintptr(grand == kNoNode ? 0 : quintptr(grand) + 1));
+    return createIndex(int(m_rowOf[p]), 0, quintptr(grand == kNoCallNode ? 0 : quintptr(grand) + 1));
 }
 
 int AllocationModel::rowCount(const QModelIndex& parent) const {
     if (!m_profile || (parent.isValid() && parent.column() != 0))
         return 0;
-    const std::uint32_t p = parent.isValid() ? nodeAt(parent) : kNoNode;
-    if (parent.isValid() && p == kNoNode)
+    const std::uint32_t p = parent.isValid() ? nodeAt(parent) : kNoCallNode;
+    if (parent.isValid() && p == kNoCallNode)
         return 0;
     return int(level(p).size());
 }
@@ -169,12 +170,12 @@ bool AllocationModel::hasChildren(const QModelIndex& parent) const {
     if (parent.column() != 0)
         return false;
     const std::uint32_t n = nodeAt(parent);
-    return n != kNoNode && m_profile->buFirstCaller[n + 1] > m_profile->buFirstCaller[n];
+    return n != kNoCallNode && m_profile->buFirstCaller[n + 1] > m_profile->buFirstCaller[n];
 }
 
 QVariant AllocationModel::data(const QModelIndex& index, int role) const {
     const std::uint32_t n = nodeAt(index);
-    if (n == kNoNode)
+    if (n == kNoCallNode)
         return {};
     const int column = index.column();
     switch (role) {
@@ -281,12 +282,12 @@ void AllocationModel::sort(int column, Qt::SortOrder order) {
     QModelIndexList after;
     after.reserve(before.size());
     for (const auto& [node, col] : nodes) {
-        if (node == kNoNode) {
+        if (node == kNoCallNode) {
             after.append(QModelIndex());
             continue;
         }
         const std::uint32_t p = m_profile->buCallee[node];
-        after.append(createIndex(int(m_rowOf[node]), col, quintptr(p == kNoNode ? 0 : quintptr(p) + 1)));
+        after.append(createIndex(int(m_rowOf[node]), col, quintptr(p == kNoCallNode ? 0 : quintptr(p) + 1)));
     }
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);

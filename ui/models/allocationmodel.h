@@ -55,12 +55,12 @@ public:
         SizeColumn,
         ColumnCount
     };
-    static constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
+    static constexpr std::uint32_t kNoCallNode = heapscope::kNoIndex; ///< no bottom-up node
 
     explicit AllocationModel(QObject* parent = nullptr);
     void setProfile(heapscope::AllocationProfilePtr profile);
     heapscope::AllocationProfilePtr profile() const { return m_profile; }
-    /// The bottom-up node of a row (kNoNode for an invalid index).
+    /// The bottom-up node of a row (kNoCallNode for an invalid index).
     std::uint32_t nodeAt(const QModelIndex& index) const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
@@ -75,7 +75,7 @@ public:
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
 private:
-    /// The rows under `parent` (kNoNode: the tops), made and ordered on first use.
+    /// The rows under `parent` (kNoCallNode: the tops), made and ordered on first use.
     const std::vector<std::uint32_t>& level(std::uint32_t parent) const;
     void orderLevel(std::vector<std::uint32_t>& rows) const;
     std::uint64_t value(std::uint32_t node, int column) const;

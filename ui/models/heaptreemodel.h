@@ -44,7 +44,7 @@ class HeapTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum class RowKind : std::uint8_t { Class, Object, Edge, Retainer, More };
-    static constexpr std::uint32_t kNoEdge = 0xFFFFFFFFu;
+    static constexpr std::uint32_t kNoEdge = heapscope::kNoEdge;
     struct Row {
         RowKind kind = RowKind::Object;
         std::uint8_t side = 0;        ///< which analysis the row belongs to (Comparison: 0 current, 1 base)

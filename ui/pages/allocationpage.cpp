@@ -120,7 +120,7 @@ void AllocationPage::showObjectsOf(const QModelIndex& functionRow) {
     const heapscope::AnalysisPtr analysis = m_source->analysis();
     const std::uint32_t node = m_model->nodeAt(functionRow);
     m_objectsJob->cancel();
-    if (!profile || node == AllocationModel::kNoNode) {
+    if (!profile || node == AllocationModel::kNoCallNode) {
         m_objects->setSummary(analysis, std::make_shared<const heapscope::Aggregates>());
         m_objectsTitle->setText(tr("Select a function to list the live objects it allocated."));
         return;

@@ -38,7 +38,7 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
     try {
         auto analysis = std::make_shared<Analysis>();
         analysis->snapshot = snapshot; // the parameter keeps `s` alive for the errors below
-        for (std::uint32_t e = s.firstEdge[s.rootOrdinal], ee = s.firstEdge[s.rootOrdinal + 1]; e < ee; ++e)
+        for (EdgeOrdinal e : s.edgesOf(s.root()))
             if (detail::isUserRoot(s, s.edgeTo[e]))
                 analysis->hasUserRoots = true;
         const unsigned threads =
@@ -59,14 +59,16 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
 
 // --- Analysis members ----------------------------------------------------------------------------
 
-std::string Analysis::rawName(std::uint32_t node) const {
+std::string Analysis::rawName(std::uint32_t ordinal) const {
+    const NodeOrdinal node(ordinal);
     if (isRenamedDetached(node))
         return "Detached " + std::string(snapshot->name(node));
     return std::string(snapshot->name(node));
 }
 
-std::string Analysis::displayName(std::uint32_t node) const {
+std::string Analysis::displayName(std::uint32_t ordinal) const {
     const Snapshot& s = *snapshot;
+    const NodeOrdinal node(ordinal);
     const NodeKind k = s.kind(node);
     if (k == NodeKind::ConsString) {
         std::lock_guard lock(m_namerMutex);
@@ -78,10 +80,11 @@ std::string Analysis::displayName(std::uint32_t node) const {
         // {a, b, …, y, z}: properties from both ends, 100 UTF-16 units at most (the first always).
         std::string start = "{", end = "}";
         std::size_t startUnits = 1, endUnits = 1;
-        std::int64_t from = s.firstEdge[node], to = std::int64_t(s.firstEdge[node + 1]) - 1;
+        const IndexRange<EdgeOrdinal> edges = s.edgesOf(node);
+        std::int64_t from = edges.first().value, to = std::int64_t(edges.last().value) - 1;
         bool fromEnd = false;
         while (from <= to) {
-            const std::uint32_t e = std::uint32_t(fromEnd ? to : from);
+            const EdgeOrdinal e(std::uint32_t(fromEnd ? to : from));
             const auto name = s.edgeKind(e) == EdgeKind::Property ? s.edgeNameString(e) : std::nullopt;
             if (!name || *name == "__proto__") {
                 if (fromEnd)

@@ -38,9 +38,9 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
     }
     // Every node is queued at most once per phase, the root's targets once per edge. A PodArray:
     // big ones get huge pages.
-    const std::uint32_t root = s.rootOrdinal;
+    const NodeOrdinal root = s.root();
     PodArray<std::uint32_t> queueStore =
-        PodArray<std::uint32_t>::uninitialized(std::size_t(N) + s.firstEdge[root + 1] - s.firstEdge[root]);
+        PodArray<std::uint32_t>::uninitialized(std::size_t(N) + s.edgesOf(root).size());
     std::uint32_t* const queue = queueStore.data();
     std::size_t queued = 0;
     std::vector<std::uint8_t> pending(eph.groupCount, 0); // one filter instance for both phases
@@ -48,19 +48,20 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
         for (std::size_t head = 0; head < queued; ++head) {
             if ((head & 0x3FFFF) == 0 && stopped && stopped())
                 return;
-            const std::uint32_t n = queue[head];
-            const std::int32_t d = dist[n] + 1;
+            const NodeOrdinal n(queue[head]);
+            const std::int32_t d = dist[n.value] + 1;
             const NodeKind kind = s.kind(n);
             const bool nativeContext = kind == NodeKind::Hidden && s.name(n) == "system / NativeContext";
             const bool descriptors = kind == NodeKind::Array && s.name(n) == "(map descriptors)";
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+            // `<` rather than a range-for: one jump less per edge in the hottest loop of the BFS
+            for (EdgeOrdinal e = s.firstEdge[n], ee = s.firstEdge[n.next()]; e < ee; ++e) {
                 const EdgeKind ek = s.edgeKind(e);
                 if (ek == EdgeKind::Weak)
                     continue;
-                const std::uint32_t t = s.edgeTo[e];
-                if (dist[t] != kNoDistance)
+                const NodeOrdinal t = s.edgeTo[e];
+                if (dist[t.value] != kNoDistance)
                     continue;
-                if (ignored && (*ignored)[t])
+                if (ignored && (*ignored)[t.value])
                     continue;
                 if (nativeContext && edgeNameJsEquals(s, e, "sloppy_function_map"))
                     continue;
@@ -78,23 +79,23 @@ void computeDistances(const Snapshot& s, const EphemeronNames& eph, const std::v
                         pending[g] = 0;
                     }
                 }
-                dist[t] = d;
-                queue[queued++] = t;
+                dist[t.value] = d;
+                queue[queued++] = t.value;
             }
         }
     };
-    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
-        const std::uint32_t t = s.edgeTo[e];
+    for (EdgeOrdinal e : s.edgesOf(root)) {
+        const NodeOrdinal t = s.edgeTo[e];
         if (isUserRoot(s, t)) { // queued once per edge, as DevTools does
-            dist[t] = 1;
-            queue[queued++] = t;
+            dist[t.value] = 1;
+            queue[queued++] = t.value;
         }
     }
     const bool hadUserRoots = queued != 0;
     bfs();
     queued = 0;
-    dist[root] = hadUserRoots ? kBaseSystemDistance : 0;
-    queue[queued++] = root;
+    dist[root.value] = hadUserRoots ? kBaseSystemDistance : 0;
+    queue[queued++] = root.value;
     bfs();
 }
 

@@ -25,8 +25,8 @@ std::vector<InterfaceDefinition> inferInterfaces(const AnalysisWork& w) {
     std::uint64_t total = 0;
     std::unordered_map<std::uint32_t, std::pair<std::string, std::size_t>>
         formatted; // string id → (text, units)
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return {};
         if (s.kind(n) != NodeKind::Object || s.name(n) != "Object")
             continue;
@@ -34,18 +34,18 @@ std::vector<InterfaceDefinition> inferInterfaces(const AnalysisWork& w) {
         std::string name = "{";
         std::size_t units = 1;
         std::vector<std::string> props;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+        for (EdgeOrdinal e : s.edgesOf(n)) {
             if (s.edgeKind(e) != EdgeKind::Property)
                 continue;
-            const std::uint32_t id = s.edgeNameOrIndex[e];
-            const std::string_view raw = s.strings[id];
+            const StringId id(s.edgeNameOrIndex[e]);
+            const std::string_view raw = s.strings.get(id);
             if (raw == "__proto__")
                 continue;
-            auto it = formatted.find(id);
+            auto it = formatted.find(id.value);
             if (it == formatted.end()) {
                 std::string f = formatPropertyName(raw);
                 const std::size_t u = text::utf16Length(f);
-                it = formatted.emplace(id, std::make_pair(std::move(f), u)).first;
+                it = formatted.emplace(id.value, std::make_pair(std::move(f), u)).first;
             }
             const auto& [f, fu] = it->second;
             if (units > 1 && units + fu > 120)

@@ -140,16 +140,16 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
     std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t> located;
     std::size_t loc = 0;
     std::vector<std::string_view> props;
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0x3FFFF) == 0 && stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && stopped())
             return false;
         const NodeKind k = s.kind(n);
         std::uint32_t nameId;
         if (k == NodeKind::Object && s.name(n) == "Object") {
             props.clear();
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
+            for (EdgeOrdinal e : s.edgesOf(n))
                 if (s.edgeKind(e) == EdgeKind::Property)
-                    props.push_back(s.strings[s.edgeNameOrIndex[e]]);
+                    props.push_back(s.strings.get(s.edgeNameId(e)));
             const int m = trie.match(props);
             if (m < 0) {
                 nameId = objectName;
@@ -162,7 +162,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             if (analysis.isRenamedDetached(n)) {
                 nameId = internName(trimTag("Detached " + std::string(s.name(n))));
             } else {
-                std::uint32_t& cached = nameOfString[s.nodeName[n]];
+                std::uint32_t& cached = nameOfString[s.nodeName[n].value];
                 if (cached == kNoIndex)
                     cached = internName(trimTag(std::string(s.name(n))));
                 nameId = cached;
@@ -193,9 +193,9 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             nameId = cached;
         }
         if (k == NodeKind::Object) {
-            while (loc < s.locations.size() && s.locations[loc].node < n)
+            while (loc < s.locations.size() && s.locations[loc].node < n.value)
                 ++loc;
-            if (loc < s.locations.size() && s.locations[loc].node == n) {
+            if (loc < s.locations.size() && s.locations[loc].node == n.value) {
                 const Location& l = s.locations[loc];
                 auto keyTuple = std::make_tuple(l.scriptId, l.line, l.column, nameId);
                 auto it = located.find(keyTuple);
@@ -204,7 +204,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
                                             std::to_string(l.column) + "," + names[nameId];
                     it = located.emplace(keyTuple, internClass(names[nameId], key)).first;
                 }
-                classOf[n] = it->second;
+                classOf[n.value] = it->second;
                 continue;
             }
         }
@@ -213,7 +213,7 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
         std::uint32_t& cls = classOfName[nameId];
         if (cls == kNoIndex)
             cls = internClass(names[nameId], "," + names[nameId]);
-        classOf[n] = cls;
+        classOf[n.value] = cls;
     }
     return true;
 }

@@ -11,7 +11,7 @@ void runDistances(AnalysisWork& w, PassContext&) {
 }
 
 void runUnreachableCount(AnalysisWork& w, PassContext&) {
-    for (std::uint32_t n = 0; n < w.s.nodeCount; ++n)
+    for (NodeOrdinal n : w.s.nodes())
         w.a.unreachableCount += w.a.distance[n] == kNoDistance;
 }
 

@@ -16,14 +16,14 @@ void runDomState(AnalysisWork& w, PassContext&) {
     det = PodArray<std::uint8_t>::uninitialized(N);
     if (!s.hasDetachedness) {
         // Old snapshots: native nodes named "Detached ..." are detached; nothing propagates.
-        for (std::uint32_t n = 0; n < N; ++n)
+        for (NodeOrdinal n : s.nodes())
             det[n] = (s.kind(n) == NodeKind::Native && s.name(n).substr(0, 9) == "Detached ") ? 2 : 0;
         return;
     }
     std::memcpy(det.data(), s.nodeDetachedness.data(), N);
-    PodArray<std::uint8_t> visited = PodArray<std::uint8_t>::zeroed(N); // huge pages
-    std::vector<std::uint32_t> attached, detached;
-    auto process = [&](std::uint32_t n, std::uint8_t state) {
+    auto visited = Column<NodeOrdinal, std::uint8_t>::zeroed(N); // huge pages
+    std::vector<NodeOrdinal> attached, detached;
+    auto process = [&](NodeOrdinal n, std::uint8_t state) {
         if (visited[n])
             return;
         visited[n] = 1;
@@ -35,24 +35,24 @@ void runDomState(AnalysisWork& w, PassContext&) {
         else if (state == 2)
             detached.push_back(n);
     };
-    auto propagate = [&](std::uint32_t n, std::uint8_t state) {
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+    auto propagate = [&](NodeOrdinal n, std::uint8_t state) {
+        for (EdgeOrdinal e : s.edgesOf(n)) {
             const EdgeKind k = s.edgeKind(e);
             if (k == EdgeKind::Hidden || k == EdgeKind::Weak)
                 continue;
             process(s.edgeTo[e], state);
         }
     };
-    for (std::uint32_t n = 0; n < N; ++n)
+    for (NodeOrdinal n : s.nodes())
         if (det[n] != 0)
             process(n, det[n]);
     while (!attached.empty()) {
-        const std::uint32_t n = attached.back();
+        const NodeOrdinal n = attached.back();
         attached.pop_back();
         propagate(n, 1);
     }
     while (!detached.empty()) {
-        const std::uint32_t n = detached.back();
+        const NodeOrdinal n = detached.back();
         detached.pop_back();
         if (det[n] == 1)
             continue;

@@ -60,6 +60,8 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
     // read once: the loops below are the hottest of the analysis
     const std::uint32_t* const firstRetainer = s.firstRetainer().data();
     const std::uint32_t* const retainerSource = s.retainerSource().data();
+    const std::uint32_t* const firstEdge = s.firstEdge.data();
+    const std::uint32_t* const edgeTo = s.edgeTo.data();
     std::uint32_t n = 0;
     auto essentialRetained = [&](std::uint32_t ordinal) {
         for (std::uint32_t r = firstRetainer[ordinal], re = firstRetainer[ordinal + 1]; r < re; ++r)
@@ -68,7 +70,7 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
         return false;
     };
     auto dfs = [&](std::uint32_t rootVertex) {
-        link[rootVertex - 1].ancestor = s.firstEdge[rootVertex - 1];
+        link[rootVertex - 1].ancestor = firstEdge[rootVertex - 1];
         std::uint32_t v = rootVertex;
         std::uint32_t steps = 0;
         while (v != 0) {
@@ -81,15 +83,15 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
             std::uint32_t vNext = parent[v];
             const std::uint32_t vo = v - 1;
             std::uint32_t& next = link[vo].ancestor;
-            for (const std::uint32_t end = s.firstEdge[vo + 1]; next < end; ++next) {
+            for (const std::uint32_t end = firstEdge[vo + 1]; next < end; ++next) {
                 const std::uint32_t e = next;
                 if (!work.essential.byEdge.test(e))
                     continue;
-                const std::uint32_t wo = s.edgeTo[e];
+                const std::uint32_t wo = edgeTo[e];
                 const std::uint32_t w = wo + 1;
                 if (semi[w] == 0) {
                     parent[w] = v;
-                    link[wo].ancestor = s.firstEdge[wo];
+                    link[wo].ancestor = firstEdge[wo];
                     vNext = w;
                     break;
                 }
@@ -97,7 +99,7 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
             v = vNext;
         }
     };
-    const std::uint32_t r = s.rootOrdinal + 1;
+    const std::uint32_t r = s.root().value + 1;
     auto phaseStart = std::chrono::steady_clock::now();
     auto phase = [&](const char* name) {
         const auto now = std::chrono::steady_clock::now();
@@ -261,8 +263,9 @@ void runDominators(AnalysisWork& work, PassContext& pass) {
         return;
     // The links are dead now: their storage holds the retained sizes.
     PodArray<std::uint64_t>& retained = arrays.links;
+    const std::uint32_t* const selfSize = work.a.selfSize.data();
     for (std::uint32_t o = 0; o < N; ++o)
-        retained[o] = work.a.selfSize[o];
+        retained[o] = selfSize[o];
     for (std::uint32_t i = n; i > 1; --i) {
         if ((i & 0x3FFFF) == 0 && work.stopped())
             return;

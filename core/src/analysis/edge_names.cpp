@@ -4,7 +4,7 @@
 
 namespace heapscope::detail {
 
-std::string edgeNameJs(const Snapshot& s, std::uint32_t e) {
+std::string edgeNameJs(const Snapshot& s, EdgeOrdinal e) {
     const EdgeKind k = s.edgeKind(e);
     if (edgeNameIsIndex(k))
         return std::to_string(s.edgeNameOrIndex[e]);
@@ -30,7 +30,11 @@ std::string edgeNameJs(const Snapshot& s, std::uint32_t e) {
     return name;
 }
 
-bool edgeNameJsEquals(const Snapshot& s, std::uint32_t e, std::string_view text) {
+std::string edgeNameJs(const Snapshot& s, std::uint32_t e) {
+    return edgeNameJs(s, EdgeOrdinal(e));
+}
+
+bool edgeNameJsEquals(const Snapshot& s, EdgeOrdinal e, std::string_view text) {
     const EdgeKind k = s.edgeKind(e);
     if (!edgeNameIsIndex(k) && k != EdgeKind::Shortcut) {
         if (auto n = s.edgeNameString(e))
@@ -39,8 +43,16 @@ bool edgeNameJsEquals(const Snapshot& s, std::uint32_t e, std::string_view text)
     return edgeNameJs(s, e) == text;
 }
 
-bool isUserRoot(const Snapshot& s, std::uint32_t node) {
+bool edgeNameJsEquals(const Snapshot& s, std::uint32_t e, std::string_view text) {
+    return edgeNameJsEquals(s, EdgeOrdinal(e), text);
+}
+
+bool isUserRoot(const Snapshot& s, NodeOrdinal node) {
     return s.kind(node) != NodeKind::Synthetic || s.name(node) == "(Document DOM trees)";
+}
+
+bool isUserRoot(const Snapshot& s, std::uint32_t node) {
+    return isUserRoot(s, NodeOrdinal(node));
 }
 
 std::string formatPropertyName(std::string_view name) {

@@ -19,21 +19,21 @@ void prepare(AnalysisWork& w) {
     // Small bit sets instead of byte arrays: the random lookups then mostly hit the cache (the page
     // objects are one already).
     w.essential.ephemeronName = BitSet(s.strings.size());
-    for (std::uint32_t id = 0; id < s.strings.size(); ++id)
+    for (StringId id : stringIds(s))
         if (w.weakMapNames.isEphemeron(id))
             w.essential.ephemeronName.set(id);
     // where the second thread's half starts: the node nearest to half of the edges
-    w.essential.split =
-        std::uint32_t(std::lower_bound(s.firstEdge.begin(), s.firstEdge.begin() + N, s.firstEdge[N] / 2) -
-                      s.firstEdge.begin());
+    const std::uint32_t halfEdges = s.firstEdge[s.nodes().last()].value / 2;
+    const auto at = std::lower_bound(s.firstEdge.begin(), s.firstEdge.begin() + N, halfEdges);
+    w.essential.split = NodeOrdinal(std::uint32_t(at - s.firstEdge.begin()));
 }
 
 // The essential bits of the edges of nodes [from, to). With `kSharesFirstWord`, bits of the word the
 // range starts in go to `firstWordBits`: the thread with the range before may be writing that word.
 template <bool kSharesFirstWord>
-void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::uint64_t* firstWordBits) {
+void computeRange(AnalysisWork& w, NodeOrdinal from, NodeOrdinal to, std::uint64_t* firstWordBits) {
     const Snapshot& s = w.s;
-    const std::uint32_t root = s.rootOrdinal;
+    const NodeOrdinal root = s.root();
     const BitSet& page = w.pageObjects;
     const BitSet& ephemeronName = w.essential.ephemeronName;
     const bool anyPage = w.anyPageObject;
@@ -41,17 +41,17 @@ void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::ui
     std::uint8_t kinds[256] = {};
     for (std::size_t t = 0; t < s.edgeKinds.size(); ++t)
         kinds[t] = std::uint8_t(s.edgeKinds[t]);
-    const std::uint64_t sharedWord = std::uint64_t(s.firstEdge[from]) >> 6;
-    for (std::uint32_t n = from; n < to; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    const std::uint64_t sharedWord = std::uint64_t(s.firstEdge[from].value) >> 6;
+    for (NodeOrdinal n : IndexRange(from, to)) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return;
         const bool sourcePage = anyPage && page.test(n);
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-            const EdgeKind k = EdgeKind(kinds[types[e]]);
-            const std::uint32_t t = s.edgeTo[e];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
+            const EdgeKind k = EdgeKind(kinds[types[e.value]]);
+            const NodeOrdinal t = s.edgeTo[e];
             if (k == EdgeKind::Internal) {
-                const std::uint32_t nameId = s.edgeNameOrIndex[e];
-                if (ephemeronName.test(nameId) && s.nodeId[n] == w.weakMapNames.tableId[nameId])
+                const StringId nameId(s.edgeNameOrIndex[e]);
+                if (ephemeronName.test(nameId) && s.nodeId[n] == w.weakMapNames.tableId[nameId.value])
                     continue; // the table's half of a WeakMap pair
             }
             if (k == EdgeKind::Weak || n == t)
@@ -62,8 +62,8 @@ void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::ui
                 if (anyPage && !sourcePage && page.test(t))
                     continue;
             }
-            if (kSharesFirstWord && (e >> 6) == sharedWord)
-                *firstWordBits |= 1ull << (e & 63);
+            if (kSharesFirstWord && (e.value >> 6) == sharedWord)
+                *firstWordBits |= 1ull << (e.value & 63);
             else
                 w.essential.byEdge.set(e);
         }
@@ -77,18 +77,18 @@ void computeRange(AnalysisWork& w, std::uint32_t from, std::uint32_t to, std::ui
 void runEssentialEdges(AnalysisWork& w, PassContext& pass) {
     prepare(w);
     pass.publish(Artefact::EssentialFilter);
-    computeRange<false>(w, 0, w.essential.split, nullptr);
+    computeRange<false>(w, NodeOrdinal(0), w.essential.split, nullptr);
 }
 
 // The other thread's half (untimed: it runs beside the main thread's half).
 void runEssentialEdgesSecondHalf(AnalysisWork& w, PassContext&) {
-    computeRange<true>(w, w.essential.split, w.s.nodeCount, &w.essential.splitWordBits);
+    computeRange<true>(w, w.essential.split, w.s.nodes().last(), &w.essential.splitWordBits);
 }
 
 // The bits of the word both halves wrote in.
 void runEssentialEdgesJoin(AnalysisWork& w, PassContext&) {
     if (w.essential.splitWordBits)
-        w.essential.byEdge.orWord(std::uint64_t(w.s.firstEdge[w.essential.split]) >> 6,
+        w.essential.byEdge.orWord(std::uint64_t(w.s.firstEdge[w.essential.split].value) >> 6,
                                   w.essential.splitWordBits);
 }
 
@@ -103,11 +103,11 @@ void runEssentialSlots(AnalysisWork& w, PassContext&) {
     std::uint32_t* cursor = cursors.data();
     if (!w.copyIn(cursor, s.firstRetainer().data() + 1, std::size_t(N) * 4))
         return;
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-            const std::uint32_t slot = --cursor[s.edgeTo[e]];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
+            const std::uint32_t slot = --cursor[s.edgeTo[e].value];
             if (w.essential.byEdge.test(e))
                 w.essential.bySlot.set(slot);
         }

@@ -13,18 +13,17 @@ void runFlags(AnalysisWork& w, PassContext&) {
     const std::uint32_t N = s.nodeCount;
     auto& flags = w.a.flags;
     flags = PodArray<std::uint8_t>::zeroed(N);
-    for (std::uint32_t n = 0; n < N; ++n)
+    for (NodeOrdinal n : s.nodes())
         if (s.kind(n) == NodeKind::Native && w.a.detachedness[n] == 2)
             flags[n] |= kFlagDetachedDom;
-    const std::uint32_t root = s.rootOrdinal;
-    std::vector<std::uint32_t> stack;
+    std::vector<NodeOrdinal> stack;
     // pageObject: from the root's shortcut targets and "(Document DOM trees)", along non-weak edges.
     // Marked in a bit set when queued (it fits the cache where the flag bytes do not); the flags get
     // the bit when the analysis ends.
     BitSet& page = w.pageObjects;
     page = BitSet(N);
-    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e) {
-        const std::uint32_t t = s.edgeTo[e];
+    for (EdgeOrdinal e : s.edgesOf(s.root())) {
+        const NodeOrdinal t = s.edgeTo[e];
         const EdgeKind k = s.edgeKind(e);
         if (k == EdgeKind::Element) {
             if (!(s.kind(t) == NodeKind::Synthetic && s.name(t) == "(Document DOM trees)"))
@@ -42,10 +41,10 @@ void runFlags(AnalysisWork& w, PassContext&) {
     while (!stack.empty()) {
         if ((++steps & 0x3FFFF) == 0 && w.stopped())
             return;
-        const std::uint32_t n = stack.back();
+        const NodeOrdinal n = stack.back();
         stack.pop_back();
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-            const std::uint32_t t = s.edgeTo[e];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
+            const NodeOrdinal t = s.edgeTo[e];
             if (page.test(t) || s.edgeKind(e) == EdgeKind::Weak)
                 continue;
             stack.push_back(t);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -83,44 +84,44 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     // native_context edge (internal, to a native context: the first such edge) belongs to it.
     // One pass over the strings: DevTools' strings.indexOf() of the two edge names, and which
     // strings name native contexts (so the nodes' names need not be read one by one).
-    std::uint32_t nativeContextName = kNoString, mapName = kNoString;
+    StringId nativeContextName{kNoString}, mapName{kNoString};
     std::vector<bool> nativeString(s.strings.size(), false);
-    for (std::uint32_t i = 0, n = std::uint32_t(s.strings.size()); i < n; ++i) {
-        const std::string_view text = s.strings[i];
-        if (nativeContextName == kNoString && text == "native_context")
+    for (StringId i : detail::stringIds(s)) {
+        const std::string_view text = s.strings.get(i);
+        if (nativeContextName.value == kNoString && text == "native_context")
             nativeContextName = i;
-        else if (mapName == kNoString && text == "map")
+        else if (mapName.value == kNoString && text == "map")
             mapName = i;
         else if (isNativeContextName(text))
-            nativeString[i] = true;
+            nativeString[i.value] = true;
     }
     if (context.stopRequested())
         return cancelled(a);
-    auto isNative = [&](std::uint32_t n) { return nativeString[s.nodeName[n]]; };
+    auto isNative = [&](NodeOrdinal n) { return nativeString[s.nodeName[n].value]; };
     // The first internal "map" edge of a node, and the native context of a meta map (memoised).
-    auto mapOf = [&](std::uint32_t n) -> std::uint32_t {
-        if (mapName == kNoString)
-            return kNoNode;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e)
-            if (s.edgeNameOrIndex[e] == mapName && s.edgeKind(e) == EdgeKind::Internal)
+    auto mapOf = [&](NodeOrdinal n) -> std::optional<NodeOrdinal> {
+        if (mapName.value == kNoString)
+            return std::nullopt;
+        for (EdgeOrdinal e : s.edgesOf(n))
+            if (s.edgeNameOrIndex[e] == mapName.value && s.edgeKind(e) == EdgeKind::Internal)
                 return s.edgeTo[e];
-        return kNoNode;
+        return std::nullopt;
     };
     // The native context a meta map names (its first internal native_context edge to one).
-    auto contextOfMetaMap = [&](std::uint32_t m) -> std::int32_t {
-        if (nativeContextName != kNoString)
-            for (std::uint32_t e = s.firstEdge[m], ee = s.firstEdge[m + 1]; e < ee; ++e)
-                if (s.edgeNameOrIndex[e] == nativeContextName && s.edgeKind(e) == EdgeKind::Internal &&
+    auto contextOfMetaMap = [&](NodeOrdinal m) -> std::int32_t {
+        if (nativeContextName.value != kNoString)
+            for (EdgeOrdinal e : s.edgesOf(m))
+                if (s.edgeNameOrIndex[e] == nativeContextName.value && s.edgeKind(e) == EdgeKind::Internal &&
                     isNative(s.edgeTo[e]))
-                    return std::int32_t(s.edgeTo[e]);
+                    return std::int32_t(s.edgeTo[e].value);
         return kNoNativeContext;
     };
-    for (std::uint32_t n = 0; n < N; ++n)
+    for (NodeOrdinal n : s.nodes())
         if (isNative(n)) {
             NativeContextSize info;
-            info.node = n;
+            info.node = n.value;
             info.nodeId = s.nodeId[n];
-            info.nodeIndex = std::uint64_t(n) * realms->nodeFieldCount;
+            info.nodeIndex = std::uint64_t(n.value) * realms->nodeFieldCount;
             info.nodeName = a.displayName(n);
             info.retainedSize = a.retainedSize[n];
             info.selfSize = a.selfSize[n];
@@ -130,57 +131,57 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     // objects, so each is looked at about once. Both halves of the node range may fill an entry;
     // they write the same value.
     constexpr std::int32_t kUnknown = -3;
-    PodArray<std::int32_t> realmOfMap = PodArray<std::int32_t>::uninitialized(N);
+    auto realmOfMap = Column<NodeOrdinal, std::int32_t>::uninitialized(N);
     std::fill(realmOfMap.begin(), realmOfMap.end(), kUnknown);
     realms->owner = PodArray<std::int32_t>::uninitialized(N);
     std::int32_t* const owner = realms->owner.data();
     std::atomic<bool> stopped{false};
-    auto fix = [&](std::uint32_t from, std::uint32_t to) {
-        for (std::uint32_t n = from; n < to; ++n) {
-            if ((n & kPollMask) == 0 &&
+    auto fix = [&](NodeOrdinal from, NodeOrdinal to) {
+        for (NodeOrdinal n : IndexRange(from, to)) {
+            if ((n.value & kPollMask) == 0 &&
                 (stopped.load(std::memory_order_relaxed) || context.stopRequested())) {
                 stopped = true;
                 return;
             }
             std::int32_t o = kNoNativeContext;
             if (isNative(n)) {
-                o = std::int32_t(n);
-            } else if (const std::uint32_t map = mapOf(n); map != kNoNode) {
-                std::atomic_ref<std::int32_t> viaMap(realmOfMap[map]);
+                o = std::int32_t(n.value);
+            } else if (const std::optional<NodeOrdinal> map = mapOf(n)) {
+                std::atomic_ref<std::int32_t> viaMap(realmOfMap[*map]);
                 o = viaMap.load(std::memory_order_relaxed);
                 if (o == kUnknown) {
-                    const std::uint32_t metaMap = mapOf(map);
-                    o = metaMap == kNoNode ? kNoNativeContext : contextOfMetaMap(metaMap);
+                    const std::optional<NodeOrdinal> metaMap = mapOf(*map);
+                    o = metaMap ? contextOfMetaMap(*metaMap) : kNoNativeContext;
                     viaMap.store(o, std::memory_order_relaxed);
                 }
             }
-            owner[n] = o;
+            owner[n.value] = o;
         }
     };
     {
-        const std::uint32_t half = N / 2;
+        const NodeOrdinal half(N / 2);
         std::jthread second;
         try {
-            second = std::jthread([&] { fix(half, N); });
+            second = std::jthread([&] { fix(half, s.nodes().last()); });
         } catch (const std::system_error&) {
-            fix(half, N); // no thread to be had: one after the other
+            fix(half, s.nodes().last()); // no thread to be had: one after the other
         }
-        fix(0, half);
+        fix(NodeOrdinal(0), half);
     }
     if (stopped || context.stopRequested())
         return cancelled(a);
     detail::BitSet fixed(N);
     std::vector<bool> queued(N, false);
-    std::vector<std::uint32_t> ring(std::size_t(N) + 1); // a node is queued at most once at a time
+    std::vector<NodeOrdinal> ring(std::size_t(N) + 1); // a node is queued at most once at a time
     std::size_t head = 0, tail = 0, size = 0;
-    auto push = [&](std::uint32_t n) {
+    auto push = [&](NodeOrdinal n) {
         ring[tail] = n;
         tail = tail + 1 == ring.size() ? 0 : tail + 1;
         ++size;
-        queued[n] = true;
+        queued[n.value] = true;
     };
-    for (std::uint32_t n = 0; n < N; ++n)
-        if (owner[n] != kNoNativeContext) {
+    for (NodeOrdinal n : s.nodes())
+        if (owner[n.value] != kNoNativeContext) {
             fixed.set(n);
             push(n);
         }
@@ -191,22 +192,22 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     for (std::uint64_t steps = 0; size != 0; ++steps) {
         if ((steps & kPollMask) == 0 && context.stopRequested())
             return cancelled(a);
-        const std::uint32_t n = ring[head];
+        const NodeOrdinal n = ring[head];
         head = head + 1 == ring.size() ? 0 : head + 1;
         --size;
-        queued[n] = false;
-        const std::int32_t current = owner[n];
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+        queued[n.value] = false;
+        const std::int32_t current = owner[n.value];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
             const EdgeKind k = s.edgeKind(e);
             if (k == EdgeKind::Shortcut || k == EdgeKind::Weak)
                 continue;
-            const std::uint32_t t = s.edgeTo[e];
+            const NodeOrdinal t = s.edgeTo[e];
             if (t == n || fixed.test(t))
                 continue;
-            const std::int32_t merged = merge(owner[t], current);
-            if (merged != owner[t]) {
-                owner[t] = merged;
-                if (!queued[t])
+            const std::int32_t merged = merge(owner[t.value], current);
+            if (merged != owner[t.value]) {
+                owner[t.value] = merged;
+                if (!queued[t.value])
                     push(t);
             }
         }
@@ -216,14 +217,14 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     // Sizes: self sizes after DevTools' reassignment of owned objects.
     // The native contexts are in node order: an owner's entry is found by binary search, and runs
     // of one owner (the common case) by the last one found.
-    std::vector<std::uint32_t> ordinals;
+    std::vector<NodeOrdinal> ordinals;
     for (const auto& c : realms->nativeContexts)
-        ordinals.push_back(c.node);
+        ordinals.push_back(NodeOrdinal(c.node));
     std::vector<std::uint64_t> attributed(ordinals.size(), 0);
     std::int32_t lastOwner = kNoNativeContext;
     std::size_t lastEntry = 0;
-    for (std::uint32_t n = 0; n < N; ++n) {
-        const std::int32_t o = owner[n];
+    for (NodeOrdinal n : s.nodes()) {
+        const std::int32_t o = owner[n.value];
         const std::uint64_t size = a.selfSize[n];
         if (o == kSharedNativeContext) {
             realms->sharedSize += size;
@@ -232,8 +233,9 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
         } else {
             if (o != lastOwner) {
                 lastOwner = o;
-                lastEntry = std::size_t(std::lower_bound(ordinals.begin(), ordinals.end(), std::uint32_t(o)) -
-                                        ordinals.begin());
+                lastEntry = std::size_t(
+                    std::lower_bound(ordinals.begin(), ordinals.end(), NodeOrdinal(std::uint32_t(o))) -
+                    ordinals.begin());
             }
             attributed[lastEntry] += size;
         }
@@ -407,12 +409,12 @@ Expected<ComparisonPtr> compareInRealm(const Comparison& full, const Realms& bas
         for (const std::uint32_t n : d.newNodes)
             if (currentMask[n]) {
                 r.newNodes.push_back(n);
-                r.allocSize += current.selfSize[n];
+                r.allocSize += current.selfSize[NodeOrdinal(n)];
             }
         for (const std::uint32_t n : d.deletedNodes)
             if (baseMask[n]) {
                 r.deletedNodes.push_back(n);
-                r.freedSize += base.selfSize[n];
+                r.freedSize += base.selfSize[NodeOrdinal(n)];
             }
         r.newCount = std::uint32_t(r.newNodes.size());
         r.deletedCount = std::uint32_t(r.deletedNodes.size());

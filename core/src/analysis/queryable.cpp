@@ -11,24 +11,23 @@ namespace heapscope::detail {
 // Runs beside the dominator pass, so it fills its own array; merged into the flags at the end.
 void runQueryable(AnalysisWork& w, PassContext&) {
     const Snapshot& s = w.s;
-    PodArray<std::uint8_t>& queryable = w.queryable;
+    auto& queryable = w.queryable;
     queryable = PodArray<std::uint8_t>::zeroed(s.nodeCount); // huge pages
-    const std::uint32_t root = s.rootOrdinal;
-    std::vector<std::uint32_t> stack;
-    for (std::uint32_t e = s.firstEdge[root], ee = s.firstEdge[root + 1]; e < ee; ++e)
+    std::vector<NodeOrdinal> stack;
+    for (EdgeOrdinal e : s.edgesOf(s.root()))
         if (s.kind(s.edgeTo[e]) != NodeKind::Synthetic)
             stack.push_back(s.edgeTo[e]);
     std::uint32_t steps = 0;
     while (!stack.empty()) {
         if ((++steps & 0x3FFFF) == 0 && w.stopped())
             return;
-        const std::uint32_t n = stack.back();
+        const NodeOrdinal n = stack.back();
         stack.pop_back();
         if (queryable[n])
             continue;
         queryable[n] = 1;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-            const std::uint32_t t = s.edgeTo[e];
+        for (EdgeOrdinal e : s.edgesOf(n)) {
+            const NodeOrdinal t = s.edgeTo[e];
             if (queryable[t])
                 continue;
             const EdgeKind k = s.edgeKind(e);

@@ -44,20 +44,20 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
     if (stopped())
         return cancelled();
     context.report(Stage::PathSearch, 1, kSteps);
-    std::vector<std::int32_t> dist(N);
+    auto dist = Column<NodeOrdinal, std::int32_t>::zeroed(N);
     detail::computeDistances(s, eph, &ignored, dist.data(), stopped);
     if (stopped())
         return cancelled();
     context.report(Stage::PathSearch, 2, kSteps);
     // WeakMap halves: a value retained through an unreachable key or table cannot be retained by
     // the other half alone.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> unreachablePairs; // (target, suffix group)
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0x3FFFF) == 0 && stopped())
+    std::vector<std::pair<NodeOrdinal, std::uint32_t>> unreachablePairs; // (target, suffix group)
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && stopped())
             return cancelled();
         if (dist[n] != kNoDistance)
             continue;
-        for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
+        for (EdgeOrdinal e : s.edgesOf(n)) {
             if (s.edgeKind(e) != EdgeKind::Internal)
                 continue;
             const std::uint32_t g = eph.suffixGroup[s.edgeNameOrIndex[e]];
@@ -72,18 +72,18 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
         for (const auto& [target, group] : unreachablePairs) {
             if ((++done & 0xFFFF) == 0 && stopped())
                 return cancelled();
-            for (std::uint32_t r = s.firstRetainer()[target], re = s.firstRetainer()[target + 1]; r < re;
-                 ++r) {
-                const std::uint32_t e = s.retainerEdge[r];
+            for (std::uint32_t r = s.firstRetainer()[target.value], re = s.firstRetainer()[target.value + 1];
+                 r < re; ++r) {
+                const EdgeOrdinal e(s.retainerEdge[r]);
                 if (s.edgeKind(e) == EdgeKind::Internal && eph.suffixGroup[s.edgeNameOrIndex[e]] == group)
-                    out.ignoredEdge[e] = true;
+                    out.ignoredEdge[e.value] = true;
             }
         }
     }
     context.report(Stage::PathSearch, 3, kSteps);
     out.distance.resize(N);
-    for (std::uint32_t n = 0; n < N; ++n)
-        out.distance[n] =
+    for (NodeOrdinal n : s.nodes())
+        out.distance[n.value] =
             dist[n] == kNoDistance ? std::max(0, a.distance[n]) + kBaseUnreachableDistance : dist[n];
     context.report(Stage::PathSearch, kSteps, kSteps);
     return out;

@@ -18,12 +18,12 @@ void runShallowSizes(AnalysisWork& w, PassContext&) {
     if (!w.a.hasUserRoots)
         return; // "expose internals" snapshots show real allocations
     constexpr std::uint32_t kUnvisited = kNoNode, kMultiple = kNoNode - 1; // else the owner's ordinal
-    PodArray<std::uint32_t> owners = PodArray<std::uint32_t>::uninitialized(N);
+    auto owners = Column<NodeOrdinal, std::uint32_t>::uninitialized(N);
     // Only these nodes can get an owner; every other node owns itself. A bit set of them fits the
     // cache, so the edges to other nodes (most of them) never touch the owners array.
     BitSet ownable(N);
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return;
         const NodeKind k = s.kind(n);
         if (k == NodeKind::Hidden || k == NodeKind::Array ||
@@ -31,25 +31,26 @@ void runShallowSizes(AnalysisWork& w, PassContext&) {
             owners[n] = kUnvisited;
             ownable.set(n);
         } else {
-            owners[n] = n;
+            owners[n] = n.value;
         }
     }
     // Every other node, last first, hands itself down to the ownable nodes it reaches through them
     // (depth first); a node reached from two owners has none.
-    std::vector<std::uint32_t> work;
+    std::vector<NodeOrdinal> work;
     std::uint32_t steps = 0;
-    for (std::uint32_t top = N; top-- > 0;) {
+    for (std::uint32_t i = N; i-- > 0;) {
+        const NodeOrdinal top(i);
         if (ownable.test(top))
             continue;
         work.push_back(top);
         while (!work.empty()) {
             if ((++steps & 0x3FFFF) == 0 && w.stopped())
                 return;
-            const std::uint32_t id = work.back();
+            const NodeOrdinal id = work.back();
             work.pop_back();
             const std::uint32_t owner = owners[id];
-            for (std::uint32_t e = s.firstEdge[id], ee = s.firstEdge[id + 1]; e < ee; ++e) {
-                const std::uint32_t child = s.edgeTo[e];
+            for (EdgeOrdinal e : s.edgesOf(id)) {
+                const NodeOrdinal child = s.edgeTo[e];
                 if (!ownable.test(child) || s.edgeKind(e) == EdgeKind::Weak)
                     continue;
                 const std::uint32_t cur = owners[child];
@@ -64,13 +65,14 @@ void runShallowSizes(AnalysisWork& w, PassContext&) {
             }
         }
     }
-    for (std::uint32_t n = 0; n < N; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return;
-        const std::uint32_t owner = owners[n];
-        if (owner == kUnvisited || owner == kMultiple || owner == n)
+        const std::uint32_t o = owners[n];
+        if (o == kUnvisited || o == kMultiple || o == n.value)
             continue;
-        if (s.kind(owner) == NodeKind::Synthetic || owner == s.rootOrdinal)
+        const NodeOrdinal owner(o);
+        if (s.kind(owner) == NodeKind::Synthetic || owner == s.root())
             continue;
         self[owner] += self[n]; // wraps like DevTools' Uint32Array
         self[n] = 0;

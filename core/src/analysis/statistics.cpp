@@ -11,8 +11,8 @@ void runStatistics(AnalysisWork& w, PassContext&) {
     const auto& self = w.a.selfSize;
     double native = s.extraNativeBytes;
     std::uint64_t typed = 0, code = 0, strings = 0, arrays = 0, system = 0;
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        if ((n & 0x3FFFF) == 0 && w.stopped())
+    for (NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0x3FFFF) == 0 && w.stopped())
             return;
         const std::uint64_t size = self[n];
         const NodeKind k = s.kind(n);
@@ -30,11 +30,11 @@ void runStatistics(AnalysisWork& w, PassContext&) {
             strings += size;
         } else if (s.name(n) == "Array") {
             std::uint64_t total = size;
-            for (std::uint32_t e = s.firstEdge[n], ee = s.firstEdge[n + 1]; e < ee; ++e) {
-                if (s.edgeKind(e) != EdgeKind::Internal || s.strings[s.edgeNameOrIndex[e]] != "elements")
+            for (EdgeOrdinal e : s.edgesOf(n)) {
+                if (s.edgeKind(e) != EdgeKind::Internal || s.strings.get(s.edgeNameId(e)) != "elements")
                     continue;
-                const std::uint32_t t = s.edgeTo[e];
-                if (s.firstRetainer()[t + 1] - s.firstRetainer()[t] == 1)
+                const NodeOrdinal t = s.edgeTo[e];
+                if (s.firstRetainer()[t.value + 1] - s.firstRetainer()[t.value] == 1)
                     total += self[t];
                 break;
             }

@@ -10,16 +10,19 @@ void runTotals(AnalysisWork& w, PassContext&) {
     const Snapshot& s = w.s;
     const std::uint32_t N = s.nodeCount;
     Analysis& a = w.a;
-    for (std::uint32_t n = 0; n < N && n < w.queryable.size(); ++n)
+    for (NodeOrdinal n : s.nodes()) {
+        if (n.value >= w.queryable.size())
+            break;
         if (w.queryable[n])
             a.flags[n] |= kFlagCanBeQueried;
+    }
     w.queryable.release();
     if (w.anyPageObject)
-        for (std::uint32_t n = 0; n < N; ++n)
+        for (NodeOrdinal n : s.nodes())
             if (w.pageObjects.test(n))
                 a.flags[n] |= kFlagPageObject;
     a.reachableCount = N - a.unreachableCount;
-    a.totalSize = a.retainedSize[s.rootOrdinal] + std::uint64_t(s.extraNativeBytes);
+    a.totalSize = a.retainedSize[s.root()] + std::uint64_t(s.extraNativeBytes);
     a.statistics.total = a.totalSize;
     a.statistics.v8heapTotal = a.totalSize - a.statistics.nativeTotal;
 }

@@ -68,14 +68,14 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
     out.suffixGroup.assign(s.strings.size(), kNoGroup);
     out.tableId.assign(s.strings.size(), kNoIndex);
     struct Named {
-        std::uint32_t id;
+        StringId id;
         std::uint32_t suffix; // where the part shared by the pair starts
     };
     std::vector<Named, BlockAllocator<Named>> named;
-    for (std::uint32_t id = 0; id < s.strings.size(); ++id) {
-        if ((id & 0xFFFF) == 0 && stopped && stopped())
+    for (StringId id : stringIds(s)) {
+        if ((id.value & 0xFFFF) == 0 && stopped && stopped())
             return out;
-        const std::string_view n = s.strings[id];
+        const std::string_view n = s.strings.get(id);
         if (n.size() < 60 || n[0] < '0' || n[0] > '9')
             continue; // too short for the pattern
         std::size_t suffix = 0;
@@ -83,7 +83,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
         if (!parseEphemeronName(n, suffix, table))
             continue;
         named.push_back({id, std::uint32_t(suffix)});
-        out.tableId[id] = table;
+        out.tableId[id.value] = table;
     }
     // Groups by equal suffix in an open-addressing table: a WeakMap with a million entries has two
     // million such names, too many for a node-based map to be quick.
@@ -93,7 +93,7 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
     };
     std::vector<Slot, BlockAllocator<Slot>> table(std::bit_ceil(std::max<std::size_t>(16, named.size() * 2)));
     const std::size_t mask = table.size() - 1;
-    auto suffixOf = [&](const Named& m) { return s.strings[m.id].substr(m.suffix); };
+    auto suffixOf = [&](const Named& m) { return s.strings.get(m.id).substr(m.suffix); };
     for (std::uint32_t i = 0; i < named.size(); ++i) {
         if ((i & 0xFFFF) == 0 && stopped && stopped())
             return out;
@@ -103,11 +103,11 @@ EphemeronNames EphemeronNames::build(const Snapshot& s, const std::function<bool
             Slot& slot = table[at];
             if (slot.named == kNoIndex) {
                 slot = {hash, i};
-                out.suffixGroup[named[i].id] = out.groupCount++;
+                out.suffixGroup[named[i].id.value] = out.groupCount++;
                 break;
             }
             if (slot.hash == hash && suffixOf(named[slot.named]) == key) {
-                out.suffixGroup[named[i].id] = out.suffixGroup[named[slot.named].id];
+                out.suffixGroup[named[i].id.value] = out.suffixGroup[named[slot.named].id.value];
                 break;
             }
         }

@@ -18,7 +18,7 @@ struct EssentialEdgeBits {
     BitSet byEdge;                   ///< per edge ordinal
     BitSet bySlot;                   ///< per retainer slot
     BitSet ephemeronName;            ///< per string id: names half of a WeakMap pair (per-edge test)
-    std::uint32_t split = 0;         ///< first node of the second half
+    NodeOrdinal split;               ///< first node of the second half
     std::uint64_t splitWordBits = 0; ///< the second half's bits in the word it shares with the first
 };
 
@@ -86,7 +86,7 @@ struct AnalysisWork {
     EssentialEdgeBits essential;
     DominatorArrays dominatorArrays;
     DominatorTreeStorage dominatorTreeStorage;
-    PodArray<std::uint8_t> queryable; ///< per node: can be queried (merged into the flags at the end)
+    Column<NodeOrdinal, std::uint8_t> queryable; ///< can be queried (merged into the flags at the end)
     Aggregates summaryRows;
     PodArray<std::uint32_t> countedClass; ///< per node: its class when it counts in "All objects"
 };
