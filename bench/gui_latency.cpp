@@ -159,14 +159,20 @@ void measure(
     r[name + " block max ms"] = probe.maxMs();
 }
 
+/// The app's window at the size every number is measured at, shown and settled.
+std::unique_ptr<MainWindow> settledWindow() {
+    auto window = std::make_unique<MainWindow>();
+    window->resize(1400, 900);
+    window->show();
+    waitFor([] { return false; }, 200);
+    return window;
+}
+
 Results runOnce(const QString& path, LatencyProbe& probe) {
     Results r;
     PaintWatch watch;
     qApp->installEventFilter(&watch);
-    auto window = std::make_unique<MainWindow>();
-    window->resize(1400, 900);
-    window->show();
-    waitFor([] { return false; }, 200); // let the window settle
+    auto window = settledWindow();
 
     // Open → Summary rows painted.
     probe.reset();
@@ -335,10 +341,7 @@ Results runSeries(const QStringList& paths, LatencyProbe& probe) {
     Results r;
     PaintWatch watch;
     qApp->installEventFilter(&watch);
-    auto window = std::make_unique<MainWindow>();
-    window->resize(1400, 900);
-    window->show();
-    waitFor([] { return false; }, 200); // let the window settle
+    auto window = settledWindow();
 
     // Open → the Trend page's rows painted.
     TrendPage* page = window->trendPage();

@@ -166,6 +166,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &SnapshotSession::documentChanged, this, &MainWindow::onDocumentChanged);
     connect(m_session, &SnapshotSession::comparisonWanted, this, &MainWindow::showComparison);
     connect(m_session, &SnapshotSession::documentAboutToBeRemoved, this, [this](SnapshotDocument* doc) {
+        m_readySeen.remove(doc);
         if (SnapshotView* view = m_views.take(doc))
             delete view; // drops the models' references to the snapshot
     });
@@ -324,11 +325,13 @@ SnapshotView* MainWindow::routeTo(const heapscope::Analysis* analysis) {
         return nullptr;
     }
     selectDocument(doc);
-    return viewFor(doc);
+    return ensureView(doc);
 }
 
 void MainWindow::updatePages() {
     SnapshotDocument* doc = currentDocument();
+    if (doc && !m_trendShown)
+        ensureView(doc);
     if (m_exportTable)
         m_exportTable->setEnabled(currentView() != nullptr);
     if (m_trendShown) {
@@ -343,7 +346,7 @@ void MainWindow::updatePages() {
         return;
     }
     setWindowTitle(tr("%1 — Heapscope").arg(doc->displayName()));
-    if (SnapshotView* view = viewFor(doc)) {
+    if (SnapshotView* view = ensureView(doc)) {
         m_results->setCurrentWidget(view);
         m_stack->setCurrentWidget(m_results);
         return;
@@ -441,11 +444,22 @@ void MainWindow::clearIndexCache() {
         [this](const QString& message) { statusBar()->showMessage(message, 6000); });
 }
 
+SnapshotView* MainWindow::ensureView(SnapshotDocument* doc) {
+    if (SnapshotView* view = m_views.value(doc))
+        return view;
+    if (!doc->isReady())
+        return nullptr;
+    // Made when the document is first shown, not when it becomes ready: a series opened at once
+    // would otherwise build every view in one go (tens of milliseconds each) while the Trend is up.
+    auto* view = new SnapshotView(m_session, doc, m_navigator, m_results);
+    m_views.insert(doc, view);
+    m_results->addWidget(view);
+    return view;
+}
+
 void MainWindow::onDocumentChanged(SnapshotDocument* doc) {
-    if (doc->isReady() && !m_views.contains(doc)) {
-        auto* view = new SnapshotView(m_session, doc, m_navigator, m_results);
-        m_views.insert(doc, view);
-        m_results->addWidget(view);
+    if (doc->isReady() && !m_readySeen.contains(doc)) {
+        m_readySeen.insert(doc);
         addRecent(doc->path());
         if (!doc->indexWarning().isEmpty())
             statusBar()->showMessage(doc->indexWarning(), 12000);
@@ -504,7 +518,7 @@ void MainWindow::openCaptured(const QString& path, const QString& previousPath) 
 
 void MainWindow::showComparison(SnapshotDocument* base, SnapshotDocument* current) {
     selectDocument(current);
-    SnapshotView* view = viewFor(current);
+    SnapshotView* view = ensureView(current);
     if (!view)
         return;
     if (base)

@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 
 #include "tableexport.h"
 
@@ -48,7 +49,10 @@ public:
     SnapshotDocument* currentDocument() const;
     /// The results of the selected snapshot, or null while it loads (or failed).
     SnapshotView* currentView() const;
+    /// The document's view if it has been shown (views are made when first shown).
     SnapshotView* viewFor(const SnapshotDocument* doc) const;
+    /// The document's view, made now if it was not shown yet; null while the document loads.
+    SnapshotView* ensureView(SnapshotDocument* doc);
     QListView* sidebar() const { return m_sidebar; }
     QStackedWidget* pages() const { return m_stack; }
     StartPage* startPage() const { return m_start; }
@@ -129,7 +133,8 @@ private:
     StartPage* m_start;
     LoadingPage* m_loading;
     QStackedWidget* m_results;
-    QHash<const SnapshotDocument*, SnapshotView*> m_views;
+    QHash<const SnapshotDocument*, SnapshotView*> m_views; ///< made when their document is first shown
+    QSet<const SnapshotDocument*> m_readySeen;             ///< ready documents already announced
     QLabel* m_statusTotals;
     QMenu* m_recentMenu = nullptr;
     QAction* m_exportTable = nullptr;

@@ -195,7 +195,7 @@ private Q_SLOTS:
         SnapshotView* current = nullptr;
         for (SnapshotDocument* d : m_window->session()->documents())
             if (d->displayName().contains(QStringLiteral("leak-B")))
-                current = m_window->viewFor(d);
+                current = m_window->ensureView(d);
         QVERIFY(current);
         ComparisonPage* page = current->comparisonPage();
         QTRY_VERIFY_WITH_TIMEOUT(page->model()->comparison() != nullptr, 120000);

@@ -155,10 +155,10 @@ SnapshotView* openAndWait(MainWindow& window, const QStringList& files) {
     for (int i = 0; i < 1200; ++i) {
         bool ready = window.session()->documents().size() >= files.size();
         for (SnapshotDocument* doc : window.session()->documents())
-            ready = ready && window.viewFor(doc) != nullptr;
+            ready = ready && doc->isReady();
         if (ready) // three or more files together show their trend: then the last one's view
             return window.currentView() ? window.currentView()
-                                        : window.viewFor(window.session()->documents().back());
+                                        : window.ensureView(window.session()->documents().back());
         QTest::qWait(50);
     }
     return nullptr;
@@ -493,7 +493,7 @@ private Q_SLOTS:
         }
         QVERIFY(a && b && other);
         QStringList entries;
-        QComboBox* combo = window.viewFor(b)->summaryPage()->filterCombo();
+        QComboBox* combo = window.ensureView(b)->summaryPage()->filterCombo();
         const auto readEntries = [&] {
             entries.clear();
             for (int i = 0; i < combo->count(); ++i)
@@ -510,7 +510,7 @@ private Q_SLOTS:
         for (const QString& entry : std::as_const(entries))
             QVERIFY2(!entry.contains(other->displayName()), qPrintable(entry));
         // The unrelated snapshot offers no ranges with the others.
-        QComboBox* otherCombo = window.viewFor(other)->summaryPage()->filterCombo();
+        QComboBox* otherCombo = window.ensureView(other)->summaryPage()->filterCombo();
         for (int i = 0; i < otherCombo->count(); ++i)
             QVERIFY(!otherCombo->itemText(i).startsWith(u"Objects allocated"_s));
     }
@@ -524,7 +524,7 @@ private Q_SLOTS:
         SnapshotView* view = nullptr;
         for (SnapshotDocument* doc : window.session()->documents())
             if (doc->displayName().startsWith(u"leak-B"_s))
-                view = window.viewFor(doc);
+                view = window.ensureView(doc);
         QVERIFY(view);
         const QStringList objectNumbers = {u"Id"_s, u"Distance"_s, u"Shallow Size"_s, u"Retained Size"_s};
 
