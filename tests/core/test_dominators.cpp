@@ -209,8 +209,8 @@ TEST(Dominators, SystemObjectsDoNotRetainPageObjects) {
     ASSERT_TRUE(an);
     EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, gcRoots, w}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 5, 2, 2, 4}));
-    EXPECT_TRUE(an->flags[p] & kFlagPageObject);
-    EXPECT_FALSE(an->flags[s] & kFlagPageObject);
+    EXPECT_TRUE(an->flags[NodeOrdinal(p)] & kFlagPageObject);
+    EXPECT_FALSE(an->flags[NodeOrdinal(s)] & kFlagPageObject);
 }
 
 TEST(Dominators, UnretainedNodesHangOffTheRootAndMayBypass) {

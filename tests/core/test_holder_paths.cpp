@@ -56,7 +56,7 @@ void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> expected;
     for (std::uint32_t n : nodes)
-        expected[{a.classOf[n], pathOfNode[n]}].push_back(n);
+        expected[{a.classOf[NodeOrdinal(n)], pathOfNode[n]}].push_back(n);
     ASSERT_EQ(groups.size(), expected.size());
     for (std::size_t g = 0; g < groups.size(); ++g) {
         const HolderGroup& group = groups[g];
@@ -66,8 +66,8 @@ void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
         EXPECT_EQ(group.count, group.nodes.size());
         std::uint64_t self = 0, retained = 0;
         for (std::uint32_t n : group.nodes) {
-            self += a.selfSize[n];
-            retained += a.retainedSize[n];
+            self += a.selfSize[NodeOrdinal(n)];
+            retained += a.retainedSize[NodeOrdinal(n)];
         }
         EXPECT_EQ(group.selfSize, self);
         EXPECT_LE(group.retainedSize, retained);

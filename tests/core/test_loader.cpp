@@ -85,9 +85,9 @@ struct Retainers {
 };
 Retainers naiveRetainers(const Snapshot& s) {
     std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> per(s.nodeCount);
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
-        for (std::uint32_t e = s.firstEdge[n]; e < s.firstEdge[n + 1]; ++e)
-            per[s.edgeTo[e]].push_back({n, e});
+    for (NodeOrdinal n : s.nodes())
+        for (EdgeOrdinal e : s.edgesOf(n))
+            per[s.edgeTo[e].value].push_back({n.value, e.value});
     Retainers r;
     r.first.push_back(0);
     for (auto& list : per) {
@@ -208,8 +208,8 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
     EXPECT_EQ(s.hasTraceNodeId, has("trace_node_id"));
 
     ASSERT_EQ(s.firstEdge.size(), std::size_t(s.nodeCount) + 1);
-    EXPECT_EQ(s.firstEdge[0], 0u);
-    EXPECT_EQ(s.firstEdge[s.nodeCount], s.edgeCount);
+    EXPECT_EQ(s.firstEdge[NodeOrdinal(0)].value, 0u);
+    EXPECT_EQ(s.firstEdge[NodeOrdinal(s.nodeCount)].value, s.edgeCount);
     EXPECT_EQ(s.nodeType.size(), s.nodeCount);
     EXPECT_EQ(s.edgeTo.size(), s.edgeCount);
     expectRetainersAsDevTools(s);
@@ -218,14 +218,15 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
     std::size_t checked = 0;
     simdjson::dom::array samples = oracle["samples"].get_array();
     for (auto sample : samples) {
-        const std::uint32_t ord = std::uint32_t(std::uint64_t(sample["ordinal"]));
-        ASSERT_LT(ord, s.nodeCount);
-        SCOPED_TRACE("node ordinal " + std::to_string(ord));
+        const NodeOrdinal ord{std::uint32_t(std::uint64_t(sample["ordinal"]))};
+        ASSERT_LT(ord.value, s.nodeCount);
+        SCOPED_TRACE("node ordinal " + std::to_string(ord.value));
         EXPECT_EQ(s.nodeId[ord], std::uint64_t(sample["id"]));
         EXPECT_EQ(s.typeName(ord), std::string_view(sample["type"]));
         EXPECT_EQ(s.nodeSelfSize[ord], std::uint64_t(sample["self_size_raw"]));
-        EXPECT_EQ(s.firstEdge[ord + 1] - s.firstEdge[ord], std::uint64_t(sample["edge_count"]));
-        EXPECT_EQ(s.firstRetainer()[ord + 1] - s.firstRetainer()[ord],
+        EXPECT_EQ(s.firstEdge[ord.next()].value - s.firstEdge[ord].value,
+                  std::uint64_t(sample["edge_count"]));
+        EXPECT_EQ(s.firstRetainer()[ord.value + 1] - s.firstRetainer()[ord.value],
                   std::uint64_t(sample["retainer_count"]));
         // The oracle's name is DevTools' display name: plain objects become "{a, b}", DOM
         // propagation adds "Detached ", cons strings are flattened.
@@ -412,21 +413,21 @@ void expectStandardColumns(const Snapshot& s, bool traceIds = true, bool detache
     EXPECT_EQ(column(s.retainerSource()), (std::vector<std::uint32_t>{3, 0, 1, 1, 1, 0, 0}));
     EXPECT_EQ(allStrings(s),
               (std::vector<std::string>{"", "Foo", "hello", "bar", "x", "y", "map", "v", "g", "(GC roots)"}));
-    EXPECT_EQ(s.kind(0), NodeKind::Synthetic);
-    EXPECT_EQ(s.kind(1), NodeKind::Object);
-    EXPECT_EQ(s.kind(2), NodeKind::String);
-    EXPECT_EQ(s.kind(3), NodeKind::Closure);
-    EXPECT_EQ(s.kind(4), NodeKind::Native);
-    EXPECT_EQ(s.typeName(1), "object");
-    EXPECT_EQ(s.name(2), "hello");
-    EXPECT_EQ(s.edgeKind(0), EdgeKind::Element);
-    EXPECT_EQ(s.edgeKind(6), EdgeKind::Context);
-    EXPECT_EQ(s.edgeNameText(2), "2");
-    EXPECT_EQ(s.edgeNameText(3), "x");
-    EXPECT_EQ(s.edgeNameText(5), "map");
-    EXPECT_FALSE(s.edgeNameString(0).has_value());
-    EXPECT_EQ(s.edgeNameString(1).value_or("?"), "g");
-    EXPECT_EQ(s.edgeTypeName(1), "shortcut");
+    EXPECT_EQ(s.kind(NodeOrdinal(0)), NodeKind::Synthetic);
+    EXPECT_EQ(s.kind(NodeOrdinal(1)), NodeKind::Object);
+    EXPECT_EQ(s.kind(NodeOrdinal(2)), NodeKind::String);
+    EXPECT_EQ(s.kind(NodeOrdinal(3)), NodeKind::Closure);
+    EXPECT_EQ(s.kind(NodeOrdinal(4)), NodeKind::Native);
+    EXPECT_EQ(s.typeName(NodeOrdinal(1)), "object");
+    EXPECT_EQ(s.name(NodeOrdinal(2)), "hello");
+    EXPECT_EQ(s.edgeKind(EdgeOrdinal(0)), EdgeKind::Element);
+    EXPECT_EQ(s.edgeKind(EdgeOrdinal(6)), EdgeKind::Context);
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(2)), "2");
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(3)), "x");
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(5)), "map");
+    EXPECT_FALSE(s.edgeNameString(EdgeOrdinal(0)).has_value());
+    EXPECT_EQ(s.edgeNameString(EdgeOrdinal(1)).value_or("?"), "g");
+    EXPECT_EQ(s.edgeTypeName(EdgeOrdinal(1)), "shortcut");
     EXPECT_EQ(s.findNodeById(7).value_or(99), 3u);
     EXPECT_FALSE(s.findNodeById(4).has_value());
     EXPECT_EQ(s.maxJsObjectId(), 9u);
@@ -547,13 +548,13 @@ TEST(MiniSnapshot, TypesResolvedByNameNotPosition) {
     ASSERT_TRUE(r.ok()) << r.error().message();
     const Snapshot& s = **r;
     EXPECT_EQ(column(s.nodeType), (std::vector<std::uint8_t>{6, 12, 13, 10, 7}));
-    EXPECT_EQ(s.kind(0), NodeKind::Synthetic);
-    EXPECT_EQ(s.kind(2), NodeKind::String);
-    EXPECT_EQ(s.kind(4), NodeKind::Native);
-    EXPECT_EQ(s.edgeKind(0), EdgeKind::Element);
-    EXPECT_EQ(s.edgeKind(1), EdgeKind::Shortcut);
-    EXPECT_EQ(s.edgeNameText(0), "1");
-    EXPECT_EQ(s.edgeNameText(1), "g");
+    EXPECT_EQ(s.kind(NodeOrdinal(0)), NodeKind::Synthetic);
+    EXPECT_EQ(s.kind(NodeOrdinal(2)), NodeKind::String);
+    EXPECT_EQ(s.kind(NodeOrdinal(4)), NodeKind::Native);
+    EXPECT_EQ(s.edgeKind(EdgeOrdinal(0)), EdgeKind::Element);
+    EXPECT_EQ(s.edgeKind(EdgeOrdinal(1)), EdgeKind::Shortcut);
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(0)), "1");
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(1)), "g");
 }
 
 TEST(MiniSnapshot, UnknownNodeAndEdgeTypes) {
@@ -565,11 +566,11 @@ TEST(MiniSnapshot, UnknownNodeAndEdgeTypes) {
     auto r = loadText(m.json());
     ASSERT_TRUE(r.ok()) << r.error().message();
     const Snapshot& s = **r;
-    EXPECT_EQ(s.kind(4), NodeKind::Unknown);
-    EXPECT_EQ(s.typeName(4), "future type");
-    EXPECT_EQ(s.edgeKind(2), EdgeKind::Unknown);
-    EXPECT_EQ(s.edgeTypeName(2), "strong");
-    EXPECT_EQ(s.edgeNameText(2), "x");
+    EXPECT_EQ(s.kind(NodeOrdinal(4)), NodeKind::Unknown);
+    EXPECT_EQ(s.typeName(NodeOrdinal(4)), "future type");
+    EXPECT_EQ(s.edgeKind(EdgeOrdinal(2)), EdgeKind::Unknown);
+    EXPECT_EQ(s.edgeTypeName(EdgeOrdinal(2)), "strong");
+    EXPECT_EQ(s.edgeNameText(EdgeOrdinal(2)), "x");
     EXPECT_EQ(s.warnings,
               (std::vector<std::string>{"unknown node type \"future type\" (shown by its name)",
                                         "unknown edge type \"strong\" (treated as a named reference)"}));
@@ -707,14 +708,14 @@ TEST(MiniSnapshot, LocationsWithFourFields) {
     ASSERT_EQ(s.locations.size(), 2u);
     EXPECT_EQ(s.locations[0].node, 1u); // sorted by node
     EXPECT_EQ(s.locations[1].node, 3u);
-    const Location* l = s.location(1);
+    const Location* l = s.location(NodeOrdinal(1));
     ASSERT_NE(l, nullptr);
     EXPECT_EQ(l->scriptId, 10u);
     EXPECT_EQ(l->line, 2u);
     EXPECT_EQ(l->column, 5u);
-    EXPECT_EQ(s.location(3)->scriptId, 11u);
-    EXPECT_EQ(s.location(0), nullptr);
-    EXPECT_EQ(s.location(2), nullptr);
+    EXPECT_EQ(s.location(NodeOrdinal(3))->scriptId, 11u);
+    EXPECT_EQ(s.location(NodeOrdinal(0)), nullptr);
+    EXPECT_EQ(s.location(NodeOrdinal(2)), nullptr);
 }
 
 TEST(MiniSnapshot, LocationsWithFiveFields) {
@@ -726,11 +727,11 @@ TEST(MiniSnapshot, LocationsWithFiveFields) {
     const Snapshot& s = **r;
     EXPECT_EQ(s.format.locationFields, m.locationFields);
     ASSERT_EQ(s.locations.size(), 2u);
-    EXPECT_EQ(s.location(1)->scriptId, 10u);
-    EXPECT_EQ(s.location(1)->line, 2u);
-    EXPECT_EQ(s.location(1)->column, 5u);
-    EXPECT_EQ(s.location(3)->line, 3u);
-    EXPECT_EQ(s.location(3)->column, 4u);
+    EXPECT_EQ(s.location(NodeOrdinal(1))->scriptId, 10u);
+    EXPECT_EQ(s.location(NodeOrdinal(1))->line, 2u);
+    EXPECT_EQ(s.location(NodeOrdinal(1))->column, 5u);
+    EXPECT_EQ(s.location(NodeOrdinal(3))->line, 3u);
+    EXPECT_EQ(s.location(NodeOrdinal(3))->column, 4u);
 }
 
 TEST(MiniSnapshot, LocationErrors) {
@@ -864,18 +865,20 @@ TEST(MiniSnapshot, ParallelParseAndRetainersMatchSingleThread) {
     const Snapshot& s = **r1;
     ASSERT_EQ(s.nodeCount, m.nodes.size());
     ASSERT_EQ(s.edgeCount, m.edges.size());
-    for (std::uint32_t n = 0; n < s.nodeCount; n += 997) {
-        EXPECT_EQ(s.nodeType[n], m.nodes[n].type);
-        EXPECT_EQ(s.nodeName[n], m.nodes[n].name);
-        EXPECT_EQ(s.nodeId[n], m.nodes[n].id);
-        EXPECT_EQ(s.nodeSelfSize[n], m.nodes[n].selfSize);
-        EXPECT_EQ(s.nodeTraceId.empty() ? 0u : s.nodeTraceId[n], m.nodes[n].traceNodeId);
-        EXPECT_EQ(s.nodeDetachedness[n], m.nodes[n].detachedness);
+    for (std::uint32_t i = 0; i < s.nodeCount; i += 997) {
+        const NodeOrdinal n(i);
+        EXPECT_EQ(s.nodeType[n], m.nodes[i].type);
+        EXPECT_EQ(s.nodeName[n].value, m.nodes[i].name);
+        EXPECT_EQ(s.nodeId[n], m.nodes[i].id);
+        EXPECT_EQ(s.nodeSelfSize[n], m.nodes[i].selfSize);
+        EXPECT_EQ(s.nodeTraceId.empty() ? 0u : s.nodeTraceId[n], m.nodes[i].traceNodeId);
+        EXPECT_EQ(s.nodeDetachedness[n], m.nodes[i].detachedness);
     }
-    for (std::uint32_t e = 0; e < s.edgeCount; e += 101) {
-        EXPECT_EQ(s.edgeType[e], m.edges[e].type);
-        EXPECT_EQ(s.edgeNameOrIndex[e], std::uint32_t(m.edges[e].nameOrIndex));
-        EXPECT_EQ(s.edgeTo[e], m.edges[e].to);
+    for (std::uint32_t i = 0; i < s.edgeCount; i += 101) {
+        const EdgeOrdinal e(i);
+        EXPECT_EQ(s.edgeType[e], m.edges[i].type);
+        EXPECT_EQ(s.edgeNameOrIndex[e], std::uint32_t(m.edges[i].nameOrIndex));
+        EXPECT_EQ(s.edgeTo[e].value, m.edges[i].to);
     }
     expectRetainersAsDevTools(s);
     for (unsigned threads : {2u, 3u, 8u}) {
@@ -1201,7 +1204,7 @@ TEST(Malformed, ElementIndexesAreNotStringIds) {
     m.edges[0].nameOrIndex = 4000000000ull; // an element index, not a string id
     auto r = loadText(m.json());
     ASSERT_TRUE(r.ok()) << r.error().message();
-    EXPECT_EQ((*r)->edgeNameText(0), "4000000000");
+    EXPECT_EQ((*r)->edgeNameText(EdgeOrdinal(0)), "4000000000");
 }
 
 TEST(Malformed, NegativeNumberInNodes) {
@@ -1230,7 +1233,7 @@ TEST(Malformed, NumberOver32Bits) {
     m.nodes[1].selfSize = 4294967295ull; // the largest allowed
     auto r = loadText(m.json());
     ASSERT_TRUE(r.ok()) << r.error().message();
-    EXPECT_EQ((*r)->nodeSelfSize[1], 4294967295u);
+    EXPECT_EQ((*r)->nodeSelfSize[NodeOrdinal(1)], 4294967295u);
     m.nodes[1].selfSize = 123456789012345678ull;
     json = m.json();
     expectError(loadText(json), "nodes", offsetOf(json, "123456789012345678"), "is larger than 4294967295");

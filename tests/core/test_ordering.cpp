@@ -141,18 +141,18 @@ TEST(Ordering, EdgeAndNodeKeysOfTheMiniature) {
     const auto s = loadSnapshotFromMemory(test::standardMini().json(), "mini");
     ASSERT_TRUE(s.ok());
     const Snapshot& snap = **s;
-    for (std::uint32_t e = 0; e < snap.edgeCount; ++e) {
-        const OrderKey key = edgeOrderKey(snap, e);
-        EXPECT_EQ(key.tie, e);
+    for (EdgeOrdinal e : snap.edges()) {
+        const OrderKey key = edgeOrderKey(snap, e.value);
+        EXPECT_EQ(key.tie, e.value);
         if (edgeNameIsIndex(snap.edgeKind(e))) {
             EXPECT_EQ(key.textNumber, std::int64_t(snap.edgeNameOrIndex[e]));
         } else {
-            EXPECT_EQ(key.text, snap.strings[snap.edgeNameOrIndex[e]]);
+            EXPECT_EQ(key.text, snap.strings.get(snap.edgeNameId(e)));
             EXPECT_EQ(key.last, key.text == "__proto__");
         }
     }
-    for (std::uint32_t n = 0; n < snap.nodeCount; ++n) {
-        const OrderKey key = nodeOrderKey(snap, n);
+    for (NodeOrdinal n : snap.nodes()) {
+        const OrderKey key = nodeOrderKey(snap, n.value);
         EXPECT_EQ(key.text, snap.name(n));
         EXPECT_EQ(key.tie, snap.nodeId[n]);
         EXPECT_EQ(key.textNumber, -1);
@@ -164,7 +164,7 @@ TEST(Facts, OddIdsOfTheMiniature) {
     ASSERT_TRUE(s.ok());
     const SnapshotFacts facts = computeFacts(**s);
     std::uint32_t lowest = 0xFFFFFFFFu, highest = 0;
-    for (std::uint32_t n = 0; n < (*s)->nodeCount; ++n) {
+    for (NodeOrdinal n : (*s)->nodes()) {
         if ((*s)->nodeId[n] & 1u) {
             lowest = std::min(lowest, (*s)->nodeId[n]);
             highest = std::max(highest, (*s)->nodeId[n]);
@@ -209,13 +209,15 @@ TEST(Facts, WhichSnapshotIsOlder) {
 TEST(RetainerEdge, FromTheTargetEqualsTheSearchedOne) {
     const auto s = load("leak-A-node20.heapsnapshot.gz");
     ASSERT_TRUE(s);
-    for (std::uint32_t t = 0; t < s->nodeCount; ++t) {
-        for (std::uint32_t slot = s->firstRetainer()[t]; slot < s->firstRetainer()[t + 1]; ++slot) {
-            const std::uint32_t e = s->retainerEdgeOf(t, slot);
-            ASSERT_EQ(e, s->retainerEdge[slot]);
+    for (NodeOrdinal t : s->nodes()) {
+        for (std::uint32_t slot = s->firstRetainer()[t.value]; slot < s->firstRetainer()[t.value + 1];
+             ++slot) {
+            const EdgeOrdinal e(s->retainerEdgeOf(t.value, slot));
+            ASSERT_EQ(e.value, s->retainerEdge[slot]);
             ASSERT_EQ(s->edgeTo[e], t);
-            ASSERT_GE(e, s->firstEdge[s->retainerSource()[slot]]);
-            ASSERT_LT(e, s->firstEdge[s->retainerSource()[slot] + 1]);
+            const NodeOrdinal source(s->retainerSource()[slot]);
+            ASSERT_GE(e, s->firstEdge[source]);
+            ASSERT_LT(e, s->firstEdge[source.next()]);
         }
     }
 }
@@ -237,9 +239,9 @@ TEST(Ordering, AnUnknownEdgeTypeWithANumberForItsName) {
     ASSERT_TRUE(s) << s.error().message();
     const Snapshot& snap = **s;
     std::uint32_t edge = kNoEdge;
-    for (std::uint32_t e = 0; e < snap.edgeCount; ++e)
+    for (EdgeOrdinal e : snap.edges())
         if (snap.edgeKind(e) == EdgeKind::Unknown)
-            edge = e;
+            edge = e.value;
     ASSERT_NE(edge, kNoEdge);
     const OrderKey key = edgeOrderKey(snap, edge);
     EXPECT_TRUE(key.text.empty());

@@ -200,7 +200,7 @@ TEST(PassGraph, RetainerDistancesCanBeCancelled) {
     ASSERT_TRUE(analysis);
     // ignoring a root child: the BFS runs
     const Snapshot& s = **snapshot;
-    const std::vector<std::uint32_t> ignored{s.edgeTo[s.firstEdge[s.rootOrdinal]]};
+    const std::vector<std::uint32_t> ignored{s.edgeTo[s.firstEdge[s.root()]].value};
     std::vector<std::uint64_t> steps;
     WorkContext reporting;
     reporting.progress = [&](Stage stage, std::uint64_t done, std::uint64_t total) {
@@ -225,7 +225,7 @@ TEST(PassGraph, RetainerDistancesCanBeCancelled) {
     // nothing ignored: the main distances, at once
     auto plain = computeRetainerDistances(*analysis, {});
     ASSERT_TRUE(plain.ok());
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
-        ASSERT_EQ(plain->distance[n],
+    for (NodeOrdinal n : s.nodes())
+        ASSERT_EQ(plain->distance[n.value],
                   analysis->distance[n] == kNoDistance ? kBaseUnreachableDistance : analysis->distance[n]);
 }

@@ -99,7 +99,7 @@ void expectSameGraphButValues(const Snapshot& a, const Snapshot& b) {
     EXPECT_EQ(a.nodeTypeNames, b.nodeTypeNames);
     EXPECT_EQ(a.edgeTypeNames, b.edgeTypeNames);
     std::size_t valueNames = 0, changedLabels = 0;
-    for (std::uint32_t n = 0; n < a.nodeCount; ++n) {
+    for (NodeOrdinal n : a.nodes()) {
         ASSERT_EQ(a.nodeType[n], b.nodeType[n]);
         ASSERT_EQ(a.nodeId[n], b.nodeId[n]);
         ASSERT_EQ(a.nodeSelfSize[n], b.nodeSelfSize[n]);
@@ -118,7 +118,7 @@ void expectSameGraphButValues(const Snapshot& a, const Snapshot& b) {
         }
     }
     EXPECT_GT(valueNames, 0u);
-    for (std::uint32_t e = 0; e < a.edgeCount; ++e) {
+    for (EdgeOrdinal e : a.edges()) {
         ASSERT_EQ(a.edgeType[e], b.edgeType[e]);
         ASSERT_EQ(a.edgeTo[e], b.edgeTo[e]);
         if (a.edgeNameText(e) != b.edgeNameText(e)) { // a URL path or a file path
@@ -155,12 +155,12 @@ rowsByKey(const Analysis& a, const Aggregates& agg) {
 
 void expectSameNumbers(const Analysis& a, const Analysis& b) {
     ASSERT_EQ(a.snapshot->nodeCount, b.snapshot->nodeCount);
-    for (std::uint32_t n = 0; n < a.snapshot->nodeCount; ++n) {
-        ASSERT_EQ(a.distance[n], b.distance[n]) << "node " << n;
-        ASSERT_EQ(a.retainedSize[n], b.retainedSize[n]) << "node " << n;
-        ASSERT_EQ(a.selfSize[n], b.selfSize[n]) << "node " << n;
-        ASSERT_EQ(a.dominator[n], b.dominator[n]) << "node " << n;
-        ASSERT_EQ(a.classInfo(n).key, b.classInfo(n).key) << "node " << n;
+    for (NodeOrdinal n : a.snapshot->nodes()) {
+        ASSERT_EQ(a.distance[n], b.distance[n]) << "node " << n.value;
+        ASSERT_EQ(a.retainedSize[n], b.retainedSize[n]) << "node " << n.value;
+        ASSERT_EQ(a.selfSize[n], b.selfSize[n]) << "node " << n.value;
+        ASSERT_EQ(a.dominator[n], b.dominator[n]) << "node " << n.value;
+        ASSERT_EQ(a.classInfo(n).key, b.classInfo(n).key) << "node " << n.value;
     }
     EXPECT_EQ(a.totalSize, b.totalSize);
     EXPECT_EQ(a.statistics.total, b.statistics.total);
@@ -295,12 +295,12 @@ TEST(Redact, EntryThatIsNameAndValue) {
     auto c = load(dir.file("out.heapsnapshot"));
     ASSERT_TRUE(c);
     expectSameGraphButValues(*s, *c);
-    EXPECT_EQ(c->name(2), c->name(6));
-    EXPECT_NE(c->name(2), c->name(5));
-    EXPECT_EQ(c->name(2), "\xE4\xB8\x80"); // "x": one unit
-    EXPECT_EQ(c->name(5), "redacted#2.");
-    EXPECT_EQ(c->name(1), "Foo");
-    EXPECT_EQ(c->name(3), "bar");
+    EXPECT_EQ(c->name(NodeOrdinal(2)), c->name(NodeOrdinal(6)));
+    EXPECT_NE(c->name(NodeOrdinal(2)), c->name(NodeOrdinal(5)));
+    EXPECT_EQ(c->name(NodeOrdinal(2)), "\xE4\xB8\x80"); // "x": one unit
+    EXPECT_EQ(c->name(NodeOrdinal(5)), "redacted#2.");
+    EXPECT_EQ(c->name(NodeOrdinal(1)), "Foo");
+    EXPECT_EQ(c->name(NodeOrdinal(3)), "bar");
     const std::string bytes = readFile(dir.file("out.heapsnapshot"));
     EXPECT_EQ(bytes.find("hello"), std::string::npos); // no longer referenced: blanked
     EXPECT_EQ(bytes.find("other value"), std::string::npos);
@@ -335,8 +335,8 @@ TEST(Redact, CopiesWhatItDoesNotRewrite) {
         ASSERT_TRUE(c);
         expectSameGraphButValues(*s, *c);
         // he said "hi" é, a lone surrogate, ]}: 19 UTF-16 units, and so is its placeholder
-        EXPECT_EQ(text::utf16Length(s->name(2)), 19u);
-        EXPECT_EQ(c->name(2), "redacted#1.........");
+        EXPECT_EQ(text::utf16Length(s->name(NodeOrdinal(2))), 19u);
+        EXPECT_EQ(c->name(NodeOrdinal(2)), "redacted#1.........");
     }
 }
 

@@ -30,13 +30,13 @@ AnalysisPtr analyzeText(const std::string& json) {
 void expectInvariants(const Analysis& a) {
     const Snapshot& s = *a.snapshot;
     std::uint64_t selfTotal = 0;
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        ASSERT_LT(a.dominator[n], s.nodeCount) << n;
-        ASSERT_LE(a.selfSize[n], a.retainedSize[n]) << n;
+    for (NodeOrdinal n : s.nodes()) {
+        ASSERT_LT(a.dominator[n].value, s.nodeCount) << n.value;
+        ASSERT_LE(a.selfSize[n], a.retainedSize[n]) << n.value;
         selfTotal += a.selfSize[n];
     }
-    EXPECT_EQ(a.retainedSize[s.rootOrdinal], selfTotal);
-    EXPECT_EQ(a.dominator[s.rootOrdinal], s.rootOrdinal);
+    EXPECT_EQ(a.retainedSize[s.root()], selfTotal);
+    EXPECT_EQ(a.dominator[s.root()], s.root());
 }
 
 // A cons string whose "first" or "second" edge leads back to itself.
@@ -50,7 +50,7 @@ MiniSnapshot consCycle(bool viaFirst) {
 
 // How long the naming takes is checked under the `slow` label (test_timing.cpp).
 void expectBoundedName(const Analysis& a, std::uint32_t node) {
-    const std::string name = a.displayName(node);
+    const std::string name = a.displayName(NodeOrdinal(node));
     // DevTools stops adding leaves once the text reaches 1024 UTF-16 units.
     EXPECT_LE(text::utf16Length(name), 1024u + 3u) << "name of " << name.size() << " bytes";
 }
@@ -113,7 +113,7 @@ TEST(HostileGraphs, SelfLoopsAndDuplicateEdges) {
     auto a = analyzeText(m.json());
     ASSERT_TRUE(a);
     expectInvariants(*a);
-    EXPECT_EQ(a->retainedSize[0], 10u);
+    EXPECT_EQ(a->retainedSize[NodeOrdinal(0)], 10u);
 }
 
 TEST(HostileGraphs, RootIsTheLastNode) {
@@ -126,7 +126,7 @@ TEST(HostileGraphs, RootIsTheLastNode) {
     ASSERT_TRUE(a);
     EXPECT_EQ(a->snapshot->rootOrdinal, 2u);
     expectInvariants(*a);
-    EXPECT_EQ(a->retainedSize[2], 17u);
+    EXPECT_EQ(a->retainedSize[NodeOrdinal(2)], 17u);
 }
 
 TEST(HostileGraphs, UnknownTypesEverywhere) {
@@ -136,7 +136,7 @@ TEST(HostileGraphs, UnknownTypesEverywhere) {
     auto a = analyzeText(m.json());
     ASSERT_TRUE(a);
     expectInvariants(*a);
-    for (std::uint32_t n = 0; n < a->snapshot->nodeCount; ++n)
+    for (NodeOrdinal n : a->snapshot->nodes())
         (void)a->displayName(n);
 }
 

@@ -517,8 +517,8 @@ TEST(SameProcessRule, SeveralSamplesInOnePassMatchAsEachAlone) {
         const std::vector<ObjectIdMatch> together = matchObjectIds(all, *other);
         ASSERT_EQ(together.size(), samples.size());
         // by the definition: each id's first entry in the sample, looked up at the first node with it
-        std::map<std::uint32_t, std::uint32_t> firstNodeOf;
-        for (std::uint32_t n = 0; n < other->nodeCount; ++n)
+        std::map<std::uint32_t, NodeOrdinal> firstNodeOf;
+        for (NodeOrdinal n : other->nodes())
             firstNodeOf.try_emplace(other->nodeId[n], n);
         const std::hash<std::string_view> hash;
         for (std::size_t i = 0; i < samples.size(); ++i) {

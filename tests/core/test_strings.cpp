@@ -460,10 +460,10 @@ TEST(FixtureStrings, EveryProbeIsPresentAsV8WroteIt) {
     // String node names by content, and names of property edges.
     const Snapshot& s = *f.snapshot;
     std::unordered_set<std::string_view> stringNodeNames, propertyNames;
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n)
+    for (NodeOrdinal n : s.nodes())
         if (s.kind(n) == NodeKind::String)
             stringNodeNames.insert(s.name(n));
-    for (std::uint32_t e = 0; e < s.edgeCount; ++e)
+    for (EdgeOrdinal e : s.edges())
         if (s.edgeKind(e) == EdgeKind::Property)
             propertyNames.insert(*s.edgeNameString(e));
 

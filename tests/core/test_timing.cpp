@@ -25,7 +25,7 @@ void expectNamedQuickly(const MiniSnapshot& m, std::initializer_list<std::uint32
     ASSERT_TRUE(a.ok()) << a.error().message();
     for (std::uint32_t node : consStrings) {
         const auto start = std::chrono::steady_clock::now();
-        const std::string name = (*a)->displayName(node);
+        const std::string name = (*a)->displayName(NodeOrdinal(node));
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         EXPECT_LT(seconds, 0.05) << "naming a cons string took " << seconds << " s";

@@ -20,6 +20,13 @@
 #include <utility>
 #include <vector>
 
+namespace heapscope {
+/// A typed index in a failed assertion's message: its number (found by GoogleTest through ADL).
+template <typename Tag, typename Rep> void PrintTo(StrongIndex<Tag, Rep> index, std::ostream* out) {
+    *out << index.value;
+}
+} // namespace heapscope
+
 namespace heapscope::test {
 
 inline std::string dataPath(const std::string& name) {

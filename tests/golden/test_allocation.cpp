@@ -188,12 +188,12 @@ TEST_P(AllocationGolden, AllocationStacks) {
     ASSERT_FALSE(doc->root["stacks"].get_array().get(stacks));
     std::size_t withStack = 0;
     for (auto e : stacks) {
-        const std::uint32_t n = std::uint32_t(asInt(e["ordinal"]));
-        ASSERT_LT(n, s.nodeCount);
+        const NodeOrdinal n{std::uint32_t(asInt(e["ordinal"]))};
+        ASSERT_LT(n.value, s.nodeCount);
         const std::string what = "object @" + std::to_string(s.nodeId[n]);
         EXPECT_EQ(std::int64_t(s.nodeId[n]), asInt(e["id"])) << what;
         EXPECT_EQ(std::int64_t(s.traceNodeId(n)), asInt(e["trace_node_id"])) << what;
-        const auto ours = profile->allocationStack(n);
+        const auto ours = profile->allocationStack(n.value);
         simdjson::dom::element expected = e["stack"];
         if (expected.is_null()) {
             EXPECT_FALSE(ours.has_value()) << what;

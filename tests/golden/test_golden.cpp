@@ -58,7 +58,7 @@ TEST_P(Golden, TotalsAndAllObjects) {
     EXPECT_EQ(std::int64_t(a->unreachableCount), asInt(totals["unreachable_count"]));
     EXPECT_EQ(std::int64_t(a->allObjects.objectCount), asInt(totals["summary_object_count"]));
     EXPECT_EQ(std::int64_t(a->allObjects.selfSize), asInt(totals["summary_self_size"]));
-    EXPECT_EQ(std::int64_t(a->retainedSize[a->snapshot->rootOrdinal]), asInt(totals["root_retained_size"]));
+    EXPECT_EQ(std::int64_t(a->retainedSize[a->snapshot->root()]), asInt(totals["root_retained_size"]));
     std::int64_t shallow = 0;
     for (std::uint32_t s : a->selfSize)
         shallow += s;
@@ -139,8 +139,8 @@ TEST_P(Golden, NodeSamples) {
         const auto id = std::uint32_t(asInt(sample["id"]));
         const auto node = s.findNodeById(id);
         ASSERT_TRUE(node) << "@" << id;
-        const std::uint32_t n = *node;
-        EXPECT_EQ(std::int64_t(n), asInt(sample["ordinal"])) << "@" << id;
+        const NodeOrdinal n(*node);
+        EXPECT_EQ(std::int64_t(n.value), asInt(sample["ordinal"])) << "@" << id;
         EXPECT_EQ(std::string(s.typeName(n)), asString(sample["type"])) << "@" << id;
         EXPECT_EQ(a->displayName(n), asString(sample["name"])) << "@" << id;
         EXPECT_EQ(a->classInfo(n).name, asString(sample["class_name"])) << "@" << id;
@@ -149,9 +149,10 @@ TEST_P(Golden, NodeSamples) {
         EXPECT_EQ(std::int64_t(a->retainedSize[n]), asInt(sample["retained_size"])) << "@" << id;
         EXPECT_EQ(std::int64_t(a->distance[n]), asInt(sample["distance"])) << "@" << id;
         EXPECT_EQ(std::int64_t(s.nodeId[a->dominator[n]]), asInt(sample["dominator_id"])) << "@" << id;
-        EXPECT_EQ(std::int64_t(s.firstEdge[n + 1] - s.firstEdge[n]), asInt(sample["edge_count"]))
+        EXPECT_EQ(std::int64_t(s.firstEdge[n.next()].value - s.firstEdge[n].value),
+                  asInt(sample["edge_count"]))
             << "@" << id;
-        EXPECT_EQ(std::int64_t(s.firstRetainer()[n + 1] - s.firstRetainer()[n]),
+        EXPECT_EQ(std::int64_t(s.firstRetainer()[n.value + 1] - s.firstRetainer()[n.value]),
                   asInt(sample["retainer_count"]))
             << "@" << id;
         EXPECT_EQ(std::int64_t(a->detachedness[n]), asInt(sample["detachedness"])) << "@" << id;
@@ -185,7 +186,7 @@ TEST(GoldenFilters, AllocatedBetweenSnapshots) {
     auto agg = b->aggregate(between);
     ASSERT_TRUE(agg);
     std::uint64_t expected = 0;
-    for (std::uint32_t n = 0; n < b->snapshot->nodeCount; ++n)
+    for (NodeOrdinal n : b->snapshot->nodes())
         if (b->selfSize[n] && b->snapshot->nodeId[n] > maxA && b->snapshot->nodeId[n] <= maxB)
             ++expected;
     EXPECT_EQ(agg->objectCount, expected);
@@ -238,29 +239,28 @@ TEST(GoldenThreads, OneThreadGivesTheSameAnalysis) {
     ao.threads = 1;
     auto one = analyze(*snap, ao);
     ASSERT_TRUE(one);
-    const std::uint32_t N = two->snapshot->nodeCount;
-    for (std::uint32_t n = 0; n < N; ++n) {
-        ASSERT_EQ((*one)->retainedSize[n], two->retainedSize[n]) << n;
-        ASSERT_EQ((*one)->distance[n], two->distance[n]) << n;
-        ASSERT_EQ((*one)->dominator[n], two->dominator[n]) << n;
-        ASSERT_EQ((*one)->classInfo(n).key, two->classInfo(n).key) << n;
-        ASSERT_EQ((*one)->flags[n], two->flags[n]) << n;
+    for (NodeOrdinal n : two->snapshot->nodes()) {
+        ASSERT_EQ((*one)->retainedSize[n], two->retainedSize[n]) << n.value;
+        ASSERT_EQ((*one)->distance[n], two->distance[n]) << n.value;
+        ASSERT_EQ((*one)->dominator[n], two->dominator[n]) << n.value;
+        ASSERT_EQ((*one)->classInfo(n).key, two->classInfo(n).key) << n.value;
+        ASSERT_EQ((*one)->flags[n], two->flags[n]) << n.value;
     }
     // Node's root has a shortcut edge to the global object: what that reaches is a page object.
     const Snapshot& s = *two->snapshot;
     std::size_t shortcuts = 0;
-    for (std::uint32_t e = s.firstEdge[s.rootOrdinal]; e < s.firstEdge[s.rootOrdinal + 1]; ++e)
+    for (EdgeOrdinal e : s.edgesOf(s.root()))
         if (s.edgeKind(e) == EdgeKind::Shortcut) {
             ++shortcuts;
-            EXPECT_TRUE(two->flags[s.edgeTo[e]] & kFlagPageObject) << s.edgeTo[e];
+            EXPECT_TRUE(two->flags[s.edgeTo[e]] & kFlagPageObject) << s.edgeTo[e].value;
         }
     EXPECT_GT(shortcuts, 0u);
-    EXPECT_FALSE(two->flags[s.rootOrdinal] & kFlagPageObject);
+    EXPECT_FALSE(two->flags[s.root()] & kFlagPageObject);
     ASSERT_EQ((*one)->allObjects.classes.size(), two->allObjects.classes.size());
     for (std::size_t i = 0; i < two->allObjects.classes.size(); ++i)
         EXPECT_EQ((*one)->allObjects.classes[i].retainedSize, two->allObjects.classes[i].retainedSize);
-    for (std::uint32_t t = 0; t < N; ++t)
-        ASSERT_EQ((*snap)->firstRetainer()[t], two->snapshot->firstRetainer()[t]);
+    for (NodeOrdinal t : two->snapshot->nodes())
+        ASSERT_EQ((*snap)->firstRetainer()[t.value], two->snapshot->firstRetainer()[t.value]);
 }
 
 } // namespace

@@ -20,22 +20,23 @@ void expectRealEdges(const Analysis& a, const RetainerPaths& p, bool includeWeak
         ASSERT_FALSE(path.hops.empty());
         // the first hop is retained by the root
         bool fromRoot = false;
-        for (std::uint32_t e = s.firstEdge[s.rootOrdinal]; e < s.firstEdge[s.rootOrdinal + 1]; ++e)
-            fromRoot = fromRoot || s.edgeTo[e] == path.hops[0].node;
+        for (EdgeOrdinal e : s.edgesOf(s.root()))
+            fromRoot = fromRoot || s.edgeTo[e].value == path.hops[0].node;
         EXPECT_TRUE(fromRoot);
         for (std::size_t i = 1; i < path.hops.size(); ++i) {
             const PathHop& hop = path.hops[i];
-            const std::uint32_t from = path.hops[i - 1].node;
-            ASSERT_GE(hop.edge, s.firstEdge[from]);
-            ASSERT_LT(hop.edge, s.firstEdge[from + 1]) << "edge does not start at the previous hop";
-            EXPECT_EQ(s.edgeTo[hop.edge], hop.node);
+            const NodeOrdinal from(path.hops[i - 1].node);
+            const EdgeOrdinal edge(hop.edge);
+            ASSERT_GE(edge, s.firstEdge[from]);
+            ASSERT_LT(edge, s.firstEdge[from.next()]) << "edge does not start at the previous hop";
+            EXPECT_EQ(s.edgeTo[edge].value, hop.node);
             if (!includeWeak)
-                EXPECT_NE(s.edgeKind(hop.edge), EdgeKind::Weak);
+                EXPECT_NE(s.edgeKind(edge), EdgeKind::Weak);
             // Parallel edges are merged; for a set, the last hop merges the edges to every target.
             const bool lastOfSet = i + 1 == path.hops.size() && p.targets.size() > 1;
             std::uint32_t parallel = 0;
-            for (std::uint32_t e = s.firstEdge[from]; e < s.firstEdge[from + 1]; ++e) {
-                const std::uint32_t t = s.edgeTo[e];
+            for (EdgeOrdinal e : s.edgesOf(from)) {
+                const std::uint32_t t = s.edgeTo[e].value;
                 const bool counts =
                     lastOfSet ? std::binary_search(p.targets.begin(), p.targets.end(), t) : t == hop.node;
                 if (counts && (includeWeak || s.edgeKind(e) != EdgeKind::Weak))
@@ -51,7 +52,7 @@ TEST(RetainerPaths, LeakedRecordGoesThroughSessionMap) {
     ASSERT_TRUE(a);
     const auto node = a->snapshot->findNodeById(233605);
     ASSERT_TRUE(node);
-    ASSERT_EQ(a->classInfo(*node).name, "RequestRecord");
+    ASSERT_EQ(a->classInfo(NodeOrdinal(*node)).name, "RequestRecord");
     auto p = findRetainerPaths(*a, {*node}, PathOptions{});
     ASSERT_TRUE(p) << p.error().message();
     ASSERT_EQ(p->paths.size(), 5u);
@@ -64,8 +65,8 @@ TEST(RetainerPaths, LeakedRecordGoesThroughSessionMap) {
         EXPECT_EQ(path.hops.back().node, *node);
         bool viaMap = false;
         for (std::size_t i = 1; i < path.hops.size(); ++i)
-            viaMap = viaMap || (a->snapshot->name(path.hops[i].node) == "Map" &&
-                                a->snapshot->edgeNameText(path.hops[i].edge) == "sessions");
+            viaMap = viaMap || (a->snapshot->name(NodeOrdinal(path.hops[i].node)) == "Map" &&
+                                a->snapshot->edgeNameText(EdgeOrdinal(path.hops[i].edge)) == "sessions");
         EXPECT_TRUE(viaMap);
     }
     // Distinct: no two paths have the same node sequence.
