@@ -157,7 +157,7 @@ int cmdInfo(const std::vector<std::string>& argv) {
         w.field("sample_count", std::uint64_t(s.samples.size()));
         w.field("location_count", std::uint64_t(s.locations.size()));
         w.field("extra_native_bytes", s.extraNativeBytes);
-        w.field("root_id", std::uint64_t(s.nodeId[s.rootOrdinal]));
+        w.field("root_id", std::uint64_t(s.nodeId[s.root()]));
         writeStringList(w, "node_fields", s.format.nodeFields);
         writeStringList(w, "node_types", s.format.nodeTypes);
         writeStringList(w, "edge_fields", s.format.edgeFields);
@@ -552,7 +552,7 @@ int cmdDiff(const std::vector<std::string>& argv) {
                 auto join = [](const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
                     std::string out;
                     for (std::uint32_t n : nodes)
-                        out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[n]);
+                        out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[NodeOrdinal(n)]);
                     return out;
                 };
                 w.text(join(*c.current->snapshot, d.newNodes)).text(join(*c.base->snapshot, d.deletedNodes));
@@ -649,11 +649,11 @@ int cmdNode(const std::vector<std::string>& argv) {
             ++missing;
             continue;
         }
-        const std::uint32_t o = *n;
+        const NodeOrdinal o(*n);
         if (args->has("--json")) {
-            writeNodeJson(w, a, allocation.get(), o);
+            writeNodeJson(w, a, allocation.get(), o.value);
         } else {
-            std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o)).c_str());
+            std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o.value)).c_str());
             std::printf("  type:          %s\n", std::string(s.typeName(o)).c_str());
             std::printf("  class:         %s  (key %s)\n", text::toUtf8(a.classInfo(o).name).c_str(),
                         text::toUtf8(a.classInfo(o).key).c_str());
@@ -664,12 +664,12 @@ int cmdNode(const std::vector<std::string>& argv) {
                         format::percent(a.retainedSize[o], a.totalSize).c_str());
             std::printf("  distance:      %s\n", format::distance(a.distance[o]).c_str());
             std::printf("  dominator:     %s\n",
-                        text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
-            std::printf("  edges:         %u, retainers: %u\n", s.firstEdge[o + 1] - s.firstEdge[o],
-                        s.firstRetainer()[o + 1] - s.firstRetainer()[o]);
+                        text::toUtf8(format::nodeLabelWithId(a, a.dominator[o].value)).c_str());
+            std::printf("  edges:         %zu, retainers: %u\n", s.edgesOf(o).size(),
+                        s.firstRetainer()[o.value + 1] - s.firstRetainer()[o.value]);
             std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
             if (allocation)
-                printAllocationStack(*allocation, o);
+                printAllocationStack(*allocation, o.value);
         }
     }
     w.endArray();
@@ -824,11 +824,13 @@ std::optional<NodeFilter> parseSummaryFilter(const std::string& text) {
     return parseFilter(text);
 }
 
-void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* allocation, std::uint32_t o) {
+void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* allocation,
+                   std::uint32_t ordinal) {
     const Snapshot& s = *a.snapshot;
+    const NodeOrdinal o(ordinal);
     w.beginObject();
     w.field("id", std::uint64_t(s.nodeId[o]));
-    w.field("ordinal", std::uint64_t(o));
+    w.field("ordinal", std::uint64_t(ordinal));
     w.field("type", s.typeName(o));
     w.field("name", a.displayName(o));
     w.field("class_name", a.classInfo(o).name);
@@ -838,11 +840,11 @@ void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* al
     w.field("retained_size", a.retainedSize[o]);
     w.field("distance", std::int64_t(a.distance[o]));
     w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
-    w.field("edge_count", std::uint64_t(s.firstEdge[o + 1] - s.firstEdge[o]));
-    w.field("retainer_count", std::uint64_t(s.firstRetainer()[o + 1] - s.firstRetainer()[o]));
+    w.field("edge_count", std::uint64_t(s.edgesOf(o).size()));
+    w.field("retainer_count", std::uint64_t(s.firstRetainer()[ordinal + 1] - s.firstRetainer()[ordinal]));
     w.field("detachedness", std::uint64_t(a.detachedness[o]));
     if (allocation)
-        writeAllocationStack(w, *allocation, o);
+        writeAllocationStack(w, *allocation, ordinal);
     w.endObject();
 }
 
@@ -888,7 +890,7 @@ void writeComparisonClasses(JsonWriter& w, const Comparison& c, std::size_t begi
                      const std::vector<std::uint32_t>& nodes) {
         w.key(key).beginArray();
         for (std::uint32_t n : nodes)
-            w.value(std::uint64_t(s.nodeId[n]));
+            w.value(std::uint64_t(s.nodeId[NodeOrdinal(n)]));
         w.endArray();
     };
     w.key("classes").beginArray();

@@ -510,7 +510,7 @@ std::string leakPaths(const Analysis& a, const LeakGroup& leak, std::size_t inde
             }
             out += "<span class=\"obj\">" + escW(format::nodeLabelWithId(a, hop.node)) +
                    "</span> <span class=\"sz\">retained " +
-                   esc(format::bytesAdaptive(a.retainedSize[hop.node])) + "</span></li>";
+                   esc(format::bytesAdaptive(a.retainedSize[NodeOrdinal(hop.node)])) + "</span></li>";
         }
         out += "</ol></div>";
     }
