@@ -332,8 +332,8 @@ void MainWindow::updatePages() {
     SnapshotDocument* doc = currentDocument();
     if (doc && !m_trendShown)
         ensureView(doc);
-    if (m_exportTable)
-        m_exportTable->setEnabled(currentView() != nullptr);
+    if (m_exportTable) // not from the Trend: it would export a hidden snapshot's table
+        m_exportTable->setEnabled(!m_trendShown && currentView() != nullptr);
     if (m_trendShown) {
         m_stack->setCurrentWidget(m_trend);
         setWindowTitle(tr("Trend — Heapscope"));
@@ -346,7 +346,7 @@ void MainWindow::updatePages() {
         return;
     }
     setWindowTitle(tr("%1 — Heapscope").arg(doc->displayName()));
-    if (SnapshotView* view = ensureView(doc)) {
+    if (SnapshotView* view = viewFor(doc)) { // made above once the document is ready
         m_results->setCurrentWidget(view);
         m_stack->setCurrentWidget(m_results);
         return;

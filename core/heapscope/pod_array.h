@@ -141,7 +141,6 @@ public:
     }
     static Column uninitialized(std::size_t n) { return Column(PodArray<T>::uninitialized(n)); }
     static Column zeroed(std::size_t n) { return Column(PodArray<T>::zeroed(n)); }
-    static Column borrowed(const T* data, std::size_t n) { return Column(PodArray<T>::borrowed(data, n)); }
 
     /// By plain position: for code not yet written with the typed indexes.
     using PodArray<T>::operator[];
