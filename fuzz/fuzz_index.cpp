@@ -47,62 +47,69 @@ std::shared_ptr<const void> alignedCopy(const std::uint8_t* data, std::size_t si
 void checkInvariants(const Analysis& a) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount, E = s.edgeCount;
+    const NodeOrdinal end = s.nodes().last(); // the columns of N + 1 entries have one for it
     CHECK(N > 0 && s.rootOrdinal < N);
     CHECK(s.nodeType.size() == N && s.nodeName.size() == N && s.nodeId.size() == N &&
           s.nodeSelfSize.size() == N && s.nodeDetachedness.size() == N);
     CHECK(s.nodeTraceId.empty() || s.nodeTraceId.size() == N);
-    CHECK(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[0] == 0 && s.firstEdge[N] == E);
+    CHECK(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[NodeOrdinal(0)] == EdgeOrdinal(0) &&
+          s.firstEdge[end] == EdgeOrdinal(E));
     CHECK(s.edgeType.size() == E && s.edgeNameOrIndex.size() == E && s.edgeTo.size() == E);
-    CHECK(s.firstRetainer().size() == std::size_t(N) + 1 && s.firstRetainer()[N] == E);
+    CHECK(s.firstRetainer().size() == std::size_t(N) + 1 && s.firstRetainer()[end] == RetainerSlot(E));
     CHECK(s.nodeKinds.size() == s.nodeTypeNames.size() && s.edgeKinds.size() == s.edgeTypeNames.size());
     CHECK(a.selfSize.size() == N && a.distance.size() == N && a.classOf.size() == N && a.flags.size() == N &&
           a.detachedness.size() == N);
     CHECK(a.dominator.size() == std::size_t(N) + 1 && a.retainedSize.size() == std::size_t(N) + 1);
     CHECK(a.firstDominated().size() == std::size_t(N) + 1 && a.firstDominated()[0] == 0 &&
           a.firstDominated()[N] < a.dominated().size());
-    for (std::uint32_t n = 0; n < N; ++n) {
-        CHECK(s.firstEdge[n] <= s.firstEdge[n + 1] && s.firstRetainer()[n] <= s.firstRetainer()[n + 1]);
-        CHECK(a.firstDominated()[n] <= a.firstDominated()[n + 1]);
-        CHECK(s.nodeType[n] < s.nodeTypeNames.size() && s.nodeName[n] < s.strings.size());
+    for (NodeOrdinal n : s.nodes()) {
+        CHECK(s.firstEdge[n] <= s.firstEdge[n.next()] && s.firstRetainer()[n] <= s.firstRetainer()[n.next()]);
+        CHECK(a.firstDominated()[n.value] <= a.firstDominated()[n.value + 1]);
+        CHECK(s.nodeType[n] < s.nodeTypeNames.size() && s.nodeName[n].value < s.strings.size());
         CHECK(s.nodeDetachedness[n] <= 2 && a.detachedness[n] <= 2);
         CHECK(a.classOf[n] < a.classes.size());
-        CHECK(a.dominator[n] < N);
+        CHECK(a.dominator[n].value < N);
     }
     for (std::uint32_t i = 0; i < a.firstDominated()[N]; ++i) // the lists; the storage is longer
         CHECK(a.dominated()[i] < N);
-    for (std::uint32_t e = 0; e < E; ++e) {
-        CHECK(s.edgeTo[e] < N && s.edgeType[e] < s.edgeTypeNames.size());
-        CHECK(s.retainerSource()[e] < N);
-    }
+    for (EdgeOrdinal e : s.edges())
+        CHECK(s.edgeTo[e].value < N && s.edgeType[e] < s.edgeTypeNames.size());
+    for (RetainerSlot r : s.retainerSlots())
+        CHECK(s.retainerSource()[r].value < N);
     for (const auto& l : s.locations)
-        CHECK(l.node < N);
+        CHECK(l.node.value < N);
     for (std::size_t i = 0; i < s.traceTree.size(); ++i)
         CHECK(s.traceTree[i].parent == kNoTraceNode || s.traceTree[i].parent < i);
     for (const auto& f : s.traceFunctionInfos)
         CHECK(f.name.value < s.strings.size() && f.scriptName.value < s.strings.size());
     for (const auto& row : a.allObjects.classes) {
         CHECK(row.classIndex < a.classes.size() && row.instances.size() == row.count);
-        for (const std::uint32_t n : row.instances)
-            CHECK(n < N && a.classOf[n] == row.classIndex);
+        for (const NodeOrdinal n : row.instances)
+            CHECK(n.value < N && a.classOf[n] == row.classIndex);
     }
 }
 
 // A few nodes spread over the graph, the root among them.
-std::vector<std::uint32_t> someNodes(const Snapshot& s) {
-    std::vector<std::uint32_t> out{s.rootOrdinal};
+std::vector<NodeOrdinal> someNodes(const Snapshot& s) {
+    std::vector<NodeOrdinal> out{s.root()};
     const std::uint32_t N = s.nodeCount;
     const std::uint32_t step = std::max<std::uint32_t>(1, N / 16);
     for (std::uint32_t n = 0; n < N && out.size() < 24; n += step)
-        out.push_back(n);
-    out.push_back(N - 1);
+        out.push_back(NodeOrdinal(n));
+    out.push_back(NodeOrdinal(N - 1));
     return out;
+}
+
+// The first `count` indexes of a range (all of them when it has fewer).
+template <typename Index> IndexRange<Index> firstOf(IndexRange<Index> range, std::uint32_t count) {
+    return {range.first(), range.size() <= count ? range.last() : Index(range.first().value + count)};
 }
 
 void exercise(const Analysis& a) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
-    const std::vector<std::uint32_t> nodes = someNodes(s);
-    for (const std::uint32_t n : nodes) {
+    const std::vector<NodeOrdinal> nodes = someNodes(s);
+    for (const NodeOrdinal n : nodes) {
         (void)a.displayName(n);
         (void)a.rawName(n);
         (void)a.classInfo(n);
@@ -113,35 +120,34 @@ void exercise(const Analysis& a) {
         if (const Location* l = s.location(n))
             CHECK(l->node == n);
         // its edges, by name
-        for (std::uint32_t e = s.firstEdge[n]; e < s.firstEdge[n + 1] && e < s.firstEdge[n] + 64; ++e) {
+        for (EdgeOrdinal e : firstOf(s.edgesOf(n), 64)) {
             (void)s.edgeNameText(e);
             (void)s.edgeNameString(e);
             (void)s.edgeTypeName(e);
             (void)s.edgeKind(e);
         }
         // its retainers, both ways to their edges
-        for (std::uint32_t r = s.firstRetainer()[n];
-             r < s.firstRetainer()[n + 1] && r < s.firstRetainer()[n] + 64; ++r) {
-            const std::uint32_t source = s.retainerSource()[r];
-            const std::uint32_t e = s.retainerEdge[r];
-            CHECK(e < s.edgeCount && e == s.retainerEdgeOf(n, r));
-            CHECK(s.edgeTo[e] == n && e >= s.firstEdge[source] && e < s.firstEdge[source + 1]);
+        for (RetainerSlot r : firstOf(s.retainersOf(n), 64)) {
+            const NodeOrdinal source = s.retainerSource()[r];
+            const EdgeOrdinal e = s.retainerEdge[r];
+            CHECK(e.value < s.edgeCount && e == s.retainerEdgeOf(n, r));
+            CHECK(s.edgeTo[e] == n && e >= s.firstEdge[source] && e < s.firstEdge[source.next()]);
             CHECK(s.retainerTarget(r) == n);
             (void)a.displayName(source);
             (void)s.edgeNameText(e);
         }
         // its dominator chain (a damaged index may make it a cycle: bounded like the views do)
         std::uint32_t steps = 0;
-        for (std::uint32_t d = n; d != s.rootOrdinal && steps <= N; d = a.dominator[d], ++steps) {
+        for (NodeOrdinal d = n; d != s.root() && steps <= N; d = a.dominator[d], ++steps) {
             (void)a.displayName(d);
             (void)a.retainedSize[d];
         }
         // its dominated children
-        for (std::uint32_t i = a.firstDominated()[n];
-             i < a.firstDominated()[n + 1] && i < a.firstDominated()[n] + 16; ++i)
-            (void)a.displayName(a.dominated()[i]);
-        if (auto found = s.findNodeById(s.nodeId[n]))
-            CHECK(*found < N && s.nodeId[*found] == s.nodeId[n]);
+        const TypedSpan<NodeOrdinal> children = a.dominatedBy(n);
+        for (const NodeOrdinal child : children.subspan(0, std::min<std::size_t>(children.size(), 16)))
+            (void)a.displayName(child);
+        if (const std::optional<NodeOrdinal> found = s.nodeWithId(s.nodeId[n]))
+            CHECK(found->value < N && s.nodeId[*found] == s.nodeId[n]);
     }
     // The Summary: every row's name, and the named filters and an id range (small graphs: each
     // filter walks the whole graph).
@@ -155,8 +161,8 @@ void exercise(const Analysis& a) {
         if (auto rows = a.aggregate(filter); rows.ok())
             for (const auto& row : rows->classes) {
                 CHECK(row.classIndex < a.classes.size());
-                for (const std::uint32_t n : row.instances)
-                    CHECK(n < N);
+                for (const NodeOrdinal n : row.instances)
+                    CHECK(n.value < N);
             }
     }
     // the facts kept in the meta section, as the Comparison and the timeline read them

@@ -20,34 +20,40 @@ void check(bool ok) {
 
 void checkInvariants(const Snapshot& s) {
     const std::uint32_t N = s.nodeCount, E = s.edgeCount;
+    const NodeOrdinal end = s.nodes().last(); // firstEdge and firstRetainer have an entry for it too
     check(N > 0);
     check(s.nodeType.size() == N && s.nodeName.size() == N && s.nodeId.size() == N);
-    check(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[0] == 0 && s.firstEdge[N] == E);
-    check(s.firstRetainer().size() == std::size_t(N) + 1 && s.firstRetainer()[N] == E);
+    check(s.firstEdge.size() == std::size_t(N) + 1 && s.firstEdge[NodeOrdinal(0)] == EdgeOrdinal(0) &&
+          s.firstEdge[end] == EdgeOrdinal(E));
+    check(s.firstRetainer().size() == std::size_t(N) + 1 && s.firstRetainer()[end] == RetainerSlot(E));
     check(s.rootOrdinal < N);
-    for (std::uint32_t n = 0; n < N; ++n) {
-        check(s.firstEdge[n] <= s.firstEdge[n + 1]);
-        check(s.firstRetainer()[n] <= s.firstRetainer()[n + 1]);
+    for (NodeOrdinal n : s.nodes()) {
+        check(s.firstEdge[n] <= s.firstEdge[n.next()]);
+        check(s.firstRetainer()[n] <= s.firstRetainer()[n.next()]);
         check(s.nodeType[n] < s.nodeTypeNames.size());
-        check(s.nodeName[n] < s.strings.size());
+        check(s.nodeName[n].value < s.strings.size());
         check(s.nodeDetachedness[n] <= 2);
         (void)s.name(n);
     }
-    for (std::uint32_t e = 0; e < E; ++e) {
-        check(s.edgeTo[e] < N);
+    for (EdgeOrdinal e : s.edges()) {
+        check(s.edgeTo[e].value < N);
         check(s.edgeType[e] < s.edgeTypeNames.size());
         (void)s.edgeNameText(e);
-        check(s.retainerSource()[e] < N && s.retainerEdge[e] < E);
     }
-    for (std::uint32_t t = 0; t < N; ++t)
-        for (std::uint32_t r = s.firstRetainer()[t]; r < s.firstRetainer()[t + 1]; ++r) {
-            const std::uint32_t e = s.retainerEdge[r], src = s.retainerSource()[r];
-            check(s.edgeTo[e] == t && e >= s.firstEdge[src] && e < s.firstEdge[src + 1]);
-            if (r > s.firstRetainer()[t]) // DevTools' order: decreasing (source, edge)
-                check(s.retainerEdge[r - 1] > e);
+    for (RetainerSlot r : s.retainerSlots())
+        check(s.retainerSource()[r].value < N && s.retainerEdge[r].value < E);
+    for (NodeOrdinal t : s.nodes()) {
+        const IndexRange<RetainerSlot> slots = s.retainersOf(t);
+        for (RetainerSlot r : slots) {
+            const EdgeOrdinal e = s.retainerEdge[r];
+            const NodeOrdinal src = s.retainerSource()[r];
+            check(s.edgeTo[e] == t && e >= s.firstEdge[src] && e < s.firstEdge[src.next()]);
+            if (r > slots.first()) // DevTools' order: decreasing (source, edge)
+                check(s.retainerEdge[RetainerSlot(r.value - 1)] > e);
         }
+    }
     for (const auto& l : s.locations)
-        check(l.node < N && s.location(l.node) == &l);
+        check(l.node.value < N && s.location(l.node) == &l);
     for (const auto& t : s.traceTree)
         check(t.parent == kNoTraceNode || t.parent < s.traceTree.size());
     for (const auto& f : s.traceFunctionInfos)
@@ -77,25 +83,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto analysis = analyze(s, aopt);
     if (analysis.ok()) {
         const Analysis& a = **analysis;
-        for (std::uint32_t n = 0; n < s->nodeCount; ++n) {
+        for (NodeOrdinal n : s->nodes()) {
             (void)a.displayName(n);
             (void)a.classInfo(n);
-            check(a.dominator[n] < s->nodeCount);
+            check(a.dominator[n].value < s->nodeCount);
         }
         // The realms and the closure analysis (which reads the scope sections) on every graph.
         if (auto realms = computeRealms(a); realms.ok()) {
             for (const std::int32_t o : (*realms)->owner)
                 check(o == kNoNativeContext || o == kSharedNativeContext || std::uint32_t(o) < s->nodeCount);
             for (const auto& c : (*realms)->nativeContexts)
-                check(c.node < s->nodeCount && (*realms)->owner[c.node] == std::int32_t(c.node));
+                check(c.node.value < s->nodeCount && (*realms)->owner[c.node] == std::int32_t(c.node.value));
         }
         if (auto contexts = analyzeContexts(a); contexts.ok()) {
             for (const auto& scope : (*contexts)->scopes) {
-                check(scope.scopeInfoNode < s->nodeCount && scope.scriptNode < s->nodeCount);
+                check(scope.scopeInfoNode.value < s->nodeCount && scope.scriptNode.value < s->nodeCount);
                 check(!scope.contexts.empty());
                 for (const auto& c : scope.contexts)
                     for (const auto& f : c.deadFields)
-                        check(c.contextNode < s->nodeCount && f.valueNode < s->nodeCount);
+                        check(c.contextNode.value < s->nodeCount && f.valueNode.value < s->nodeCount);
                 (void)scopeLocationText(a, scope);
             }
         }

@@ -6,6 +6,7 @@
 // Traps on the first difference.
 #include "heapscope/loader.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -21,10 +22,9 @@ void check(bool ok) {
         __builtin_trap();
 }
 
+// The stored numbers, whatever index a column is read by.
 template <typename Column> void checkSameColumn(const Column& a, const Column& b) {
-    check(a.size() == b.size());
-    for (std::size_t i = 0; i < a.size(); ++i)
-        check(a[i] == b[i]);
+    check(a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()));
 }
 
 void checkSameGraph(const Snapshot& a, const Snapshot& b) {
@@ -42,8 +42,8 @@ void checkSameGraph(const Snapshot& a, const Snapshot& b) {
     checkSameColumn(a.firstRetainer(), b.firstRetainer());
     checkSameColumn(a.retainerSource(), b.retainerSource());
     check(a.strings.size() == b.strings.size());
-    for (std::uint32_t i = 0; i < a.strings.size(); ++i)
-        check(a.strings[i] == b.strings[i]);
+    for (StringId i(0); i.value < a.strings.size(); ++i)
+        check(a.strings.get(i) == b.strings.get(i));
     check(a.nodeTypeNames == b.nodeTypeNames && a.edgeTypeNames == b.edgeTypeNames);
     check(a.locations.size() == b.locations.size());
     for (std::size_t i = 0; i < a.locations.size(); ++i)

@@ -21,7 +21,7 @@ void checkInvariants(const SamplingProfile& p) {
     check(p.parent.size() == n && p.function.size() == n && p.nodeId.size() == n && p.selfSize.size() == n);
     check(p.totalSize.size() == n && p.depth.size() == n && p.sampleCount.size() == n);
     check(p.childStart.size() == n + 1 && p.childStart[n] == p.childList.size());
-    check(p.parent[0] == kNoNode);
+    check(p.parent[0] == kNoIndex);
     for (std::uint32_t i = 1; i < n; ++i) {
         check(p.parent[i] < i); // pre-order
         check(p.depth[i] == p.depth[p.parent[i]] + 1);
@@ -41,7 +41,7 @@ void checkInvariants(const SamplingProfile& p) {
         check(f.name < p.strings.size() && f.url < p.strings.size() && f.scriptId < p.strings.size());
     std::uint64_t outside = 0;
     for (std::uint32_t s : p.sampleNode)
-        outside += s == kNoNode;
+        outside += s == kNoIndex;
     check(outside == p.outsideSamples);
 }
 } // namespace

@@ -12,7 +12,7 @@
 #include <set>
 
 struct IgnoredRetainers {
-    std::set<std::uint32_t> nodes; ///< node ordinals
+    std::set<heapscope::NodeOrdinal> nodes;
     /// Distances as the Retainers pane shows them without those nodes; null when none are ignored.
     std::shared_ptr<const heapscope::RetainerDistances> distances;
     bool empty() const { return nodes.empty(); }

@@ -591,7 +591,7 @@ void MainWindow::closeCurrent() {
         m_session->close(doc);
 }
 
-std::vector<std::uint32_t> MainWindow::ignoredRetainers(const heapscope::Analysis* analysis) const {
+std::vector<heapscope::NodeOrdinal> MainWindow::ignoredRetainers(const heapscope::Analysis* analysis) const {
     const IgnoredRetainers ignored = m_session->ignoredRetainers(analysis);
     return {ignored.nodes.begin(), ignored.nodes.end()};
 }
@@ -894,13 +894,13 @@ void MainWindow::showSeriesObjects(const QString& path, const QList<quint32>& id
         if (!m_revealJob)
             m_revealJob = new BackgroundJob(this);
         m_revealJob->start(
-            [analysis, ids](JobContext&) -> std::optional<std::uint32_t> {
+            [analysis, ids](JobContext&) -> std::optional<heapscope::NodeOrdinal> {
                 for (quint32 id : ids)
-                    if (const auto node = analysis->snapshot->findNodeById(id))
+                    if (const auto node = analysis->snapshot->nodeWithId(id))
                         return node;
                 return std::nullopt;
             },
-            [this, analysis, target, count = ids.size()](std::optional<std::uint32_t> node) {
+            [this, analysis, target, count = ids.size()](std::optional<heapscope::NodeOrdinal> node) {
                 if (!node) {
                     statusBar()->showMessage(tr("None of these objects is in %1.").arg(target->displayName()),
                                              6000);

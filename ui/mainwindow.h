@@ -9,6 +9,11 @@
 
 #include "tableexport.h"
 
+// moc (Qt 6.4) cannot parse the C++20 standard headers the core pulls in; it needs only the names.
+#ifndef Q_MOC_RUN
+#include <heapscope/common.h>
+#endif
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -71,7 +76,7 @@ public:
     RetainerPathActions* retainerPathActions() const { return m_pathActions; }
     /// The retainers ignored in the snapshot of `analysis` (the session keeps them); they are left
     /// out of retainer path searches.
-    std::vector<std::uint32_t> ignoredRetainers(const heapscope::Analysis* analysis) const;
+    std::vector<heapscope::NodeOrdinal> ignoredRetainers(const heapscope::Analysis* analysis) const;
     /// Writes the current view's table (see SnapshotView::currentTable) to `path`. Shows a message
     /// box and returns false when the file cannot be written.
     bool exportTable(const QString& path, TableExport::Format format);

@@ -21,10 +21,10 @@ Q_SIGNALS:
     void showInDominators(const ObjectRef& object);
     /// Puts the shortest retaining path of the object on the clipboard.
     void copyRetainerPath(const ObjectRef& object);
-    /// Opens the export dialog for the retaining paths of `targets` (node ordinals of `analysis`);
+    /// Opens the export dialog for the retaining paths of `targets` (nodes of `analysis`);
     /// `what` names them ("Foo @123", "412 new Foo objects").
     void exportRetainerPaths(const heapscope::AnalysisPtr& analysis,
-                             const std::vector<std::uint32_t>& targets, const QString& what);
+                             const std::vector<heapscope::NodeOrdinal>& targets, const QString& what);
     /// A row was selected in a page (the Retainers pane follows).
     void objectSelected(const ObjectRef& object);
     void statusMessage(const QString& text);

@@ -14,9 +14,9 @@
 
 struct ObjectRef {
     heapscope::AnalysisPtr analysis;
-    std::uint32_t node = heapscope::kNoNode;
+    heapscope::NodeOrdinal node = heapscope::kNoNode;
 
-    bool isValid() const { return analysis && node < analysis->snapshot->nodeCount; }
+    bool isValid() const { return analysis && node.value < analysis->snapshot->nodeCount; }
     std::uint32_t id() const { return analysis->snapshot->nodeId[node]; }
     bool operator==(const ObjectRef& o) const { return analysis == o.analysis && node == o.node; }
 };

@@ -19,7 +19,7 @@ RetainerPathActions::RetainerPathActions(QWidget* window, Navigator* navigator, 
     : QObject(parent), m_window(window), m_navigator(navigator), m_copyJob(new BackgroundJob(this)) {}
 
 RetainerPathActions::Result RetainerPathActions::search(const heapscope::Analysis& analysis,
-                                                        const std::vector<std::uint32_t>& targets,
+                                                        const std::vector<heapscope::NodeOrdinal>& targets,
                                                         const heapscope::PathOptions& options,
                                                         RetainerPathsDialog::Format format,
                                                         const JobContext& job) {
@@ -90,7 +90,8 @@ void RetainerPathActions::copyPath(const ObjectRef& object) {
 }
 
 void RetainerPathActions::exportPaths(const heapscope::AnalysisPtr& analysis,
-                                      const std::vector<std::uint32_t>& targets, const QString& what) {
+                                      const std::vector<heapscope::NodeOrdinal>& targets,
+                                      const QString& what) {
     if (!analysis || targets.empty())
         return;
     if (m_dialog)

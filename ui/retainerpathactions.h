@@ -32,7 +32,7 @@ public:
         QString error;
     };
     /// The retainers the user chose to ignore for objects of an analysis (Retainers pane).
-    using IgnoredProvider = std::function<std::vector<std::uint32_t>(const heapscope::Analysis*)>;
+    using IgnoredProvider = std::function<std::vector<heapscope::NodeOrdinal>(const heapscope::Analysis*)>;
 
     /// `window` parents the dialogs and message boxes; `navigator` carries the status messages.
     RetainerPathActions(QWidget* window, Navigator* navigator, QObject* parent = nullptr);
@@ -41,16 +41,17 @@ public:
 
     /// Finds the shortest path to `object` and puts it on the clipboard as text.
     void copyPath(const ObjectRef& object);
-    /// Opens the export dialog for `targets` (node ordinals in `analysis`); `what` names them.
-    void exportPaths(const heapscope::AnalysisPtr& analysis, const std::vector<std::uint32_t>& targets,
-                     const QString& what);
+    /// Opens the export dialog for `targets` (nodes of `analysis`); `what` names them.
+    void exportPaths(const heapscope::AnalysisPtr& analysis,
+                     const std::vector<heapscope::NodeOrdinal>& targets, const QString& what);
     /// The export dialog while it is open.
     RetainerPathsDialog* dialog() const { return m_dialog; }
     /// Stops the searches still running (their results are dropped).
     void cancel();
     bool isSearching() const;
     /// The search and the formatting, as run on the pool (stops when `job` asks).
-    static Result search(const heapscope::Analysis& analysis, const std::vector<std::uint32_t>& targets,
+    static Result search(const heapscope::Analysis& analysis,
+                         const std::vector<heapscope::NodeOrdinal>& targets,
                          const heapscope::PathOptions& options, RetainerPathsDialog::Format format,
                          const JobContext& job);
 

@@ -215,12 +215,12 @@ SnapshotView::Perspective SnapshotView::perspective() const {
     return Perspective(m_tabs->currentIndex());
 }
 
-bool SnapshotView::revealInSummary(std::uint32_t node) {
+bool SnapshotView::revealInSummary(heapscope::NodeOrdinal node) {
     showPerspective(SummaryPerspective);
     return m_summary->revealNode(node);
 }
 
-bool SnapshotView::showInDominators(std::uint32_t node) {
+bool SnapshotView::showInDominators(heapscope::NodeOrdinal node) {
     showPerspective(DominatorsPerspective);
     return dominatorsPage()->revealNode(node);
 }

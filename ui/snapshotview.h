@@ -60,8 +60,8 @@ public:
     AllocationPage* allocationPage() const;
     AllocationStackPane* allocationStackPane() const { return m_allocationStack; }
 
-    bool revealInSummary(std::uint32_t node);
-    bool showInDominators(std::uint32_t node);
+    bool revealInSummary(heapscope::NodeOrdinal node);
+    bool showInDominators(heapscope::NodeOrdinal node);
     void focusFind();
 
     /// The table File › Export Table exports: the one with the keyboard focus, else the

@@ -52,7 +52,7 @@ QString distance(std::int32_t d) {
     return QString::fromStdString(heapscope::format::distance(d));
 }
 
-QString idText(const heapscope::Analysis& analysis, std::uint32_t node) {
+QString idText(const heapscope::Analysis& analysis, heapscope::NodeOrdinal node) {
     return u"@"_s + QString::number(analysis.snapshot->nodeId[node]);
 }
 

@@ -2,6 +2,8 @@
 // Conversions between the core's WTF-8 strings and QString, and the formatting helpers the views share.
 #pragma once
 
+#include <heapscope/common.h>
+
 #include <QString>
 
 #include <cstdint>
@@ -29,7 +31,7 @@ QString grouped(std::uint64_t n);
 QString distance(std::int32_t d);
 
 /// "@1234" for a node.
-QString idText(const heapscope::Analysis& analysis, std::uint32_t node);
+QString idText(const heapscope::Analysis& analysis, heapscope::NodeOrdinal node);
 
 /// Parses "@123", "123" or " @ 123 " into an object id; returns false when it is not one.
 bool parseObjectId(const QString& text, std::uint32_t& id);

@@ -131,7 +131,7 @@ AllocationProfilePtr allocationProfileOrNull(const Analysis& analysis) {
     return *p;
 }
 
-void writeAllocationStack(JsonWriter& w, const AllocationProfile& profile, std::uint32_t node) {
+void writeAllocationStack(JsonWriter& w, const AllocationProfile& profile, NodeOrdinal node) {
     const auto stack = profile.allocationStack(node);
     w.key("allocation_stack");
     if (!stack) {
@@ -147,7 +147,7 @@ void writeAllocationStack(JsonWriter& w, const AllocationProfile& profile, std::
     w.endArray();
 }
 
-void printAllocationStack(const AllocationProfile& profile, std::uint32_t node) {
+void printAllocationStack(const AllocationProfile& profile, NodeOrdinal node) {
     const auto stack = profile.allocationStack(node);
     if (!stack) {
         std::printf("  allocated at:  (no allocation stack)\n");

@@ -20,8 +20,8 @@ int runAllocCommand(const std::vector<std::string>& args);
 /// reason on stderr when building it failed).
 AllocationProfilePtr allocationProfileOrNull(const Analysis& analysis);
 /// `"allocation_stack": [frames]` (null for an object without a trace node id) for `node --json`.
-void writeAllocationStack(JsonWriter& w, const AllocationProfile& profile, std::uint32_t node);
+void writeAllocationStack(JsonWriter& w, const AllocationProfile& profile, NodeOrdinal node);
 /// The same as text lines for `node`.
-void printAllocationStack(const AllocationProfile& profile, std::uint32_t node);
+void printAllocationStack(const AllocationProfile& profile, NodeOrdinal node);
 
 } // namespace heapscope::cli

@@ -549,10 +549,10 @@ int cmdDiff(const std::vector<std::string>& argv) {
                 .number(d.currentRetained)
                 .number(d.retainedDelta());
             if (ids) {
-                auto join = [](const Snapshot& s, const std::vector<std::uint32_t>& nodes) {
+                auto join = [](const Snapshot& s, const std::vector<NodeOrdinal>& nodes) {
                     std::string out;
-                    for (std::uint32_t n : nodes)
-                        out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[NodeOrdinal(n)]);
+                    for (NodeOrdinal n : nodes)
+                        out += (out.empty() ? "" : " ") + std::to_string(s.nodeId[n]);
                     return out;
                 };
                 w.text(join(*c.current->snapshot, d.newNodes)).text(join(*c.base->snapshot, d.deletedNodes));
@@ -643,17 +643,17 @@ int cmdNode(const std::vector<std::string>& argv) {
     w.beginArray();
     int missing = 0;
     for (std::uint32_t id : ids) {
-        const auto n = s.findNodeById(id);
+        const std::optional<NodeOrdinal> n = s.nodeWithId(id);
         if (!n) {
             std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id, s.path.c_str());
             ++missing;
             continue;
         }
-        const NodeOrdinal o(*n);
+        const NodeOrdinal o = *n;
         if (args->has("--json")) {
-            writeNodeJson(w, a, allocation.get(), o.value);
+            writeNodeJson(w, a, allocation.get(), o);
         } else {
-            std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o.value)).c_str());
+            std::printf("%s\n", text::toUtf8(format::nodeLabelWithId(a, o)).c_str());
             std::printf("  type:          %s\n", std::string(s.typeName(o)).c_str());
             std::printf("  class:         %s  (key %s)\n", text::toUtf8(a.classInfo(o).name).c_str(),
                         text::toUtf8(a.classInfo(o).key).c_str());
@@ -664,12 +664,12 @@ int cmdNode(const std::vector<std::string>& argv) {
                         format::percent(a.retainedSize[o], a.totalSize).c_str());
             std::printf("  distance:      %s\n", format::distance(a.distance[o]).c_str());
             std::printf("  dominator:     %s\n",
-                        text::toUtf8(format::nodeLabelWithId(a, a.dominator[o].value)).c_str());
-            std::printf("  edges:         %zu, retainers: %u\n", s.edgesOf(o).size(),
-                        s.firstRetainer()[o.value + 1] - s.firstRetainer()[o.value]);
+                        text::toUtf8(format::nodeLabelWithId(a, a.dominator[o])).c_str());
+            std::printf("  edges:         %zu, retainers: %zu\n", s.edgesOf(o).size(),
+                        s.retainersOf(o).size());
             std::printf("  DOM state:     %s\n", detachednessName(a.detachedness[o]));
             if (allocation)
-                printAllocationStack(*allocation, o.value);
+                printAllocationStack(*allocation, o);
         }
     }
     w.endArray();
@@ -736,7 +736,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
     if (formatName != "text" && formatName != "markdown" && formatName != "json")
         return usageError("--format is text, markdown or json");
     AnalysisPtr analysis;
-    std::vector<std::uint32_t> targets;
+    std::vector<NodeOrdinal> targets;
     if (cls) {
         auto cmp = compareFiles(*baseFile, args->positional[0]);
         if (!cmp)
@@ -763,7 +763,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
         if (!a)
             return kLoadError;
         analysis = *a;
-        const auto node = analysis->snapshot->findNodeById(id);
+        const std::optional<NodeOrdinal> node = analysis->snapshot->nodeWithId(id);
         if (!node) {
             std::fprintf(stderr, "heapscope-cli: no object with id @%u in %s\n", id,
                          args->positional[0].c_str());
@@ -824,13 +824,11 @@ std::optional<NodeFilter> parseSummaryFilter(const std::string& text) {
     return parseFilter(text);
 }
 
-void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* allocation,
-                   std::uint32_t ordinal) {
+void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* allocation, NodeOrdinal o) {
     const Snapshot& s = *a.snapshot;
-    const NodeOrdinal o(ordinal);
     w.beginObject();
     w.field("id", std::uint64_t(s.nodeId[o]));
-    w.field("ordinal", std::uint64_t(ordinal));
+    w.field("ordinal", std::uint64_t(o.value));
     w.field("type", s.typeName(o));
     w.field("name", a.displayName(o));
     w.field("class_name", a.classInfo(o).name);
@@ -841,10 +839,10 @@ void writeNodeJson(JsonWriter& w, const Analysis& a, const AllocationProfile* al
     w.field("distance", std::int64_t(a.distance[o]));
     w.field("dominator_id", std::uint64_t(s.nodeId[a.dominator[o]]));
     w.field("edge_count", std::uint64_t(s.edgesOf(o).size()));
-    w.field("retainer_count", std::uint64_t(s.firstRetainer()[ordinal + 1] - s.firstRetainer()[ordinal]));
+    w.field("retainer_count", std::uint64_t(s.retainersOf(o).size()));
     w.field("detachedness", std::uint64_t(a.detachedness[o]));
     if (allocation)
-        writeAllocationStack(w, *allocation, ordinal);
+        writeAllocationStack(w, *allocation, o);
     w.endObject();
 }
 
@@ -887,10 +885,10 @@ void writeComparisonTotals(JsonWriter& w, const Comparison& c) {
 void writeComparisonClasses(JsonWriter& w, const Comparison& c, std::size_t begin, std::size_t end,
                             bool ids) {
     auto idList = [](JsonWriter& w, std::string_view key, const Snapshot& s,
-                     const std::vector<std::uint32_t>& nodes) {
+                     const std::vector<NodeOrdinal>& nodes) {
         w.key(key).beginArray();
-        for (std::uint32_t n : nodes)
-            w.value(std::uint64_t(s.nodeId[NodeOrdinal(n)]));
+        for (NodeOrdinal n : nodes)
+            w.value(std::uint64_t(s.nodeId[n]));
         w.endArray();
     };
     w.key("classes").beginArray();

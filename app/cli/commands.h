@@ -27,7 +27,7 @@ void writeSummaryClasses(JsonWriter& w, const Analysis& analysis, const Aggregat
 std::optional<NodeFilter> parseSummaryFilter(const std::string& text);
 /// node --json: one object's entry (with its allocation stack when `allocation` is given).
 void writeNodeJson(JsonWriter& w, const Analysis& analysis, const AllocationProfile* allocation,
-                   std::uint32_t ordinal);
+                   NodeOrdinal node);
 /// stats --json: the whole object.
 void writeStatisticsJson(JsonWriter& w, const Statistics& statistics);
 /// diff --json: "base", "file", "ids_shared", "warnings" and "totals".

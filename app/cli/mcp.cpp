@@ -655,7 +655,7 @@ private:
         w.key("nodes").beginArray();
         std::vector<std::uint32_t> missing;
         for (std::uint32_t id : ids) {
-            const auto n = s.findNodeById(id);
+            const std::optional<NodeOrdinal> n = s.nodeWithId(id);
             if (!n) {
                 missing.push_back(id);
                 continue;
@@ -689,7 +689,7 @@ private:
         options.maxLength = std::uint32_t(args.integer("max_length", options.maxLength, 1, 0xFFFFFFFFu));
         options.includeWeak = args.boolean("include_weak", false);
         const Analysis& a = *o.analysis;
-        const auto n = a.snapshot->findNodeById(id);
+        const std::optional<NodeOrdinal> n = a.snapshot->nodeWithId(id);
         if (!n)
             fail("no object with id @" + std::to_string(id) + " in " + a.snapshot->path);
         auto paths = findRetainerPaths(a, {*n}, options, call.context());

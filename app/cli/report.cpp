@@ -477,9 +477,9 @@ std::string trendSection(const Series& series, std::size_t chartTop, std::size_t
 /// The retaining paths (root first) of a few of a leak group's objects in the newest snapshot.
 std::string leakPaths(const Analysis& a, const LeakGroup& leak, std::size_t index,
                       const WorkContext& context) {
-    std::vector<std::uint32_t> targets;
+    std::vector<NodeOrdinal> targets;
     for (std::uint32_t id : leak.sampleIds)
-        if (auto n = a.snapshot->findNodeById(id); n && targets.size() < 5)
+        if (const std::optional<NodeOrdinal> n = a.snapshot->nodeWithId(id); n && targets.size() < 5)
             targets.push_back(*n);
     if (targets.empty())
         return {};
@@ -510,7 +510,7 @@ std::string leakPaths(const Analysis& a, const LeakGroup& leak, std::size_t inde
             }
             out += "<span class=\"obj\">" + escW(format::nodeLabelWithId(a, hop.node)) +
                    "</span> <span class=\"sz\">retained " +
-                   esc(format::bytesAdaptive(a.retainedSize[NodeOrdinal(hop.node)])) + "</span></li>";
+                   esc(format::bytesAdaptive(a.retainedSize[hop.node])) + "</span></li>";
         }
         out += "</ol></div>";
     }

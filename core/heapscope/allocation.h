@@ -85,11 +85,11 @@ public:
     std::vector<std::uint32_t> traceIds(std::uint32_t node) const;
     /// The objects of the snapshot allocated under a bottom-up node: those whose trace_node_id is
     /// one of traceIds(node), as DevTools' allocation-node filter passes them (ordinals increasing).
-    std::vector<std::uint32_t> objectsOf(std::uint32_t node) const;
+    std::vector<NodeOrdinal> objectsOf(std::uint32_t node) const;
     /// DevTools' allocationStack() of an object: the functions from the allocating one to the
     /// trace tree's root (indexes into Snapshot::traceFunctionInfos); nullopt when the object has no
     /// trace node id (0), empty when its id is not in the trace tree.
-    std::optional<std::vector<std::uint32_t>> allocationStack(std::uint32_t nodeOrdinal) const;
+    std::optional<std::vector<std::uint32_t>> allocationStack(NodeOrdinal object) const;
 };
 
 using AllocationProfilePtr = std::shared_ptr<const AllocationProfile>;

@@ -70,8 +70,8 @@ struct ClassAggregate {
     std::int32_t distance = 0; ///< minimum over instances (may be kNoDistance)
     std::uint64_t selfSize = 0;
     std::uint64_t retainedSize = 0;
-    /// node ordinals, increasing: a view into the owning Aggregates' instancePool
-    std::span<const std::uint32_t> instances;
+    /// The objects, by increasing ordinal: a view into the owning Aggregates' instancePool.
+    TypedSpan<NodeOrdinal> instances;
 };
 
 /// The Summary for one filter: rows sorted by retained size descending, then name.
@@ -175,27 +175,23 @@ public:
     Aggregates allObjects; ///< the Summary with "All objects"
 
     /// The nodes the node dominates directly, in increasing ordinal order.
-    std::span<const std::uint32_t> dominatedBy(NodeOrdinal node) const {
+    TypedSpan<NodeOrdinal> dominatedBy(NodeOrdinal node) const {
         const auto& first = firstDominated();
-        return std::span(dominated().data() + first[node.value], first[node.value + 1] - first[node.value]);
+        return {dominated().data() + first[node.value], first[node.value + 1] - first[node.value]};
     }
 
     // --- per-node presentation (DevTools' rules) ---
-    std::string rawName(NodeOrdinal node) const { return rawName(node.value); }
-    bool isRenamedDetached(NodeOrdinal node) const { return isRenamedDetached(node.value); }
-    std::string displayName(NodeOrdinal node) const { return displayName(node.value); }
-    const ClassInfo& classInfo(NodeOrdinal node) const { return classes[classOf[node]]; }
     /// Raw name including a "Detached " prefix added by DOM propagation.
-    std::string rawName(std::uint32_t node) const;
+    std::string rawName(NodeOrdinal node) const;
     /// True when DOM propagation renamed this node to "Detached " + its name. (Inline: the class
     /// names and the statistics ask for every node.)
-    bool isRenamedDetached(std::uint32_t node) const {
+    bool isRenamedDetached(NodeOrdinal node) const {
         return snapshot->hasDetachedness && detachedness[node] == 2 &&
                snapshot->kind(node) == NodeKind::Native;
     }
     /// DevTools' node name(): cons strings flattened, plain objects as {a, b, …}.
-    std::string displayName(std::uint32_t node) const;
-    const ClassInfo& classInfo(std::uint32_t node) const { return classes[classOf[node]]; }
+    std::string displayName(NodeOrdinal node) const;
+    const ClassInfo& classInfo(NodeOrdinal node) const { return classes[classOf[node]]; }
 
     /// Aggregates for any filter (the "All objects" one is precomputed in allObjects).
     Expected<Aggregates> aggregate(const NodeFilter& filter, const WorkContext& context = {}) const;
@@ -226,13 +222,15 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
 /// max(0, main distance) + kBaseUnreachableDistance. `ignoredEdges` receives the WeakMap halves that
 /// can no longer retain their value alone.
 struct RetainerDistances {
-    std::vector<std::int32_t> distance;
-    std::vector<bool> ignoredEdge; ///< per edge ordinal; empty when none
+    std::vector<std::int32_t> distance; ///< per node: read with distanceOf()
+    std::vector<bool> ignoredEdge;      ///< per edge; empty when none: read with isIgnored()
+    std::int32_t distanceOf(NodeOrdinal node) const { return distance[node.value]; }
+    bool isIgnored(EdgeOrdinal edge) const { return !ignoredEdge.empty() && ignoredEdge[edge.value]; }
 };
 /// A long call (a BFS over the whole graph): reports Stage::PathSearch in steps and returns a
 /// cancelled error when `context` asks it to stop.
 Expected<RetainerDistances> computeRetainerDistances(const Analysis& analysis,
-                                                     const std::vector<std::uint32_t>& ignoredNodes,
+                                                     const std::vector<NodeOrdinal>& ignoredNodes,
                                                      const WorkContext& context = {});
 
 } // namespace heapscope

@@ -80,6 +80,9 @@ using NodeOrdinal = StrongIndex<struct NodeOrdinalTag>;
 using EdgeOrdinal = StrongIndex<struct EdgeOrdinalTag>;
 /// Index into a snapshot's string table.
 using StringId = StrongIndex<struct StringIdTag>;
+/// A retainer slot: the retainers of a node are a run of slots (Snapshot::retainersOf()), each an
+/// edge into it seen from its source.
+using RetainerSlot = StrongIndex<struct RetainerSlotTag>;
 
 } // namespace heapscope
 
@@ -93,15 +96,15 @@ template <typename Tag, typename Rep> struct std::hash<heapscope::StrongIndex<Ta
 namespace heapscope {
 
 /// "No value" for a 32-bit index: all bits set, which no real node, edge or string can have (the
-/// loader refuses counts above 0xFFFFFFFE). One name per kind of index, so that a reader knows what
-/// is missing; all are the same value.
+/// loader refuses counts above 0xFFFFFFFE). Plain form, for indexes that are not nodes, edges or
+/// strings (class rows, paths, trace and profile nodes).
 inline constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
-/// No node ordinal.
-inline constexpr std::uint32_t kNoNode = kNoIndex;
-/// No edge ordinal.
-inline constexpr std::uint32_t kNoEdge = kNoIndex;
-/// No string id.
-inline constexpr std::uint32_t kNoString = kNoIndex;
+/// No node.
+inline constexpr NodeOrdinal kNoNode{kNoIndex};
+/// No edge.
+inline constexpr EdgeOrdinal kNoEdge{kNoIndex};
+/// No string.
+inline constexpr StringId kNoString{kNoIndex};
 /// No trace tree node (the parent of a top trace node).
 inline constexpr std::uint32_t kNoTraceNode = kNoIndex;
 

@@ -26,10 +26,10 @@ struct ClassDiff {
     std::uint64_t baseRetained = 0; ///< class retained size in the base (All objects)
     std::uint64_t currentRetained = 0;
     std::int64_t retainedDelta() const { return std::int64_t(currentRetained) - std::int64_t(baseRetained); }
-    std::uint32_t survivedCount = 0;         ///< objects present in both (matched by id)
-    std::uint64_t survivedSize = 0;          ///< their self size in the current snapshot
-    std::vector<std::uint32_t> newNodes;     ///< ordinals in the current snapshot, by id ascending
-    std::vector<std::uint32_t> deletedNodes; ///< ordinals in the base snapshot, by id ascending
+    std::uint32_t survivedCount = 0;       ///< objects present in both (matched by id)
+    std::uint64_t survivedSize = 0;        ///< their self size in the current snapshot
+    std::vector<NodeOrdinal> newNodes;     ///< in the current snapshot, by id ascending
+    std::vector<NodeOrdinal> deletedNodes; ///< in the base snapshot, by id ascending
 };
 
 struct ComparisonTotals {

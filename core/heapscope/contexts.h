@@ -18,8 +18,8 @@ namespace heapscope {
 
 /// A context field no live closure can read (DevTools' ContextField).
 struct DeadContextField {
-    std::string name;            ///< the variable
-    std::uint32_t valueNode = 0; ///< ordinal of its value
+    std::string name;      ///< the variable
+    NodeOrdinal valueNode; ///< its value
     std::uint64_t valueNodeIndex = 0;
     std::uint32_t valueNodeId = 0;
     std::string valueName; ///< DevTools' name() of the value
@@ -30,7 +30,7 @@ struct DeadContextField {
 
 /// One context of a scope with dead fields (DevTools' ContextAnalysis).
 struct ContextReport {
-    std::uint32_t contextNode = 0; ///< ordinal
+    NodeOrdinal contextNode;
     std::uint64_t contextNodeIndex = 0;
     std::uint32_t contextNodeId = 0;
     std::uint64_t retainedSize = 0;
@@ -41,10 +41,10 @@ struct ContextReport {
 
 /// A scope (function or block) whose contexts hold dead fields (DevTools' ScopeAnalysis).
 struct ScopeReport {
-    std::uint32_t scopeInfoNode = 0; ///< ordinal of its ScopeInfo
+    NodeOrdinal scopeInfoNode; ///< its ScopeInfo
     std::uint64_t scopeInfoNodeIndex = 0;
     std::uint32_t scopeInfoNodeId = 0;
-    std::uint32_t scriptNode = 0; ///< ordinal of its Script
+    NodeOrdinal scriptNode; ///< its Script
     std::uint64_t scriptNodeIndex = 0;
     std::uint32_t scriptNodeId = 0;
     std::string scriptName;               ///< URL or file name
@@ -57,7 +57,7 @@ struct ScopeReport {
 
 /// A script with live contexts but no scope data in the file.
 struct ScriptWithoutScopes {
-    std::uint32_t scriptNode = 0;
+    NodeOrdinal scriptNode;
     std::uint64_t scriptNodeIndex = 0;
     std::uint32_t scriptNodeId = 0;
     std::string scriptName;
@@ -87,7 +87,7 @@ struct SourcePosition {
     std::uint32_t line = 0;
     std::uint32_t column = 0;
 };
-std::optional<SourcePosition> scriptPosition(const Analysis& analysis, std::uint32_t scriptNode,
+std::optional<SourcePosition> scriptPosition(const Analysis& analysis, NodeOrdinal scriptNode,
                                              std::int64_t offset);
 /// "url:line:column" of a scope's start (or "url" with the offset range when the position is unknown).
 std::string scopeLocationText(const Analysis& analysis, const ScopeReport& scope);

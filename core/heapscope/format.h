@@ -28,10 +28,10 @@ std::string distance(std::int32_t d);
 
 /// Edge name as DevTools shows it in the Containment, Summary expansion and Retainers views:
 /// "[12]" for elements, the plain name otherwise, "(empty)" for an empty name.
-std::string edgeName(const Snapshot& snapshot, std::uint32_t edge);
+std::string edgeName(const Snapshot& snapshot, EdgeOrdinal edge);
 /// Object cell text without the id: "\"text\"", "/re/", "name()", "name[]", "(internal array)[]", ...
-std::string nodeLabel(const Analysis& analysis, std::uint32_t node);
+std::string nodeLabel(const Analysis& analysis, NodeOrdinal node);
 /// nodeLabel + " @id".
-std::string nodeLabelWithId(const Analysis& analysis, std::uint32_t node);
+std::string nodeLabelWithId(const Analysis& analysis, NodeOrdinal node);
 
 } // namespace heapscope::format

@@ -90,14 +90,14 @@ struct HolderGroup {
     /// Sum of the members' retained sizes, each member counted only when no other member of the
     /// group dominates it (a linked list is its head's retained size, not a sum over every tail).
     std::uint64_t retainedSize = 0;
-    std::vector<std::uint32_t> nodes; ///< the members (ordinals, increasing)
+    std::vector<NodeOrdinal> nodes; ///< the members, increasing
 };
 
 /// Groups `nodes` (ordinals) by class and holder path, biggest retained size first (then count,
 /// then the path's text). The Comparison's "new objects of this class, by holder". Summarizes the
 /// whole snapshot first (summarizeHolderPaths), then groups as groupByHolderPaths().
-Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
-                                                 std::span<const std::uint32_t> nodes, HolderPathTable& table,
+Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis, std::span<const NodeOrdinal> nodes,
+                                                 HolderPathTable& table,
                                                  const HolderPathOptions& options = {},
                                                  const WorkContext& context = {});
 
@@ -107,11 +107,9 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
 /// that one summary serves every later set of nodes of the snapshot. The same groups, order and
 /// numbers as groupByHolder(); an error when `pathOfNode` does not fit the analysis, a cancelled
 /// error on a stop request.
-Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
-                                                      std::span<const std::uint32_t> nodes,
-                                                      const HolderPathTable& table,
-                                                      std::span<const std::uint32_t> pathOfNode,
-                                                      const WorkContext& context = {});
+Expected<std::vector<HolderGroup>>
+groupByHolderPaths(const Analysis& analysis, std::span<const NodeOrdinal> nodes, const HolderPathTable& table,
+                   std::span<const std::uint32_t> pathOfNode, const WorkContext& context = {});
 
 /// Every grouped object of a snapshot by class and holder path: a series keeps these numbers of each
 /// snapshot (not the graph). `groups` have no `nodes`; `groupOfNode` gives each node's group index

@@ -44,9 +44,9 @@ int compareObjectNames(std::string_view a, std::int64_t aNumber, std::string_vie
 
 /// The key of an edge row's name column: its name (element and hidden edges by index, shortcut
 /// names that start with digits as numbers, "__proto__" last), ties by edge ordinal.
-OrderKey edgeOrderKey(const Snapshot& snapshot, std::uint32_t edge);
+OrderKey edgeOrderKey(const Snapshot& snapshot, EdgeOrdinal edge);
 /// The key of an object row's name column: its node name, ties by object id.
-OrderKey nodeOrderKey(const Snapshot& snapshot, std::uint32_t node);
+OrderKey nodeOrderKey(const Snapshot& snapshot, NodeOrdinal node);
 
 /// Orders `entries` so that the first `count` are final and in order (the rest follow in any
 /// order): a selection in O(n), then a sort of those `count` only; all of them when `count` is a

@@ -2,9 +2,11 @@
 // A fixed-size array of trivially copyable values for the big per-node and per-edge columns.
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -142,11 +144,77 @@ public:
     static Column uninitialized(std::size_t n) { return Column(PodArray<T>::uninitialized(n)); }
     static Column zeroed(std::size_t n) { return Column(PodArray<T>::zeroed(n)); }
 
-    /// By plain position: for code not yet written with the typed indexes.
-    using PodArray<T>::operator[];
+    /// Only by the typed index: a node column cannot be read with an edge (a pass that needs the
+    /// plain numbers in a hot loop reads data()).
+    const T& operator[](std::size_t) const = delete;
+    T& operator[](std::size_t) = delete;
     const T& operator[](Index i) const requires kPlain { return this->data()[i.value]; }
     T& operator[](Index i) requires kPlain { return this->data()[i.value]; }
     Value operator[](Index i) const requires(!kPlain) { return Value(this->data()[i.value]); }
+};
+
+/// Stored numbers read as typed indexes: `for (NodeOrdinal n : aggregate.instances)`. A view; the
+/// numbers belong to somebody else. raw() gives them plain, for a hot loop or a file.
+template <typename Value, typename T = std::uint32_t> class TypedSpan {
+public:
+    class iterator {
+    public:
+        using iterator_concept = std::random_access_iterator_tag;
+        using iterator_category = std::random_access_iterator_tag;
+        using value_type = Value;
+        using difference_type = std::ptrdiff_t;
+        using reference = Value;
+        using pointer = void;
+        constexpr iterator() = default;
+        constexpr explicit iterator(const T* p) : m_p(p) {}
+        constexpr Value operator*() const { return Value(*m_p); }
+        constexpr Value operator[](difference_type i) const { return Value(m_p[i]); }
+        constexpr iterator& operator++() {
+            ++m_p;
+            return *this;
+        }
+        constexpr iterator operator++(int) { return iterator(m_p++); }
+        constexpr iterator& operator--() {
+            --m_p;
+            return *this;
+        }
+        constexpr iterator operator--(int) { return iterator(m_p--); }
+        constexpr iterator& operator+=(difference_type n) {
+            m_p += n;
+            return *this;
+        }
+        constexpr iterator& operator-=(difference_type n) {
+            m_p -= n;
+            return *this;
+        }
+        friend constexpr iterator operator+(iterator i, difference_type n) { return iterator(i.m_p + n); }
+        friend constexpr iterator operator+(difference_type n, iterator i) { return iterator(i.m_p + n); }
+        friend constexpr iterator operator-(iterator i, difference_type n) { return iterator(i.m_p - n); }
+        friend constexpr difference_type operator-(iterator a, iterator b) { return a.m_p - b.m_p; }
+        constexpr auto operator<=>(const iterator&) const = default;
+
+    private:
+        const T* m_p = nullptr;
+    };
+
+    constexpr TypedSpan() = default;
+    constexpr TypedSpan(const T* data, std::size_t size) : m_raw(data, size) {}
+    constexpr explicit TypedSpan(std::span<const T> raw) : m_raw(raw) {}
+
+    constexpr Value operator[](std::size_t i) const { return Value(m_raw[i]); }
+    constexpr Value front() const { return Value(m_raw.front()); }
+    constexpr Value back() const { return Value(m_raw.back()); }
+    constexpr std::size_t size() const { return m_raw.size(); }
+    constexpr bool empty() const { return m_raw.empty(); }
+    constexpr iterator begin() const { return iterator(m_raw.data()); }
+    constexpr iterator end() const { return iterator(m_raw.data() + m_raw.size()); }
+    constexpr TypedSpan subspan(std::size_t offset, std::size_t count = std::dynamic_extent) const {
+        return TypedSpan(m_raw.subspan(offset, count));
+    }
+    constexpr std::span<const T> raw() const { return m_raw; }
+
+private:
+    std::span<const T> m_raw;
 };
 
 } // namespace heapscope

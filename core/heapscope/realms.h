@@ -22,7 +22,7 @@ inline constexpr std::int32_t kSharedNativeContext = -2;
 
 /// One native context and the self size of the objects attributed to it (DevTools' field names).
 struct NativeContextSize {
-    std::uint32_t node = 0;      ///< ordinal of the native context
+    NodeOrdinal node;            ///< the native context
     std::uint32_t nodeId = 0;    ///< its object id
     std::uint64_t nodeIndex = 0; ///< DevTools' node index: ordinal × node field count
     std::string nodeName;        ///< DevTools' name(), e.g. "system / NativeContext / https://example.com"
@@ -39,11 +39,11 @@ public:
     std::uint64_t sharedSize = 0;        ///< self sizes of the objects several native contexts reach
     std::uint64_t noAttributionSize = 0; ///< self sizes of the objects no native context reaches
     /// Per node: the ordinal of its native context, kNoNativeContext or kSharedNativeContext.
-    PodArray<std::int32_t> owner;
+    Column<NodeOrdinal, std::int32_t> owner;
     std::uint32_t nodeFieldCount = 0; ///< for DevTools' node indexes
 
     /// The entry of the native context with this ordinal, or null.
-    const NativeContextSize* find(std::uint32_t ordinal) const;
+    const NativeContextSize* find(NodeOrdinal node) const;
     /// The entry whose native context has this object id, or null (a realm across two snapshots).
     const NativeContextSize* findById(std::uint32_t nodeId) const;
     /// The native contexts by attributed size, largest first (ties in node order), as DevTools lists
@@ -63,7 +63,7 @@ Expected<RealmsPtr> computeRealms(const Analysis& analysis, const WorkContext& c
 struct RealmFilter {
     enum class Kind : std::uint8_t { NativeContext, Shared, Unattributed };
     Kind kind = Kind::NativeContext;
-    std::uint32_t nativeContext = kNoNode; ///< ordinal, for Kind::NativeContext
+    NodeOrdinal nativeContext = kNoNode; ///< for Kind::NativeContext
 };
 
 /// DevTools' filter name: "nativeContext_<nodeIndex>", "sharedNativeContext" or "noNativeContext".

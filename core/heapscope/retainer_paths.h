@@ -13,7 +13,7 @@ struct PathOptions {
     std::uint32_t maxPaths = 5;              ///< K
     std::uint32_t maxLength = 64;            ///< hops; longer paths are not followed (reported)
     bool includeWeak = false;                ///< follow weak edges too
-    std::vector<std::uint32_t> ignoredNodes; ///< retainers the user chose to ignore (ordinals)
+    std::vector<NodeOrdinal> ignoredNodes;   ///< retainers the user chose to ignore
     std::uint64_t maxExpansions = 2'000'000; ///< search budget; the result says when it ran out
     /// Paths that differ only inside system contexts or built-in functions (which `toJSON()` or
     /// `parse()` closure a context is reached through) count once: the K paths are K different ways.
@@ -23,8 +23,8 @@ struct PathOptions {
 /// One hop of a path: the edge from the previous hop's node (kNoEdge for the first hop) to `node`.
 /// Parallel edges between the same two nodes are merged: `edge` is the first, `edgeCount` how many.
 struct PathHop {
-    std::uint32_t node = 0;
-    std::uint32_t edge = kNoEdge;
+    NodeOrdinal node;
+    EdgeOrdinal edge = kNoEdge;
     std::uint32_t edgeCount = 0;
 };
 
@@ -39,7 +39,7 @@ struct RetainerPath {
 };
 
 struct RetainerPaths {
-    std::vector<std::uint32_t> targets;
+    std::vector<NodeOrdinal> targets;
     std::vector<RetainerPath> paths; ///< shortest first
     bool searchCutShort = false;     ///< the budget ran out before K paths were found
     bool longerPathsSkipped = false; ///< some paths exceeded maxLength
@@ -50,13 +50,13 @@ struct RetainerPaths {
 /// Finds up to K shortest paths with distinct node sequences, ignoring weak edges (unless asked),
 /// ignored nodes and edges from the root itself. Reports progress as Stage::PathSearch (expansions of
 /// the search budget); a stop request returns an Error with `cancelled` set.
-Expected<RetainerPaths> findRetainerPaths(const Analysis& analysis, const std::vector<std::uint32_t>& targets,
+Expected<RetainerPaths> findRetainerPaths(const Analysis& analysis, const std::vector<NodeOrdinal>& targets,
                                           const PathOptions& options = {}, const WorkContext& context = {});
 
 /// True for the hops a merge of path variants looks through: system contexts ("system / Context",
 /// "system / NativeContext", ...) and built-in functions (closures without a script location, in
 /// snapshots that record locations).
-bool isContextHop(const Analysis& analysis, std::uint32_t node);
+bool isContextHop(const Analysis& analysis, NodeOrdinal node);
 
 /// Plain text, one hop per line, root first (as DevTools prints a retainer chain).
 std::string formatPathsText(const Analysis& analysis, const RetainerPaths& paths);

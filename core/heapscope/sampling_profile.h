@@ -35,7 +35,7 @@ struct SamplingProfile {
     std::vector<std::string> strings;       ///< function names, URLs and script ids, each once
     std::vector<ProfileFunction> functions; ///< one per callUID
 
-    std::vector<std::uint32_t> parent;    ///< kNoNode for the head
+    std::vector<std::uint32_t> parent;    ///< kNoIndex for the head
     std::vector<std::uint32_t> function;  ///< index into functions
     std::vector<std::uint64_t> nodeId;    ///< the id in the file
     std::vector<std::uint64_t> selfSize;  ///< "selfSize": DevTools' self
@@ -49,7 +49,7 @@ struct SamplingProfile {
     std::vector<std::uint64_t> sampleBytes; ///< the sum of those samples' sizes
 
     /// The samples section, in file order (empty in profiles written without it).
-    std::vector<std::uint32_t> sampleNode; ///< node ordinal, kNoNode for a node not in the tree
+    std::vector<std::uint32_t> sampleNode; ///< profile node, kNoIndex for a node not in the tree
     std::vector<std::uint64_t> sampleSize;
     std::vector<std::uint64_t> sampleOrdinal;
     bool hasSamples = false; ///< the file has a "samples" array (possibly empty)

@@ -55,7 +55,7 @@ constexpr bool edgeNameIsIndex(EdgeKind k) {
 }
 
 struct Location {
-    std::uint32_t node; ///< node ordinal
+    NodeOrdinal node;
     std::uint32_t scriptId;
     std::uint32_t line;   ///< 0-based
     std::uint32_t column; ///< 0-based
@@ -130,14 +130,14 @@ class Snapshot;
 class RetainerEdges {
 public:
     explicit RetainerEdges(const Snapshot* s) : m_s(s) {}
-    std::uint32_t operator[](std::size_t slot) const;
+    EdgeOrdinal operator[](RetainerSlot slot) const;
     std::size_t size() const;
     class iterator {
     public:
-        using value_type = std::uint32_t;
+        using value_type = EdgeOrdinal;
         using difference_type = std::ptrdiff_t;
         iterator(const RetainerEdges* r, std::size_t i) : m_r(r), m_i(i) {}
-        std::uint32_t operator*() const { return (*m_r)[m_i]; }
+        EdgeOrdinal operator*() const { return (*m_r)[RetainerSlot(std::uint32_t(m_i))]; }
         iterator& operator++() {
             ++m_i;
             return *this;
@@ -204,19 +204,27 @@ public:
     Column<EdgeOrdinal, std::uint32_t, NodeOrdinal> edgeTo; ///< target node
 
     // --- retainers (reverse edges, CSR) ---
-    /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer()[t], firstRetainer()[t+1]),
-    /// ordered by decreasing (source ordinal, edge ordinal) exactly as DevTools orders them. Built by
-    /// the load; a snapshot reopened from its index builds them on the first call (ensureRetainers()).
-    const PodArray<std::uint32_t>& firstRetainer() const {
+    /// nodeCount + 1 entries; the retainers of node t are slots [firstRetainer()[t],
+    /// firstRetainer()[t.next()]) (see retainersOf()), ordered by decreasing (source ordinal, edge ordinal)
+    /// exactly as DevTools orders them. Built by the load; a snapshot reopened from its index builds them on
+    /// the first call (ensureRetainers()).
+    const Column<NodeOrdinal, std::uint32_t, RetainerSlot>& firstRetainer() const {
         ensureRetainers();
         return m_firstRetainer;
     }
-    /// Source node ordinal of each retainer slot.
-    const PodArray<std::uint32_t>& retainerSource() const {
+    /// Source node of each retainer slot.
+    const Column<RetainerSlot, std::uint32_t, NodeOrdinal>& retainerSource() const {
         ensureRetainers();
         return m_retainerSource;
     }
-    RetainerEdges retainerEdge{this}; ///< edge ordinal of each slot (computed on access)
+    /// The retainer slots of a node.
+    IndexRange<RetainerSlot> retainersOf(NodeOrdinal target) const {
+        const auto& first = firstRetainer();
+        return {first[target], first[target.next()]};
+    }
+    /// Every retainer slot: one per edge.
+    IndexRange<RetainerSlot> retainerSlots() const { return {RetainerSlot(0), RetainerSlot(edgeCount)}; }
+    RetainerEdges retainerEdge{this}; ///< edge of each slot (computed on access)
     /// Builds the retainers now if they are not there yet (on all cores; a few tenths of a second on
     /// a 1 GB snapshot). Thread-safe; free once they are there.
     /// `threads` 0: all cores.
@@ -258,41 +266,23 @@ public:
     std::string_view edgeTypeName(EdgeOrdinal edge) const { return edgeTypeNames[edgeType[edge]]; }
     /// The name of a string-named edge (the caller knows its kind is not element or hidden).
     StringId edgeNameId(EdgeOrdinal edge) const { return StringId(edgeNameOrIndex[edge]); }
-    std::string edgeNameText(EdgeOrdinal edge) const { return edgeNameText(edge.value); }
-    std::optional<std::string_view> edgeNameString(EdgeOrdinal edge) const {
-        return edgeNameString(edge.value);
-    }
-    const Location* location(NodeOrdinal node) const { return location(node.value); }
-    std::uint32_t traceNodeId(NodeOrdinal node) const { return traceNodeId(node.value); }
-    /// The node with this V8 object id.
-    std::optional<NodeOrdinal> nodeWithId(std::uint32_t id) const {
-        const auto found = findNodeById(id);
-        return found ? std::optional(NodeOrdinal(*found)) : std::nullopt;
-    }
-
-    // --- accessors by plain ordinal (for code not yet written with the typed indexes) ---
-    NodeKind kind(std::uint32_t node) const { return nodeKinds[nodeType[node]]; }
-    EdgeKind edgeKind(std::uint32_t edge) const { return edgeKinds[edgeType[edge]]; }
-    std::string_view name(std::uint32_t node) const { return strings[nodeName[node]]; }
-    std::string_view typeName(std::uint32_t node) const { return nodeTypeNames[nodeType[node]]; }
-    std::string_view edgeTypeName(std::uint32_t edge) const { return edgeTypeNames[edgeType[edge]]; }
     /// The edge's name as a string (string id resolved; element/hidden indexes as decimal text).
-    std::string edgeNameText(std::uint32_t edge) const;
+    std::string edgeNameText(EdgeOrdinal edge) const;
     /// The string of a string-named edge, or nullopt for element/hidden edges.
-    std::optional<std::string_view> edgeNameString(std::uint32_t edge) const;
-    const Location* location(std::uint32_t node) const;
-    std::uint32_t traceNodeId(std::uint32_t node) const {
-        return nodeTraceId.empty() ? 0 : nodeTraceId[node];
-    }
-    /// The retainer slot range's target for a slot (binary search).
-    std::uint32_t retainerTarget(std::size_t slot) const;
+    std::optional<std::string_view> edgeNameString(EdgeOrdinal edge) const;
+    /// The node's script location, or null.
+    const Location* location(NodeOrdinal node) const;
+    /// The node's allocation trace node id, 0 when it has none.
+    std::uint32_t traceNodeId(NodeOrdinal node) const { return nodeTraceId.empty() ? 0 : nodeTraceId[node]; }
+    /// The node whose retainers include this slot (binary search).
+    NodeOrdinal retainerTarget(RetainerSlot slot) const;
     /// The edge of retainer slot `slot` of `target` (as retainerEdge[slot], without the search for
     /// the target): O(that retainer's edge count).
-    std::uint32_t retainerEdgeOf(std::uint32_t target, std::size_t slot) const;
+    EdgeOrdinal retainerEdgeOf(NodeOrdinal target, RetainerSlot slot) const;
     /// Edges from `source` to `target`, in file order.
-    void edgesBetween(std::uint32_t source, std::uint32_t target, std::vector<std::uint32_t>& out) const;
-    /// Node ordinal of the node with this id, or nullopt. O(log N) after the first call builds an index.
-    std::optional<std::uint32_t> findNodeById(std::uint32_t id) const;
+    void edgesBetween(NodeOrdinal source, NodeOrdinal target, std::vector<EdgeOrdinal>& out) const;
+    /// The node with this V8 object id, or nullopt. O(log N) after the first call builds an index.
+    std::optional<NodeOrdinal> nodeWithId(std::uint32_t id) const;
     /// Largest odd node id (DevTools' "max JS object id").
     std::uint32_t maxJsObjectId() const { return facts().maxJsObjectId; }
     /// Which snapshot is older, whether it is a timeline: computed on the first call (the app makes
@@ -311,8 +301,8 @@ private:
     mutable SnapshotFacts m_facts;
     mutable std::mutex m_retainersMutex;
     mutable std::atomic<bool> m_retainersReady{false};
-    mutable PodArray<std::uint32_t> m_firstRetainer;
-    mutable PodArray<std::uint32_t> m_retainerSource;
+    mutable Column<NodeOrdinal, std::uint32_t, RetainerSlot> m_firstRetainer;
+    mutable Column<RetainerSlot, std::uint32_t, NodeOrdinal> m_retainerSource;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

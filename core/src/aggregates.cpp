@@ -90,7 +90,7 @@ std::vector<bool> retainedByFilter(const Analysis& a, const WorkContext& context
 // The target of the first edge whose JS name() equals `name`.
 std::optional<NodeOrdinal> edgeTarget(const Snapshot& s, NodeOrdinal node, std::string_view name) {
     for (EdgeOrdinal e : s.edgesOf(node))
-        if (detail::edgeNameJsEquals(s, e.value, name))
+        if (detail::edgeNameJsEquals(s, e, name))
             return s.edgeTo[e];
     return std::nullopt;
 }
@@ -133,7 +133,7 @@ std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& contex
                 if (s.edgeKind(e) != EdgeKind::Internal)
                     continue;
                 const std::string_view en = s.strings.get(s.edgeNameId(e));
-                if ((en == "first" || en == "second") && namer.isEmpty(s.edgeTo[e].value)) {
+                if ((en == "first" || en == "second") && namer.isEmpty(s.edgeTo[e])) {
                     flat = true;
                     break;
                 }
@@ -143,7 +143,7 @@ std::vector<bool> duplicatedStrings(const Analysis& a, const WorkContext& contex
         }
         if (a.selfSize[n] == 0)
             continue;
-        std::string name = k == NodeKind::ConsString ? namer.name(n.value) : std::string(s.name(n));
+        std::string name = k == NodeKind::ConsString ? namer.name(n) : std::string(s.name(n));
         const auto trunc = valueText(s, internalTarget(s, n, "truncated"), "bool");
         if (trunc && *trunc == "true") {
             auto lengthText = valueText(s, internalTarget(s, n, "length"), "int");
@@ -303,7 +303,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
     const auto& selfSize = a.selfSize;
     const auto& distance = a.distance;
     auto counted = [&](NodeOrdinal n) { return selfSize[n] != 0 && (!mask || (*mask)[n.value]); };
-    std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
+    std::vector<std::uint32_t> rowOfClass(classCount, kNoIndex);
     std::vector<std::uint32_t> counts(classCount, 0);
     Aggregates out;
     if (countedClass)
@@ -317,7 +317,7 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
         if (c)
             ++counts[classOf[n.value]];
         if (countedClass)
-            (*countedClass)[n.value] = c ? classOf[n.value] : kNoNode;
+            (*countedClass)[n.value] = c ? classOf[n.value] : kNoIndex;
     }
     std::size_t total = 0;
     for (const std::uint32_t c : counts)
@@ -333,12 +333,12 @@ Aggregates detail::aggregateRows(const Analysis& a, const std::uint32_t* classOf
             continue;
         const std::uint32_t c = classOf[n.value];
         std::uint32_t& row = rowOfClass[c];
-        if (row == kNoNode) {
+        if (row == kNoIndex) {
             row = std::uint32_t(out.classes.size());
             ClassAggregate agg;
             agg.classIndex = c;
             agg.distance = distance[n];
-            agg.instances = std::span<const std::uint32_t>(pool + used, counts[c]);
+            agg.instances = TypedSpan<NodeOrdinal>(pool + used, counts[c]);
             out.classes.push_back(agg);
             fill.push_back(used);
             used += counts[c];
@@ -368,7 +368,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                                    std::size_t classCount, Aggregates& rows,
                                    const std::function<bool()>& stopped, unsigned threads) {
     const Snapshot& s = *a.snapshot;
-    std::vector<std::uint32_t> rowOfClass(classCount, kNoNode);
+    std::vector<std::uint32_t> rowOfClass(classCount, kNoIndex);
     for (std::uint32_t r = 0; r < rows.classes.size(); ++r)
         rowOfClass[rows.classes[r].classIndex] = r;
     const std::uint32_t* first = a.firstDominated().data();
@@ -376,7 +376,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     const NodeOrdinal root = s.root();
 
     // Where to cut: X and the first child slot of the second run (none: one walk).
-    NodeOrdinal cutNode(kNoNode);
+    NodeOrdinal cutNode(kNoIndex);
     std::uint32_t cutSlot = 0;
     std::vector<NodeOrdinal> path; // root .. X
     if (threads > 1) {
@@ -386,12 +386,12 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
             if (e - b == 0 || path.size() > (1u << 20))
                 break;
             std::uint64_t total = 0, heaviest = 0;
-            NodeOrdinal heaviestChild(kNoNode);
+            NodeOrdinal heaviestChild(kNoIndex);
             for (std::uint32_t i = b; i < e; ++i) {
                 const NodeOrdinal child(dominated[i]);
                 const std::uint64_t w = a.retainedSize[child];
                 total += w;
-                if (w > heaviest || heaviestChild.value == kNoNode) {
+                if (w > heaviest || heaviestChild.value == kNoIndex) {
                     heaviest = w;
                     heaviestChild = child;
                 }
@@ -415,7 +415,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     struct Frame {
         std::uint32_t next; // next child slot
         std::uint32_t end;
-        std::uint32_t openedClass; // kNoNode when this node opened nothing
+        std::uint32_t openedClass; // kNoIndex when this node opened nothing
     };
     struct Walk {
         std::vector<std::uint8_t> open;
@@ -424,12 +424,12 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     };
     auto opens = [&](NodeOrdinal n, const std::vector<std::uint8_t>& open) {
         const std::uint32_t c = countedClass[n.value];
-        return c != kNoNode && !open[c];
+        return c != kNoIndex && !open[c];
     };
     // Enters n: counts it, opens its class over its children, and queues them (the part of X's
     // children this walk owns).
     auto enter = [&](Walk& w, NodeOrdinal n) {
-        std::uint32_t opened = kNoNode;
+        std::uint32_t opened = kNoIndex;
         const std::uint32_t b = first[n.value];
         const std::uint32_t e = n == cutNode ? cutSlot : first[n.value + 1];
         if (opens(n, w.open)) {
@@ -440,7 +440,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                 opened = c;
             }
         }
-        if (b != e || opened != kNoNode)
+        if (b != e || opened != kNoIndex)
             w.stack.push_back({b, e, opened});
     };
     auto run = [&](Walk& w) {
@@ -453,7 +453,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
                 enter(w, NodeOrdinal(dominated[f.next++]));
                 continue;
             }
-            if (f.openedClass != kNoNode)
+            if (f.openedClass != kNoIndex)
                 w.open[f.openedClass] = 0;
             w.stack.pop_back();
         }
@@ -461,7 +461,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     Walk main{
         std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
     enter(main, root);
-    if (cutNode.value == kNoNode) {
+    if (cutNode.value == kNoIndex) {
         run(main);
     } else {
         Walk side{
@@ -469,7 +469,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
         for (const NodeOrdinal n : path) // the classes open below X
             if (opens(n, side.open))
                 side.open[countedClass[n.value]] = 1; // every node on the path has children
-        side.stack.push_back({cutSlot, first[cutNode.value + 1], kNoNode});
+        side.stack.push_back({cutSlot, first[cutNode.value + 1], kNoIndex});
         std::jthread second;
         try {
             second = std::jthread([&] { run(side); });

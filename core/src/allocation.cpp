@@ -98,7 +98,7 @@ std::vector<std::uint32_t> AllocationProfile::traceIds(std::uint32_t node) const
     return ids;
 }
 
-std::vector<std::uint32_t> AllocationProfile::objectsOf(std::uint32_t node) const {
+std::vector<NodeOrdinal> AllocationProfile::objectsOf(std::uint32_t node) const {
     std::vector<std::uint32_t> slots;
     for (const std::uint32_t id : traceIds(node)) {
         const auto it = std::lower_bound(slotId.begin(), slotId.end(), id);
@@ -107,18 +107,17 @@ std::vector<std::uint32_t> AllocationProfile::objectsOf(std::uint32_t node) cons
     }
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
-    std::vector<std::uint32_t> out;
+    std::vector<NodeOrdinal> out;
     for (const std::uint32_t sl : slots)
-        out.insert(out.end(), slotObjects.begin() + slotFirstObject[sl],
-                   slotObjects.begin() + slotFirstObject[sl + 1]);
+        for (std::uint32_t i = slotFirstObject[sl]; i < slotFirstObject[sl + 1]; ++i)
+            out.push_back(NodeOrdinal(slotObjects[i]));
     if (slots.size() > 1)
         std::sort(out.begin(), out.end());
     return out;
 }
 
-std::optional<std::vector<std::uint32_t>>
-AllocationProfile::allocationStack(std::uint32_t nodeOrdinal) const {
-    const std::uint32_t id = snapshot->traceNodeId(NodeOrdinal(nodeOrdinal));
+std::optional<std::vector<std::uint32_t>> AllocationProfile::allocationStack(NodeOrdinal object) const {
+    const std::uint32_t id = snapshot->traceNodeId(object);
     if (id == 0)
         return std::nullopt;
     std::vector<std::uint32_t> frames;
@@ -321,8 +320,8 @@ Expected<Aggregates> aggregateAllocatedBy(const Analysis& analysis, const Alloca
                                           std::uint32_t node, const WorkContext& context) {
     const Snapshot& s = *analysis.snapshot;
     std::vector<bool> mask(s.nodeCount, false);
-    for (const std::uint32_t n : profile.objectsOf(node))
-        mask[n] = true;
+    for (const NodeOrdinal n : profile.objectsOf(node))
+        mask[n.value] = true;
     const std::function<bool()> stopped = [&] { return context.stopRequested(); };
     PodArray<std::uint32_t> counted;
     Aggregates rows = detail::aggregateRows(analysis, analysis.classOf.data(), analysis.classes.size(), &mask,

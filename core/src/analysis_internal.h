@@ -53,13 +53,10 @@ struct EphemeronNames {
 /// DevTools' JS edge name(): element/hidden indexes as decimal text, shortcut names that start with
 /// digits as that number, everything else the string.
 std::string edgeNameJs(const Snapshot& s, EdgeOrdinal edge);
-std::string edgeNameJs(const Snapshot& s, std::uint32_t edge);
 /// Is the JS edge name() equal to `text`? (without building a string for string-named edges)
 bool edgeNameJsEquals(const Snapshot& s, EdgeOrdinal edge, std::string_view text);
-bool edgeNameJsEquals(const Snapshot& s, std::uint32_t edge, std::string_view text);
 
 bool isUserRoot(const Snapshot& s, NodeOrdinal node);
-bool isUserRoot(const Snapshot& s, std::uint32_t node);
 
 /// DevTools' BFS from the root, with its JS-specific edge filter. `ignored` (may be null) blocks
 /// entering nodes (the Retainers pane's "ignore this retainer").
@@ -72,10 +69,8 @@ class ConsStringNamer {
 public:
     explicit ConsStringNamer(const Snapshot& s) : m_s(s) {}
     std::string name(NodeOrdinal node);
-    std::string name(std::uint32_t node) { return name(NodeOrdinal(node)); }
     /// True when the flattened text is empty (for "flattened cons string" detection).
     bool isEmpty(NodeOrdinal node) { return cappedLength(node) == 0; }
-    bool isEmpty(std::uint32_t node) { return isEmpty(NodeOrdinal(node)); }
 
 private:
     std::uint32_t cappedLength(NodeOrdinal node);
@@ -84,10 +79,10 @@ private:
     void prepare();
     const Snapshot& m_s;
     bool m_prepared = false;
-    StringId m_firstName{kNoString}, m_secondName{kNoString}; // the ids of "first" / "second"
-    std::vector<std::uint32_t> m_capped;                      // per node; kNoIndex = not computed
-    std::vector<std::uint64_t> m_children;                    // per node: first | second << 32; ~0 = unknown
-    std::unordered_map<std::uint32_t, std::string> m_names;   // by node ordinal
+    StringId m_firstName = kNoString, m_secondName = kNoString; // the ids of "first" / "second"
+    std::vector<std::uint32_t> m_capped;                        // per node; kNoIndex = not computed
+    std::vector<std::uint64_t> m_children;                  // per node: first | second << 32; ~0 = unknown
+    std::unordered_map<std::uint32_t, std::string> m_names; // by node ordinal
 };
 
 /// Class names and keys for every node with the given interface definitions (DevTools'

@@ -86,11 +86,11 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
         while (i < l && j < m) {
             const std::uint32_t bid = bs.nodeId[(*b)[i]], cid = cs.nodeId[(*c)[j]];
             if (bid < cid) {
-                d.deletedNodes.push_back((*b)[i].value);
+                d.deletedNodes.push_back((*b)[i]);
                 d.freedSize += base->selfSize[(*b)[i]];
                 ++i;
             } else if (bid > cid) {
-                d.newNodes.push_back((*c)[j].value);
+                d.newNodes.push_back((*c)[j]);
                 d.allocSize += current->selfSize[(*c)[j]];
                 ++j;
             } else {
@@ -101,11 +101,11 @@ Expected<ComparisonPtr> compare(AnalysisPtr base, AnalysisPtr current, const Wor
             }
         }
         for (; i < l; ++i) {
-            d.deletedNodes.push_back((*b)[i].value);
+            d.deletedNodes.push_back((*b)[i]);
             d.freedSize += base->selfSize[(*b)[i]];
         }
         for (; j < m; ++j) {
-            d.newNodes.push_back((*c)[j].value);
+            d.newNodes.push_back((*c)[j]);
             d.allocSize += current->selfSize[(*c)[j]];
         }
         d.newCount = std::uint32_t(d.newNodes.size());

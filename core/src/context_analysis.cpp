@@ -439,7 +439,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
         if (!scriptScopes) {
             withoutScopes.emplace(script, result->scriptsWithoutScopes.size());
             result->scriptsWithoutScopes.push_back(
-                {script.value, script.value * F, scriptInfo->second.nodeId, scriptInfo->second.name, 1});
+                {script, script.value * F, scriptInfo->second.nodeId, scriptInfo->second.name, 1});
             continue;
         }
         auto embedded = scriptScopes->find(*scopeId);
@@ -496,7 +496,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
                 const NodeOrdinal value = c.values[f];
                 DeadContextField field;
                 field.name = std::string(fieldName);
-                field.valueNode = value.value;
+                field.valueNode = value;
                 field.valueNodeIndex = value.value * F;
                 field.valueNodeId = s.nodeId[value];
                 field.valueName = a.displayName(value);
@@ -508,7 +508,7 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
             }
             if (cr.deadFields.empty())
                 continue;
-            cr.contextNode = c.node.value;
+            cr.contextNode = c.node;
             cr.contextNodeIndex = c.node.value * F;
             cr.contextNodeId = s.nodeId[c.node];
             cr.retainedSize = a.retainedSize[c.node];
@@ -516,10 +516,10 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
         }
         if (report.contexts.empty())
             continue;
-        report.scopeInfoNode = acc.scopeInfo.value;
+        report.scopeInfoNode = acc.scopeInfo;
         report.scopeInfoNodeIndex = acc.scopeInfo.value * F;
         report.scopeInfoNodeId = s.nodeId[acc.scopeInfo];
-        report.scriptNode = acc.script.value;
+        report.scriptNode = acc.script;
         report.scriptNodeIndex = acc.script.value * F;
         report.scriptNodeId = scripts[acc.script].nodeId;
         report.scriptName = scripts[acc.script].name;
@@ -559,12 +559,10 @@ Expected<ContextAnalysisPtr> analyzeContexts(const Analysis& a, const WorkContex
     return ContextAnalysisPtr(std::move(result));
 }
 
-std::optional<SourcePosition> scriptPosition(const Analysis& a, std::uint32_t scriptOrdinal,
-                                             std::int64_t offset) {
+std::optional<SourcePosition> scriptPosition(const Analysis& a, NodeOrdinal script, std::int64_t offset) {
     const Snapshot& s = *a.snapshot;
-    if (scriptOrdinal >= s.nodeCount || offset < 0)
+    if (script.value >= s.nodeCount || offset < 0)
         return std::nullopt;
-    const NodeOrdinal script(scriptOrdinal);
     const std::optional<NodeOrdinal> found = internalTarget(s, script, "source");
     if (!found)
         return std::nullopt;

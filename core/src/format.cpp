@@ -96,8 +96,7 @@ std::string distance(std::int32_t d) {
     return kMinus;
 }
 
-std::string edgeName(const Snapshot& s, std::uint32_t edgeOrdinal) {
-    const EdgeOrdinal edge(edgeOrdinal);
+std::string edgeName(const Snapshot& s, EdgeOrdinal edge) {
     const EdgeKind k = s.edgeKind(edge);
     if (k == EdgeKind::Element)
         return "[" + std::to_string(s.edgeNameOrIndex[edge]) + "]";
@@ -117,8 +116,7 @@ std::string edgeName(const Snapshot& s, std::uint32_t edgeOrdinal) {
     return name;
 }
 
-std::string nodeLabel(const Analysis& a, std::uint32_t nodeOrdinal) {
-    const NodeOrdinal node(nodeOrdinal);
+std::string nodeLabel(const Analysis& a, NodeOrdinal node) {
     const Snapshot& s = *a.snapshot;
     const std::string name = a.displayName(node);
     switch (s.kind(node)) {
@@ -136,8 +134,8 @@ std::string nodeLabel(const Analysis& a, std::uint32_t nodeOrdinal) {
     }
 }
 
-std::string nodeLabelWithId(const Analysis& a, std::uint32_t node) {
-    return nodeLabel(a, node) + " @" + std::to_string(a.snapshot->nodeId[NodeOrdinal(node)]);
+std::string nodeLabelWithId(const Analysis& a, NodeOrdinal node) {
+    return nodeLabel(a, node) + " @" + std::to_string(a.snapshot->nodeId[node]);
 }
 
 } // namespace heapscope::format

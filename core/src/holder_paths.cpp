@@ -350,9 +350,8 @@ Expected<std::vector<std::uint32_t>> summarizeHolderPaths(const Analysis& analys
     return summarizer.takePaths();
 }
 
-Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
-                                                 std::span<const std::uint32_t> nodes, HolderPathTable& table,
-                                                 const HolderPathOptions& options,
+Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis, std::span<const NodeOrdinal> nodes,
+                                                 HolderPathTable& table, const HolderPathOptions& options,
                                                  const WorkContext& context) {
     auto paths = summarizeHolderPaths(analysis, table, options, context);
     if (!paths)
@@ -360,11 +359,9 @@ Expected<std::vector<HolderGroup>> groupByHolder(const Analysis& analysis,
     return groupByHolderPaths(analysis, nodes, table, *paths, context);
 }
 
-Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
-                                                      std::span<const std::uint32_t> nodes,
-                                                      const HolderPathTable& table,
-                                                      std::span<const std::uint32_t> pathOfNode,
-                                                      const WorkContext& context) {
+Expected<std::vector<HolderGroup>>
+groupByHolderPaths(const Analysis& analysis, std::span<const NodeOrdinal> nodes, const HolderPathTable& table,
+                   std::span<const std::uint32_t> pathOfNode, const WorkContext& context) {
     const std::uint32_t nodeCount = analysis.snapshot->nodeCount;
     const auto misfit = [&](const std::string& reason) {
         return Error{analysis.snapshot->path, "holder paths", -1, reason, false};
@@ -374,10 +371,7 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
                       " paths for " + std::to_string(nodeCount) + " nodes)");
     if (context.stopRequested())
         return stopped(analysis);
-    std::vector<NodeOrdinal> sorted;
-    sorted.reserve(nodes.size());
-    for (const std::uint32_t n : nodes)
-        sorted.emplace_back(n);
+    std::vector<NodeOrdinal> sorted(nodes.begin(), nodes.end());
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     if (!sorted.empty() && sorted.back().value >= nodeCount)
@@ -406,7 +400,7 @@ Expected<std::vector<HolderGroup>> groupByHolderPaths(const Analysis& analysis,
         HolderGroup& g = groups[group];
         ++g.count;
         g.selfSize += analysis.selfSize[n];
-        g.nodes.push_back(n.value);
+        g.nodes.push_back(n);
     }
     std::vector<std::uint32_t> groupOfNode(nodeCount, kNoIndex);
     for (std::size_t i = 0; i < sorted.size(); ++i)

@@ -37,8 +37,7 @@ bool ObjectOrder::operator()(const OrderEntry& a, const OrderEntry& b) const {
     return a.pos < b.pos;
 }
 
-OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edgeOrdinal) {
-    const EdgeOrdinal edge(edgeOrdinal);
+OrderKey edgeOrderKey(const Snapshot& s, EdgeOrdinal edge) {
     OrderKey key;
     // an edge of a type this program does not know names a string only when there is one
     if (const auto name = s.edgeNameString(edge); !name) {
@@ -58,8 +57,7 @@ OrderKey edgeOrderKey(const Snapshot& s, std::uint32_t edgeOrdinal) {
     return key;
 }
 
-OrderKey nodeOrderKey(const Snapshot& s, std::uint32_t nodeOrdinal) {
-    const NodeOrdinal node(nodeOrdinal);
+OrderKey nodeOrderKey(const Snapshot& s, NodeOrdinal node) {
     OrderKey key;
     key.text = s.name(node);
     key.tie = s.nodeId[node];

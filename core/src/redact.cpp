@@ -263,13 +263,13 @@ std::string checkKeepPattern(const std::string& pattern) {
 
 namespace {
 
-constexpr std::uint32_t kSame = kNoString - 1; // the entry is referenced unchanged
+constexpr std::uint32_t kSame = kNoIndex - 1; // the entry is referenced unchanged
 
 /// Which string table entries the copy writes, and the new name ids of nodes and script names.
 struct Plan {
     std::uint32_t stringCount = 0;
     std::vector<std::uint8_t> keep;      ///< per entry: referenced unchanged by something
-    std::vector<std::uint32_t> newId[3]; ///< per role, per entry: kNoString (not met), kSame, or the new id
+    std::vector<std::uint32_t> newId[3]; ///< per role, per entry: kNoIndex (not met), kSame, or the new id
     std::vector<std::string> added;      ///< texts appended to the table
     RedactPlaceholders placeholders;
     std::uint64_t keptByPattern = 0;
@@ -279,9 +279,9 @@ struct Plan {
 std::uint32_t resolve(Plan& p, const Snapshot& s, RedactRole role, StringId id, const std::regex* keepRe) {
     auto& column = p.newId[int(role)];
     if (column.empty())
-        column.assign(p.stringCount, kNoString);
+        column.assign(p.stringCount, kNoIndex);
     std::uint32_t& slot = column[id.value];
-    if (slot != kNoString)
+    if (slot != kNoIndex)
         return slot;
     const std::string_view text = s.strings.get(id);
     std::optional<std::string> out;
@@ -804,7 +804,7 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
                         if (v != s.edgeNameOrIndex[edge])
                             return st.fail("the edges differ from the file loaded: it changed since");
                         if (!edgeNameIsIndex(s.edgeKind(edge)) && v < col.size() && col[v] != kSame &&
-                            col[v] != kNoString)
+                            col[v] != kNoIndex)
                             rep = col[v];
                         return true;
                     });
@@ -824,7 +824,7 @@ Expected<RedactResult> writeRedactedCopy(const Snapshot& s, const std::string& o
                             v != s.traceFunctionInfos[std::size_t(r)].scriptName.value)
                             return st.fail("the trace function infos differ from the file loaded");
                         const auto& col = p.newId[int(RedactRole::Script)];
-                        if (v < col.size() && col[v] != kSame && col[v] != kNoString)
+                        if (v < col.size() && col[v] != kSame && col[v] != kNoIndex)
                             rep = col[v];
                         return true;
                     });

@@ -27,8 +27,8 @@ struct State {
 
 /// What makes a path a different way of holding the objects: its nodes, with every run of context
 /// hops (see isContextHop) replaced by one marker (kNoNode).
-std::vector<std::uint32_t> pathSignature(const Analysis& a, const RetainerPath& path) {
-    std::vector<std::uint32_t> out;
+std::vector<NodeOrdinal> pathSignature(const Analysis& a, const RetainerPath& path) {
+    std::vector<NodeOrdinal> out;
     out.reserve(path.hops.size());
     for (const PathHop& hop : path.hops) {
         if (!isContextHop(a, hop.node))
@@ -41,8 +41,7 @@ std::vector<std::uint32_t> pathSignature(const Analysis& a, const RetainerPath& 
 
 } // namespace
 
-bool isContextHop(const Analysis& a, std::uint32_t nodeOrdinal) {
-    const NodeOrdinal node(nodeOrdinal);
+bool isContextHop(const Analysis& a, NodeOrdinal node) {
     const Snapshot& s = *a.snapshot;
     switch (s.kind(node)) {
     case NodeKind::Hidden:
@@ -58,13 +57,13 @@ bool isContextHop(const Analysis& a, std::uint32_t nodeOrdinal) {
     }
 }
 
-Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<std::uint32_t>& targetList,
+Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<NodeOrdinal>& targetList,
                                           const PathOptions& options, const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
     const std::uint32_t N = s.nodeCount;
     RetainerPaths out;
-    for (std::uint32_t t : targetList)
-        if (t < N)
+    for (NodeOrdinal t : targetList)
+        if (t.value < N)
             out.targets.push_back(t);
     std::sort(out.targets.begin(), out.targets.end());
     out.targets.erase(std::unique(out.targets.begin(), out.targets.end()), out.targets.end());
@@ -76,9 +75,9 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         return e;
     }
     std::vector<bool> ignored(N, false);
-    for (std::uint32_t n : options.ignoredNodes)
-        if (n < N)
-            ignored[n] = true;
+    for (NodeOrdinal n : options.ignoredNodes)
+        if (n.value < N)
+            ignored[n.value] = true;
     auto allowed = [&](EdgeOrdinal e) { return options.includeWeak || s.edgeKind(e) != EdgeKind::Weak; };
     auto cancelled = [&] { return cancelledError(s.path, "paths", "the search was cancelled"); };
 
@@ -123,12 +122,12 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
         return false;
     };
     // The edges from u to v a path may use: the first of them and how many there are.
-    std::vector<std::uint32_t> between;
+    std::vector<EdgeOrdinal> between;
     auto allowedEdges = [&](NodeOrdinal u, NodeOrdinal v) {
-        s.edgesBetween(u.value, v.value, between);
-        std::pair<EdgeOrdinal, std::uint32_t> result{EdgeOrdinal(kNoEdge), 0};
-        for (std::uint32_t edge : between)
-            if (const EdgeOrdinal e(edge); allowed(e)) {
+        s.edgesBetween(u, v, between);
+        std::pair<EdgeOrdinal, std::uint32_t> result{kNoEdge, 0};
+        for (EdgeOrdinal e : between)
+            if (allowed(e)) {
                 result.first = std::min(result.first, e);
                 ++result.second;
             }
@@ -137,11 +136,12 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     // Expands a state: one successor per distinct retaining node (parallel edges merged).
     auto expand = [&](std::uint32_t index) {
         const State cur = states[index];
-        std::uint32_t r = s.firstRetainer()[cur.node.value];
-        const std::uint32_t re = s.firstRetainer()[cur.node.value + 1];
-        while (r < re) {
-            const NodeOrdinal u(s.retainerSource()[r]);
-            while (r < re && s.retainerSource()[r] == u.value)
+        const auto& sources = s.retainerSource();
+        const IndexRange<RetainerSlot> slots = s.retainersOf(cur.node);
+        RetainerSlot r = slots.first();
+        while (r < slots.last()) {
+            const NodeOrdinal u = sources[r];
+            while (r < slots.last() && sources[r] == u)
                 ++r;
             if (ignored[u.value] || hops[u] == kFar || onChain(index, u))
                 continue;
@@ -157,39 +157,39 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     };
 
     if (out.targets.size() == 1) {
-        push({NodeOrdinal(out.targets[0]), kNoIndex, EdgeOrdinal(kNoEdge), 0, 0, 1});
+        push({out.targets[0], kNoIndex, kNoEdge, 0, 0, 1});
     } else {
         // A set: the first step merges every target a retainer holds, so that objects retained the
         // same way make one path.
         std::vector<bool> isTarget(N, false);
-        for (std::uint32_t t : out.targets)
-            isTarget[t] = true;
+        for (NodeOrdinal t : out.targets)
+            isTarget[t.value] = true;
         struct Holder {
-            NodeOrdinal firstTarget = NodeOrdinal(kNoNode);
-            EdgeOrdinal firstEdge = EdgeOrdinal(kNoEdge);
+            NodeOrdinal firstTarget = kNoNode;
+            EdgeOrdinal firstEdge = kNoEdge;
             std::uint32_t edges = 0;
             std::uint32_t targets = 0;
         };
-        std::unordered_map<std::uint32_t, Holder> holders; // by node ordinal
+        std::unordered_map<NodeOrdinal, Holder> holders;
         std::vector<NodeOrdinal> order;
-        for (std::uint32_t target : out.targets) {
-            const NodeOrdinal t(target);
-            std::uint32_t r = s.firstRetainer()[t.value];
-            const std::uint32_t re = s.firstRetainer()[t.value + 1];
-            while (r < re) {
-                const NodeOrdinal u(s.retainerSource()[r]);
-                while (r < re && s.retainerSource()[r] == u.value)
+        const auto& sources = s.retainerSource();
+        for (NodeOrdinal t : out.targets) {
+            const IndexRange<RetainerSlot> slots = s.retainersOf(t);
+            RetainerSlot r = slots.first();
+            while (r < slots.last()) {
+                const NodeOrdinal u = sources[r];
+                while (r < slots.last() && sources[r] == u)
                     ++r;
                 if (ignored[u.value] || hops[u] == kFar || u == t)
                     continue;
                 const auto [firstEdge, count] = allowedEdges(u, t);
                 if (!count)
                     continue;
-                auto [it, inserted] = holders.try_emplace(u.value);
+                auto [it, inserted] = holders.try_emplace(u);
                 if (inserted)
                     order.push_back(u);
                 Holder& h = it->second;
-                if (h.firstTarget.value == kNoNode || firstEdge < h.firstEdge) {
+                if (h.firstTarget == kNoNode || firstEdge < h.firstEdge) {
                     h.firstTarget = t;
                     h.firstEdge = firstEdge;
                 }
@@ -198,15 +198,15 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
             }
         }
         for (NodeOrdinal u : order) {
-            const Holder& h = holders[u.value];
-            states.push_back({h.firstTarget, kNoIndex, EdgeOrdinal(kNoEdge), 0, 0, 1});
+            const Holder& h = holders[u];
+            states.push_back({h.firstTarget, kNoIndex, kNoEdge, 0, 0, 1});
             const std::uint32_t leaf = std::uint32_t(states.size() - 1);
             push({u, leaf, h.firstEdge, h.edges, 1, h.targets});
         }
     }
 
     std::uint64_t expansions = 0;
-    std::map<std::vector<std::uint32_t>, std::size_t> signatures; // of the paths kept -> their index
+    std::map<std::vector<NodeOrdinal>, std::size_t> signatures; // of the paths kept -> their index
     while (!open.empty() && out.paths.size() < options.maxPaths) {
         const std::uint32_t index = open.top().second;
         open.pop();
@@ -219,9 +219,9 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
             bool first = true;
             for (std::uint32_t i = cur.parent; i != kNoIndex; i = states[i].parent) {
                 PathHop hop;
-                hop.node = states[i].node.value;
+                hop.node = states[i].node;
                 if (!first) {
-                    hop.edge = prevEdge.value;
+                    hop.edge = prevEdge;
                     hop.edgeCount = prevCount;
                 }
                 first = false;
@@ -253,8 +253,8 @@ Expected<RetainerPaths> findRetainerPaths(const Analysis& a, const std::vector<s
     }
     if (out.paths.empty() && !out.searchCutShort) {
         bool any = false;
-        for (std::uint32_t t : out.targets)
-            any = any || hops[NodeOrdinal(t)] != kFar;
+        for (NodeOrdinal t : out.targets)
+            any = any || hops[t] != kFar;
         out.unreachable = !any;
     }
     return out;
@@ -264,8 +264,8 @@ namespace {
 
 std::string targetTitle(const Analysis& a, const RetainerPaths& p) {
     if (p.targets.size() == 1) {
-        const NodeOrdinal t(p.targets[0]);
-        return text::toUtf8(format::nodeLabelWithId(a, t.value)) + " (shallow " +
+        const NodeOrdinal t = p.targets[0];
+        return text::toUtf8(format::nodeLabelWithId(a, t)) + " (shallow " +
                format::bytesAdaptive(a.selfSize[t]) + ", retained " +
                format::bytesAdaptive(a.retainedSize[t]) + ")";
     }
@@ -339,7 +339,7 @@ std::string formatPathsText(const Analysis& a, const RetainerPaths& p) {
         out += mergedSuffix(path) + ":\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
-            const NodeOrdinal node(hop.node);
+            const NodeOrdinal node = hop.node;
             out += "  ";
             if (h > 0)
                 out += std::string(h * 2 - 2, ' ') + edgeText(a, hop) + " \xE2\x86\x92 ";
@@ -366,7 +366,7 @@ std::string formatPathsMarkdown(const Analysis& a, const RetainerPaths& p) {
                ")\n\n| # | Edge | Object | Shallow | Retained | Distance |\n|---:|---|---|---:|---:|---:|\n";
         for (std::size_t h = 0; h < path.hops.size(); ++h) {
             const PathHop& hop = path.hops[h];
-            const NodeOrdinal node(hop.node);
+            const NodeOrdinal node = hop.node;
             out += "| " + std::to_string(h + 1) + " | " +
                    (h ? markdownEscape(edgeText(a, hop)) : std::string()) + " | " +
                    markdownEscape(text::toUtf8(format::nodeLabelWithId(a, hop.node))) + " | " +
@@ -394,9 +394,9 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
     w.field("schema", "heapscope-retainer-paths/1");
     w.field("file", s.path);
     w.key("targets").beginArray();
-    for (std::uint32_t t : p.targets) {
+    for (NodeOrdinal t : p.targets) {
         w.beginObject();
-        nodeFields(NodeOrdinal(t));
+        nodeFields(t);
         w.endObject();
     }
     w.endArray();
@@ -419,12 +419,12 @@ std::string formatPathsJson(const Analysis& a, const RetainerPaths& p) {
                 w.key("edge_label").null();
                 w.field("edge_count", std::uint64_t(0));
             } else {
-                w.field("edge_type", s.edgeTypeName(EdgeOrdinal(hop.edge)));
+                w.field("edge_type", s.edgeTypeName(hop.edge));
                 w.field("edge_name", detail::edgeNameJs(s, hop.edge));
                 w.field("edge_label", format::edgeName(s, hop.edge));
                 w.field("edge_count", std::uint64_t(hop.edgeCount));
             }
-            nodeFields(NodeOrdinal(hop.node));
+            nodeFields(hop.node);
             w.endObject();
         }
         w.endArray();

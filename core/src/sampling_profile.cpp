@@ -532,7 +532,7 @@ bool ProfileParser::parseHead() {
         ++m_p;
         return true;
     };
-    if (!open(kNoNode))
+    if (!open(kNoIndex))
         return false;
     while (!stack.empty()) {
         if (!poll())
@@ -748,7 +748,7 @@ bool ProfileParser::resolve() {
     const bool useDirect = maxId <= 4 * std::uint64_t(n) + 1024;
     auto reused = [&](std::uint32_t earlier, std::uint32_t later) {
         bool ancestor = false;
-        for (std::uint32_t a = P.parent[later]; a != kNoNode; a = P.parent[a])
+        for (std::uint32_t a = P.parent[later]; a != kNoIndex; a = P.parent[a])
             if (a == earlier) {
                 ancestor = true;
                 break;
@@ -761,10 +761,10 @@ bool ProfileParser::resolve() {
                               std::to_string(m_idOffset[earlier]) + ")");
     };
     if (useDirect) {
-        direct.assign(std::size_t(maxId) + 1, kNoNode);
+        direct.assign(std::size_t(maxId) + 1, kNoIndex);
         for (std::uint32_t i = 0; i < n; ++i) {
             auto& slot = direct[std::size_t(P.nodeId[i])];
-            if (slot != kNoNode)
+            if (slot != kNoIndex)
                 return reused(slot, i);
             slot = i;
         }
@@ -779,9 +779,9 @@ bool ProfileParser::resolve() {
     }
     auto lookup = [&](std::uint64_t id) -> std::uint32_t {
         if (useDirect)
-            return id < direct.size() ? direct[std::size_t(id)] : kNoNode;
+            return id < direct.size() ? direct[std::size_t(id)] : kNoIndex;
         auto it = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(id, std::uint32_t(0)));
-        return it != sorted.end() && it->first == id ? it->second : kNoNode;
+        return it != sorted.end() && it->first == id ? it->second : kNoIndex;
     };
     P.sampleCount.assign(n, 0);
     P.sampleBytes.assign(n, 0);
@@ -790,7 +790,7 @@ bool ProfileParser::resolve() {
     for (std::size_t s = 0; s < m_sampleNodeId.size(); ++s) {
         const std::uint32_t node = lookup(m_sampleNodeId[s]);
         P.sampleNode[s] = node;
-        if (node == kNoNode) {
+        if (node == kNoIndex) {
             // V8 writes a few samples of a node it adds after the tree was written (the id after
             // the last one); DevTools' views never look them up. Counted, not an error.
             if (firstOutside == m_sampleNodeId.size())
@@ -1057,7 +1057,7 @@ SamplingProfilePtr selectOrdinals(const SamplingProfilePtr& profile, std::uint64
     std::fill(P.sampleBytes.begin(), P.sampleBytes.end(), 0);
     for (std::size_t s = 0; s < P.sampleNode.size(); ++s) {
         const std::uint32_t node = P.sampleNode[s];
-        if (node == kNoNode || P.sampleOrdinal[s] < minOrdinal || P.sampleOrdinal[s] > maxOrdinal)
+        if (node == kNoIndex || P.sampleOrdinal[s] < minOrdinal || P.sampleOrdinal[s] > maxOrdinal)
             continue;
         P.selfSize[node] += P.sampleSize[s];
         ++P.sampleCount[node];
@@ -1108,7 +1108,7 @@ std::vector<BottomUpRow> bottomUpCallers(const SamplingProfile& p, const BottomU
     std::unordered_map<std::uint32_t, std::uint32_t> rowOf;
     for (std::size_t i = 0; i < row.focus.size(); ++i) {
         const std::uint32_t caller = p.parent[row.ancestor[i]];
-        if (caller == kNoNode || caller == 0)
+        if (caller == kNoIndex || caller == 0)
             continue; // DevTools stops below the head
         const std::uint32_t f = p.function[caller];
         auto [it, added] = rowOf.try_emplace(f, std::uint32_t(rows.size()));

@@ -9,8 +9,7 @@
 
 namespace heapscope {
 
-std::optional<std::string_view> Snapshot::edgeNameString(std::uint32_t edgeOrdinal) const {
-    const EdgeOrdinal edge(edgeOrdinal);
+std::optional<std::string_view> Snapshot::edgeNameString(EdgeOrdinal edge) const {
     const EdgeKind k = edgeKind(edge);
     const std::uint32_t v = edgeNameOrIndex[edge];
     if (edgeNameIsIndex(k))
@@ -20,22 +19,21 @@ std::optional<std::string_view> Snapshot::edgeNameString(std::uint32_t edgeOrdin
     return strings.get(StringId(v));
 }
 
-std::string Snapshot::edgeNameText(std::uint32_t edgeOrdinal) const {
-    const EdgeOrdinal edge(edgeOrdinal);
+std::string Snapshot::edgeNameText(EdgeOrdinal edge) const {
     if (auto s = edgeNameString(edge))
         return std::string(*s);
     return std::to_string(edgeNameOrIndex[edge]);
 }
 
-const Location* Snapshot::location(std::uint32_t node) const {
+const Location* Snapshot::location(NodeOrdinal node) const {
     auto it = std::lower_bound(locations.begin(), locations.end(), node,
-                               [](const Location& l, std::uint32_t n) { return l.node < n; });
+                               [](const Location& l, NodeOrdinal n) { return l.node < n; });
     if (it == locations.end() || it->node != node)
         return nullptr;
     return &*it;
 }
 
-std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
+std::optional<NodeOrdinal> Snapshot::nodeWithId(std::uint32_t id) const {
     auto index = std::atomic_load(&m_ordinalsById);
     if (!index) {
         auto built =
@@ -54,7 +52,7 @@ std::optional<std::uint32_t> Snapshot::findNodeById(std::uint32_t id) const {
         });
     if (it == index->end() || nodeId[NodeOrdinal(*it)] != id)
         return std::nullopt;
-    return *it;
+    return NodeOrdinal(*it);
 }
 
 const SnapshotFacts& Snapshot::facts() const {
@@ -88,44 +86,42 @@ void Snapshot::setFacts(const SnapshotFacts& facts) const {
     std::call_once(m_factsOnce, [&] { m_facts = facts; });
 }
 
-std::uint32_t Snapshot::retainerTarget(std::size_t slot) const {
+NodeOrdinal Snapshot::retainerTarget(RetainerSlot slot) const {
     const auto& first = firstRetainer();
-    auto it = std::upper_bound(first.begin(), first.end(), std::uint32_t(slot));
-    return std::uint32_t(it - first.begin()) - 1;
+    auto it = std::upper_bound(first.begin(), first.end(), slot.value);
+    return NodeOrdinal(std::uint32_t(it - first.begin()) - 1);
 }
 
-void Snapshot::edgesBetween(std::uint32_t source, std::uint32_t target,
-                            std::vector<std::uint32_t>& out) const {
+void Snapshot::edgesBetween(NodeOrdinal source, NodeOrdinal target, std::vector<EdgeOrdinal>& out) const {
     out.clear();
-    const NodeOrdinal to(target);
-    for (EdgeOrdinal e : edgesOf(NodeOrdinal(source)))
-        if (edgeTo[e] == to)
-            out.push_back(e.value);
+    for (EdgeOrdinal e : edgesOf(source))
+        if (edgeTo[e] == target)
+            out.push_back(e);
 }
 
 std::size_t RetainerEdges::size() const {
     return m_s->retainerSource().size();
 }
 
-std::uint32_t RetainerEdges::operator[](std::size_t slot) const {
+EdgeOrdinal RetainerEdges::operator[](RetainerSlot slot) const {
     return m_s->retainerEdgeOf(m_s->retainerTarget(slot), slot);
 }
 
 // A target's retainers from one source are adjacent and in decreasing edge order, so the k-th slot
 // of such a group is the (m-1-k)-th of the m edges from that source to the target.
-std::uint32_t Snapshot::retainerEdgeOf(std::uint32_t targetOrdinal, std::size_t slot) const {
-    const Snapshot& s = *this;
-    const NodeOrdinal target(targetOrdinal);
-    const NodeOrdinal source(s.retainerSource()[slot]);
-    std::size_t begin = slot, end = slot + 1;
-    while (begin > s.firstRetainer()[target.value] && s.retainerSource()[begin - 1] == source.value)
+EdgeOrdinal Snapshot::retainerEdgeOf(NodeOrdinal target, RetainerSlot slot) const {
+    const auto& sources = retainerSource();
+    const IndexRange<RetainerSlot> slots = retainersOf(target);
+    const NodeOrdinal source = sources[slot];
+    std::uint32_t begin = slot.value, end = slot.value + 1;
+    while (begin > slots.first().value && sources[RetainerSlot(begin - 1)] == source)
         --begin;
-    while (end < s.firstRetainer()[target.value + 1] && s.retainerSource()[end] == source.value)
+    while (end < slots.last().value && sources[RetainerSlot(end)] == source)
         ++end;
-    std::size_t wanted = (end - begin) - 1 - (slot - begin); // index among the edges in file order
-    for (EdgeOrdinal e : s.edgesOf(source))
-        if (s.edgeTo[e] == target && wanted-- == 0)
-            return e.value;
+    std::uint32_t wanted = (end - begin) - 1 - (slot.value - begin); // index among the edges in file order
+    for (EdgeOrdinal e : edgesOf(source))
+        if (edgeTo[e] == target && wanted-- == 0)
+            return e;
     return kNoEdge; // unreachable for a consistent snapshot
 }
 

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace heapscope::test {
@@ -30,36 +29,36 @@ public:
         std::uint64_t selfSize;
     };
     struct Edge {
-        std::uint32_t from;
+        NodeOrdinal from;
         std::uint64_t type;
         std::string name;    ///< string-named edges
         std::uint64_t index; ///< element and hidden edges
-        std::uint32_t to;
+        NodeOrdinal to;
     };
 
-    /// Adds a node and returns its ordinal. Its id is 2 × ordinal + 1 (an odd, JavaScript id).
-    std::uint32_t node(std::uint64_t type, std::string name, std::uint64_t selfSize) {
+    /// Adds a node and returns it. Its id is 2 × ordinal + 1 (an odd, JavaScript id).
+    NodeOrdinal node(std::uint64_t type, std::string name, std::uint64_t selfSize) {
         m_nodes.push_back({type, std::move(name), selfSize});
-        return std::uint32_t(m_nodes.size() - 1);
+        return NodeOrdinal(std::uint32_t(m_nodes.size() - 1));
     }
     /// A string-named edge (property, internal, context, shortcut, weak).
-    void edge(std::uint32_t from, std::uint64_t type, std::string name, std::uint32_t to) {
+    void edge(NodeOrdinal from, std::uint64_t type, std::string name, NodeOrdinal to) {
         m_edges.push_back({from, type, std::move(name), 0, to});
     }
     /// An index-named edge (element, hidden).
-    void indexEdge(std::uint32_t from, std::uint64_t type, std::uint64_t index, std::uint32_t to) {
+    void indexEdge(NodeOrdinal from, std::uint64_t type, std::uint64_t index, NodeOrdinal to) {
         m_edges.push_back({from, type, {}, index, to});
     }
-    void property(std::uint32_t from, std::uint32_t to, std::string name = "p") {
+    void property(NodeOrdinal from, NodeOrdinal to, std::string name = "p") {
         edge(from, eProperty, std::move(name), to);
     }
-    void weak(std::uint32_t from, std::uint32_t to) { edge(from, eWeak, "w", to); }
-    void element(std::uint32_t from, std::uint32_t to, std::uint64_t index = 0) {
+    void weak(NodeOrdinal from, NodeOrdinal to) { edge(from, eWeak, "w", to); }
+    void element(NodeOrdinal from, NodeOrdinal to, std::uint64_t index = 0) {
         indexEdge(from, eElement, index, to);
     }
 
     std::size_t nodeCount() const { return m_nodes.size(); }
-    static std::uint32_t idOf(std::uint32_t ordinal) { return 2 * ordinal + 1; }
+    static std::uint32_t idOf(NodeOrdinal node) { return 2 * node.value + 1; }
 
     /// The snapshot: edges grouped by source in the order they were added, names interned.
     MiniSnapshot mini() const {
@@ -74,11 +73,11 @@ public:
         intern("");
         std::vector<std::uint64_t> edgeCount(m_nodes.size(), 0);
         for (const Edge& e : m_edges)
-            ++edgeCount[e.from];
+            ++edgeCount[e.from.value];
         m.nodes.reserve(m_nodes.size());
         for (std::uint32_t n = 0; n < m_nodes.size(); ++n)
-            m.nodes.push_back(
-                {m_nodes[n].type, intern(m_nodes[n].name), idOf(n), m_nodes[n].selfSize, edgeCount[n]});
+            m.nodes.push_back({m_nodes[n].type, intern(m_nodes[n].name), idOf(NodeOrdinal(n)),
+                               m_nodes[n].selfSize, edgeCount[n]});
         std::vector<std::uint32_t> order(m_edges.size());
         for (std::uint32_t i = 0; i < order.size(); ++i)
             order[i] = i;
@@ -88,7 +87,7 @@ public:
         for (std::uint32_t i : order) {
             const Edge& e = m_edges[i];
             const bool indexed = e.type == eElement || e.type == eHidden;
-            m.edges.push_back({e.type, indexed ? e.index : intern(e.name), e.to});
+            m.edges.push_back({e.type, indexed ? e.index : intern(e.name), e.to.value});
         }
         return m;
     }
@@ -115,50 +114,40 @@ private:
     std::vector<Edge> m_edges;
 };
 
-/// A node ordinal as a plain number, whether a column stores plain integers or typed ordinals.
-template <typename T> std::uint64_t plainIndex(const T& v) {
-    if constexpr (std::is_integral_v<T>)
-        return std::uint64_t(v);
-    else
-        return std::uint64_t(v.value);
+inline NodeOrdinal dominatorOf(const Analysis& a, NodeOrdinal n) {
+    return a.dominator[n];
 }
-
-inline std::uint64_t dominatorOf(const Analysis& a, std::uint32_t n) {
-    return plainIndex(a.dominator[NodeOrdinal(n)]);
+inline std::int64_t distanceOf(const Analysis& a, NodeOrdinal n) {
+    return a.distance[n];
 }
-inline std::int64_t distanceOf(const Analysis& a, std::uint32_t n) {
-    return a.distance[NodeOrdinal(n)];
+inline std::uint64_t retainedOf(const Analysis& a, NodeOrdinal n) {
+    return a.retainedSize[n];
 }
-inline std::uint64_t retainedOf(const Analysis& a, std::uint32_t n) {
-    return a.retainedSize[NodeOrdinal(n)];
-}
-inline std::uint64_t selfSizeOf(const Analysis& a, std::uint32_t n) {
-    return a.selfSize[NodeOrdinal(n)];
+inline std::uint64_t selfSizeOf(const Analysis& a, NodeOrdinal n) {
+    return a.selfSize[n];
 }
 /// The dominator tree's children of n, in the order the Analysis lists them.
-inline std::vector<std::uint64_t> dominatedBy(const Analysis& a, std::uint32_t n) {
-    std::vector<std::uint64_t> out;
-    for (auto i = a.firstDominated()[n]; i < a.firstDominated()[n + 1]; ++i)
-        out.push_back(plainIndex(a.dominated()[i]));
-    return out;
+inline std::vector<NodeOrdinal> dominatedBy(const Analysis& a, NodeOrdinal n) {
+    const TypedSpan<NodeOrdinal> children = a.dominatedBy(n);
+    return std::vector<NodeOrdinal>(children.begin(), children.end());
 }
 
-/// Per-node columns as plain vectors, for whole-graph comparisons.
-inline std::vector<std::uint64_t> dominators(const Analysis& a) {
-    std::vector<std::uint64_t> out;
-    for (std::uint32_t n = 0; n < a.snapshot->nodeCount; ++n)
+/// Per-node columns as vectors in ordinal order, for whole-graph comparisons.
+inline std::vector<NodeOrdinal> dominators(const Analysis& a) {
+    std::vector<NodeOrdinal> out;
+    for (NodeOrdinal n : a.snapshot->nodes())
         out.push_back(dominatorOf(a, n));
     return out;
 }
 inline std::vector<std::int64_t> distances(const Analysis& a) {
     std::vector<std::int64_t> out;
-    for (std::uint32_t n = 0; n < a.snapshot->nodeCount; ++n)
+    for (NodeOrdinal n : a.snapshot->nodes())
         out.push_back(distanceOf(a, n));
     return out;
 }
 inline std::vector<std::uint64_t> retainedSizes(const Analysis& a) {
     std::vector<std::uint64_t> out;
-    for (std::uint32_t n = 0; n < a.snapshot->nodeCount; ++n)
+    for (NodeOrdinal n : a.snapshot->nodes())
         out.push_back(retainedOf(a, n));
     return out;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Allocation traces on a hand-built snapshot: the tops, DevTools' callers structure, live objects,
 // allocation stacks, the timeline samples and their id ranges, and the errors (label unit).
+#include "test_util.h"
+
 #include "heapscope/allocation.h"
 #include "heapscope/analysis.h"
 #include "heapscope/loader.h"
@@ -97,8 +99,10 @@ TEST(AllocationUnit, TopsCallersAndLiveObjects) {
     // Live objects and trace ids per row.
     EXPECT_EQ(p.traceIds(top.node), (std::vector<std::uint32_t>{3, 4, 7}));
     EXPECT_EQ(p.traceIds(c.branchingCallers[1].node), (std::vector<std::uint32_t>{4}));
-    EXPECT_EQ(p.objectsOf(top.node), (std::vector<std::uint32_t>{1, 2, 3}));
-    EXPECT_EQ(p.objectsOf(c.branchingCallers[1].node), (std::vector<std::uint32_t>{2, 3}));
+    EXPECT_EQ(p.objectsOf(top.node),
+              (std::vector<NodeOrdinal>{NodeOrdinal(1), NodeOrdinal(2), NodeOrdinal(3)}));
+    EXPECT_EQ(p.objectsOf(c.branchingCallers[1].node),
+              (std::vector<NodeOrdinal>{NodeOrdinal(2), NodeOrdinal(3)}));
     EXPECT_TRUE(p.objectsOf(c.branchingCallers[2].node).empty());
     // The Summary of them leaves out B@7 (size 0).
     auto rows = aggregateAllocatedBy(*a, p, top.node);
@@ -113,14 +117,14 @@ TEST(AllocationUnit, AllocationStacks) {
     auto p = buildAllocationProfile(*a);
     ASSERT_TRUE(p);
     const auto name = [&](std::uint32_t f) { return std::string((*p)->functionName(f)); };
-    const auto stack = (*p)->allocationStack(2); // A@5, trace 4: alloc < caller2 < (root)
+    const auto stack = (*p)->allocationStack(NodeOrdinal(2)); // A@5, trace 4: alloc < caller2 < (root)
     ASSERT_TRUE(stack);
     ASSERT_EQ(stack->size(), 3u);
     EXPECT_EQ(name((*stack)[0]), "alloc");
     EXPECT_EQ(name((*stack)[1]), "caller2");
     EXPECT_EQ(name((*stack)[2]), "(root)");
-    EXPECT_FALSE((*p)->allocationStack(0).has_value()); // trace node id 0: no stack
-    const auto unknown = (*p)->allocationStack(4);      // trace 99 is not in the tree
+    EXPECT_FALSE((*p)->allocationStack(NodeOrdinal(0)).has_value()); // trace node id 0: no stack
+    const auto unknown = (*p)->allocationStack(NodeOrdinal(4));      // trace 99 is not in the tree
     ASSERT_TRUE(unknown);
     EXPECT_TRUE(unknown->empty());
 }

@@ -125,7 +125,7 @@ TEST(Distances, EveryOtherEdgeKindIsFollowed) {
 }
 
 // The ephemeron edge name V8 writes for both halves of a WeakMap entry.
-std::string ephemeronName(unsigned index, std::uint32_t key, std::uint32_t value, std::uint32_t table) {
+std::string ephemeronName(unsigned index, NodeOrdinal key, NodeOrdinal value, NodeOrdinal table) {
     return std::to_string(index) + " / part of key (Key @" + std::to_string(GraphBuilder::idOf(key)) +
            ") -> value (Value @" + std::to_string(GraphBuilder::idOf(value)) + ") pair in WeakMap (table @" +
            std::to_string(GraphBuilder::idOf(table)) + ")";
@@ -166,7 +166,7 @@ TEST(Distances, LegacyDescriptorArrayValueSlotsAreSkipped) {
     const auto root = g.node(tSynthetic, "", 0);
     const auto map = g.node(tObject, "Map", 1);
     const auto d = g.node(tArray, "(map descriptors)", 1);
-    std::vector<std::uint32_t> slots;
+    std::vector<NodeOrdinal> slots;
     for (std::uint64_t i = 0; i < 8; ++i)
         slots.push_back(g.node(tObject, std::string("S").append(std::to_string(i)), 1));
     g.element(root, map, 1);
@@ -187,18 +187,18 @@ TEST(Distances, MillionDeepChain) {
     for (std::uint32_t i = 1; i <= kDepth; ++i)
         g.node(tObject, "Link", 8);
     g.element(root, gcRoots, 1);
-    g.element(gcRoots, 2, 1);
+    g.element(gcRoots, NodeOrdinal(2), 1);
     for (std::uint32_t i = 2; i <= kDepth; ++i)
-        g.property(i, i + 1, "next");
+        g.property(NodeOrdinal(i), NodeOrdinal(i + 1), "next");
     auto an = g.analyze();
     ASSERT_TRUE(an);
     EXPECT_EQ(distanceOf(*an, root), 0);
     EXPECT_EQ(distanceOf(*an, gcRoots), 1);
     std::uint32_t wrong = 0;
     for (std::uint32_t i = 2; i <= kDepth + 1; ++i)
-        wrong += distanceOf(*an, i) != std::int64_t(i);
+        wrong += distanceOf(*an, NodeOrdinal(i)) != std::int64_t(i);
     EXPECT_EQ(wrong, 0u);
-    EXPECT_EQ(distanceOf(*an, kDepth + 1), std::int64_t(kDepth) + 1);
+    EXPECT_EQ(distanceOf(*an, NodeOrdinal(kDepth + 1)), std::int64_t(kDepth) + 1);
     ASSERT_EQ(an->allObjects.classes.size(), 1u);
     EXPECT_EQ(an->allObjects.classes[0].distance, 2); // the class's nearest instance
 }
@@ -207,7 +207,8 @@ TEST(Distances, MillionDeepChain) {
 
 // Distances by DevTools' rules computed another way: relaxation to a fixed point instead of a
 // breadth-first walk, first from the user roots, then from the root through what is left. The
-// random graphs have no edges into the root and none of the names the special cases look for.
+// random graphs have no edges into the root and none of the names the special cases look for. (On
+// plain numbers: the ordinals index the vectors below; node 0 is the root.)
 std::vector<std::int64_t> distancesByRelaxation(const GraphBuilder& g) {
     const auto& nodes = g.nodes();
     const auto& edges = g.edges();
@@ -215,18 +216,20 @@ std::vector<std::int64_t> distancesByRelaxation(const GraphBuilder& g) {
     std::vector<std::int64_t> dist(n, kNone);
     bool userRoots = false;
     for (const auto& e : edges) // user roots are seeded through any root edge, weak ones too
-        if (e.from == 0 && (nodes[e.to].type != tSynthetic || nodes[e.to].name == "(Document DOM trees)")) {
-            dist[e.to] = 1;
+        if (e.from.value == 0 &&
+            (nodes[e.to.value].type != tSynthetic || nodes[e.to.value].name == "(Document DOM trees)")) {
+            dist[e.to.value] = 1;
             userRoots = true;
         }
     auto relax = [&](const std::vector<bool>& allowed) {
         for (bool changed = true; changed;) {
             changed = false;
             for (const auto& e : edges) {
-                if (e.type == eWeak || dist[e.from] == kNone || !allowed[e.to])
+                const std::uint32_t from = e.from.value, to = e.to.value;
+                if (e.type == eWeak || dist[from] == kNone || !allowed[to])
                     continue;
-                if (dist[e.to] == kNone || dist[e.from] + 1 < dist[e.to]) {
-                    dist[e.to] = dist[e.from] + 1;
+                if (dist[to] == kNone || dist[from] + 1 < dist[to]) {
+                    dist[to] = dist[from] + 1;
                     changed = true;
                 }
             }
@@ -252,20 +255,20 @@ TEST(Distances, RandomGraphsMatchARelaxation) {
     for (int round = 0; round < 400; ++round) {
         GraphBuilder g;
         const std::uint32_t n = 2 + pick(29);
-        g.node(tSynthetic, "", 0);
+        const NodeOrdinal root = g.node(tSynthetic, "", 0);
         for (std::uint32_t i = 1; i < n; ++i) {
             const std::uint64_t type = types[pick(std::size(types))];
             g.node(type, type == tSynthetic ? (pick(4) ? "(GC roots)" : "(Document DOM trees)") : "N", 1);
         }
         for (std::uint32_t i = 0, k = 1 + pick(3); i < k; ++i) {
-            const std::uint32_t to = 1 + pick(n - 1);
+            const NodeOrdinal to(1 + pick(n - 1));
             if (pick(5) == 0)
-                g.weak(0, to);
+                g.weak(root, to);
             else
-                g.element(0, to, i + 1);
+                g.element(root, to, i + 1);
         }
         for (std::uint32_t i = 0, k = pick(2 * n + 1); i < k; ++i) {
-            const std::uint32_t from = 1 + pick(n - 1), to = 1 + pick(n - 1);
+            const NodeOrdinal from(1 + pick(n - 1)), to(1 + pick(n - 1));
             switch (pick(6)) {
             case 0:
                 g.weak(from, to);

@@ -18,7 +18,7 @@ using namespace heapscope::test;
 namespace {
 
 // The ephemeron edge name V8 writes for both halves of a WeakMap entry.
-std::string ephemeronName(unsigned index, std::uint32_t key, std::uint32_t value, std::uint32_t table) {
+std::string ephemeronName(unsigned index, NodeOrdinal key, NodeOrdinal value, NodeOrdinal table) {
     return std::to_string(index) + " / part of key (Key @" + std::to_string(GraphBuilder::idOf(key)) +
            ") -> value (Value @" + std::to_string(GraphBuilder::idOf(value)) + ") pair in WeakMap (table @" +
            std::to_string(GraphBuilder::idOf(table)) + ")";
@@ -35,7 +35,7 @@ TEST(Dominators, Chain) {
     g.property(b, c);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, a, b}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, a, b}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{60, 60, 50, 30}));
     EXPECT_EQ(an->totalSize, 60u);
     EXPECT_TRUE(an->problems.empty());
@@ -58,10 +58,10 @@ TEST(Dominators, Diamond) {
     g.property(d, e);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, a, a, a, d}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, a, a, a, d}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{31, 31, 2, 4, 24, 16}));
-    EXPECT_EQ(dominatedBy(*an, a), (std::vector<std::uint64_t>{b, c, d}));
-    EXPECT_EQ(dominatedBy(*an, root), (std::vector<std::uint64_t>{a}));
+    EXPECT_EQ(dominatedBy(*an, a), (std::vector<NodeOrdinal>{b, c, d}));
+    EXPECT_EQ(dominatedBy(*an, root), (std::vector<NodeOrdinal>{a}));
 }
 
 TEST(Dominators, CycleEnteredOnce) {
@@ -77,7 +77,7 @@ TEST(Dominators, CycleEnteredOnce) {
     g.property(c, a);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, a, b}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, a, b}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 7, 6, 4}));
 }
 
@@ -95,7 +95,7 @@ TEST(Dominators, CycleEnteredTwice) {
     g.property(c, b);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, root}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, root}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 1, 2, 4}));
 }
 
@@ -111,7 +111,7 @@ TEST(Dominators, ParallelEdgesAndSelfEdges) {
     g.property(b, b, "self");
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, a}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, a}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{3, 3, 2}));
 }
 
@@ -129,7 +129,7 @@ TEST(Dominators, NodeHeldOnlyByItselfHoldsItsChildren) {
     g.property(x, y);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, x}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, x}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 1, 6, 4}));
     EXPECT_EQ(an->problems.size(), 1u); // unreachable nodes, all found from unretained ones
 }
@@ -150,7 +150,7 @@ TEST(Dominators, WeakEdgesDoNotRetain) {
     g.weak(a, d);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, a, root}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, a, root}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{15, 5, 2, 4, 8}));
 }
 
@@ -170,7 +170,7 @@ TEST(Dominators, ShortcutsRetainOnlyFromTheRoot) {
     g.property(a, d);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, b, root}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, b, root}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{15, 1, 6, 4, 8}));
 }
 
@@ -187,7 +187,7 @@ TEST(Dominators, WeakMapTableHalfDoesNotRetainTheValue) {
     g.edge(k, eInternal, ephemeronName(1, k, v, t), v);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, k}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, k}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 1, 6, 4}));
 }
 
@@ -207,10 +207,10 @@ TEST(Dominators, SystemObjectsDoNotRetainPageObjects) {
     g.property(w, p);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, gcRoots, w}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, gcRoots, w}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{7, 5, 2, 2, 4}));
-    EXPECT_TRUE(an->flags[NodeOrdinal(p)] & kFlagPageObject);
-    EXPECT_FALSE(an->flags[NodeOrdinal(s)] & kFlagPageObject);
+    EXPECT_TRUE(an->flags[p] & kFlagPageObject);
+    EXPECT_FALSE(an->flags[s] & kFlagPageObject);
 }
 
 TEST(Dominators, UnretainedNodesHangOffTheRootAndMayBypass) {
@@ -228,7 +228,7 @@ TEST(Dominators, UnretainedNodesHangOffTheRootAndMayBypass) {
     g.property(x, y);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, root, root, x}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, root, root, x}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{15, 1, 2, 12, 8}));
     EXPECT_EQ(an->problems.size(), 1u);
 }
@@ -252,7 +252,7 @@ TEST(Dominators, UnreachableCyclesHangOffTheRootAndDoNotBypass) {
     g.property(q, b);
     auto an = g.analyze();
     ASSERT_TRUE(an);
-    EXPECT_EQ(dominators(*an), (std::vector<std::uint64_t>{root, root, a, root, root, root}));
+    EXPECT_EQ(dominators(*an), (std::vector<NodeOrdinal>{root, root, a, root, root, root}));
     EXPECT_EQ(retainedSizes(*an), (std::vector<std::uint64_t>{31, 3, 2, 4, 8, 16}));
     EXPECT_EQ(an->problems.size(), 2u); // unreachable nodes, and some still unreachable after that
 }
@@ -291,25 +291,26 @@ TEST(Dominators, MillionDeepChain) {
     const auto root = g.node(tSynthetic, "", 0);
     for (std::uint32_t i = 1; i <= kDepth; ++i)
         g.node(tObject, "Link", 1);
-    g.element(root, 1, 1);
-    g.property(1, kDepth, "last");
+    const NodeOrdinal first(1), last(kDepth);
+    g.element(root, first, 1);
+    g.property(first, last, "last");
     for (std::uint32_t i = 1; i < kDepth; ++i)
-        g.property(i, i + 1, "next");
-    g.property(kDepth, 2, "back");
+        g.property(NodeOrdinal(i), NodeOrdinal(i + 1), "next");
+    g.property(last, NodeOrdinal(2), "back");
     auto an = g.analyze();
     ASSERT_TRUE(an);
     EXPECT_EQ(dominatorOf(*an, root), root);
-    EXPECT_EQ(dominatorOf(*an, 1), root);
-    EXPECT_EQ(dominatorOf(*an, kDepth), 1u);
+    EXPECT_EQ(dominatorOf(*an, first), root);
+    EXPECT_EQ(dominatorOf(*an, last), first);
     std::uint32_t wrongDominator = 0, wrongRetained = 0;
     for (std::uint32_t i = 2; i < kDepth; ++i) {
-        wrongDominator += dominatorOf(*an, i) != i - 1;
-        wrongRetained += retainedOf(*an, i) != kDepth - i;
+        wrongDominator += dominatorOf(*an, NodeOrdinal(i)) != NodeOrdinal(i - 1);
+        wrongRetained += retainedOf(*an, NodeOrdinal(i)) != kDepth - i;
     }
     EXPECT_EQ(wrongDominator, 0u);
     EXPECT_EQ(wrongRetained, 0u);
-    EXPECT_EQ(retainedOf(*an, 1), kDepth);
-    EXPECT_EQ(retainedOf(*an, kDepth), 1u);
+    EXPECT_EQ(retainedOf(*an, first), kDepth);
+    EXPECT_EQ(retainedOf(*an, last), 1u);
     EXPECT_EQ(retainedOf(*an, root), kDepth);
     // one class, every instance inside the first one's subtree: counted once
     ASSERT_EQ(an->allObjects.classes.size(), 1u);
@@ -322,19 +323,22 @@ TEST(Dominators, MillionDeepChain) {
 // The dominators DevTools computes, from the definition: only essential edges, plus an edge from the
 // root to every node it does not reach that has no essential retainer; a node d ≠ v dominates v when
 // v is unreachable from the root without d; the immediate dominator is the strict dominator that all
-// the others dominate. Nodes still unreached hang off the root.
-std::vector<std::uint64_t> dominatorsByDefinition(const GraphBuilder& g, std::uint32_t root) {
+// the others dominate. Nodes still unreached hang off the root. (On plain numbers: the ordinals
+// index the vectors below.)
+std::vector<NodeOrdinal> dominatorsByDefinition(const GraphBuilder& g, NodeOrdinal rootNode) {
     const auto& nodes = g.nodes();
     const auto& edges = g.edges();
     const std::size_t n = nodes.size();
+    const std::uint32_t root = rootNode.value;
     // page objects: from the root's shortcut targets and a "(Document DOM trees)" element target,
     // along non-weak edges
     std::vector<bool> page(n, false);
     std::vector<std::uint32_t> stack;
     for (const auto& e : edges)
-        if (e.from == root && (e.type == eShortcut || (e.type == eElement && nodes[e.to].type == tSynthetic &&
-                                                       nodes[e.to].name == "(Document DOM trees)")))
-            stack.push_back(e.to);
+        if (e.from == rootNode &&
+            (e.type == eShortcut || (e.type == eElement && nodes[e.to.value].type == tSynthetic &&
+                                     nodes[e.to.value].name == "(Document DOM trees)")))
+            stack.push_back(e.to.value);
     while (!stack.empty()) {
         const auto v = stack.back();
         stack.pop_back();
@@ -342,18 +346,19 @@ std::vector<std::uint64_t> dominatorsByDefinition(const GraphBuilder& g, std::ui
             continue;
         page[v] = true;
         for (const auto& e : edges)
-            if (e.from == v && e.type != eWeak)
-                stack.push_back(e.to);
+            if (e.from.value == v && e.type != eWeak)
+                stack.push_back(e.to.value);
     }
     std::vector<std::vector<std::uint32_t>> out(n);
     std::vector<bool> retained(n, false);
     for (const auto& e : edges) {
-        if (e.type == eWeak || e.from == e.to)
+        const std::uint32_t from = e.from.value, to = e.to.value;
+        if (e.type == eWeak || from == to)
             continue;
-        if (e.from != root && (e.type == eShortcut || (page[e.to] && !page[e.from])))
+        if (from != root && (e.type == eShortcut || (page[to] && !page[from])))
             continue;
-        out[e.from].push_back(e.to);
-        retained[e.to] = true;
+        out[from].push_back(to);
+        retained[to] = true;
     }
     auto reachable = [&](std::uint32_t removed) {
         std::vector<bool> seen(n, false);
@@ -387,7 +392,7 @@ std::vector<std::uint64_t> dominatorsByDefinition(const GraphBuilder& g, std::ui
             if (reached[v] && !without[v])
                 dom[v][d] = true;
     }
-    std::vector<std::uint64_t> idom(n, root);
+    std::vector<NodeOrdinal> idom(n, rootNode);
     for (std::uint32_t v = 0; v < n; ++v) {
         if (v == root || !reached[v])
             continue;
@@ -399,7 +404,7 @@ std::vector<std::uint64_t> dominatorsByDefinition(const GraphBuilder& g, std::ui
                 if (o != v && o != d && dom[v][o] && !dom[d][o])
                     closest = false;
             if (closest)
-                idom[v] = d;
+                idom[v] = NodeOrdinal(d);
         }
     }
     return idom;
@@ -411,7 +416,7 @@ GraphBuilder randomGraph(std::mt19937& rng) {
     auto pick = [&](std::uint32_t below) { return std::uint32_t(rng() % below); };
     GraphBuilder g;
     const std::uint32_t n = 2 + pick(29);
-    g.node(tSynthetic, "", 0);
+    const NodeOrdinal root = g.node(tSynthetic, "", 0);
     static const std::uint64_t types[] = {tObject, tObject, tObject, tClosure,  tString,
                                           tArray,  tHidden, tCode,   tSynthetic};
     for (std::uint32_t i = 1; i < n; ++i) {
@@ -424,22 +429,22 @@ GraphBuilder randomGraph(std::mt19937& rng) {
     }
     const std::uint32_t rootEdges = 1 + pick(3);
     for (std::uint32_t i = 0; i < rootEdges; ++i) {
-        const std::uint32_t to = 1 + pick(n - 1);
+        const NodeOrdinal to(1 + pick(n - 1));
         switch (pick(5)) {
         case 0:
-            g.edge(0, eShortcut, std::to_string(i + 1), to);
+            g.edge(root, eShortcut, std::to_string(i + 1), to);
             break;
         case 1:
-            g.weak(0, to);
+            g.weak(root, to);
             break;
         default:
-            g.element(0, to, i + 1);
+            g.element(root, to, i + 1);
         }
     }
     const std::uint32_t edgeCount = pick(2 * n + 1);
     for (std::uint32_t i = 0; i < edgeCount; ++i) {
-        const std::uint32_t from = 1 + pick(n - 1);
-        const std::uint32_t to = 1 + pick(n - 1);
+        const NodeOrdinal from(1 + pick(n - 1));
+        const NodeOrdinal to(1 + pick(n - 1));
         switch (pick(10)) {
         case 0:
         case 1:
@@ -473,26 +478,27 @@ TEST(Dominators, RandomGraphsMatchTheDefinition) {
         const GraphBuilder g = randomGraph(rng);
         auto an = g.analyze(round % 2 ? 1 : 2);
         ASSERT_TRUE(an) << "round " << round;
-        const auto expected = dominatorsByDefinition(g, 0);
+        const NodeOrdinal root(0);
+        const auto expected = dominatorsByDefinition(g, root);
         ASSERT_EQ(dominators(*an), expected) << "round " << round << "\n" << g.json();
         // retained size: the (adjusted) self sizes of the node's dominator subtree
         std::vector<std::uint64_t> retained(g.nodeCount(), 0);
-        for (std::uint32_t v = 0; v < g.nodeCount(); ++v) {
-            std::uint32_t u = v;
-            retained[u] += selfSizeOf(*an, v);
-            while (u != 0) {
-                u = std::uint32_t(expected[u]);
-                retained[u] += selfSizeOf(*an, v);
+        for (NodeOrdinal v(0); v.value < g.nodeCount(); ++v) {
+            NodeOrdinal u = v;
+            retained[u.value] += selfSizeOf(*an, v);
+            while (u != root) {
+                u = expected[u.value];
+                retained[u.value] += selfSizeOf(*an, v);
             }
         }
         ASSERT_EQ(retainedSizes(*an), retained) << "round " << round << "\n" << g.json();
         // the dominator tree's children lists are the inverse of the dominators, in ordinal order
-        for (std::uint32_t v = 0; v < g.nodeCount(); ++v) {
-            std::vector<std::uint64_t> children;
-            for (std::uint32_t c = 1; c < g.nodeCount(); ++c)
-                if (expected[c] == v)
+        for (NodeOrdinal v(0); v.value < g.nodeCount(); ++v) {
+            std::vector<NodeOrdinal> children;
+            for (NodeOrdinal c(1); c.value < g.nodeCount(); ++c)
+                if (expected[c.value] == v)
                     children.push_back(c);
-            ASSERT_EQ(dominatedBy(*an, v), children) << "round " << round << " node " << v;
+            ASSERT_EQ(dominatedBy(*an, v), children) << "round " << round << " node " << v.value;
         }
     }
 }

@@ -50,13 +50,13 @@ void expectSameGroups(const Analysis& a, const std::vector<HolderGroup>& got, co
 
 // What a grouping must hold whatever the order: every distinct node of `nodes` in the one group of
 // its class and path, the counts and self sizes its members' sums, biggest retained size first.
-void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
+void expectGroupsOfPaths(const Analysis& a, std::vector<NodeOrdinal> nodes,
                          const std::vector<HolderGroup>& groups, std::span<const std::uint32_t> pathOfNode) {
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> expected;
-    for (std::uint32_t n : nodes)
-        expected[{a.classOf[NodeOrdinal(n)], pathOfNode[n]}].push_back(n);
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<NodeOrdinal>> expected;
+    for (NodeOrdinal n : nodes)
+        expected[{a.classOf[n], pathOfNode[n.value]}].push_back(n);
     ASSERT_EQ(groups.size(), expected.size());
     for (std::size_t g = 0; g < groups.size(); ++g) {
         const HolderGroup& group = groups[g];
@@ -65,9 +65,9 @@ void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
         EXPECT_EQ(group.nodes, it->second);
         EXPECT_EQ(group.count, group.nodes.size());
         std::uint64_t self = 0, retained = 0;
-        for (std::uint32_t n : group.nodes) {
-            self += a.selfSize[NodeOrdinal(n)];
-            retained += a.retainedSize[NodeOrdinal(n)];
+        for (NodeOrdinal n : group.nodes) {
+            self += a.selfSize[n];
+            retained += a.retainedSize[n];
         }
         EXPECT_EQ(group.selfSize, self);
         EXPECT_LE(group.retainedSize, retained);
@@ -83,8 +83,8 @@ void expectGroupsOfPaths(const Analysis& a, std::vector<std::uint32_t> nodes,
 // sessions holding arrays of records.
 struct SessionGraph {
     GraphBuilder g;
-    std::uint32_t context, map, table, session, records, number, orphan, viaCode, viaSystem;
-    std::vector<std::uint32_t> recordNodes;
+    NodeOrdinal context, map, table, session, records, number, orphan, viaCode, viaSystem;
+    std::vector<NodeOrdinal> recordNodes;
 
     SessionGraph() {
         const auto root = g.node(tSynthetic, "", 0);
@@ -130,13 +130,13 @@ TEST(HolderPaths, ArrayElementsAndHashTableSlotsAreFolded) {
     ASSERT_TRUE(paths) << paths.error().message();
     const std::vector<HolderHop> expected = {
         {"Session", "records"}, {"Map", "table"}, {"system / Context", "sessions"}};
-    for (std::uint32_t record : graph.recordNodes)
-        EXPECT_EQ(hopsOf(table, (*paths)[record]), expected);
+    for (NodeOrdinal record : graph.recordNodes)
+        EXPECT_EQ(hopsOf(table, (*paths)[record.value]), expected);
     // All three records are one path; the Session is held as its Map's table slot.
-    EXPECT_EQ((*paths)[graph.recordNodes[0]], (*paths)[graph.recordNodes[2]]);
-    EXPECT_EQ(hopsOf(table, (*paths)[graph.session]),
+    EXPECT_EQ((*paths)[graph.recordNodes[0].value], (*paths)[graph.recordNodes[2].value]);
+    EXPECT_EQ(hopsOf(table, (*paths)[graph.session.value]),
               (std::vector<HolderHop>{{"Map", "table"}, {"system / Context", "sessions"}}));
-    EXPECT_EQ(table.describe("RequestRecord", (*paths)[graph.recordNodes[1]]),
+    EXPECT_EQ(table.describe("RequestRecord", (*paths)[graph.recordNodes[1].value]),
               "RequestRecord ← records in Session ← table in Map ← sessions in system / Context");
 }
 
@@ -147,7 +147,7 @@ TEST(HolderPaths, NumberedFieldOfAnOrdinaryObjectIsAHop) {
     HolderPathTable table;
     auto paths = summarizeHolderPaths(*a, table);
     ASSERT_TRUE(paths);
-    const auto hops = hopsOf(table, (*paths)[graph.number]);
+    const auto hops = hopsOf(table, (*paths)[graph.number.value]);
     ASSERT_EQ(hops.size(), 4u);
     EXPECT_EQ(hops[0], (HolderHop{"RequestRecord", "[]"}));
     EXPECT_EQ(hops[1], (HolderHop{"Session", "records"}));
@@ -160,13 +160,14 @@ TEST(HolderPaths, NotGroupedUnreachableAndEngineHeldObjectsHaveNoPath) {
     HolderPathTable table;
     auto paths = summarizeHolderPaths(*a, table);
     ASSERT_TRUE(paths);
-    EXPECT_EQ((*paths)[graph.orphan], kNoIndex);                 // only weakly held
-    EXPECT_EQ((*paths)[graph.viaCode], kNoIndex);                // held by compiled code
-    EXPECT_EQ((*paths)[graph.table], kNoIndex);                  // an internal array is not grouped
-    EXPECT_EQ((*paths)[graph.viaSystem], kNoIndex);              // held by a "(system)" object
-    EXPECT_TRUE(hopsOf(table, (*paths)[graph.context]).empty()); // held by a root
+    EXPECT_EQ((*paths)[graph.orphan.value], kNoIndex);                 // only weakly held
+    EXPECT_EQ((*paths)[graph.viaCode.value], kNoIndex);                // held by compiled code
+    EXPECT_EQ((*paths)[graph.table.value], kNoIndex);                  // an internal array is not grouped
+    EXPECT_EQ((*paths)[graph.viaSystem.value], kNoIndex);              // held by a "(system)" object
+    EXPECT_TRUE(hopsOf(table, (*paths)[graph.context.value]).empty()); // held by a root
     // The Map is held by a context that a root holds: one hop.
-    EXPECT_EQ(hopsOf(table, (*paths)[graph.map]), (std::vector<HolderHop>{{"system / Context", "sessions"}}));
+    EXPECT_EQ(hopsOf(table, (*paths)[graph.map.value]),
+              (std::vector<HolderHop>{{"system / Context", "sessions"}}));
 }
 
 TEST(HolderPaths, HopsAreCappedFromTheObjectOutwards) {
@@ -178,7 +179,7 @@ TEST(HolderPaths, HopsAreCappedFromTheObjectOutwards) {
     options.maxHops = 2;
     auto paths = summarizeHolderPaths(*a, table, options);
     ASSERT_TRUE(paths);
-    EXPECT_EQ(hopsOf(table, (*paths)[graph.recordNodes[0]]),
+    EXPECT_EQ(hopsOf(table, (*paths)[graph.recordNodes[0].value]),
               (std::vector<HolderHop>{{"Session", "records"}, {"Map", "table"}}));
 }
 
@@ -194,9 +195,9 @@ TEST(HolderPaths, ObjectsHeldByARootDirectlyHaveAnEmptyPath) {
     HolderPathTable table;
     auto paths = summarizeHolderPaths(*a, table);
     ASSERT_TRUE(paths);
-    ASSERT_NE((*paths)[handle], kNoIndex);
-    EXPECT_TRUE(table.hops((*paths)[handle]).empty());
-    EXPECT_EQ(table.describe("Handle", (*paths)[handle]), "Handle ← a GC root");
+    ASSERT_NE((*paths)[handle.value], kNoIndex);
+    EXPECT_TRUE(table.hops((*paths)[handle.value]).empty());
+    EXPECT_EQ(table.describe("Handle", (*paths)[handle.value]), "Handle ← a GC root");
 }
 
 TEST(HolderPaths, ShortestRetainerIsFollowed) {
@@ -221,7 +222,7 @@ TEST(HolderPaths, ShortestRetainerIsFollowed) {
     HolderPathTable table;
     auto paths = summarizeHolderPaths(*an, table);
     ASSERT_TRUE(paths);
-    EXPECT_EQ(hopsOf(table, (*paths)[x]), (std::vector<HolderHop>{{"C", "viaC"}, {"Server", "c"}}));
+    EXPECT_EQ(hopsOf(table, (*paths)[x.value]), (std::vector<HolderHop>{{"C", "viaC"}, {"Server", "c"}}));
 }
 
 TEST(HolderPaths, OneTableGivesEqualPathsOneIdAcrossSnapshots) {
@@ -234,7 +235,7 @@ TEST(HolderPaths, OneTableGivesEqualPathsOneIdAcrossSnapshots) {
     auto pa = summarizeHolderPaths(*a, table);
     auto pb = summarizeHolderPaths(*b, table);
     ASSERT_TRUE(pa && pb);
-    EXPECT_EQ((*pa)[first.recordNodes[0]], (*pb)[second.recordNodes[0]]);
+    EXPECT_EQ((*pa)[first.recordNodes[0].value], (*pb)[second.recordNodes[0].value]);
 }
 
 TEST(HolderPaths, GroupsCountAndRetainedSizeWithoutNestedMembers) {
@@ -262,7 +263,7 @@ TEST(HolderPaths, GroupsCountAndRetainedSizeWithoutNestedMembers) {
     auto a = g.analyze();
     ASSERT_TRUE(a);
     HolderPathTable table;
-    const std::vector<std::uint32_t> nodes = {i2, n3, n1, n2, i1};
+    const std::vector<NodeOrdinal> nodes = {i2, n3, n1, n2, i1};
     auto groups = groupByHolder(*a, nodes, table);
     ASSERT_TRUE(groups) << groups.error().message();
     ASSERT_EQ(groups->size(), 3u);
@@ -276,7 +277,7 @@ TEST(HolderPaths, GroupsCountAndRetainedSizeWithoutNestedMembers) {
     EXPECT_EQ(next.count, 2u);
     EXPECT_EQ(next.selfSize, 200u);
     EXPECT_EQ(next.retainedSize, 200u);
-    EXPECT_EQ(next.nodes, (std::vector<std::uint32_t>{n2, n3}));
+    EXPECT_EQ(next.nodes, (std::vector<NodeOrdinal>{n2, n3}));
     const HolderGroup& loose = (*groups)[2];
     EXPECT_EQ(loose.count, 2u);
     EXPECT_EQ(loose.retainedSize, 16u);
@@ -286,14 +287,14 @@ TEST(HolderPaths, GroupsCountAndRetainedSizeWithoutNestedMembers) {
     HolderPathTable censusTable;
     auto census = holderCensus(*a, censusTable);
     ASSERT_TRUE(census);
-    ASSERT_NE(census->groupOfNode[n2], kNoIndex);
-    EXPECT_EQ(census->groupOfNode[n2], census->groupOfNode[n3]);
-    const HolderGroup& nextInCensus = census->groups[census->groupOfNode[n2]];
+    ASSERT_NE(census->groupOfNode[n2.value], kNoIndex);
+    EXPECT_EQ(census->groupOfNode[n2.value], census->groupOfNode[n3.value]);
+    const HolderGroup& nextInCensus = census->groups[census->groupOfNode[n2.value]];
     EXPECT_EQ(nextInCensus.count, 2u);
     EXPECT_EQ(nextInCensus.retainedSize, 200u);
-    ASSERT_NE(census->groupOfNode[i1], kNoIndex);
-    EXPECT_EQ(census->groupOfNode[i1], census->groupOfNode[i2]);
-    EXPECT_EQ(census->groups[census->groupOfNode[i1]].count, 2u);
+    ASSERT_NE(census->groupOfNode[i1.value], kNoIndex);
+    EXPECT_EQ(census->groupOfNode[i1.value], census->groupOfNode[i2.value]);
+    EXPECT_EQ(census->groups[census->groupOfNode[i1.value]].count, 2u);
 }
 
 TEST(HolderPaths, GroupingGivenPathsIsGroupByHolder) {
@@ -304,7 +305,7 @@ TEST(HolderPaths, GroupingGivenPathsIsGroupByHolder) {
     HolderPathTable shared;
     auto paths = summarizeHolderPaths(*a, shared);
     ASSERT_TRUE(paths) << paths.error().message();
-    const std::vector<std::vector<std::uint32_t>> sets = {
+    const std::vector<std::vector<NodeOrdinal>> sets = {
         graph.recordNodes,
         {graph.orphan, graph.recordNodes[2], graph.number, graph.viaCode, graph.recordNodes[0], graph.orphan},
         {graph.session, graph.map, graph.table, graph.viaSystem, graph.context},
@@ -323,7 +324,7 @@ TEST(HolderPaths, GroupingGivenPathsIsGroupByHolder) {
     }
     // The orphan and the node held by code have no path: a group each (they are of two classes).
     auto loose =
-        groupByHolderPaths(*a, std::vector<std::uint32_t>{graph.orphan, graph.viaCode}, shared, *paths);
+        groupByHolderPaths(*a, std::vector<NodeOrdinal>{graph.orphan, graph.viaCode}, shared, *paths);
     ASSERT_TRUE(loose);
     ASSERT_EQ(loose->size(), 2u);
     EXPECT_EQ((*loose)[0].path, kNoIndex);
@@ -349,13 +350,13 @@ TEST(HolderPaths, GroupingGivenPathsKeepsNestedMembersOutOfTheRetainedSize) {
     HolderPathTable table;
     auto paths = summarizeHolderPaths(*a, table);
     ASSERT_TRUE(paths);
-    const std::vector<std::uint32_t> nodes = {n3, n1, n2};
+    const std::vector<NodeOrdinal> nodes = {n3, n1, n2};
     auto groups = groupByHolderPaths(*a, nodes, table, *paths);
     ASSERT_TRUE(groups) << groups.error().message();
     ASSERT_EQ(groups->size(), 2u);
-    EXPECT_EQ((*groups)[0].nodes, (std::vector<std::uint32_t>{n1}));
+    EXPECT_EQ((*groups)[0].nodes, (std::vector<NodeOrdinal>{n1}));
     EXPECT_EQ((*groups)[0].retainedSize, 300u);
-    EXPECT_EQ((*groups)[1].nodes, (std::vector<std::uint32_t>{n2, n3}));
+    EXPECT_EQ((*groups)[1].nodes, (std::vector<NodeOrdinal>{n2, n3}));
     EXPECT_EQ((*groups)[1].retainedSize, 200u);
     HolderPathTable fresh;
     auto want = groupByHolder(*a, nodes, fresh);
@@ -379,8 +380,8 @@ TEST(HolderPaths, GroupingPathsOfAnotherSnapshotIsRefused) {
     auto wrongTable = groupByHolderPaths(*a, graph.recordNodes, empty, *paths);
     ASSERT_FALSE(wrongTable);
     EXPECT_FALSE(wrongTable.error().cancelled);
-    auto outside =
-        groupByHolderPaths(*a, std::vector<std::uint32_t>{std::uint32_t(paths->size())}, table, *paths);
+    auto outside = groupByHolderPaths(*a, std::vector<NodeOrdinal>{NodeOrdinal(std::uint32_t(paths->size()))},
+                                      table, *paths);
     ASSERT_FALSE(outside);
 }
 
@@ -442,9 +443,9 @@ TEST(FixtureSpecifics, HolderGroupsFromOneSummaryEqualGroupByHolder) {
     EXPECT_GT(groupsSeen, checked); // some class is held more than one way
 
     // Every node of the snapshot at once: each in one group.
-    std::vector<std::uint32_t> all(a.snapshot->nodeCount);
-    for (std::uint32_t n = 0; n < all.size(); ++n)
-        all[n] = n;
+    std::vector<NodeOrdinal> all;
+    for (NodeOrdinal n : a.snapshot->nodes())
+        all.push_back(n);
     auto everything = groupByHolderPaths(a, all, shared, *paths);
     ASSERT_TRUE(everything);
     std::size_t members = 0;

@@ -34,8 +34,8 @@ template <typename T> std::vector<T> column(const PodArray<T>& a) {
 // Works whether retainer edges are stored or computed on access.
 std::vector<std::uint32_t> retainerEdges(const Snapshot& s) {
     std::vector<std::uint32_t> out;
-    for (std::size_t i = 0; i < s.retainerSource().size(); ++i)
-        out.push_back(s.retainerEdge[i]);
+    for (RetainerSlot r(0); r.value < s.retainerSource().size(); ++r)
+        out.push_back(s.retainerEdge[r].value);
     return out;
 }
 
@@ -226,8 +226,7 @@ TEST_P(FixtureTest, MatchesOracleCountsAndFormat) {
         EXPECT_EQ(s.nodeSelfSize[ord], std::uint64_t(sample["self_size_raw"]));
         EXPECT_EQ(s.firstEdge[ord.next()].value - s.firstEdge[ord].value,
                   std::uint64_t(sample["edge_count"]));
-        EXPECT_EQ(s.firstRetainer()[ord.value + 1] - s.firstRetainer()[ord.value],
-                  std::uint64_t(sample["retainer_count"]));
+        EXPECT_EQ(s.retainersOf(ord).size(), std::uint64_t(sample["retainer_count"]));
         // The oracle's name is DevTools' display name: plain objects become "{a, b}", DOM
         // propagation adds "Detached ", cons strings are flattened.
         const std::string_view shown = sample["name"];
@@ -428,8 +427,8 @@ void expectStandardColumns(const Snapshot& s, bool traceIds = true, bool detache
     EXPECT_FALSE(s.edgeNameString(EdgeOrdinal(0)).has_value());
     EXPECT_EQ(s.edgeNameString(EdgeOrdinal(1)).value_or("?"), "g");
     EXPECT_EQ(s.edgeTypeName(EdgeOrdinal(1)), "shortcut");
-    EXPECT_EQ(s.findNodeById(7).value_or(99), 3u);
-    EXPECT_FALSE(s.findNodeById(4).has_value());
+    EXPECT_EQ(s.nodeWithId(7), NodeOrdinal(3));
+    EXPECT_FALSE(s.nodeWithId(4).has_value());
     EXPECT_EQ(s.maxJsObjectId(), 9u);
 }
 
@@ -706,8 +705,8 @@ TEST(MiniSnapshot, LocationsWithFourFields) {
     ASSERT_TRUE(r.ok()) << r.error().message();
     const Snapshot& s = **r;
     ASSERT_EQ(s.locations.size(), 2u);
-    EXPECT_EQ(s.locations[0].node, 1u); // sorted by node
-    EXPECT_EQ(s.locations[1].node, 3u);
+    EXPECT_EQ(s.locations[0].node, NodeOrdinal(1)); // sorted by node
+    EXPECT_EQ(s.locations[1].node, NodeOrdinal(3));
     const Location* l = s.location(NodeOrdinal(1));
     ASSERT_NE(l, nullptr);
     EXPECT_EQ(l->scriptId, 10u);
@@ -973,7 +972,7 @@ TEST(MiniSnapshot, ManyUnorderedLocationsAreSortedAndTheLastOfANodeWins) {
         std::size_t i = 0;
         for (const auto& [node, where] : expected) {
             const Location& l = s.locations[i++];
-            ASSERT_EQ(l.node, node);
+            ASSERT_EQ(l.node, NodeOrdinal(node));
             EXPECT_EQ(l.scriptId, where[0]);
             EXPECT_EQ(l.line, where[1]);
             EXPECT_EQ(l.column, where[2]);

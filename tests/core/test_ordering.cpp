@@ -142,7 +142,7 @@ TEST(Ordering, EdgeAndNodeKeysOfTheMiniature) {
     ASSERT_TRUE(s.ok());
     const Snapshot& snap = **s;
     for (EdgeOrdinal e : snap.edges()) {
-        const OrderKey key = edgeOrderKey(snap, e.value);
+        const OrderKey key = edgeOrderKey(snap, e);
         EXPECT_EQ(key.tie, e.value);
         if (edgeNameIsIndex(snap.edgeKind(e))) {
             EXPECT_EQ(key.textNumber, std::int64_t(snap.edgeNameOrIndex[e]));
@@ -152,7 +152,7 @@ TEST(Ordering, EdgeAndNodeKeysOfTheMiniature) {
         }
     }
     for (NodeOrdinal n : snap.nodes()) {
-        const OrderKey key = nodeOrderKey(snap, n.value);
+        const OrderKey key = nodeOrderKey(snap, n);
         EXPECT_EQ(key.text, snap.name(n));
         EXPECT_EQ(key.tie, snap.nodeId[n]);
         EXPECT_EQ(key.textNumber, -1);
@@ -210,12 +210,11 @@ TEST(RetainerEdge, FromTheTargetEqualsTheSearchedOne) {
     const auto s = load("leak-A-node20.heapsnapshot.gz");
     ASSERT_TRUE(s);
     for (NodeOrdinal t : s->nodes()) {
-        for (std::uint32_t slot = s->firstRetainer()[t.value]; slot < s->firstRetainer()[t.value + 1];
-             ++slot) {
-            const EdgeOrdinal e(s->retainerEdgeOf(t.value, slot));
-            ASSERT_EQ(e.value, s->retainerEdge[slot]);
+        for (RetainerSlot slot : s->retainersOf(t)) {
+            const EdgeOrdinal e = s->retainerEdgeOf(t, slot);
+            ASSERT_EQ(e, s->retainerEdge[slot]);
             ASSERT_EQ(s->edgeTo[e], t);
-            const NodeOrdinal source(s->retainerSource()[slot]);
+            const NodeOrdinal source = s->retainerSource()[slot];
             ASSERT_GE(e, s->firstEdge[source]);
             ASSERT_LT(e, s->firstEdge[source.next()]);
         }
@@ -238,10 +237,10 @@ TEST(Ordering, AnUnknownEdgeTypeWithANumberForItsName) {
     auto s = loadText(m.json());
     ASSERT_TRUE(s) << s.error().message();
     const Snapshot& snap = **s;
-    std::uint32_t edge = kNoEdge;
+    EdgeOrdinal edge = kNoEdge;
     for (EdgeOrdinal e : snap.edges())
         if (snap.edgeKind(e) == EdgeKind::Unknown)
-            edge = e.value;
+            edge = e;
     ASSERT_NE(edge, kNoEdge);
     const OrderKey key = edgeOrderKey(snap, edge);
     EXPECT_TRUE(key.text.empty());

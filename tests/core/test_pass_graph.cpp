@@ -200,7 +200,7 @@ TEST(PassGraph, RetainerDistancesCanBeCancelled) {
     ASSERT_TRUE(analysis);
     // ignoring a root child: the BFS runs
     const Snapshot& s = **snapshot;
-    const std::vector<std::uint32_t> ignored{s.edgeTo[s.firstEdge[s.root()]].value};
+    const std::vector<NodeOrdinal> ignored{s.edgeTo[s.firstEdge[s.root()]]};
     std::vector<std::uint64_t> steps;
     WorkContext reporting;
     reporting.progress = [&](Stage stage, std::uint64_t done, std::uint64_t total) {

@@ -51,22 +51,22 @@ TEST(Realms, MetaMapsFixObjectsAndReachPropagates) {
     ASSERT_TRUE(r) << r.error().message();
     const Realms& realms = **r;
     ASSERT_EQ(realms.nativeContexts.size(), 2u);
-    EXPECT_EQ(realms.owner[fixedObject], std::int32_t(n1));
-    EXPECT_EQ(realms.owner[child], std::int32_t(n1));
+    EXPECT_EQ(realms.owner[fixedObject], std::int32_t(n1.value));
+    EXPECT_EQ(realms.owner[child], std::int32_t(n1.value));
     EXPECT_EQ(realms.owner[shared], kSharedNativeContext);
     EXPECT_EQ(realms.owner[weakOnly], kNoNativeContext);
     EXPECT_EQ(realms.owner[outside], kNoNativeContext);
     EXPECT_EQ(realms.owner[shortcut], kNoNativeContext);
-    EXPECT_EQ(realms.owner[metaMap], std::int32_t(n1)); // reached from its object through the map
-    EXPECT_EQ(realms.nativeContexts[0].nodeIndex, std::uint64_t(n1) * 7);
+    EXPECT_EQ(realms.owner[metaMap], std::int32_t(n1.value)); // reached from its object through the map
+    EXPECT_EQ(realms.nativeContexts[0].nodeIndex, std::uint64_t(n1.value) * 7);
     EXPECT_EQ(realms.nativeContexts[0].attributedSize, 100u + 30 + 40 + 20 + 10);
     EXPECT_EQ(realms.nativeContexts[1].attributedSize, 200u);
     EXPECT_EQ(realms.sharedSize, 50u);
     EXPECT_EQ(nativeContextLabel(realms.nativeContexts[0]), "https://a.example");
     EXPECT_EQ(nativeContextLabel(realms.nativeContexts[1]), "");
-    const auto filter = realmFilterFromKey(realms, "nativeContext_" + std::to_string(n1 * 7));
+    const auto filter = realmFilterFromKey(realms, "nativeContext_" + std::to_string(n1.value * 7));
     ASSERT_TRUE(filter);
-    EXPECT_FALSE(realmFilterFromKey(realms, "nativeContext_" + std::to_string(child * 7)));
+    EXPECT_FALSE(realmFilterFromKey(realms, "nativeContext_" + std::to_string(child.value * 7)));
     EXPECT_FALSE(realmFilterFromKey(realms, "nativeContext_x"));
     auto rows = aggregateRealm(*a, realms, *filter);
     ASSERT_TRUE(rows);
@@ -112,7 +112,7 @@ TEST(ContextAnalysis, FieldReadOnlyByAGoneClosureIsDead) {
     auto id = [&](const std::string& s) {
         return std::to_string(std::find(m.strings.begin(), m.strings.end(), s) - m.strings.begin());
     };
-    const std::string scriptIndex = std::to_string(script * m.nodeFieldCount());
+    const std::string scriptIndex = std::to_string(script.value * m.nodeFieldCount());
     m.extraMeta =
         ",\"scope_fields\":[\"script_node_index\",\"scope_id\",\"depth\",\"scope_context_vars_count\","
         "\"scope_uses_count\"],\"scope_context_var_fields\":[\"name\"],"

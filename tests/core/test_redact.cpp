@@ -136,8 +136,7 @@ void expectSameGraphButValues(const Snapshot& a, const Snapshot& b) {
     }
     ASSERT_EQ(a.traceFunctionInfos.size(), b.traceFunctionInfos.size());
     for (std::size_t i = 0; i < a.traceFunctionInfos.size(); ++i)
-        EXPECT_EQ(a.strings[a.traceFunctionInfos[i].name.value],
-                  b.strings[b.traceFunctionInfos[i].name.value]);
+        EXPECT_EQ(a.strings.get(a.traceFunctionInfos[i].name), b.strings.get(b.traceFunctionInfos[i].name));
     EXPECT_EQ(a.traceTree.size(), b.traceTree.size());
     EXPECT_EQ(a.samples.size(), b.samples.size());
     EXPECT_EQ(a.scopeSections.scopes, b.scopeSections.scopes);

@@ -43,12 +43,12 @@ AnalysisPtr analysisOf(const MiniSnapshot& m) {
 TEST(RetainerPathMerge, ContextHops) {
     const AnalysisPtr a = analysisOf(contextGraph());
     ASSERT_TRUE(a);
-    EXPECT_TRUE(isContextHop(*a, 3));  // parse(), no location
-    EXPECT_TRUE(isContextHop(*a, 4));  // toJSON()
-    EXPECT_TRUE(isContextHop(*a, 5));  // system / NativeContext
-    EXPECT_FALSE(isContextHop(*a, 7)); // handler(), a script function
-    EXPECT_FALSE(isContextHop(*a, 6)); // Holder
-    EXPECT_FALSE(isContextHop(*a, 2)); // (Stack roots)
+    EXPECT_TRUE(isContextHop(*a, NodeOrdinal(3)));  // parse(), no location
+    EXPECT_TRUE(isContextHop(*a, NodeOrdinal(4)));  // toJSON()
+    EXPECT_TRUE(isContextHop(*a, NodeOrdinal(5)));  // system / NativeContext
+    EXPECT_FALSE(isContextHop(*a, NodeOrdinal(7))); // handler(), a script function
+    EXPECT_FALSE(isContextHop(*a, NodeOrdinal(6))); // Holder
+    EXPECT_FALSE(isContextHop(*a, NodeOrdinal(2))); // (Stack roots)
 }
 
 TEST(RetainerPathMerge, PathsThroughOtherBuiltinsCountOnce) {
@@ -56,25 +56,25 @@ TEST(RetainerPathMerge, PathsThroughOtherBuiltinsCountOnce) {
     ASSERT_TRUE(a);
     PathOptions separate;
     separate.mergeContextVariants = false;
-    auto all = findRetainerPaths(*a, {8}, separate);
+    auto all = findRetainerPaths(*a, {NodeOrdinal(8)}, separate);
     ASSERT_TRUE(all);
     ASSERT_EQ(all->paths.size(), 3u); // via parse(), toJSON() and handler()
     EXPECT_EQ(all->mergedPaths, 0u);
 
-    auto merged = findRetainerPaths(*a, {8}, PathOptions{});
+    auto merged = findRetainerPaths(*a, {NodeOrdinal(8)}, PathOptions{});
     ASSERT_TRUE(merged);
     ASSERT_EQ(merged->paths.size(), 2u);
     EXPECT_EQ(merged->mergedPaths, 1u);
     std::uint32_t viaBuiltin = 0, viaHandler = 0;
     for (const RetainerPath& path : merged->paths) {
         ASSERT_EQ(path.hops.size(), 6u);
-        EXPECT_EQ(path.hops.back().node, 8u);
-        if (path.hops[2].node == 7) {
+        EXPECT_EQ(path.hops.back().node, NodeOrdinal(8));
+        if (path.hops[2].node == NodeOrdinal(7)) {
             ++viaHandler;
             EXPECT_EQ(path.mergedCount, 0u);
         } else {
             ++viaBuiltin;
-            EXPECT_TRUE(path.hops[2].node == 3 || path.hops[2].node == 4);
+            EXPECT_TRUE(path.hops[2].node == NodeOrdinal(3) || path.hops[2].node == NodeOrdinal(4));
             EXPECT_EQ(path.mergedCount, 1u);
         }
     }
@@ -92,7 +92,7 @@ TEST(RetainerPathMerge, PathsThroughOtherBuiltinsCountOnce) {
     // Asking for one path more than there are ways gives the two ways, not a third variant.
     PathOptions three;
     three.maxPaths = 3;
-    auto capped = findRetainerPaths(*a, {8}, three);
+    auto capped = findRetainerPaths(*a, {NodeOrdinal(8)}, three);
     ASSERT_TRUE(capped);
     EXPECT_EQ(capped->paths.size(), 2u);
 }
@@ -102,9 +102,9 @@ TEST(RetainerPathMerge, WithoutLocationsNoClosureIsABuiltin) {
     m.locations.clear(); // an old snapshot: which functions are built-ins is not known
     const AnalysisPtr a = analysisOf(m);
     ASSERT_TRUE(a);
-    EXPECT_FALSE(isContextHop(*a, 3));
-    EXPECT_TRUE(isContextHop(*a, 5));
-    auto p = findRetainerPaths(*a, {8}, PathOptions{});
+    EXPECT_FALSE(isContextHop(*a, NodeOrdinal(3)));
+    EXPECT_TRUE(isContextHop(*a, NodeOrdinal(5)));
+    auto p = findRetainerPaths(*a, {NodeOrdinal(8)}, PathOptions{});
     ASSERT_TRUE(p);
     EXPECT_EQ(p->paths.size(), 3u);
     EXPECT_EQ(p->mergedPaths, 0u);
@@ -117,7 +117,7 @@ TEST(RetainerPathMerge, StopRequestCancels) {
     stop.requestStop();
     WorkContext context;
     context.stop = &stop;
-    auto p = findRetainerPaths(*a, {8}, PathOptions{}, context);
+    auto p = findRetainerPaths(*a, {NodeOrdinal(8)}, PathOptions{}, context);
     ASSERT_FALSE(p);
     EXPECT_TRUE(p.error().cancelled);
 }

@@ -49,8 +49,8 @@ MiniSnapshot consCycle(bool viaFirst) {
 }
 
 // How long the naming takes is checked under the `slow` label (test_timing.cpp).
-void expectBoundedName(const Analysis& a, std::uint32_t node) {
-    const std::string name = a.displayName(NodeOrdinal(node));
+void expectBoundedName(const Analysis& a, NodeOrdinal node) {
+    const std::string name = a.displayName(node);
     // DevTools stops adding leaves once the text reaches 1024 UTF-16 units.
     EXPECT_LE(text::utf16Length(name), 1024u + 3u) << "name of " << name.size() << " bytes";
 }
@@ -59,14 +59,14 @@ TEST(HostileGraphs, ConsStringCycleThroughFirst) {
     auto a = analyzeText(consCycle(true).json());
     ASSERT_TRUE(a);
     expectInvariants(*a);
-    expectBoundedName(*a, 1);
+    expectBoundedName(*a, NodeOrdinal(1));
 }
 
 TEST(HostileGraphs, ConsStringCycleThroughSecond) {
     auto a = analyzeText(consCycle(false).json());
     ASSERT_TRUE(a);
     expectInvariants(*a);
-    expectBoundedName(*a, 1);
+    expectBoundedName(*a, NodeOrdinal(1));
 }
 
 TEST(HostileGraphs, TwoConsStringsInACycle) {
@@ -80,8 +80,8 @@ TEST(HostileGraphs, TwoConsStringsInACycle) {
     auto a = analyzeText(m.json());
     ASSERT_TRUE(a);
     expectInvariants(*a);
-    expectBoundedName(*a, 1);
-    expectBoundedName(*a, 2);
+    expectBoundedName(*a, NodeOrdinal(1));
+    expectBoundedName(*a, NodeOrdinal(2));
 }
 
 TEST(HostileGraphs, ConsStringWithoutChildren) {
@@ -91,7 +91,7 @@ TEST(HostileGraphs, ConsStringWithoutChildren) {
     m.edges = {{eElement, 1, 1}};
     auto a = analyzeText(m.json());
     ASSERT_TRUE(a);
-    expectBoundedName(*a, 1);
+    expectBoundedName(*a, NodeOrdinal(1));
 }
 
 TEST(HostileGraphs, EverythingUnreachable) {

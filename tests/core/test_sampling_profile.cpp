@@ -62,7 +62,7 @@ std::uint32_t nodeWithId(const SamplingProfile& p, std::uint64_t id) {
     for (std::uint32_t i = 0; i < p.nodeCount(); ++i)
         if (p.nodeId[i] == id)
             return i;
-    return kNoNode;
+    return kNoIndex;
 }
 
 const BottomUpRow* rowNamed(const SamplingProfile& p, const std::vector<BottomUpRow>& rows,
@@ -262,7 +262,7 @@ TEST(SamplingProfile, ErrorsNameTheByte) {
         ASSERT_TRUE(p);
         EXPECT_EQ(p->outsideSamples, 1u);
         EXPECT_EQ(p->outsideSampleBytes, 12u);
-        EXPECT_EQ(p->sampleNode[3], kNoNode);
+        EXPECT_EQ(p->sampleNode[3], kNoIndex);
         ASSERT_EQ(p->warnings.size(), 1u);
         EXPECT_NE(p->warnings[0].find("node id 99 at byte " + std::to_string(at)), std::string::npos)
             << p->warnings[0];

@@ -18,14 +18,14 @@ namespace {
 constexpr std::uint64_t tConsString = 10;
 
 // Cons strings whose "first"/"second" edges form a cycle (HostileGraphs in test_robustness.cpp).
-void expectNamedQuickly(const MiniSnapshot& m, std::initializer_list<std::uint32_t> consStrings) {
+void expectNamedQuickly(const MiniSnapshot& m, std::initializer_list<NodeOrdinal> consStrings) {
     auto loaded = loadText(m.json());
     ASSERT_TRUE(loaded.ok()) << loaded.error().message();
     auto a = analyze(*loaded);
     ASSERT_TRUE(a.ok()) << a.error().message();
-    for (std::uint32_t node : consStrings) {
+    for (NodeOrdinal node : consStrings) {
         const auto start = std::chrono::steady_clock::now();
-        const std::string name = (*a)->displayName(NodeOrdinal(node));
+        const std::string name = (*a)->displayName(node);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         EXPECT_LT(seconds, 0.05) << "naming a cons string took " << seconds << " s";
@@ -38,7 +38,7 @@ TEST(Timing, ConsStringCyclesAreNamedQuickly) {
         m.strings = {"", "(concatenated string)", "abc", "first", "second"};
         m.nodes = {{tSynthetic, 0, 1, 0, 1}, {tConsString, 1, 3, 32, 2}, {tString, 2, 5, 16, 0}};
         m.edges = {{eElement, 1, 1}, {eInternal, 3, viaFirst ? 1u : 2u}, {eInternal, 4, viaFirst ? 2u : 1u}};
-        expectNamedQuickly(m, {1});
+        expectNamedQuickly(m, {NodeOrdinal(1)});
     }
     MiniSnapshot two;
     two.strings = {"", "(concatenated string)", "abc", "first", "second"};
@@ -48,7 +48,7 @@ TEST(Timing, ConsStringCyclesAreNamedQuickly) {
                  {tString, 2, 7, 16, 0}};
     two.edges = {
         {eElement, 1, 1}, {eInternal, 3, 2}, {eInternal, 4, 3}, {eInternal, 3, 1}, {eInternal, 4, 3}};
-    expectNamedQuickly(two, {1, 2});
+    expectNamedQuickly(two, {NodeOrdinal(1), NodeOrdinal(2)});
 }
 
 } // namespace

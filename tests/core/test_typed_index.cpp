@@ -4,8 +4,11 @@
 // the same graph as its columns.
 #include "graph_builder.h"
 
+#include <heapscope/format.h>
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <concepts>
 #include <type_traits>
 #include <vector>
@@ -37,12 +40,34 @@ static_assert(IndexableBy<decltype(Snapshot::edgeTo), EdgeOrdinal>);
 static_assert(!IndexableBy<decltype(Snapshot::edgeTo), NodeOrdinal>);
 static_assert(!IndexableBy<decltype(Analysis::retainedSize), EdgeOrdinal>);
 static_assert(!IndexableBy<decltype(Analysis::dominator), EdgeOrdinal>);
+// Nor a plain number: there is no untyped way in (data() is the one, for hot loops).
+static_assert(!IndexableBy<decltype(Snapshot::nodeId), std::uint32_t>);
+static_assert(!IndexableBy<decltype(Snapshot::nodeId), std::size_t>);
+static_assert(!IndexableBy<decltype(Snapshot::edgeTo), int>);
+static_assert(!IndexableBy<decltype(Analysis::retainedSize), std::uint32_t>);
+using FirstRetainer = std::remove_cvref_t<decltype(std::declval<const Snapshot&>().firstRetainer())>;
+using RetainerSource = std::remove_cvref_t<decltype(std::declval<const Snapshot&>().retainerSource())>;
+static_assert(IndexableBy<FirstRetainer, NodeOrdinal> && !IndexableBy<FirstRetainer, std::uint32_t>);
+static_assert(IndexableBy<RetainerSource, RetainerSlot> && !IndexableBy<RetainerSource, NodeOrdinal>);
+static_assert(!IndexableBy<RetainerEdges, std::size_t> && !IndexableBy<RetainerEdges, EdgeOrdinal>);
 
 // What an element stands for comes out typed.
 static_assert(std::same_as<decltype(std::declval<const Snapshot&>().edgeTo[EdgeOrdinal()]), NodeOrdinal>);
 static_assert(std::same_as<decltype(std::declval<const Snapshot&>().firstEdge[NodeOrdinal()]), EdgeOrdinal>);
 static_assert(std::same_as<decltype(std::declval<const Snapshot&>().nodeName[NodeOrdinal()]), StringId>);
 static_assert(std::same_as<decltype(std::declval<const Analysis&>().dominator[NodeOrdinal()]), NodeOrdinal>);
+static_assert(std::same_as<decltype(std::declval<const FirstRetainer&>()[NodeOrdinal()]), RetainerSlot>);
+static_assert(std::same_as<decltype(std::declval<const RetainerSource&>()[RetainerSlot()]), NodeOrdinal>);
+static_assert(
+    std::same_as<decltype(std::declval<const Snapshot&>().retainerEdge[RetainerSlot()]), EdgeOrdinal>);
+static_assert(std::same_as<decltype(*std::declval<const ClassAggregate&>().instances.begin()), NodeOrdinal>);
+static_assert(
+    std::same_as<decltype(std::declval<const Analysis&>().dominatedBy(NodeOrdinal())[0]), NodeOrdinal>);
+static_assert(std::random_access_iterator<TypedSpan<NodeOrdinal>::iterator>, "std algorithms work on it");
+// "No value" has the kind of what is missing.
+static_assert(std::same_as<decltype(kNoNode), const NodeOrdinal> &&
+              std::same_as<decltype(kNoEdge), const EdgeOrdinal> &&
+              std::same_as<decltype(kNoString), const StringId>);
 
 template <typename Index>
 concept KindOf = requires(const Snapshot& s, Index i) {
@@ -52,8 +77,13 @@ template <typename Index>
 concept EdgeKindOf = requires(const Snapshot& s, Index i) {
     s.edgeKind(i);
 };
-static_assert(KindOf<NodeOrdinal> && !KindOf<EdgeOrdinal> && !KindOf<StringId>);
-static_assert(EdgeKindOf<EdgeOrdinal> && !EdgeKindOf<NodeOrdinal>);
+template <typename Index>
+concept LabelOf = requires(const Analysis& a, Index i) {
+    format::nodeLabel(a, i);
+};
+static_assert(KindOf<NodeOrdinal> && !KindOf<EdgeOrdinal> && !KindOf<StringId> && !KindOf<std::uint32_t>);
+static_assert(EdgeKindOf<EdgeOrdinal> && !EdgeKindOf<NodeOrdinal> && !EdgeKindOf<std::uint32_t>);
+static_assert(LabelOf<NodeOrdinal> && !LabelOf<std::uint32_t> && !LabelOf<EdgeOrdinal>);
 
 // --- what the typed views read ----------------------------------------------------------------
 
@@ -97,25 +127,35 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
     ASSERT_TRUE(analysis);
     const Snapshot& s = *analysis->snapshot;
 
+    const auto at = [](auto node) { return NodeOrdinal(node).value; }; // the builder's node as a number
     EXPECT_EQ(s.root(), NodeOrdinal(root));
     EXPECT_EQ(s.nodes().size(), s.nodeCount);
     EXPECT_EQ(s.edges().size(), s.edgeCount);
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges; // (from, to)
     std::uint32_t expectedEdge = 0;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> retainers; // (from, to), by target
     for (NodeOrdinal n : s.nodes()) {
-        EXPECT_EQ(s.kind(n), s.kind(n.value));
-        EXPECT_EQ(s.name(n), s.name(n.value));
-        EXPECT_EQ(s.nodeWithId(GraphBuilder::idOf(n.value)), n);
+        EXPECT_EQ(s.kind(n), NodeKind(s.nodeKinds[s.nodeType.data()[n.value]]));
+        EXPECT_EQ(s.nodeWithId(s.nodeId[n]), n);
         for (EdgeOrdinal e : s.edgesOf(n)) {
             EXPECT_EQ(e.value, expectedEdge++) << "edges in file order";
-            EXPECT_EQ(s.edgeTo[e].value, s.edgeTo[e.value]);
-            EXPECT_EQ(s.edgeNameText(e), s.edgeNameText(e.value));
+            EXPECT_EQ(s.edgeTo[e].value, s.edgeTo.data()[e.value]);
             edges.emplace_back(n.value, s.edgeTo[e].value);
+        }
+        for (RetainerSlot r : s.retainersOf(n)) {
+            const EdgeOrdinal e = s.retainerEdge[r];
+            EXPECT_EQ(s.edgeTo[e], n) << "a retainer's edge points at the retained node";
+            EXPECT_EQ(s.retainerTarget(r), n);
+            EXPECT_EQ(s.retainerEdgeOf(n, r), e);
+            retainers.emplace_back(s.retainerSource()[r].value, n.value);
         }
     }
     EXPECT_EQ(expectedEdge, s.edgeCount);
-    EXPECT_EQ(edges,
-              (std::vector<std::pair<std::uint32_t, std::uint32_t>>{{root, a}, {a, b}, {a, c}, {b, a}}));
+    EXPECT_EQ(edges, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
+                         {at(root), at(a)}, {at(a), at(b)}, {at(a), at(c)}, {at(b), at(a)}}));
+    EXPECT_EQ(retainers, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
+                             {at(b), at(a)}, {at(root), at(a)}, {at(a), at(b)}, {at(a), at(c)}}))
+        << "retainers by target; a target's by decreasing source";
     EXPECT_EQ(s.name(NodeOrdinal(c)), "text");
     EXPECT_EQ(s.nodeWithId(2), std::nullopt) << "even ids are not in this graph";
     EXPECT_EQ(s.edgeKind(s.edgesOf(NodeOrdinal(b)).first()), EdgeKind::Weak);
@@ -123,8 +163,17 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
     EXPECT_EQ(analysis->dominator[NodeOrdinal(c)], NodeOrdinal(a));
     EXPECT_EQ(analysis->retainedSize[NodeOrdinal(a)], 60u);
     const auto children = analysis->dominatedBy(NodeOrdinal(a));
-    EXPECT_EQ(std::vector<std::uint32_t>(children.begin(), children.end()),
-              (std::vector<std::uint32_t>{b, c}));
+    EXPECT_EQ(std::vector<NodeOrdinal>(children.begin(), children.end()),
+              (std::vector<NodeOrdinal>{NodeOrdinal(b), NodeOrdinal(c)}));
+    EXPECT_EQ(*std::lower_bound(children.begin(), children.end(), NodeOrdinal(c)), NodeOrdinal(c));
+    EXPECT_EQ(children.raw()[0], at(b));
+    std::uint32_t instances = 0;
+    for (const ClassAggregate& row : analysis->allObjects.classes)
+        for (NodeOrdinal n : row.instances) {
+            EXPECT_EQ(analysis->classOf[n], row.classIndex);
+            ++instances;
+        }
+    EXPECT_EQ(instances, analysis->allObjects.objectCount);
     EXPECT_EQ(analysis->classInfo(NodeOrdinal(a)).name, "A");
 }
 

@@ -14,7 +14,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
+
+namespace heapscope {
+/// A typed index in a failed assertion's message: its number (found by GoogleTest through ADL).
+template <typename Tag, typename Rep> void PrintTo(StrongIndex<Tag, Rep> index, std::ostream* out) {
+    *out << index.value;
+}
+} // namespace heapscope
 
 namespace heapscope::test {
 

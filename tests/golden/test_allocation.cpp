@@ -58,8 +58,8 @@ bool asBool(simdjson::dom::element e) {
 void expectRow(const Snapshot& s, const AllocationRow& row, simdjson::dom::element e,
                const std::string& what) {
     const TraceFunctionInfo& f = s.traceFunctionInfos[row.function];
-    EXPECT_EQ(std::string(s.strings[f.name.value]), asString(e["name"])) << what;
-    EXPECT_EQ(std::string(s.strings[f.scriptName.value]), asString(e["scriptName"])) << what;
+    EXPECT_EQ(std::string(s.strings.get(f.name)), asString(e["name"])) << what;
+    EXPECT_EQ(std::string(s.strings.get(f.scriptName)), asString(e["scriptName"])) << what;
     EXPECT_EQ(std::int64_t(f.scriptId), asInt(e["scriptId"])) << what;
     EXPECT_EQ(std::int64_t(f.line), asInt(e["line"])) << what;
     EXPECT_EQ(std::int64_t(f.column), asInt(e["column"])) << what;
@@ -193,7 +193,7 @@ TEST_P(AllocationGolden, AllocationStacks) {
         const std::string what = "object @" + std::to_string(s.nodeId[n]);
         EXPECT_EQ(std::int64_t(s.nodeId[n]), asInt(e["id"])) << what;
         EXPECT_EQ(std::int64_t(s.traceNodeId(n)), asInt(e["trace_node_id"])) << what;
-        const auto ours = profile->allocationStack(n.value);
+        const auto ours = profile->allocationStack(n);
         simdjson::dom::element expected = e["stack"];
         if (expected.is_null()) {
             EXPECT_FALSE(ours.has_value()) << what;
@@ -207,9 +207,9 @@ TEST_P(AllocationGolden, AllocationStacks) {
         std::size_t i = 0;
         for (auto f : frames) {
             const TraceFunctionInfo& info = s.traceFunctionInfos[(*ours)[i]];
-            EXPECT_EQ(std::string(s.strings[info.name.value]), asString(f["functionName"]))
+            EXPECT_EQ(std::string(s.strings.get(info.name)), asString(f["functionName"]))
                 << what << " frame " << i;
-            EXPECT_EQ(std::string(s.strings[info.scriptName.value]), asString(f["scriptName"])) << what;
+            EXPECT_EQ(std::string(s.strings.get(info.scriptName)), asString(f["scriptName"])) << what;
             EXPECT_EQ(std::int64_t(info.scriptId), asInt(f["scriptId"])) << what;
             EXPECT_EQ(std::int64_t(info.line), asInt(f["line"])) << what;
             EXPECT_EQ(std::int64_t(info.column), asInt(f["column"])) << what;

@@ -80,14 +80,12 @@ TEST_P(GoldenDiff, EqualsDevTools) {
         std::size_t i = 0;
         for (auto id : newIds) {
             ASSERT_LT(i, d.newNodes.size()) << key;
-            EXPECT_EQ(std::int64_t(current->snapshot->nodeId[NodeOrdinal(d.newNodes[i++])]), asInt(id))
-                << key;
+            EXPECT_EQ(std::int64_t(current->snapshot->nodeId[d.newNodes[i++]]), asInt(id)) << key;
         }
         i = 0;
         for (auto id : deletedIds) {
             ASSERT_LT(i, d.deletedNodes.size()) << key;
-            EXPECT_EQ(std::int64_t(base->snapshot->nodeId[NodeOrdinal(d.deletedNodes[i++])]), asInt(id))
-                << key;
+            EXPECT_EQ(std::int64_t(base->snapshot->nodeId[d.deletedNodes[i++]]), asInt(id)) << key;
         }
     }
     EXPECT_EQ(c.classes.size(), expectedCount);
@@ -119,8 +117,8 @@ TEST_P(GoldenDiff, ExtraColumnsAreConsistent) {
         } else {
             EXPECT_EQ(d.currentCount, 0u) << d.key;
         }
-        for (std::uint32_t n : d.newNodes)
-            EXPECT_EQ(current->classes[current->classOf[NodeOrdinal(n)]].key, d.key);
+        for (NodeOrdinal n : d.newNodes)
+            EXPECT_EQ(current->classes[current->classOf[n]].key, d.key);
     }
 }
 

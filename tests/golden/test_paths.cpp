@@ -21,22 +21,22 @@ void expectRealEdges(const Analysis& a, const RetainerPaths& p, bool includeWeak
         // the first hop is retained by the root
         bool fromRoot = false;
         for (EdgeOrdinal e : s.edgesOf(s.root()))
-            fromRoot = fromRoot || s.edgeTo[e].value == path.hops[0].node;
+            fromRoot = fromRoot || s.edgeTo[e] == path.hops[0].node;
         EXPECT_TRUE(fromRoot);
         for (std::size_t i = 1; i < path.hops.size(); ++i) {
             const PathHop& hop = path.hops[i];
-            const NodeOrdinal from(path.hops[i - 1].node);
-            const EdgeOrdinal edge(hop.edge);
+            const NodeOrdinal from = path.hops[i - 1].node;
+            const EdgeOrdinal edge = hop.edge;
             ASSERT_GE(edge, s.firstEdge[from]);
             ASSERT_LT(edge, s.firstEdge[from.next()]) << "edge does not start at the previous hop";
-            EXPECT_EQ(s.edgeTo[edge].value, hop.node);
+            EXPECT_EQ(s.edgeTo[edge], hop.node);
             if (!includeWeak)
                 EXPECT_NE(s.edgeKind(edge), EdgeKind::Weak);
             // Parallel edges are merged; for a set, the last hop merges the edges to every target.
             const bool lastOfSet = i + 1 == path.hops.size() && p.targets.size() > 1;
             std::uint32_t parallel = 0;
             for (EdgeOrdinal e : s.edgesOf(from)) {
-                const std::uint32_t t = s.edgeTo[e].value;
+                const NodeOrdinal t = s.edgeTo[e];
                 const bool counts =
                     lastOfSet ? std::binary_search(p.targets.begin(), p.targets.end(), t) : t == hop.node;
                 if (counts && (includeWeak || s.edgeKind(e) != EdgeKind::Weak))
@@ -50,9 +50,9 @@ void expectRealEdges(const Analysis& a, const RetainerPaths& p, bool includeWeak
 TEST(RetainerPaths, LeakedRecordGoesThroughSessionMap) {
     auto a = analysisOf("leak-B-node20.heapsnapshot.gz");
     ASSERT_TRUE(a);
-    const auto node = a->snapshot->findNodeById(233605);
+    const auto node = a->snapshot->nodeWithId(233605);
     ASSERT_TRUE(node);
-    ASSERT_EQ(a->classInfo(NodeOrdinal(*node)).name, "RequestRecord");
+    ASSERT_EQ(a->classInfo(*node).name, "RequestRecord");
     auto p = findRetainerPaths(*a, {*node}, PathOptions{});
     ASSERT_TRUE(p) << p.error().message();
     ASSERT_EQ(p->paths.size(), 5u);
@@ -65,14 +65,14 @@ TEST(RetainerPaths, LeakedRecordGoesThroughSessionMap) {
         EXPECT_EQ(path.hops.back().node, *node);
         bool viaMap = false;
         for (std::size_t i = 1; i < path.hops.size(); ++i)
-            viaMap = viaMap || (a->snapshot->name(NodeOrdinal(path.hops[i].node)) == "Map" &&
-                                a->snapshot->edgeNameText(EdgeOrdinal(path.hops[i].edge)) == "sessions");
+            viaMap = viaMap || (a->snapshot->name(path.hops[i].node) == "Map" &&
+                                a->snapshot->edgeNameText(path.hops[i].edge) == "sessions");
         EXPECT_TRUE(viaMap);
     }
     // Distinct: no two paths have the same node sequence.
     for (std::size_t i = 0; i < p->paths.size(); ++i)
         for (std::size_t j = i + 1; j < p->paths.size(); ++j) {
-            std::vector<std::uint32_t> x, y;
+            std::vector<NodeOrdinal> x, y;
             for (auto& h : p->paths[i].hops)
                 x.push_back(h.node);
             for (auto& h : p->paths[j].hops)
@@ -110,8 +110,8 @@ TEST(RetainerPaths, NewInstancesOfAClassAreMerged) {
 TEST(RetainerPaths, IgnoredRetainersAndUnreachable) {
     auto a = analysisOf("leak-B-node20.heapsnapshot.gz");
     ASSERT_TRUE(a);
-    const std::uint32_t target = *a->snapshot->findNodeById(233605);
-    const std::uint32_t map = *a->snapshot->findNodeById(84505);
+    const NodeOrdinal target = *a->snapshot->nodeWithId(233605);
+    const NodeOrdinal map = *a->snapshot->nodeWithId(84505);
     PathOptions options;
     options.ignoredNodes = {map};
     auto p = findRetainerPaths(*a, {target}, options);
@@ -122,7 +122,7 @@ TEST(RetainerPaths, IgnoredRetainersAndUnreachable) {
     // Ignoring every retainer leaves no path, and the result says why.
     options.ignoredNodes.clear();
     const Snapshot& s = *a->snapshot;
-    for (std::uint32_t r = s.firstRetainer()[target]; r < s.firstRetainer()[target + 1]; ++r)
+    for (RetainerSlot r : s.retainersOf(target))
         options.ignoredNodes.push_back(s.retainerSource()[r]);
     auto none = findRetainerPaths(*a, {target}, options);
     ASSERT_TRUE(none);
@@ -136,7 +136,7 @@ TEST(RetainerPaths, LengthLimitIsReported) {
     ASSERT_TRUE(a);
     PathOptions options;
     options.maxLength = 4;
-    auto p = findRetainerPaths(*a, {*a->snapshot->findNodeById(233605)}, options);
+    auto p = findRetainerPaths(*a, {*a->snapshot->nodeWithId(233605)}, options);
     ASSERT_TRUE(p);
     EXPECT_TRUE(p->paths.empty());
     EXPECT_TRUE(p->longerPathsSkipped);
@@ -147,7 +147,7 @@ TEST(RetainerPaths, TextIsStable) {
     ASSERT_TRUE(a);
     PathOptions options;
     options.maxPaths = 3;
-    auto p = findRetainerPaths(*a, {*a->snapshot->findNodeById(233605)}, options);
+    auto p = findRetainerPaths(*a, {*a->snapshot->nodeWithId(233605)}, options);
     ASSERT_TRUE(p);
     std::ifstream in(dataPath("paths-leak-B-233605.txt"));
     std::stringstream golden;
@@ -239,7 +239,7 @@ private:
 TEST(RetainerPaths, JsonMatchesSchema) {
     auto a = analysisOf("leak-B-node20.heapsnapshot.gz");
     ASSERT_TRUE(a);
-    auto p = findRetainerPaths(*a, {*a->snapshot->findNodeById(233605)}, PathOptions{});
+    auto p = findRetainerPaths(*a, {*a->snapshot->nodeWithId(233605)}, PathOptions{});
     ASSERT_TRUE(p);
     const std::string json = formatPathsJson(*a, *p);
     simdjson::dom::parser docParser, schemaParser;

@@ -41,3 +41,13 @@ inline heapscope::AnalysisPtr analysisOf(const char* name) {
 }
 
 } // namespace TestUtil
+
+#ifndef Q_MOC_RUN
+namespace heapscope {
+/// QCOMPARE prints a typed index (NodeOrdinal, EdgeOrdinal, ...) as its number: QTest finds a
+/// type's toString() by argument-dependent lookup.
+template <typename Tag, typename Rep> char* toString(const StrongIndex<Tag, Rep>& index) {
+    return QTest::toString(index.value);
+}
+} // namespace heapscope
+#endif

@@ -156,7 +156,7 @@ private Q_SLOTS:
             const auto ids = profile->traceIds(top.node);
             const std::set<std::uint32_t> idSet(ids.begin(), ids.end());
             std::size_t expected = 0;
-            for (std::uint32_t n = 0; n < analysis->snapshot->nodeCount; ++n)
+            for (const heapscope::NodeOrdinal n : analysis->snapshot->nodes())
                 expected += idSet.count(analysis->snapshot->traceNodeId(n));
             QCOMPARE(nodes.size(), expected);
             checked += nodes.size();

@@ -104,8 +104,8 @@ struct MessageBoxCatcher {
     }
 };
 
-std::uint32_t nodeById(const heapscope::Analysis& a, std::uint32_t id) {
-    return *a.snapshot->findNodeById(id);
+heapscope::NodeOrdinal nodeById(const heapscope::Analysis& a, std::uint32_t id) {
+    return *a.snapshot->nodeWithId(id);
 }
 
 } // namespace
@@ -188,7 +188,7 @@ private Q_SLOTS:
         QVERIFY2(lines[1].endsWith(u",%1,%2,%3"_s.arg(c.distance).arg(c.selfSize).arg(c.retainedSize)),
                  qPrintable(lines[1]));
         // Its first instance, one level down.
-        const std::uint32_t node = model.objectAt(model.index(0, 0, first)).node;
+        const heapscope::NodeOrdinal node = model.objectAt(model.index(0, 0, first)).node;
         QVERIFY2(lines[2].startsWith(u"1,"_s), qPrintable(lines[2]));
         QVERIFY(lines[2].endsWith(u",%1,%2"_s.arg(a->selfSize[node]).arg(a->retainedSize[node])));
     }
@@ -324,11 +324,11 @@ private Q_SLOTS:
         QVERIFY(view->summaryPage()->revealNode(object.node));
         RetainersPane* pane = view->retainersPane();
         QCOMPARE(pane->object().node, object.node);
-        const std::uint32_t ignored = first->paths[0].hops[first->paths[0].hops.size() - 2].node;
+        const heapscope::NodeOrdinal ignored = first->paths[0].hops[first->paths[0].hops.size() - 2].node;
         QSignalSpy ignoredChanged(pane, &RetainersPane::ignoredChanged);
         pane->ignoreRetainer(ignored);
         QVERIFY(ignoredChanged.wait(30000));
-        QCOMPARE(window.ignoredRetainers(a.get()), std::vector<std::uint32_t>{ignored});
+        QCOMPARE(window.ignoredRetainers(a.get()), std::vector<heapscope::NodeOrdinal>{ignored});
         copied.clear();
         Q_EMIT window.navigator()->copyRetainerPath(object);
         QVERIFY(copied.wait(30000));
@@ -358,7 +358,7 @@ private Q_SLOTS:
         QWidget window;
         Navigator navigator;
         RetainerPathActions actions(&window, &navigator);
-        const std::uint32_t node = nodeById(*a, 233605);
+        const heapscope::NodeOrdinal node = nodeById(*a, 233605);
         actions.exportPaths(a, {node}, u"RequestRecord @233605"_s);
         RetainerPathsDialog* dialog = actions.dialog();
         QVERIFY(dialog && dialog->isVisible());

@@ -317,9 +317,10 @@ private Q_SLOTS:
         const heapscope::Analysis* analysis = a->analysis().get();
         QVERIFY(session.ignoredRetainers(analysis).empty());
         QSignalSpy changed(&session, &SnapshotSession::ignoredRetainersChanged);
-        session.setIgnoredRetainers(analysis, {{5u, 7u}, nullptr});
+        const std::set<heapscope::NodeOrdinal> ignored{heapscope::NodeOrdinal(5), heapscope::NodeOrdinal(7)};
+        session.setIgnoredRetainers(analysis, {ignored, nullptr});
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(session.ignoredRetainers(analysis).nodes, (std::set<std::uint32_t>{5u, 7u}));
+        QCOMPARE(session.ignoredRetainers(analysis).nodes, ignored);
         QVERIFY(session.ignoredRetainers(b->analysis().get()).empty()); // per snapshot
         a->load();                                                      // reloaded: a new snapshot
         QTRY_VERIFY_WITH_TIMEOUT(a->isReady(), 60000);

@@ -113,11 +113,10 @@ private Q_SLOTS:
         QCOMPARE(retainers->objectAt(root).node, object.node);
         QVERIFY(pane->view()->isExpanded(root));
         const heapscope::Snapshot& s = *analysis->snapshot;
-        std::multiset<std::uint32_t> expected;
+        std::multiset<heapscope::NodeOrdinal> expected;
         std::int32_t best = INT32_MAX;
-        for (std::uint32_t slot = s.firstRetainer()[object.node]; slot < s.firstRetainer()[object.node + 1];
-             ++slot) {
-            if (s.retainerSource()[slot] == s.rootOrdinal ||
+        for (const heapscope::RetainerSlot slot : s.retainersOf(object.node)) {
+            if (s.retainerSource()[slot] == s.root() ||
                 s.edgeKind(s.retainerEdge[slot]) == heapscope::EdgeKind::Weak)
                 continue;
             expected.insert(s.retainerSource()[slot]);
@@ -135,7 +134,7 @@ private Q_SLOTS:
             QVERIFY(pane->view()->isExpanded(firstRetainer));
 
         // Ctrl+F: find by id reveals and selects.
-        const std::uint32_t target = analysis->allObjects.classes.back().instances.back();
+        const heapscope::NodeOrdinal target = analysis->allObjects.classes.back().instances.back();
         QVERIFY(page->findById(QStringLiteral("@%1").arg(s.nodeId[target])));
         QCOMPARE(model->objectAt(tree->currentIndex()).node, target);
         QCOMPARE(pane->object().node, target);

@@ -121,7 +121,7 @@ private Q_SLOTS:
         RetainersModel model;
         model.setBatchSize(1);
         watch(&model);
-        const auto b = m_miniA->snapshot->findNodeById(9);
+        const auto b = m_miniA->snapshot->nodeWithId(9);
         QVERIFY(b);
         model.setObject({m_miniA, *b});
         fetchEverything(&model);
@@ -129,8 +129,8 @@ private Q_SLOTS:
             model.sort(column, Qt::DescendingOrder);
         model.setShowWeak(true);
         fetchEverything(&model);
-        const auto a = m_miniA->snapshot->findNodeById(7);
-        std::set<std::uint32_t> ignored{*a};
+        const auto a = m_miniA->snapshot->nodeWithId(7);
+        std::set<heapscope::NodeOrdinal> ignored{*a};
         model.setIgnored(ignored, std::make_shared<const heapscope::RetainerDistances>(
                                       heapscope::computeRetainerDistances(*m_miniA, {*a}).value()));
         fetchEverything(&model);
@@ -152,7 +152,7 @@ private Q_SLOTS:
         dominators.setAnalysis(m_miniA);
         fetchEverything(&dominators);
         dominators.sort(DominatorsModel::ShallowColumn, Qt::AscendingOrder);
-        QVERIFY(dominators.revealNode(*m_miniA->snapshot->findNodeById(13)).isValid());
+        QVERIFY(dominators.revealNode(*m_miniA->snapshot->nodeWithId(13)).isValid());
 
         TopObjectsModel top;
         watch(&top);
@@ -212,7 +212,7 @@ private Q_SLOTS:
         const ObjectRef object = model.objectAt(instance);
         QVERIFY(object.isValid());
         const auto& snap = *m_tiny->snapshot;
-        const int edges = int(snap.firstEdge[object.node + 1] - snap.firstEdge[object.node]);
+        const int edges = int(snap.edgesOf(object.node).size());
         QCOMPARE(model.hasChildren(instance), edges > 0);
         if (edges > 0)
             QCOMPARE(model.totalChildCount(instance), edges);
@@ -249,7 +249,7 @@ private Q_SLOTS:
         model.setClassFilter({});
         // The last instance of the biggest class: revealing loads the batches up to it.
         const auto& c = m_tiny->allObjects.classes.front();
-        const std::uint32_t node = c.instances.back();
+        const heapscope::NodeOrdinal node = c.instances.back();
         const QModelIndex idx = model.revealNode(node);
         QVERIFY(idx.isValid());
         QCOMPARE(model.objectAt(idx).node, node);
@@ -259,25 +259,25 @@ private Q_SLOTS:
         RetainersModel model;
         const auto& s = *m_tiny->snapshot;
         // An object with several retainers, some weak if possible.
-        std::uint32_t node = 0;
-        for (std::uint32_t n = 1; n < s.nodeCount; ++n)
-            if (s.firstRetainer()[n + 1] - s.firstRetainer()[n] >= 3 && m_tiny->selfSize[n] > 0) {
+        heapscope::NodeOrdinal node;
+        for (heapscope::NodeOrdinal n(1); n.value < s.nodeCount; ++n)
+            if (s.retainersOf(n).size() >= 3 && m_tiny->selfSize[n] > 0) {
                 node = n;
                 break;
             }
-        QVERIFY(node != 0);
+        QVERIFY(node != heapscope::NodeOrdinal(0));
         model.setObject({m_tiny, node});
         QCOMPARE(model.rowCount(), 1);
         const QModelIndex root = model.index(0, 0);
         QCOMPARE(model.objectAt(root).node, node);
 
-        std::multiset<std::uint32_t> expected;
-        for (std::uint32_t slot = s.firstRetainer()[node]; slot < s.firstRetainer()[node + 1]; ++slot)
-            if (s.retainerSource()[slot] != s.rootOrdinal &&
+        std::multiset<heapscope::NodeOrdinal> expected;
+        for (const heapscope::RetainerSlot slot : s.retainersOf(node))
+            if (s.retainerSource()[slot] != s.root() &&
                 s.edgeKind(s.retainerEdge[slot]) != heapscope::EdgeKind::Weak)
                 expected.insert(s.retainerSource()[slot]);
         QCOMPARE(model.totalChildCount(root), int(expected.size()));
-        std::multiset<std::uint32_t> shown;
+        std::multiset<heapscope::NodeOrdinal> shown;
         const int rows = loadedRows(&model, root);
         for (int r = 0; r < rows; ++r)
             shown.insert(model.objectAt(model.index(r, 0, root)).node);
@@ -295,18 +295,18 @@ private Q_SLOTS:
         RetainersModel model;
         const auto& s = *m_tiny->snapshot;
         // Pick an object whose first retainer is not the root's child, then ignore that retainer.
-        std::uint32_t node = 0;
-        for (std::uint32_t n = 1; n < s.nodeCount && !node; ++n)
+        heapscope::NodeOrdinal node;
+        for (heapscope::NodeOrdinal n(1); n.value < s.nodeCount && node.value == 0; ++n)
             if (m_tiny->distance[n] > 3 && m_tiny->distance[n] < 100 && m_tiny->selfSize[n] > 0)
                 node = n;
-        QVERIFY(node);
+        QVERIFY(node.value != 0);
         model.setObject({m_tiny, node});
         const QModelIndex root = model.index(0, 0);
-        const std::uint32_t first = model.objectAt(model.index(0, 0, root)).node;
-        std::set<std::uint32_t> ignored{first};
+        const heapscope::NodeOrdinal first = model.objectAt(model.index(0, 0, root)).node;
+        std::set<heapscope::NodeOrdinal> ignored{first};
         auto distances = std::make_shared<const heapscope::RetainerDistances>(
-            heapscope::computeRetainerDistances(*m_tiny,
-                                                std::vector<std::uint32_t>(ignored.begin(), ignored.end()))
+            heapscope::computeRetainerDistances(
+                *m_tiny, std::vector<heapscope::NodeOrdinal>(ignored.begin(), ignored.end()))
                 .value());
         model.setIgnored(ignored, distances);
         const QModelIndex root2 = model.index(0, 0);
@@ -339,8 +339,8 @@ private Q_SLOTS:
         ContainmentModel model;
         model.setAnalysis(m_tiny);
         const auto& s = *m_tiny->snapshot;
-        const std::uint32_t root = s.rootOrdinal;
-        QCOMPARE(model.totalChildCount({}), int(s.firstEdge[root + 1] - s.firstEdge[root]));
+        const heapscope::NodeOrdinal root = s.root();
+        QCOMPARE(model.totalChildCount({}), int(s.edgesOf(root).size()));
         // The root's [1] edge leads to (GC roots).
         bool gcRoots = false;
         for (int r = 0; r < model.rowCount(); ++r)
@@ -357,19 +357,19 @@ private Q_SLOTS:
         DominatorsModel model;
         model.setAnalysis(m_tiny);
         const auto& a = *m_tiny;
-        const std::uint32_t root = a.snapshot->rootOrdinal;
+        const heapscope::NodeOrdinal root = a.snapshot->root();
         QCOMPARE(model.rowCount(), 1);
         const QModelIndex top = model.index(0, 0);
         QCOMPARE(model.objectAt(top).node, root);
-        QCOMPARE(model.totalChildCount(top), int(a.firstDominated()[root + 1] - a.firstDominated()[root]));
+        QCOMPARE(model.totalChildCount(top), int(a.dominatedBy(root).size()));
         std::uint64_t largest = 0;
-        for (std::uint32_t i = a.firstDominated()[root]; i < a.firstDominated()[root + 1]; ++i)
-            largest = std::max(largest, a.retainedSize[a.dominated()[i]]);
+        for (const heapscope::NodeOrdinal child : a.dominatedBy(root))
+            largest = std::max(largest, a.retainedSize[child]);
         QCOMPARE(a.retainedSize[model.objectAt(model.index(0, 0, top)).node], largest);
         verifySorted(&model, top, DominatorsModel::RetainedColumn, Qt::DescendingOrder);
         // Revealing a deep object expands its dominator chain.
-        std::uint32_t deep = 0;
-        for (std::uint32_t n = 0; n < a.snapshot->nodeCount; ++n)
+        heapscope::NodeOrdinal deep;
+        for (const heapscope::NodeOrdinal n : a.snapshot->nodes())
             if (a.distance[n] > 6 && a.distance[n] < 100 && a.selfSize[n] > 0) {
                 deep = n;
                 break;
@@ -387,7 +387,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 100);
         verifySorted(&model, {}, TopObjectsModel::RetainedColumn, Qt::DescendingOrder);
         std::uint64_t best = 0;
-        for (std::uint32_t n = 0; n < m_tiny->snapshot->nodeCount; ++n)
+        for (const heapscope::NodeOrdinal n : m_tiny->snapshot->nodes())
             if (m_tiny->snapshot->kind(n) != heapscope::NodeKind::Synthetic)
                 best = std::max(best, m_tiny->retainedSize[n]);
         QCOMPARE(model.index(0, TopObjectsModel::RetainedColumn).data(ModelRoles::BytesRole).toULongLong(),
@@ -515,7 +515,7 @@ private Q_SLOTS:
                              full.objectAt(full.index(r, 0, f)).node);
                 // Far down, past what is sorted.
                 const int far = int(biggest.count) * 2 / 3;
-                const std::uint32_t node = full.objectAt(full.index(far, 0, f)).node;
+                const heapscope::NodeOrdinal node = full.objectAt(full.index(far, 0, f)).node;
                 const QModelIndex revealed = partial.revealNode(node);
                 QCOMPARE(revealed.row(), far);
                 QCOMPARE(partial.objectAt(revealed).node, node);
@@ -570,7 +570,7 @@ private Q_SLOTS:
         for (int column = 0; column < SummaryModel::ColumnCount; ++column) {
             for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
                 const QPersistentModelIndex selected = async.index(3, 0, cls);
-                const std::uint32_t node = async.objectAt(selected).node;
+                const heapscope::NodeOrdinal node = async.objectAt(selected).node;
                 async.sort(column, order);
                 sync.sort(column, order);
                 if (async.isOrdering()) {
@@ -590,7 +590,7 @@ private Q_SLOTS:
         async.sort(SummaryModel::ShallowColumn, Qt::DescendingOrder);
         sync.sort(SummaryModel::ShallowColumn, Qt::DescendingOrder);
         const int far = int(biggest.count) * 2 / 3;
-        const std::uint32_t farNode =
+        const heapscope::NodeOrdinal farNode =
             sync.objectAt(sync.index(far, 0, sync.classIndex(biggest.classIndex))).node;
         const QModelIndex revealed = async.revealNode(farNode);
         QCOMPARE(revealed.row(), far);
@@ -636,7 +636,7 @@ private Q_SLOTS:
         RetainersModel retainers;
         retainers.setBackgroundFrom(1);
         watch(&retainers);
-        for (std::uint32_t node = 0; node < m_miniA->snapshot->nodeCount; ++node) {
+        for (const heapscope::NodeOrdinal node : m_miniA->snapshot->nodes()) {
             retainers.setObject({m_miniA, node});
             for (int round = 0; round < 4; ++round) {
                 fetchEverything(&retainers);
@@ -649,20 +649,19 @@ private Q_SLOTS:
         RetainersModel model;
         watch(&model);
         const heapscope::Snapshot& s = *m_tiny->snapshot;
-        std::uint32_t node = 0;
-        for (std::uint32_t n = 0; n < s.nodeCount; ++n)
-            if (s.firstRetainer()[n + 1] - s.firstRetainer()[n] > 2 && m_tiny->distance[n] > 2 &&
-                m_tiny->distance[n] < 100)
+        heapscope::NodeOrdinal node;
+        for (const heapscope::NodeOrdinal n : s.nodes())
+            if (s.retainersOf(n).size() > 2 && m_tiny->distance[n] > 2 && m_tiny->distance[n] < 100)
                 node = n;
-        QVERIFY(node);
+        QVERIFY(node.value != 0);
         model.setShowWeak(true);
         model.setObject({m_tiny, node});
         const QModelIndex root = model.index(0, 0);
-        QCOMPARE(model.rowCount(root), int(s.firstRetainer()[node + 1] - s.firstRetainer()[node]));
+        QCOMPARE(model.rowCount(root), int(s.retainersOf(node).size()));
         for (int r = 0; r < model.rowCount(root); ++r) {
             const HeapTreeModel::Row row = model.rowAt(model.index(r, 0, root));
             QCOMPARE(row.kind, HeapTreeModel::RowKind::Retainer);
-            QCOMPARE(row.edge, s.retainerEdge[row.value]);
+            QCOMPARE(row.edge, s.retainerEdge[row.slot()]);
             QCOMPARE(s.edgeTo[row.edge], node);
             QCOMPARE(model.index(r, 0, root).data(ModelRoles::EdgeNameRole).toString(),
                      QString::fromStdString(heapscope::format::edgeName(s, row.edge)));

@@ -206,7 +206,7 @@ void TestProfile::flameChartLayoutAndHits() {
         if (r.width() > 2)
             QCOMPARE(chart.nodeAt(r.center().toPoint()), n);
     }
-    QCOMPARE(chart.nodeAt(QPoint(500, int(p->maxDepth + 5) * chart.rowHeight())), kNoNode);
+    QCOMPARE(chart.nodeAt(QPoint(500, int(p->maxDepth + 5) * chart.rowHeight())), kNoIndex);
     // zoom to the heaviest child of the head: it spans the width, its siblings vanish
     std::uint32_t heavy = p->childList[p->childStart[0]];
     for (std::uint32_t c = p->childStart[0]; c < p->childStart[1]; ++c)

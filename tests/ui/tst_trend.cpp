@@ -302,7 +302,7 @@ private Q_SLOTS:
                             .arg(g.retainedSize)
                             .arg(QString::fromStdString(
                                 paths.describe(comparison->current->classes[g.classIndex].name, g.path)))
-                            .arg(g.nodes.size() == g.count ? g.nodes.front() : 0);
+                            .arg(g.nodes.size() == g.count ? g.nodes.front().value : 0);
             return rows;
         };
         const auto shownRows = [](const HolderGroupsPane* pane) {
@@ -316,7 +316,7 @@ private Q_SLOTS:
                             .arg(g.selfSize)
                             .arg(g.retainedSize)
                             .arg(pane->model()->description(r))
-                            .arg(g.nodes.size() == g.count ? g.nodes.front() : 0);
+                            .arg(g.nodes.size() == g.count ? g.nodes.front().value : 0);
             }
             return rows;
         };

@@ -421,7 +421,7 @@ private Q_SLOTS:
         summary->view()->expand(cls);
         const QModelIndex instance = summary->model()->index(0, 0, cls);
         summary->view()->setCurrentIndex(instance);
-        const std::uint32_t selected = summary->model()->objectAt(instance).node;
+        const heapscope::NodeOrdinal selected = summary->model()->objectAt(instance).node;
         QCOMPARE(pane->object().node, selected);
         QVERIFY(pane->view()->isVisible());
         QVERIFY(!pane->emptyText()->isVisible());
@@ -450,7 +450,7 @@ private Q_SLOTS:
         const heapscope::AnalysisPtr a = view->document()->analysis();
         SummaryPage* page = view->summaryPage();
         // An object of the last class, and a class filter that only the first class passes.
-        const std::uint32_t target = a->allObjects.classes.back().instances.front();
+        const heapscope::NodeOrdinal target = a->allObjects.classes.back().instances.front();
         const QString firstClass =
             TextUtil::toQString(a->classes[a->allObjects.classes.front().classIndex].name);
         const QString targetClass = TextUtil::toQString(a->classInfo(target).name);
@@ -546,7 +546,7 @@ private Q_SLOTS:
         QCOMPARE(rows[1][2], className);
         QCOMPARE(rows[1][4].toULongLong(), cls.data(ModelRoles::CountValueRole).toULongLong());
         QVERIFY(rows[1][3].isEmpty()); // a class has no id
-        const std::uint32_t node = summary->model()->objectAt(instance).node;
+        const heapscope::NodeOrdinal node = summary->model()->objectAt(instance).node;
         QCOMPARE(rows[2][3], QString::number(a->snapshot->nodeId[node]));
         QVERIFY(rows[2][4].isEmpty());
         QVERIFY(!rows[3][1].isEmpty()); // an edge row names its edge in its own column

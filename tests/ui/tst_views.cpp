@@ -122,16 +122,15 @@ private Q_SLOTS:
         ContainmentModel* model = page->model();
         const auto analysis = view->document()->analysis();
         const auto& s = *analysis->snapshot;
-        QCOMPARE(model->totalChildCount({}),
-                 int(s.firstEdge[s.rootOrdinal + 1] - s.firstEdge[s.rootOrdinal]));
+        QCOMPARE(model->totalChildCount({}), int(s.edgesOf(s.root()).size()));
         QModelIndex gc;
         for (int r = 0; r < model->rowCount() && !gc.isValid(); ++r)
             if (model->index(r, 0).data().toString().startsWith(QStringLiteral("[1] :: (GC roots)")))
                 gc = model->index(r, 0);
         QVERIFY(gc.isValid());
         QVERIFY(page->view()->isExpanded(gc));
-        const std::uint32_t gcNode = model->objectAt(gc).node;
-        QCOMPARE(model->totalChildCount(gc), int(s.firstEdge[gcNode + 1] - s.firstEdge[gcNode]));
+        const heapscope::NodeOrdinal gcNode = model->objectAt(gc).node;
+        QCOMPARE(model->totalChildCount(gc), int(s.edgesOf(gcNode).size()));
         // Children by retained size, descending, with the core's values.
         std::uint64_t previous = UINT64_MAX;
         for (int r = 0; r < model->rowCount(gc); ++r) {
@@ -150,14 +149,13 @@ private Q_SLOTS:
         DominatorsPage* page = view->dominatorsPage();
         const auto analysis = view->document()->analysis();
         const QModelIndex root = page->model()->index(0, 0);
-        QCOMPARE(page->model()->objectAt(root).node, analysis->snapshot->rootOrdinal);
+        QCOMPARE(page->model()->objectAt(root).node, analysis->snapshot->root());
         QVERIFY(page->view()->isExpanded(root));
-        const std::uint32_t r0 = analysis->snapshot->rootOrdinal;
+        const heapscope::NodeOrdinal r0 = analysis->snapshot->root();
         std::uint64_t largest = 0;
-        for (std::uint32_t i = analysis->firstDominated()[r0]; i < analysis->firstDominated()[r0 + 1]; ++i)
-            largest = std::max(largest, analysis->retainedSize[analysis->dominated()[i]]);
-        QCOMPARE(page->model()->totalChildCount(root),
-                 int(analysis->firstDominated()[r0 + 1] - analysis->firstDominated()[r0]));
+        for (const heapscope::NodeOrdinal child : analysis->dominatedBy(r0))
+            largest = std::max(largest, analysis->retainedSize[child]);
+        QCOMPARE(page->model()->totalChildCount(root), int(analysis->dominatedBy(r0).size()));
         QCOMPARE(analysis->retainedSize[page->model()->objectAt(page->model()->index(0, 0, root)).node],
                  largest);
         // Biggest objects: activating one reveals it in the tree under its dominator.

@@ -156,10 +156,10 @@ void ComparisonModel::populate(const Row* owner, std::vector<Row>& children) con
     if (owner->kind == RowKind::Class) {
         const heapscope::ClassDiff& c = m_comparison->classes[owner->value];
         children.reserve(c.newNodes.size() + c.deletedNodes.size());
-        for (std::uint32_t n : c.newNodes)
-            children.push_back({RowKind::Object, CurrentSide, n});
-        for (std::uint32_t n : c.deletedNodes)
-            children.push_back({RowKind::Object, BaseSide, n});
+        for (heapscope::NodeOrdinal n : c.newNodes)
+            children.push_back({RowKind::Object, CurrentSide, n.value});
+        for (heapscope::NodeOrdinal n : c.deletedNodes)
+            children.push_back({RowKind::Object, BaseSide, n.value});
         return;
     }
     if (const auto node = nodeOf(*owner))

@@ -18,7 +18,7 @@ void ContainmentModel::populate(const Row* owner, std::vector<Row>& children) co
         return;
     // Top level: the root's own edges ([1] → (GC roots), user globals in old snapshots).
     const auto node =
-        owner ? nodeOf(*owner) : std::optional<std::uint32_t>(m_analysis->snapshot->rootOrdinal);
+        owner ? nodeOf(*owner) : std::optional<heapscope::NodeOrdinal>(m_analysis->snapshot->root());
     if (node)
         appendEdges(*node, 0, children);
 }

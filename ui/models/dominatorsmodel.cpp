@@ -23,23 +23,22 @@ void DominatorsModel::populate(const Row* owner, std::vector<Row>& children) con
     if (!m_analysis)
         return;
     if (!owner) {
-        children.push_back({RowKind::Object, 0, m_analysis->snapshot->rootOrdinal});
+        children.push_back({RowKind::Object, 0, m_analysis->snapshot->root().value});
         return;
     }
-    const std::uint32_t n = owner->value;
-    const heapscope::Analysis& a = *m_analysis;
-    children.reserve(a.firstDominated()[n + 1] - a.firstDominated()[n]);
-    for (std::uint32_t i = a.firstDominated()[n]; i < a.firstDominated()[n + 1]; ++i)
-        children.push_back({RowKind::Object, 0, a.dominated()[i]});
+    const auto dominated = m_analysis->dominatedBy(owner->node());
+    children.reserve(dominated.size());
+    for (heapscope::NodeOrdinal n : dominated)
+        children.push_back({RowKind::Object, 0, n.value});
 }
 
 QVariant DominatorsModel::rowData(const Row& row, int column, int role, bool cycle) const {
     if (m_analysis && column == ObjectColumn && row.kind == RowKind::Object &&
-        row.value == m_analysis->snapshot->rootOrdinal && m_analysis->snapshot->name(row.value).empty()) {
+        row.node() == m_analysis->snapshot->root() && m_analysis->snapshot->name(row.node()).empty()) {
         static const QString kRoot = QStringLiteral("(root)");
         switch (role) {
         case Qt::DisplayRole:
-            return QString(kRoot + u' ' + TextUtil::idText(*m_analysis, row.value));
+            return QString(kRoot + u' ' + TextUtil::idText(*m_analysis, row.node()));
         case ModelRoles::LabelRole:
         case ModelRoles::SortRole:
             return kRoot;
@@ -56,32 +55,31 @@ bool DominatorsModel::canFetchMore(const QModelIndex& parent) const {
 }
 
 bool DominatorsModel::mayHaveChildren(const Row& row) const {
-    return m_analysis &&
-           m_analysis->firstDominated()[row.value + 1] > m_analysis->firstDominated()[row.value];
+    return m_analysis && !m_analysis->dominatedBy(row.node()).empty();
 }
 
 std::size_t DominatorsModel::childCountHint(const Row& row) const {
     if (!m_analysis || row.kind != RowKind::Object)
         return 0;
-    return m_analysis->firstDominated()[row.value + 1] - m_analysis->firstDominated()[row.value];
+    return m_analysis->dominatedBy(row.node()).size();
 }
 
-QModelIndex DominatorsModel::revealNode(std::uint32_t node) {
-    if (!m_analysis || node >= m_analysis->snapshot->nodeCount)
+QModelIndex DominatorsModel::revealNode(heapscope::NodeOrdinal node) {
+    if (!m_analysis || node.value >= m_analysis->snapshot->nodeCount)
         return {};
     const heapscope::Analysis& a = *m_analysis;
-    std::vector<std::uint32_t> chain; // node, idom(node), ..., root
-    for (std::uint32_t n = node;; n = a.dominator[n]) {
+    std::vector<heapscope::NodeOrdinal> chain; // node, idom(node), ..., root
+    for (heapscope::NodeOrdinal n = node;; n = a.dominator[n]) {
         chain.push_back(n);
-        if (n == a.snapshot->rootOrdinal || a.dominator[n] == n || chain.size() > a.snapshot->nodeCount)
+        if (n == a.snapshot->root() || a.dominator[n] == n || chain.size() > a.snapshot->nodeCount)
             break;
     }
-    if (chain.back() != a.snapshot->rootOrdinal)
+    if (chain.back() != a.snapshot->root())
         return {};
     QModelIndex idx = index(0, 0);
     for (auto it = chain.rbegin() + 1; it != chain.rend() && idx.isValid(); ++it) {
-        const std::uint32_t target = *it;
-        idx = revealChild(idx, [target](const Row& r) { return r.value == target; });
+        const heapscope::NodeOrdinal target = *it;
+        idx = revealChild(idx, [target](const Row& r) { return r.node() == target; });
     }
     return idx;
 }

@@ -22,7 +22,7 @@ public:
 
     /// Loads the dominator chain of `node` from the root and returns its row (the caller expands
     /// the ancestors in its view).
-    QModelIndex revealNode(std::uint32_t node);
+    QModelIndex revealNode(heapscope::NodeOrdinal node);
 
 protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;

@@ -700,18 +700,18 @@ void HeapTreeModel::stopBackgroundOrdering() {
 
 // ---- helpers shared by the subclasses ----
 
-std::optional<std::uint32_t> HeapTreeModel::nodeOf(const Row& row) const {
+std::optional<heapscope::NodeOrdinal> HeapTreeModel::nodeOf(const Row& row) const {
     const heapscope::Analysis* a = analysisForSide(row.side);
     if (!a)
         return std::nullopt;
     const heapscope::Snapshot& s = *a->snapshot;
     switch (row.kind) {
     case RowKind::Object:
-        return row.value;
+        return row.node();
     case RowKind::Edge:
-        return s.edgeTo[row.value];
+        return s.edgeTo[row.edgeValue()];
     case RowKind::Retainer:
-        return s.retainerSource()[row.value];
+        return s.retainerSource()[row.slot()];
     default:
         return std::nullopt;
     }
@@ -722,7 +722,7 @@ std::size_t HeapTreeModel::childCountHint(const Row& row) const {
     const heapscope::Analysis* a = analysisForSide(row.side);
     if (!node || !a)
         return 0;
-    return a->snapshot->firstEdge[*node + 1] - a->snapshot->firstEdge[*node];
+    return a->snapshot->edgesOf(*node).size();
 }
 
 bool HeapTreeModel::mayHaveChildren(const Row& row) const {
@@ -730,17 +730,16 @@ bool HeapTreeModel::mayHaveChildren(const Row& row) const {
     return node && nodeHasEdges(*node, row.side);
 }
 
-void HeapTreeModel::appendEdges(std::uint32_t node, std::uint8_t side, std::vector<Row>& out) const {
-    const heapscope::Snapshot& s = *analysisForSide(side)->snapshot;
-    const std::uint32_t begin = s.firstEdge[node], end = s.firstEdge[node + 1];
-    out.reserve(out.size() + (end - begin));
-    for (std::uint32_t e = begin; e < end; ++e)
-        out.push_back({RowKind::Edge, side, e});
+void HeapTreeModel::appendEdges(heapscope::NodeOrdinal node, std::uint8_t side, std::vector<Row>& out) const {
+    const auto edges = analysisForSide(side)->snapshot->edgesOf(node);
+    out.reserve(out.size() + edges.size());
+    for (heapscope::EdgeOrdinal e : edges)
+        out.push_back({RowKind::Edge, side, e.value});
 }
 
-bool HeapTreeModel::nodeHasEdges(std::uint32_t node, int side) const {
+bool HeapTreeModel::nodeHasEdges(heapscope::NodeOrdinal node, int side) const {
     const heapscope::Analysis* a = analysisForSide(side);
-    return a && a->snapshot->firstEdge[node + 1] > a->snapshot->firstEdge[node];
+    return a && !a->snapshot->edgesOf(node).empty();
 }
 
 QVariant HeapTreeModel::objectColumnData(const Row& row, int role, bool cycle) const {
@@ -750,7 +749,7 @@ QVariant HeapTreeModel::objectColumnData(const Row& row, int role, bool cycle) c
         return {};
     const heapscope::Snapshot& s = *a->snapshot;
     const bool hasEdge = row.kind == RowKind::Edge || row.kind == RowKind::Retainer;
-    const std::uint32_t edge = row.kind == RowKind::Retainer ? row.edge : row.value;
+    const heapscope::EdgeOrdinal edge = row.kind == RowKind::Retainer ? row.edge : row.edgeValue();
     switch (role) {
     case Qt::DisplayRole: {
         QString text;
@@ -801,7 +800,7 @@ HeapTreeModel::SortKey HeapTreeModel::objectSortKey(const Row& row) const {
     if (!a || !node)
         return {};
     // Views into the string table: rawName() would build a string per row.
-    return row.kind == RowKind::Edge ? heapscope::edgeOrderKey(*a->snapshot, row.value)
+    return row.kind == RowKind::Edge ? heapscope::edgeOrderKey(*a->snapshot, row.edgeValue())
                                      : heapscope::nodeOrderKey(*a->snapshot, *node);
 }
 

@@ -44,12 +44,16 @@ class HeapTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum class RowKind : std::uint8_t { Class, Object, Edge, Retainer, More };
-    static constexpr std::uint32_t kNoEdge = heapscope::kNoEdge;
     struct Row {
         RowKind kind = RowKind::Object;
-        std::uint8_t side = 0;        ///< which analysis the row belongs to (Comparison: 0 current, 1 base)
-        std::uint32_t value = 0;      ///< class row, node ordinal, edge ordinal or retainer slot
-        std::uint32_t edge = kNoEdge; ///< a retainer row's edge (found once, when its level is made)
+        std::uint8_t side = 0;   ///< which analysis the row belongs to (Comparison: 0 current, 1 base)
+        std::uint32_t value = 0; ///< class row, node ordinal, edge ordinal or retainer slot (by kind)
+        /// A retainer row's edge (found once, when its level is made).
+        heapscope::EdgeOrdinal edge = heapscope::kNoEdge;
+        /// `value` read as what the kind says it is.
+        heapscope::NodeOrdinal node() const { return heapscope::NodeOrdinal(value); }
+        heapscope::EdgeOrdinal edgeValue() const { return heapscope::EdgeOrdinal(value); }
+        heapscope::RetainerSlot slot() const { return heapscope::RetainerSlot(value); }
     };
 
     explicit HeapTreeModel(QObject* parent = nullptr);
@@ -124,10 +128,10 @@ protected:
     void stopBackgroundOrdering();
 
     /// The node a row shows, if any.
-    std::optional<std::uint32_t> nodeOf(const Row& row) const;
+    std::optional<heapscope::NodeOrdinal> nodeOf(const Row& row) const;
     /// Appends one Edge row per outgoing edge of `node`.
-    void appendEdges(std::uint32_t node, std::uint8_t side, std::vector<Row>& out) const;
-    bool nodeHasEdges(std::uint32_t node, int side) const;
+    void appendEdges(heapscope::NodeOrdinal node, std::uint8_t side, std::vector<Row>& out) const;
+    bool nodeHasEdges(heapscope::NodeOrdinal node, int side) const;
 
     /// Shared cell contents of the object column (edge name, separator, label, id) and its sort key.
     QVariant objectColumnData(const Row& row, int role, bool cycle) const;

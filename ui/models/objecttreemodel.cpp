@@ -60,11 +60,11 @@ bool ObjectTreeModel::isNameColumn(int column) const {
     return t == ColumnType::Object || t == ColumnType::ClassName;
 }
 
-std::int32_t ObjectTreeModel::rowDistance(const Row&, std::uint32_t node) const {
+std::int32_t ObjectTreeModel::rowDistance(const Row&, heapscope::NodeOrdinal node) const {
     return m_analysis->distance[node];
 }
 
-QString ObjectTreeModel::distanceText(const Row& row, std::uint32_t node) const {
+QString ObjectTreeModel::distanceText(const Row& row, heapscope::NodeOrdinal node) const {
     return TextUtil::distance(rowDistance(row, node));
 }
 

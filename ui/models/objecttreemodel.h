@@ -31,9 +31,9 @@ protected:
     virtual QVariant classRowData(const Row& row, ColumnType column, int role) const { return {}; }
     virtual SortKey classSortKey(const Row& row, ColumnType column) const { return {}; }
     /// Distance shown for a row (the Retainers pane substitutes its own).
-    virtual std::int32_t rowDistance(const Row& row, std::uint32_t node) const;
-    virtual QString distanceText(const Row& row, std::uint32_t node) const;
-    virtual bool isRowGreyed(const Row& row, std::uint32_t node) const { return false; }
+    virtual std::int32_t rowDistance(const Row& row, heapscope::NodeOrdinal node) const;
+    virtual QString distanceText(const Row& row, heapscope::NodeOrdinal node) const;
+    virtual bool isRowGreyed(const Row& row, heapscope::NodeOrdinal node) const { return false; }
 
     heapscope::AnalysisPtr m_analysis;
     QString m_objectTitle;

@@ -44,7 +44,7 @@ void RetainersModel::setShowWeak(bool show) {
     reset();
 }
 
-void RetainersModel::setIgnored(std::set<std::uint32_t> nodes,
+void RetainersModel::setIgnored(std::set<heapscope::NodeOrdinal> nodes,
                                 std::shared_ptr<const heapscope::RetainerDistances> distances) {
     stopBackgroundOrdering();
     m_ignored = std::move(nodes);
@@ -52,9 +52,9 @@ void RetainersModel::setIgnored(std::set<std::uint32_t> nodes,
     reset();
 }
 
-bool RetainersModel::acceptRetainer(std::uint32_t slot, std::uint32_t edge) const {
+bool RetainersModel::acceptRetainer(heapscope::RetainerSlot slot, heapscope::EdgeOrdinal edge) const {
     const heapscope::Snapshot& s = *m_analysis->snapshot;
-    if (s.retainerSource()[slot] == s.rootOrdinal)
+    if (s.retainerSource()[slot] == s.root())
         return false;
     return m_showWeak || s.edgeKind(edge) != heapscope::EdgeKind::Weak;
 }
@@ -63,7 +63,7 @@ void RetainersModel::populate(const Row* owner, std::vector<Row>& children) cons
     if (!m_analysis)
         return;
     if (!owner) {
-        children.push_back({RowKind::Object, 0, m_object.node});
+        children.push_back({RowKind::Object, 0, m_object.node.value});
         return;
     }
     const auto node = nodeOf(*owner);
@@ -71,10 +71,10 @@ void RetainersModel::populate(const Row* owner, std::vector<Row>& children) cons
         return;
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     // The edge of each row found once here, not per cell.
-    for (std::uint32_t slot = s.firstRetainer()[*node]; slot < s.firstRetainer()[*node + 1]; ++slot) {
-        const std::uint32_t edge = s.retainerEdgeOf(*node, slot);
+    for (heapscope::RetainerSlot slot : s.retainersOf(*node)) {
+        const heapscope::EdgeOrdinal edge = s.retainerEdgeOf(*node, slot);
         if (acceptRetainer(slot, edge))
-            children.push_back({RowKind::Retainer, 0, slot, edge});
+            children.push_back({RowKind::Retainer, 0, slot.value, edge});
     }
 }
 
@@ -82,7 +82,7 @@ std::size_t RetainersModel::childCountHint(const Row& row) const {
     const auto node = nodeOf(row);
     if (!node || !m_analysis)
         return 0;
-    return m_analysis->snapshot->firstRetainer()[*node + 1] - m_analysis->snapshot->firstRetainer()[*node];
+    return m_analysis->snapshot->retainersOf(*node).size();
 }
 
 bool RetainersModel::mayHaveChildren(const Row& row) const {
@@ -91,34 +91,32 @@ bool RetainersModel::mayHaveChildren(const Row& row) const {
         return false;
     const heapscope::Snapshot& s = *m_analysis->snapshot;
     // Stops at the first visible retainer, so only nodes retained by nothing but weak edges cost a scan.
-    for (std::uint32_t slot = s.firstRetainer()[*node]; slot < s.firstRetainer()[*node + 1]; ++slot)
+    for (heapscope::RetainerSlot slot : s.retainersOf(*node))
         if (acceptRetainer(slot, s.retainerEdgeOf(*node, slot)))
             return true;
     return false;
 }
 
-std::int32_t RetainersModel::rowDistance(const Row& row, std::uint32_t node) const {
+std::int32_t RetainersModel::rowDistance(const Row& row, heapscope::NodeOrdinal node) const {
     const std::int32_t main = m_analysis->distance[node];
     std::int32_t d = main;
     if (m_distances) {
-        if (row.kind == RowKind::Retainer && !m_distances->ignoredEdge.empty()) {
-            if (m_distances->ignoredEdge[row.edge])
-                return heapscope::kBaseUnreachableDistance;
-        }
-        d = m_distances->distance[node];
+        if (row.kind == RowKind::Retainer && m_distances->isIgnored(row.edge))
+            return heapscope::kBaseUnreachableDistance;
+        d = m_distances->distanceOf(node);
     }
     if (d == heapscope::kNoDistance)
         d = std::max(0, main) + heapscope::kBaseUnreachableDistance;
     return d;
 }
 
-QString RetainersModel::distanceText(const Row& row, std::uint32_t node) const {
+QString RetainersModel::distanceText(const Row& row, heapscope::NodeOrdinal node) const {
     if (isIgnored(node))
         return tr("ignored");
     return TextUtil::distance(rowDistance(row, node));
 }
 
-bool RetainersModel::isRowGreyed(const Row& row, std::uint32_t node) const {
+bool RetainersModel::isRowGreyed(const Row& row, heapscope::NodeOrdinal node) const {
     return rowDistance(row, node) >= heapscope::kBaseUnreachableDistance || isIgnored(node);
 }
 

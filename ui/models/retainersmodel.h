@@ -31,10 +31,10 @@ public:
     bool showWeak() const { return m_showWeak; }
 
     /// Ignored retainer nodes and the distances computed without them (computeRetainerDistances).
-    void setIgnored(std::set<std::uint32_t> nodes,
+    void setIgnored(std::set<heapscope::NodeOrdinal> nodes,
                     std::shared_ptr<const heapscope::RetainerDistances> distances);
-    const std::set<std::uint32_t>& ignored() const { return m_ignored; }
-    bool isIgnored(std::uint32_t node) const { return m_ignored.count(node) != 0; }
+    const std::set<heapscope::NodeOrdinal>& ignored() const { return m_ignored; }
+    bool isIgnored(heapscope::NodeOrdinal node) const { return m_ignored.count(node) != 0; }
 
     /// Distance of a row as the pane uses it (sorting, auto-expansion).
     std::int32_t distanceAt(const QModelIndex& index) const;
@@ -43,17 +43,17 @@ protected:
     void populate(const Row* owner, std::vector<Row>& children) const override;
     bool mayHaveChildren(const Row& row) const override;
     std::size_t childCountHint(const Row& row) const override;
-    std::int32_t rowDistance(const Row& row, std::uint32_t node) const override;
-    QString distanceText(const Row& row, std::uint32_t node) const override;
-    bool isRowGreyed(const Row& row, std::uint32_t node) const override;
+    std::int32_t rowDistance(const Row& row, heapscope::NodeOrdinal node) const override;
+    QString distanceText(const Row& row, heapscope::NodeOrdinal node) const override;
+    bool isRowGreyed(const Row& row, heapscope::NodeOrdinal node) const override;
     SortKey sortKey(const Row& row, int column) const override;
 
 private:
-    bool acceptRetainer(std::uint32_t slot, std::uint32_t edge) const;
+    bool acceptRetainer(heapscope::RetainerSlot slot, heapscope::EdgeOrdinal edge) const;
     void reset();
 
     ObjectRef m_object;
     bool m_showWeak = false;
-    std::set<std::uint32_t> m_ignored;
+    std::set<heapscope::NodeOrdinal> m_ignored;
     std::shared_ptr<const heapscope::RetainerDistances> m_distances;
 };

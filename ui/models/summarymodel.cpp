@@ -55,8 +55,8 @@ void SummaryModel::populate(const Row* owner, std::vector<Row>& children) const 
     if (owner->kind == RowKind::Class) {
         const auto& instances = m_aggregates->classes[owner->value].instances;
         children.reserve(instances.size());
-        for (std::uint32_t node : instances)
-            children.push_back({RowKind::Object, 0, node});
+        for (heapscope::NodeOrdinal node : instances)
+            children.push_back({RowKind::Object, 0, node.value});
         return;
     }
     if (const auto node = nodeOf(*owner))
@@ -147,11 +147,11 @@ QModelIndex SummaryModel::classIndex(std::uint32_t analysisClass) const {
     return {};
 }
 
-QModelIndex SummaryModel::revealNode(std::uint32_t node) {
-    if (!m_analysis || node >= m_analysis->snapshot->nodeCount)
+QModelIndex SummaryModel::revealNode(heapscope::NodeOrdinal node) {
+    if (!m_analysis || node.value >= m_analysis->snapshot->nodeCount)
         return {};
     const QModelIndex cls = classIndex(m_analysis->classOf[node]);
     if (!cls.isValid())
         return {};
-    return revealChild(cls, [node](const Row& r) { return r.kind == RowKind::Object && r.value == node; });
+    return revealChild(cls, [node](const Row& r) { return r.kind == RowKind::Object && r.node() == node; });
 }

@@ -29,7 +29,7 @@ public:
 
     /// Loads what is needed and returns the instance row of `node`, or an invalid index when the node
     /// is not in the current Summary (filtered out, zero size).
-    QModelIndex revealNode(std::uint32_t node);
+    QModelIndex revealNode(heapscope::NodeOrdinal node);
     /// Top-level row of the class with this Analysis class index.
     QModelIndex classIndex(std::uint32_t analysisClass) const;
 

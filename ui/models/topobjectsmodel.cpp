@@ -13,18 +13,20 @@ TopObjectsModel::TopObjectsModel(QObject* parent)
                       parent),
       m_job(new BackgroundJob(this)) {}
 
-std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Analysis& a, std::size_t count,
-                                                           const heapscope::StopFlag* stop) {
+std::vector<heapscope::NodeOrdinal> TopObjectsModel::biggestObjects(const heapscope::Analysis& a,
+                                                                    std::size_t count,
+                                                                    const heapscope::StopFlag* stop) {
     const heapscope::Snapshot& s = *a.snapshot;
     // Min-heap of the best `count` so far: O(N log count), no full sort of millions of nodes.
-    auto greater = [&a](std::uint32_t x, std::uint32_t y) {
+    auto greater = [&a](heapscope::NodeOrdinal x, heapscope::NodeOrdinal y) {
         if (a.retainedSize[x] != a.retainedSize[y])
             return a.retainedSize[x] > a.retainedSize[y];
         return x < y;
     };
-    std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(greater)> heap(greater);
-    for (std::uint32_t n = 0; n < s.nodeCount; ++n) {
-        if ((n & 0xFFFFF) == 0 && stop && stop->stopRequested())
+    std::priority_queue<heapscope::NodeOrdinal, std::vector<heapscope::NodeOrdinal>, decltype(greater)> heap(
+        greater);
+    for (heapscope::NodeOrdinal n : s.nodes()) {
+        if ((n.value & 0xFFFFF) == 0 && stop && stop->stopRequested())
             return {};
         // The root, (GC roots) and the sub-roots dominate everything; they are not objects.
         if (s.kind(n) == heapscope::NodeKind::Synthetic || (a.selfSize[n] == 0 && a.retainedSize[n] == 0))
@@ -36,7 +38,7 @@ std::vector<std::uint32_t> TopObjectsModel::biggestObjects(const heapscope::Anal
             heap.push(n);
         }
     }
-    std::vector<std::uint32_t> out;
+    std::vector<heapscope::NodeOrdinal> out;
     out.reserve(heap.size());
     while (!heap.empty()) {
         out.push_back(heap.top());
@@ -71,7 +73,7 @@ void TopObjectsModel::setAnalysis(heapscope::AnalysisPtr analysis, int count) {
         [analysis = m_analysis, count](JobContext& job) {
             return biggestObjects(*analysis, std::size_t(count), job.work().stop);
         },
-        [this](std::vector<std::uint32_t> nodes) {
+        [this](std::vector<heapscope::NodeOrdinal> nodes) {
             beginResetModel();
             m_nodes = std::move(nodes);
             rebuild();
@@ -83,6 +85,6 @@ void TopObjectsModel::setAnalysis(heapscope::AnalysisPtr analysis, int count) {
 void TopObjectsModel::populate(const Row* owner, std::vector<Row>& children) const {
     if (owner)
         return;
-    for (std::uint32_t n : m_nodes)
-        children.push_back({RowKind::Object, 0, n});
+    for (heapscope::NodeOrdinal n : m_nodes)
+        children.push_back({RowKind::Object, 0, n.value});
 }

@@ -27,8 +27,9 @@ public:
     bool isComputing() const;
     BackgroundJob* job() const { return m_job; }
     /// Null `stop`: never stops; a raised one gives an empty list.
-    static std::vector<std::uint32_t> biggestObjects(const heapscope::Analysis& analysis, std::size_t count,
-                                                     const heapscope::StopFlag* stop = nullptr);
+    static std::vector<heapscope::NodeOrdinal> biggestObjects(const heapscope::Analysis& analysis,
+                                                              std::size_t count,
+                                                              const heapscope::StopFlag* stop = nullptr);
 
 Q_SIGNALS:
     /// The objects picked in the background are in the list.
@@ -39,7 +40,7 @@ protected:
     bool mayHaveChildren(const Row&) const override { return false; }
 
 private:
-    std::vector<std::uint32_t> m_nodes;
+    std::vector<heapscope::NodeOrdinal> m_nodes;
     BackgroundJob* m_job;
     /// About 5 ms of scanning on the GUI thread below this.
     std::uint32_t m_backgroundNodes = 1'000'000;

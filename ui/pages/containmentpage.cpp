@@ -28,12 +28,12 @@ ContainmentPage::ContainmentPage(heapscope::AnalysisPtr analysis, Navigator* nav
             });
     // (GC roots), the target of the root's first edge, is where every path starts; open it.
     const auto a = m_model->analysis();
-    if (a && a->snapshot->firstEdge[a->snapshot->rootOrdinal + 1] >
-                 a->snapshot->firstEdge[a->snapshot->rootOrdinal]) {
-        const std::uint32_t gcRoots = a->snapshot->edgeTo[a->snapshot->firstEdge[a->snapshot->rootOrdinal]];
+    if (a && !a->snapshot->edgesOf(a->snapshot->root()).empty()) {
+        const heapscope::NodeOrdinal gcRoots =
+            a->snapshot->edgeTo[a->snapshot->edgesOf(a->snapshot->root()).first()];
         const QModelIndex idx = m_model->revealChild({}, [this, gcRoots](const HeapTreeModel::Row& r) {
             return r.kind == HeapTreeModel::RowKind::Edge &&
-                   m_model->analysis()->snapshot->edgeTo[r.value] == gcRoots;
+                   m_model->analysis()->snapshot->edgeTo[r.edgeValue()] == gcRoots;
         });
         if (idx.isValid())
             m_view->expand(idx);

@@ -65,7 +65,7 @@ DominatorsPage::DominatorsPage(heapscope::AnalysisPtr analysis, Navigator* navig
         m_view->expand(m_model->index(0, 0));
 }
 
-bool DominatorsPage::revealNode(std::uint32_t node) {
+bool DominatorsPage::revealNode(heapscope::NodeOrdinal node) {
     const QModelIndex idx = m_model->revealNode(node);
     if (!idx.isValid())
         return false;

@@ -21,7 +21,7 @@ public:
     QTreeView* topView() const { return m_topView; }
 
     /// Expands the dominator chain down to `node` and selects it.
-    bool revealNode(std::uint32_t node);
+    bool revealNode(heapscope::NodeOrdinal node);
 
 Q_SIGNALS:
     void objectSelected(const ObjectRef& object);

@@ -126,13 +126,13 @@ void RetainersPane::expandFirstChain() {
     }
 }
 
-void RetainersPane::ignoreRetainer(std::uint32_t node) {
+void RetainersPane::ignoreRetainer(heapscope::NodeOrdinal node) {
     auto nodes = m_model->ignored();
     nodes.insert(node);
     applyIgnored(std::move(nodes));
 }
 
-void RetainersPane::stopIgnoring(std::uint32_t node) {
+void RetainersPane::stopIgnoring(heapscope::NodeOrdinal node) {
     auto nodes = m_model->ignored();
     nodes.erase(node);
     applyIgnored(std::move(nodes));
@@ -151,7 +151,7 @@ void RetainersPane::setSession(SnapshotSession* session) {
             });
 }
 
-void RetainersPane::applyIgnored(std::set<std::uint32_t> nodes) {
+void RetainersPane::applyIgnored(std::set<heapscope::NodeOrdinal> nodes) {
     const heapscope::AnalysisPtr analysis = m_model->analysis();
     if (!analysis)
         return;
@@ -161,7 +161,7 @@ void RetainersPane::applyIgnored(std::set<std::uint32_t> nodes) {
         return;
     }
     // A BFS over the whole graph: run it on the pool; a newer change replaces it.
-    const std::vector<std::uint32_t> list(nodes.begin(), nodes.end());
+    const std::vector<heapscope::NodeOrdinal> list(nodes.begin(), nodes.end());
     m_ignoreJob->start(
         [analysis, list](JobContext& job) -> std::shared_ptr<const heapscope::RetainerDistances> {
             auto distances = heapscope::computeRetainerDistances(*analysis, list, job.work());

@@ -37,8 +37,8 @@ public:
 
     /// DevTools' auto-expansion: the first retainer chain, up to 20 levels, while the distance is > 1.
     void expandFirstChain();
-    void ignoreRetainer(std::uint32_t node);
-    void stopIgnoring(std::uint32_t node);
+    void ignoreRetainer(heapscope::NodeOrdinal node);
+    void stopIgnoring(heapscope::NodeOrdinal node);
     void restoreIgnored();
 
 Q_SIGNALS:
@@ -48,7 +48,7 @@ Q_SIGNALS:
     void objectChanged(const ObjectRef& object);
 
 private:
-    void applyIgnored(std::set<std::uint32_t> nodes);
+    void applyIgnored(std::set<heapscope::NodeOrdinal> nodes);
     /// Stores the ignored retainers of a snapshot (in the session when there is one).
     void storeIgnored(const heapscope::AnalysisPtr& analysis, IgnoredRetainers ignored);
     void showIgnored(const IgnoredRetainers& ignored);

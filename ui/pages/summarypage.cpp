@@ -32,8 +32,8 @@ struct FilterChoice {
     int named = -1; // heapscope::NamedFilter, or -1
     quint32 minId = 0, maxId = 0;
     bool range = false;
-    int realm = -1;            // heapscope::RealmFilter::Kind, or -1
-    quint32 nativeContext = 0; // its ordinal, for a native context's entry
+    int realm = -1;                       // heapscope::RealmFilter::Kind, or -1
+    heapscope::NodeOrdinal nativeContext; // for a native context's entry
 };
 
 // Marks the filter menu's entry of the timeline's selection.
@@ -377,7 +377,7 @@ void SummaryPage::updateTotals() {
            "zero-size nodes included."));
 }
 
-bool SummaryPage::revealNode(std::uint32_t node) {
+bool SummaryPage::revealNode(heapscope::NodeOrdinal node) {
     QModelIndex idx = m_model->revealNode(node);
     if (!idx.isValid() && (m_filterCombo->currentIndex() != 0 || !m_model->classFilter().isEmpty())) {
         // Hidden by a filter: go back to everything, as DevTools does when revealing.
@@ -406,7 +406,7 @@ bool SummaryPage::findById(const QString& text) {
         Q_EMIT m_navigator->statusMessage(tr("Type an object id such as @1234."));
         return false;
     }
-    const auto node = m_analysis->snapshot->findNodeById(id);
+    const auto node = m_analysis->snapshot->nodeWithId(id);
     if (!node) {
         Q_EMIT m_navigator->statusMessage(tr("No object @%1 in %2.").arg(id).arg(m_document->displayName()));
         return false;

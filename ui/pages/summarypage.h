@@ -39,7 +39,7 @@ public:
     QComboBox* filterCombo() const { return m_filterCombo; }
 
     /// Selects and shows an object (switching to "All objects" if the current filter hides it).
-    bool revealNode(std::uint32_t node);
+    bool revealNode(heapscope::NodeOrdinal node);
     /// Ctrl+F: focus the "@id" box.
     void focusFind();
     /// Finds an object by id ("@123") and reveals it; false when there is none in the Summary. An
@@ -95,7 +95,7 @@ private:
     QPushButton* m_cancelFilter;
     QWidget* m_findNotice;
     QLabel* m_findNoticeText;
-    std::uint32_t m_hiddenNode = 0; ///< the object the notice is about
+    heapscope::NodeOrdinal m_hiddenNode; ///< the object the notice is about
     BackgroundJob* m_filterJob;
     std::function<void(JobContext&)> m_filterWorkHook;
     int m_shownFilter = 0; ///< the filter menu entry whose rows the model shows

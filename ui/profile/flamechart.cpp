@@ -35,7 +35,7 @@ void FlameChart::setProfile(SamplingProfilePtr profile, std::vector<FlameEntry> 
     for (std::size_t i = 0; i < m_entries.size(); ++i)
         m_entryOf[m_entries[i].node] = std::uint32_t(i);
     m_zoom = 0;
-    m_hover = kNoNode;
+    m_hover = kNoIndex;
     setSearch(m_search);
     updateGeometry();
     update();
@@ -92,14 +92,14 @@ QRectF FlameChart::nodeRect(std::uint32_t node) const {
 
 std::uint32_t FlameChart::nodeAt(const QPoint& pos) const {
     if (!m_profile || m_entries.empty() || pos.y() < 0)
-        return kNoNode;
+        return kNoIndex;
     const auto level = std::uint32_t(pos.y() / m_rowHeight);
     // walk down from the head along the child under the x position
     std::uint32_t n = 0;
     if (level == 0)
-        return nodeRect(0).contains(pos) ? 0 : kNoNode;
+        return nodeRect(0).contains(pos) ? 0 : kNoIndex;
     for (std::uint32_t l = 1; l <= level; ++l) {
-        std::uint32_t next = kNoNode;
+        std::uint32_t next = kNoIndex;
         for (std::uint32_t c = m_profile->childStart[n]; c < m_profile->childStart[n + 1]; ++c) {
             const std::uint32_t child = m_profile->childList[c];
             const QRectF r = nodeRect(child);
@@ -108,8 +108,8 @@ std::uint32_t FlameChart::nodeAt(const QPoint& pos) const {
                 break;
             }
         }
-        if (next == kNoNode)
-            return kNoNode;
+        if (next == kNoIndex)
+            return kNoIndex;
         n = next;
     }
     return n;
@@ -163,7 +163,7 @@ void FlameChart::mousePressEvent(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton)
         return QWidget::mousePressEvent(event);
     const std::uint32_t n = nodeAt(event->position().toPoint());
-    if (n == kNoNode)
+    if (n == kNoIndex)
         return;
     zoomTo(n);
     Q_EMIT nodeActivated(n);
@@ -174,7 +174,7 @@ void FlameChart::mouseDoubleClickEvent(QMouseEvent* event) {
         return;
     // one level out
     const std::uint32_t up = m_zoom == 0 ? 0 : m_profile->parent[m_zoom];
-    zoomTo(up == kNoNode ? 0 : up);
+    zoomTo(up == kNoIndex ? 0 : up);
     event->accept();
 }
 
@@ -199,7 +199,7 @@ bool FlameChart::event(QEvent* event) {
     if (event->type() == QEvent::ToolTip && m_profile) {
         auto* help = static_cast<QHelpEvent*>(event);
         const std::uint32_t n = nodeAt(help->pos());
-        if (n == kNoNode) {
+        if (n == kNoIndex) {
             QToolTip::hideText();
             return true;
         }

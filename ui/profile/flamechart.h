@@ -25,7 +25,7 @@ public:
     /// Zooms to a node's span (the head: everything).
     void zoomTo(std::uint32_t node);
     std::uint32_t zoomNode() const { return m_zoom; }
-    /// The node painted at a point of the widget, or kNoNode.
+    /// The node painted at a point of the widget, or kNoIndex.
     std::uint32_t nodeAt(const QPoint& pos) const;
     /// Where a node is painted (empty when it is outside the zoomed span or too thin to paint).
     QRectF nodeRect(std::uint32_t node) const;
@@ -38,7 +38,7 @@ public:
 Q_SIGNALS:
     /// A frame was clicked (the node is then the zoom).
     void nodeActivated(std::uint32_t node);
-    /// The mouse is over a node (kNoNode when over nothing).
+    /// The mouse is over a node (kNoIndex when over nothing).
     void nodeHovered(std::uint32_t node);
 
 protected:
@@ -59,6 +59,6 @@ private:
     std::vector<char> m_match;            // per function: its name holds the search text
     QString m_search;
     std::uint32_t m_zoom = 0;
-    std::uint32_t m_hover = heapscope::kNoNode;
+    std::uint32_t m_hover = heapscope::kNoIndex;
     int m_rowHeight = 18;
 };

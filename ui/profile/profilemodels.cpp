@@ -246,7 +246,7 @@ QModelIndex TopDownModel::parent(const QModelIndex& child) const {
     if (!child.isValid())
         return {};
     const std::uint32_t up = m_profile->parent[child.internalId()];
-    if (up == 0 || up == kNoNode)
+    if (up == 0 || up == kNoIndex)
         return {};
     return createIndex(int(m_rowInParent[up]), 0, quintptr(up));
 }

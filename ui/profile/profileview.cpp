@@ -177,7 +177,7 @@ ProfileView::ProfileView(const QString& path, QWidget* parent)
     });
     connect(m_flame, &FlameChart::nodeActivated, this, &ProfileView::showNodeDetails);
     connect(m_flame, &FlameChart::nodeHovered, this, [this](std::uint32_t n) {
-        if (n != kNoNode)
+        if (n != kNoIndex)
             showNodeDetails(n);
     });
     connect(m_job, &BackgroundJob::progress, this, [this](double fraction, const QString& text) {
@@ -272,18 +272,18 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> 
     // it shows, on the path of its first focus frame)
     auto nodeOf = [this](QTreeView* view, const QModelIndex& index) -> std::uint32_t {
         if (!index.isValid())
-            return kNoNode;
+            return kNoIndex;
         if (view == m_topDownView)
             return index.data(ProfileRoles::NodeRole).toUInt();
         const BottomUpRow* row = m_bottomUp->row(m_bottomUpProxy->mapToSource(index));
-        return row && !row->ancestor.empty() ? row->ancestor.front() : kNoNode;
+        return row && !row->ancestor.empty() ? row->ancestor.front() : kNoIndex;
     };
     for (QTreeView* view : {m_bottomUpView, m_topDownView}) {
         view->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(view, &QWidget::customContextMenuRequested, this, [this, view, nodeOf](const QPoint& pos) {
             const QModelIndex index = view->indexAt(pos);
             const std::uint32_t node = nodeOf(view, index);
-            if (node == kNoNode)
+            if (node == kNoIndex)
                 return;
             QMenu menu(this);
             if (view == m_bottomUpView)
@@ -298,7 +298,7 @@ void ProfileView::onLoaded(SamplingProfilePtr profile, std::vector<BottomUpRow> 
     }
     connect(m_bottomUpView, &QTreeView::doubleClicked, this, [this, nodeOf](const QModelIndex& index) {
         const std::uint32_t node = nodeOf(m_bottomUpView, index);
-        if (node != kNoNode)
+        if (node != kNoIndex)
             revealInTopDown(node);
     });
 

@@ -28,7 +28,7 @@ void SampleStrip::setProfile(SamplingProfilePtr profile) {
     bool any = false;
     if (m_profile)
         for (std::size_t s = 0; s < m_profile->sampleNode.size(); ++s) {
-            if (m_profile->sampleNode[s] == kNoNode)
+            if (m_profile->sampleNode[s] == kNoIndex)
                 continue;
             const std::uint64_t o = m_profile->sampleOrdinal[s];
             m_firstOrdinal = any ? std::min(m_firstOrdinal, o) : o;
@@ -61,7 +61,7 @@ void SampleStrip::rebin() {
     if (!m_profile || !hasRange())
         return;
     for (std::size_t s = 0; s < m_profile->sampleNode.size(); ++s) {
-        if (m_profile->sampleNode[s] == kNoNode)
+        if (m_profile->sampleNode[s] == kNoIndex)
             continue;
         const int x = std::clamp(int(xOf(m_profile->sampleOrdinal[s])), 0, w - 1);
         m_bins[std::size_t(x)] += m_profile->sampleSize[s];

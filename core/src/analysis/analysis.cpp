@@ -59,16 +59,14 @@ Expected<AnalysisPtr> analyze(SnapshotPtr snapshot, const AnalysisOptions& optio
 
 // --- Analysis members ----------------------------------------------------------------------------
 
-std::string Analysis::rawName(std::uint32_t ordinal) const {
-    const NodeOrdinal node(ordinal);
+std::string Analysis::rawName(NodeOrdinal node) const {
     if (isRenamedDetached(node))
         return "Detached " + std::string(snapshot->name(node));
     return std::string(snapshot->name(node));
 }
 
-std::string Analysis::displayName(std::uint32_t ordinal) const {
+std::string Analysis::displayName(NodeOrdinal node) const {
     const Snapshot& s = *snapshot;
-    const NodeOrdinal node(ordinal);
     const NodeKind k = s.kind(node);
     if (k == NodeKind::ConsString) {
         std::lock_guard lock(m_namerMutex);

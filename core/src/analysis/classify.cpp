@@ -193,9 +193,9 @@ bool classify(const Analysis& analysis, const std::vector<InterfaceDefinition>& 
             nameId = cached;
         }
         if (k == NodeKind::Object) {
-            while (loc < s.locations.size() && s.locations[loc].node < n.value)
+            while (loc < s.locations.size() && s.locations[loc].node < n)
                 ++loc;
-            if (loc < s.locations.size() && s.locations[loc].node == n.value) {
+            if (loc < s.locations.size() && s.locations[loc].node == n) {
                 const Location& l = s.locations[loc];
                 auto keyTuple = std::make_tuple(l.scriptId, l.line, l.column, nameId);
                 auto it = located.find(keyTuple);

@@ -16,12 +16,12 @@ void ConsStringNamer::prepare() {
         return;
     m_prepared = true;
     for (StringId i : stringIds(m_s)) {
-        if (m_firstName.value != kNoString && m_secondName.value != kNoString)
+        if (m_firstName != kNoString && m_secondName != kNoString)
             break;
         const std::string_view t = m_s.strings.get(i);
-        if (t == "first" && m_firstName.value == kNoString)
+        if (t == "first" && m_firstName == kNoString)
             m_firstName = i;
-        else if (t == "second" && m_secondName.value == kNoString)
+        else if (t == "second" && m_secondName == kNoString)
             m_secondName = i;
     }
     m_capped.assign(m_s.nodeCount, kNotComputed);
@@ -48,8 +48,8 @@ void ConsStringNamer::children(NodeOrdinal node, NodeOrdinal& first, NodeOrdinal
         // names are deduplicated by V8, but compare the text when another producer repeats them
         if (id != m_firstName && id != m_secondName) {
             const std::string_view t = m_s.strings.get(id);
-            id = t == "first" ? m_firstName : t == "second" ? m_secondName : StringId(kNoString);
-            if (id.value == kNoString)
+            id = t == "first" ? m_firstName : t == "second" ? m_secondName : kNoString;
+            if (id == kNoString)
                 continue;
         }
         if (id == m_firstName)

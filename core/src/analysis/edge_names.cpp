@@ -30,10 +30,6 @@ std::string edgeNameJs(const Snapshot& s, EdgeOrdinal e) {
     return name;
 }
 
-std::string edgeNameJs(const Snapshot& s, std::uint32_t e) {
-    return edgeNameJs(s, EdgeOrdinal(e));
-}
-
 bool edgeNameJsEquals(const Snapshot& s, EdgeOrdinal e, std::string_view text) {
     const EdgeKind k = s.edgeKind(e);
     if (!edgeNameIsIndex(k) && k != EdgeKind::Shortcut) {
@@ -43,16 +39,8 @@ bool edgeNameJsEquals(const Snapshot& s, EdgeOrdinal e, std::string_view text) {
     return edgeNameJs(s, e) == text;
 }
 
-bool edgeNameJsEquals(const Snapshot& s, std::uint32_t e, std::string_view text) {
-    return edgeNameJsEquals(s, EdgeOrdinal(e), text);
-}
-
 bool isUserRoot(const Snapshot& s, NodeOrdinal node) {
     return s.kind(node) != NodeKind::Synthetic || s.name(node) == "(Document DOM trees)";
-}
-
-bool isUserRoot(const Snapshot& s, std::uint32_t node) {
-    return isUserRoot(s, NodeOrdinal(node));
 }
 
 std::string formatPropertyName(std::string_view name) {

@@ -49,9 +49,9 @@ std::int32_t merge(std::int32_t current, std::int32_t incoming) {
 
 } // namespace
 
-const NativeContextSize* Realms::find(std::uint32_t ordinal) const {
+const NativeContextSize* Realms::find(NodeOrdinal node) const {
     for (const auto& c : nativeContexts)
-        if (c.node == ordinal)
+        if (c.node == node)
             return &c;
     return nullptr;
 }
@@ -84,13 +84,13 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     // native_context edge (internal, to a native context: the first such edge) belongs to it.
     // One pass over the strings: DevTools' strings.indexOf() of the two edge names, and which
     // strings name native contexts (so the nodes' names need not be read one by one).
-    StringId nativeContextName{kNoString}, mapName{kNoString};
+    StringId nativeContextName = kNoString, mapName = kNoString;
     std::vector<bool> nativeString(s.strings.size(), false);
     for (StringId i : detail::stringIds(s)) {
         const std::string_view text = s.strings.get(i);
-        if (nativeContextName.value == kNoString && text == "native_context")
+        if (nativeContextName == kNoString && text == "native_context")
             nativeContextName = i;
-        else if (mapName.value == kNoString && text == "map")
+        else if (mapName == kNoString && text == "map")
             mapName = i;
         else if (isNativeContextName(text))
             nativeString[i.value] = true;
@@ -100,7 +100,7 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     auto isNative = [&](NodeOrdinal n) { return nativeString[s.nodeName[n].value]; };
     // The first internal "map" edge of a node, and the native context of a meta map (memoised).
     auto mapOf = [&](NodeOrdinal n) -> std::optional<NodeOrdinal> {
-        if (mapName.value == kNoString)
+        if (mapName == kNoString)
             return std::nullopt;
         for (EdgeOrdinal e : s.edgesOf(n))
             if (s.edgeNameOrIndex[e] == mapName.value && s.edgeKind(e) == EdgeKind::Internal)
@@ -109,7 +109,7 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     };
     // The native context a meta map names (its first internal native_context edge to one).
     auto contextOfMetaMap = [&](NodeOrdinal m) -> std::int32_t {
-        if (nativeContextName.value != kNoString)
+        if (nativeContextName != kNoString)
             for (EdgeOrdinal e : s.edgesOf(m))
                 if (s.edgeNameOrIndex[e] == nativeContextName.value && s.edgeKind(e) == EdgeKind::Internal &&
                     isNative(s.edgeTo[e]))
@@ -119,7 +119,7 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     for (NodeOrdinal n : s.nodes())
         if (isNative(n)) {
             NativeContextSize info;
-            info.node = n.value;
+            info.node = n;
             info.nodeId = s.nodeId[n];
             info.nodeIndex = std::uint64_t(n.value) * realms->nodeFieldCount;
             info.nodeName = a.displayName(n);
@@ -219,7 +219,7 @@ Expected<RealmsPtr> computeRealms(const Analysis& a, const WorkContext& context)
     // of one owner (the common case) by the last one found.
     std::vector<NodeOrdinal> ordinals;
     for (const auto& c : realms->nativeContexts)
-        ordinals.push_back(NodeOrdinal(c.node));
+        ordinals.push_back(c.node);
     std::vector<std::uint64_t> attributed(ordinals.size(), 0);
     std::int32_t lastOwner = kNoNativeContext;
     std::size_t lastEntry = 0;
@@ -255,7 +255,8 @@ std::string realmFilterKey(const Realms& realms, const RealmFilter& filter) {
     case RealmFilter::Kind::NativeContext:
         break;
     }
-    return "nativeContext_" + std::to_string(std::uint64_t(filter.nativeContext) * realms.nodeFieldCount);
+    return "nativeContext_" +
+           std::to_string(std::uint64_t(filter.nativeContext.value) * realms.nodeFieldCount);
 }
 
 bool isRealmFilterKey(std::string_view key) {
@@ -322,14 +323,14 @@ std::vector<bool> realmMask(const Realms& realms, const RealmFilter& filter) {
     case RealmFilter::Kind::NativeContext:
         // DevTools compares with the ordinal it was given: a node that is no native context owns
         // nothing.
-        if (filter.nativeContext == kNoNode || filter.nativeContext >= N)
+        if (filter.nativeContext == kNoNode || filter.nativeContext.value >= N)
             return std::vector<bool>(N, false);
-        want = std::int32_t(filter.nativeContext);
+        want = std::int32_t(filter.nativeContext.value);
         break;
     }
     std::vector<bool> mask(N);
     for (std::size_t n = 0; n < N; ++n)
-        mask[n] = realms.owner[n] == want;
+        mask[n] = realms.owner.data()[n] == want;
     return mask;
 }
 
@@ -406,15 +407,15 @@ Expected<ComparisonPtr> compareInRealm(const Comparison& full, const Realms& bas
         ClassDiff r;
         r.key = d.key;
         r.name = d.name;
-        for (const std::uint32_t n : d.newNodes)
-            if (currentMask[n]) {
+        for (const NodeOrdinal n : d.newNodes)
+            if (currentMask[n.value]) {
                 r.newNodes.push_back(n);
-                r.allocSize += current.selfSize[NodeOrdinal(n)];
+                r.allocSize += current.selfSize[n];
             }
-        for (const std::uint32_t n : d.deletedNodes)
-            if (baseMask[n]) {
+        for (const NodeOrdinal n : d.deletedNodes)
+            if (baseMask[n.value]) {
                 r.deletedNodes.push_back(n);
-                r.freedSize += base.selfSize[NodeOrdinal(n)];
+                r.freedSize += base.selfSize[n];
             }
         r.newCount = std::uint32_t(r.newNodes.size());
         r.deletedCount = std::uint32_t(r.deletedNodes.size());

@@ -18,7 +18,7 @@ constexpr std::uint64_t kSteps = 4;
 } // namespace
 
 Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
-                                                     const std::vector<std::uint32_t>& ignoredNodes,
+                                                     const std::vector<NodeOrdinal>& ignoredNodes,
                                                      const WorkContext& context) {
     const Snapshot& s = *a.snapshot;
     const auto stopped = [&context] { return context.stopRequested(); };
@@ -37,9 +37,9 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
     }
     context.report(Stage::PathSearch, 0, kSteps);
     std::vector<bool> ignored(N, false);
-    for (std::uint32_t n : ignoredNodes)
-        if (n < N)
-            ignored[n] = true;
+    for (NodeOrdinal n : ignoredNodes)
+        if (n.value < N)
+            ignored[n.value] = true;
     const auto eph = detail::EphemeronNames::build(s, stopped);
     if (stopped())
         return cancelled();
@@ -72,9 +72,8 @@ Expected<RetainerDistances> computeRetainerDistances(const Analysis& a,
         for (const auto& [target, group] : unreachablePairs) {
             if ((++done & 0xFFFF) == 0 && stopped())
                 return cancelled();
-            for (std::uint32_t r = s.firstRetainer()[target.value], re = s.firstRetainer()[target.value + 1];
-                 r < re; ++r) {
-                const EdgeOrdinal e(s.retainerEdge[r]);
+            for (RetainerSlot r : s.retainersOf(target)) {
+                const EdgeOrdinal e = s.retainerEdge[r];
                 if (s.edgeKind(e) == EdgeKind::Internal && eph.suffixGroup[s.edgeNameOrIndex[e]] == group)
                     out.ignoredEdge[e.value] = true;
             }

@@ -17,7 +17,7 @@ void runShallowSizes(AnalysisWork& w, PassContext&) {
         return;
     if (!w.a.hasUserRoots)
         return; // "expose internals" snapshots show real allocations
-    constexpr std::uint32_t kUnvisited = kNoNode, kMultiple = kNoNode - 1; // else the owner's ordinal
+    constexpr std::uint32_t kUnvisited = kNoIndex, kMultiple = kNoIndex - 1; // else the owner's ordinal
     auto owners = Column<NodeOrdinal, std::uint32_t>::uninitialized(N);
     // Only these nodes can get an owner; every other node owns itself. A bit set of them fits the
     // cache, so the edges to other nodes (most of them) never touch the owners array.

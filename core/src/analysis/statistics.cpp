@@ -34,7 +34,7 @@ void runStatistics(AnalysisWork& w, PassContext&) {
                 if (s.edgeKind(e) != EdgeKind::Internal || s.strings.get(s.edgeNameId(e)) != "elements")
                     continue;
                 const NodeOrdinal t = s.edgeTo[e];
-                if (s.firstRetainer()[t.value + 1] - s.firstRetainer()[t.value] == 1)
+                if (s.retainersOf(t).size() == 1)
                     total += self[t];
                 break;
             }

@@ -162,7 +162,8 @@ std::string encodeMeta(const SourceKey& key, const Analysis& a) {
         w.pod(row.distance);
         w.u64(row.selfSize);
         w.u64(row.retainedSize);
-        w.u64(row.instances.empty() ? 0 : std::uint64_t(row.instances.data() - all.instancePool.data()));
+        w.u64(row.instances.empty() ? 0
+                                    : std::uint64_t(row.instances.raw().data() - all.instancePool.data()));
     }
     return w.bytes();
 }

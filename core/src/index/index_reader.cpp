@@ -354,8 +354,8 @@ bool IndexReader::checkColumns() {
                     break;
                 case Rule::LocationNodes:
                     for (std::uint64_t i = first; i < last; ++i)
-                        largest = std::max<std::uint64_t>(largest,
-                                                          reinterpret_cast<const Location*>(f.data)[i].node);
+                        largest = std::max<std::uint64_t>(
+                            largest, reinterpret_cast<const Location*>(f.data)[i].node.value);
                     break;
                 case Rule::Increasing:
                     if (!decrease)
@@ -447,9 +447,9 @@ bool IndexReader::buildInstancePool() {
     Analysis& a = *m_analysis;
     const std::uint32_t N = m_snapshot->nodeCount;
     Aggregates& all = a.allObjects;
-    std::vector<std::uint32_t> rowOfClass(a.classes.size(), kNoNode);
+    std::vector<std::uint32_t> rowOfClass(a.classes.size(), kNoIndex);
     for (std::size_t r = 0; r < all.classes.size(); ++r) {
-        if (rowOfClass[all.classes[r].classIndex] != kNoNode)
+        if (rowOfClass[all.classes[r].classIndex] != kNoIndex)
             return reject("two Summary rows have the same class");
         rowOfClass[all.classes[r].classIndex] = std::uint32_t(r);
     }
@@ -479,7 +479,7 @@ bool IndexReader::buildInstancePool() {
         if (self[n] == 0)
             continue;
         const std::uint32_t row = rowOfClass[classOf[n]];
-        if (row == kNoNode || fill[row] == end[row])
+        if (row == kNoIndex || fill[row] == end[row])
             return reject("its Summary rows do not match its columns");
         pool[fill[row]++] = n;
         ++placed;
@@ -488,7 +488,7 @@ bool IndexReader::buildInstancePool() {
         return reject("its Summary rows do not match its columns");
     for (std::size_t r = 0; r < all.classes.size(); ++r) {
         ClassAggregate& row = all.classes[r];
-        row.instances = std::span<const std::uint32_t>(pool + m_extras.rowPoolOffsets[r], row.count);
+        row.instances = TypedSpan<NodeOrdinal>(pool + m_extras.rowPoolOffsets[r], row.count);
     }
     return true;
 }

@@ -262,25 +262,25 @@ bool BigArrayParser::PieceParser::storeOne(std::uint32_t value, std::uint64_t re
                                             std::to_string(nodeTypeCount) + " types");
                 return false;
             }
-            s.nodeType[rec] = std::uint8_t(value);
+            s.nodeType.data()[rec] = std::uint8_t(value);
             break;
         case NodeRole::Name:
-            s.nodeName[rec] = value;
+            s.nodeName.data()[rec] = value;
             localMaxName = std::max(localMaxName, value);
             break;
         case NodeRole::Id:
-            s.nodeId[rec] = value;
+            s.nodeId.data()[rec] = value;
             break;
         case NodeRole::SelfSize:
-            s.nodeSelfSize[rec] = value;
+            s.nodeSelfSize.data()[rec] = value;
             break;
         case NodeRole::EdgeCount:
-            s.firstEdge[rec + 1] = value;
+            s.firstEdge.data()[rec + 1] = value;
             break;
         case NodeRole::TraceNodeId:
             if (value) {
                 job.ensureTraceIds();
-                s.nodeTraceId[rec] = value;
+                s.nodeTraceId.data()[rec] = value;
             }
             break;
         case NodeRole::Detachedness:
@@ -289,7 +289,7 @@ bool BigArrayParser::PieceParser::storeOne(std::uint32_t value, std::uint64_t re
                                             std::to_string(value) + " (0, 1 or 2 expected)");
                 return false;
             }
-            s.nodeDetachedness[rec] = std::uint8_t(value);
+            s.nodeDetachedness.data()[rec] = std::uint8_t(value);
             break;
         case NodeRole::Ignore:
             break;
@@ -303,10 +303,10 @@ bool BigArrayParser::PieceParser::storeOne(std::uint32_t value, std::uint64_t re
                                             std::to_string(edgeTypeCount) + " types");
                 return false;
             }
-            s.edgeType[rec] = std::uint8_t(value);
+            s.edgeType.data()[rec] = std::uint8_t(value);
             break;
         case EdgeRole::NameOrIndex:
-            s.edgeNameOrIndex[rec] = value;
+            s.edgeNameOrIndex.data()[rec] = value;
             break;
         case EdgeRole::ToNode: {
             const std::uint64_t q = (value * divMagic) >> divShift;
@@ -322,7 +322,7 @@ bool BigArrayParser::PieceParser::storeOne(std::uint32_t value, std::uint64_t re
                                             std::to_string(N) + " nodes");
                 return false;
             }
-            s.edgeTo[rec] = std::uint32_t(q);
+            s.edgeTo.data()[rec] = std::uint32_t(q);
             break;
         }
         case EdgeRole::Ignore:
@@ -344,7 +344,8 @@ bool BigArrayParser::PieceParser::firstErrorInOrder(const std::uint32_t* v, std:
                 typeOk = fine;
         }
         if (!nodes && nameField < fieldsPerRecord && edgeTypeField < fieldsPerRecord && typeOk &&
-            stringNamed[s.edgeType[record + r]] && s.edgeNameOrIndex[record + r] >= stringCount) {
+            stringNamed[s.edgeType.data()[record + r]] &&
+            s.edgeNameOrIndex.data()[record + r] >= stringCount) {
             fail(locate(from, k + r * fieldsPerRecord + nameField), job.missingNameReason(record + r));
             recordOk = false;
         }
@@ -546,8 +547,9 @@ BigArrayParser::BigArrayParser(Loader& loader, const bool emptyArrays[2])
 }
 
 std::string BigArrayParser::missingNameReason(std::uint64_t edge) const {
-    return "edge " + std::to_string(edge) + " is named by string " + std::to_string(s.edgeNameOrIndex[edge]) +
-           ", but \"strings\" holds only " + std::to_string(m_loader.m_stringCount) + " strings";
+    return "edge " + std::to_string(edge) + " is named by string " +
+           std::to_string(s.edgeNameOrIndex.data()[edge]) + ", but \"strings\" holds only " +
+           std::to_string(m_loader.m_stringCount) + " strings";
 }
 
 void BigArrayParser::ensureTraceIds() {
@@ -607,7 +609,7 @@ std::optional<Error> BigArrayParser::finish(std::optional<Error> sideError) {
     for (const std::uint64_t e : partialEdges) {
         // (past an error the columns may hold anything: stringNamed has room for any type
         // byte)
-        if (!stringNamed[s.edgeType[e]] || s.edgeNameOrIndex[e] < stringCount)
+        if (!stringNamed[s.edgeType.data()[e]] || s.edgeNameOrIndex.data()[e] < stringCount)
             continue;
         if (failure && (edgeValueOffset(e * G + edgeTypeField) >= parsedUpTo ||
                         edgeValueOffset(e * G + nameField) >= parsedUpTo))

@@ -19,18 +19,18 @@ std::optional<Error> Loader::buildIndexes() {
         return cancelled();
     {
         std::uint64_t sum = 0;
-        s.firstEdge[0] = 0;
+        s.firstEdge.data()[0] = 0;
         for (std::uint32_t i = 0; i < N; ++i) {
             if ((i & 0x3FFFFF) == 0 && m_context.stopRequested())
                 return cancelled();
-            sum += s.firstEdge[i + 1];
+            sum += s.firstEdge.data()[i + 1];
             if (sum > E)
                 return error(
                     "nodes", std::int64_t(section("nodes")->begin),
                     "inconsistent counts: the edge_count values of the nodes add up to more than the " +
                         std::to_string(E) + " edges in the file (exceeded at node " + std::to_string(i) +
                         ")");
-            s.firstEdge[i + 1] = std::uint32_t(sum);
+            s.firstEdge.data()[i + 1] = std::uint32_t(sum);
         }
         if (sum != E)
             return error("nodes", std::int64_t(section("nodes")->begin),

@@ -144,7 +144,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
                             std::to_string(obj) + ", which is not a node");
             return false;
         }
-        out.push_back({std::uint32_t(*node), std::uint32_t(record[std::size_t(fs)]),
+        out.push_back({NodeOrdinal(std::uint32_t(*node)), std::uint32_t(record[std::size_t(fs)]),
                        std::uint32_t(record[std::size_t(fl)]), std::uint32_t(record[std::size_t(fc)])});
         return true;
     };
@@ -174,7 +174,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
             for (std::size_t i = 0; i < count; ++i) {
                 if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
                     return cancelled();
-                ++start[from[i].node >> shift & 0xFFFF];
+                ++start[from[i].node.value >> shift & 0xFFFF];
             }
             std::uint32_t running = 0;
             for (auto& c : start)
@@ -182,7 +182,7 @@ std::optional<Error> Loader::parseLocations(const Section& sec) {
             for (std::size_t i = 0; i < count; ++i) {
                 if ((i & 0xFFFFF) == 0 && m_context.stopRequested())
                     return cancelled();
-                to[start[from[i].node >> shift & 0xFFFF]++] = from[i];
+                to[start[from[i].node.value >> shift & 0xFFFF]++] = from[i];
             }
             std::swap(from, to);
         }
