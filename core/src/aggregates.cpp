@@ -376,7 +376,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     const NodeOrdinal root = s.root();
 
     // Where to cut: X and the first child slot of the second run (none: one walk).
-    NodeOrdinal cutNode(kNoIndex);
+    NodeOrdinal cutNode = kNoNode;
     std::uint32_t cutSlot = 0;
     std::vector<NodeOrdinal> path; // root .. X
     if (threads > 1) {
@@ -386,12 +386,12 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
             if (e - b == 0 || path.size() > (1u << 20))
                 break;
             std::uint64_t total = 0, heaviest = 0;
-            NodeOrdinal heaviestChild(kNoIndex);
+            NodeOrdinal heaviestChild = kNoNode;
             for (std::uint32_t i = b; i < e; ++i) {
                 const NodeOrdinal child(dominated[i]);
                 const std::uint64_t w = a.retainedSize[child];
                 total += w;
-                if (w > heaviest || heaviestChild.value == kNoIndex) {
+                if (w > heaviest || heaviestChild == kNoNode) {
                     heaviest = w;
                     heaviestChild = child;
                 }
@@ -461,7 +461,7 @@ void detail::addClassRetainedSizes(const Analysis& a, const PodArray<std::uint32
     Walk main{
         std::vector<std::uint8_t>(classCount, 0), std::vector<std::uint64_t>(rows.classes.size(), 0), {}};
     enter(main, root);
-    if (cutNode.value == kNoIndex) {
+    if (cutNode == kNoNode) {
         run(main);
     } else {
         Walk side{

@@ -127,8 +127,7 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
     ASSERT_TRUE(analysis);
     const Snapshot& s = *analysis->snapshot;
 
-    const auto at = [](auto node) { return NodeOrdinal(node).value; }; // the builder's node as a number
-    EXPECT_EQ(s.root(), NodeOrdinal(root));
+    EXPECT_EQ(s.root(), root);
     EXPECT_EQ(s.nodes().size(), s.nodeCount);
     EXPECT_EQ(s.edges().size(), s.edgeCount);
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges; // (from, to)
@@ -136,7 +135,7 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> retainers; // (from, to), by target
     for (NodeOrdinal n : s.nodes()) {
         EXPECT_EQ(s.kind(n), NodeKind(s.nodeKinds[s.nodeType.data()[n.value]]));
-        EXPECT_EQ(s.nodeWithId(s.nodeId[n]), n);
+        EXPECT_EQ(s.nodeWithId(GraphBuilder::idOf(n)), n);
         for (EdgeOrdinal e : s.edgesOf(n)) {
             EXPECT_EQ(e.value, expectedEdge++) << "edges in file order";
             EXPECT_EQ(s.edgeTo[e].value, s.edgeTo.data()[e.value]);
@@ -152,21 +151,21 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
     }
     EXPECT_EQ(expectedEdge, s.edgeCount);
     EXPECT_EQ(edges, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
-                         {at(root), at(a)}, {at(a), at(b)}, {at(a), at(c)}, {at(b), at(a)}}));
-    EXPECT_EQ(retainers, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
-                             {at(b), at(a)}, {at(root), at(a)}, {at(a), at(b)}, {at(a), at(c)}}))
+                         {root.value, a.value}, {a.value, b.value}, {a.value, c.value}, {b.value, a.value}}));
+    EXPECT_EQ(retainers,
+              (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
+                  {b.value, a.value}, {root.value, a.value}, {a.value, b.value}, {a.value, c.value}}))
         << "retainers by target; a target's by decreasing source";
-    EXPECT_EQ(s.name(NodeOrdinal(c)), "text");
+    EXPECT_EQ(s.name(c), "text");
     EXPECT_EQ(s.nodeWithId(2), std::nullopt) << "even ids are not in this graph";
-    EXPECT_EQ(s.edgeKind(s.edgesOf(NodeOrdinal(b)).first()), EdgeKind::Weak);
+    EXPECT_EQ(s.edgeKind(s.edgesOf(b).first()), EdgeKind::Weak);
 
-    EXPECT_EQ(analysis->dominator[NodeOrdinal(c)], NodeOrdinal(a));
-    EXPECT_EQ(analysis->retainedSize[NodeOrdinal(a)], 60u);
-    const auto children = analysis->dominatedBy(NodeOrdinal(a));
-    EXPECT_EQ(std::vector<NodeOrdinal>(children.begin(), children.end()),
-              (std::vector<NodeOrdinal>{NodeOrdinal(b), NodeOrdinal(c)}));
-    EXPECT_EQ(*std::lower_bound(children.begin(), children.end(), NodeOrdinal(c)), NodeOrdinal(c));
-    EXPECT_EQ(children.raw()[0], at(b));
+    EXPECT_EQ(analysis->dominator[c], a);
+    EXPECT_EQ(analysis->retainedSize[a], 60u);
+    const auto children = analysis->dominatedBy(a);
+    EXPECT_EQ(std::vector<NodeOrdinal>(children.begin(), children.end()), (std::vector<NodeOrdinal>{b, c}));
+    EXPECT_EQ(*std::lower_bound(children.begin(), children.end(), c), c);
+    EXPECT_EQ(children.raw()[0], b.value);
     std::uint32_t instances = 0;
     for (const ClassAggregate& row : analysis->allObjects.classes)
         for (NodeOrdinal n : row.instances) {
@@ -174,7 +173,7 @@ TEST(TypedIndex, SnapshotViewsReadTheGraph) {
             ++instances;
         }
     EXPECT_EQ(instances, analysis->allObjects.objectCount);
-    EXPECT_EQ(analysis->classInfo(NodeOrdinal(a)).name, "A");
+    EXPECT_EQ(analysis->classInfo(a).name, "A");
 }
 
 } // namespace
